@@ -1,0 +1,58 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Store } from './store/connect.js';
+import auditPlugin from './plugins/app/audit.js';
+import authPlugin from './plugins/app/auth.js';
+import problemDetailsPlugin from './plugins/app/problem-details.js';
+import schemasPlugin from './plugins/app/schemas.js';
+import storePlugin from './plugins/app/store.js';
+import swaggerPlugin from './plugins/external/swagger.js';
+import healthRoutes from './routes/health.js';
+import householdRoutes from './routes/households.js';
+import personRoutes from './routes/persons.js';
+import regionRoutes from './routes/regions.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered, for the test that proves no route skips auth. */
+    routeTable: readonly { method: string; url: string }[];
+  }
+}
+
+export interface AppOptions {
+  store: Store;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/**
+ * The whole API as one fastify instance, without a port: tests call inject(), server.ts listens.
+ * Plugins load third-party first (documentation), then ours (store, problems, auth, audit), then routes.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 5 * 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+    ajv: {
+      // @fastify/ajv-compiler already adds ajv-formats (date, date-time).
+      // Reject unknown properties instead of silently dropping them, and report every failing field at once.
+      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
+    },
+  });
+  const routeTable: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+  });
+  app.decorate('routeTable', routeTable);
+  await app.register(schemasPlugin);
+  await app.register(swaggerPlugin);
+  await app.register(storePlugin, { store: options.store });
+  await app.register(problemDetailsPlugin);
+  await app.register(authPlugin);
+  await app.register(auditPlugin);
+  await app.register(healthRoutes);
+  await app.register(regionRoutes);
+  await app.register(householdRoutes);
+  await app.register(personRoutes);
+  await app.ready();
+  return app as unknown as FastifyInstance;
+}

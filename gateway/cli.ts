@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import { idCommand } from './cli/id-command.js';
+import { keysCommand } from './cli/keys-command.js';
+import { failAndExit } from './cli/output.js';
+import { serveCommand } from './cli/serve-command.js';
+import { migrateCommand, seedCommand } from './cli/store-commands.js';
+
+/**
+ * `jiuzhu`: every command takes --help; every command that reports takes --json. Configuration comes from
+ * the environment: JIUZHU_DB (SQLite file, default ./data/jiuzhu.db), DATABASE_URL (PostgreSQL, wins when
+ * set), HOST, PORT, LOG_LEVEL.
+ */
+const program = new Command('jiuzhu')
+  .description('jiuzhu (救助) — social-assistance interop gateway: the low-income register, department feeds, monitoring, reports')
+  .addHelpText('after', '\nEnvironment: JIUZHU_DB (SQLite file, default ./data/jiuzhu.db), DATABASE_URL (PostgreSQL; wins when set), HOST, PORT (default 127.0.0.1:8080), LOG_LEVEL')
+  .showHelpAfterError()
+  .addCommand(serveCommand())
+  .addCommand(migrateCommand())
+  .addCommand(seedCommand())
+  .addCommand(keysCommand())
+  .addCommand(idCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  failAndExit(error);
+}

@@ -1,0 +1,39 @@
+import { Command } from 'commander';
+import { commandLineActor } from '../access/actor.js';
+import { todayInShanghai } from '../calendar/shanghai-date.js';
+import { describeDatabase, loadConfig } from '../config.js';
+import { demoCounties, issueDemoKeys, isRegisterEmpty, seedDemoCounties } from '../demo/demo-setup.js';
+import { startServer } from '../server.js';
+import { openMigratedStore } from '../store/open-store.js';
+import { note } from './output.js';
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('migrate the store and start the HTTP gateway (HOST, PORT; default 127.0.0.1:8080)')
+    .option('--demo', 'demo mode (npm start): load the demo counties into an empty store and print a fresh demo API key per role')
+    .action(async (options: { demo?: boolean }) => {
+      const config = loadConfig();
+      const { store } = await openMigratedStore(config.database);
+      note(`jiuzhu: store ${describeDatabase(config.database)}`);
+      let keys: Awaited<ReturnType<typeof issueDemoKeys>> = [];
+      if (options.demo) {
+        if (await isRegisterEmpty(store)) {
+          note(`jiuzhu: the register is empty; loading demo data for 永宁县 640121 and 黔江区 500114 …`);
+          for (const r of await seedDemoCounties(store, commandLineActor('demo'), todayInShanghai())) {
+            note(`jiuzhu:   batch ${r.batchId}: ${r.households} households, ${r.persons} persons`);
+          }
+        } else {
+          note(`jiuzhu: the register already holds data; demo counties (${demoCounties.join(', ')}) not reloaded`);
+        }
+        keys = await issueDemoKeys(store);
+      }
+      const { url } = await startServer(config, store);
+      note(`jiuzhu: listening on ${url}  (API docs: ${url}/docs)`);
+      if (keys.length > 0) {
+        note('jiuzhu: demo API keys (send as "Authorization: Bearer KEY"; new ones at every demo start):');
+        for (const k of keys) note(`  ${k.role.padEnd(10)} ${k.regionCode.padEnd(9)} ${k.secret}`);
+        const township = keys.find((k) => k.role === 'township');
+        if (township) note(`jiuzhu: try  curl -H "Authorization: Bearer ${township.secret}" ${url}/v1/households?limit=3`);
+      }
+    });
+}

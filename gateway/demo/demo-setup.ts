@@ -1,0 +1,50 @@
+import type { Actor } from '../access/actor.js';
+import { roles } from '../access/role-policy.js';
+import type { Store } from '../store/connect.js';
+import { createApiKey } from '../store/repositories/api-keys.js';
+import type { Role } from '../../schemas/types/index.js';
+import { seedDemoCounty, type SeedResult } from './seed-county.js';
+
+/** The two counties whose documents the project is built from: 永宁县 (seed 002) and 黔江区 (seed 004). */
+export const demoCounties = ['640121', '500114'] as const;
+export const demoHouseholdsPerCounty = 2_000;
+export const demoSeed = 20_240_601;
+
+/** Where each role's demo key is scoped: county staff in 永宁县, the township key in its 杨和镇. */
+const demoKeyRegions: Record<Role, string> = {
+  admin: '000000',
+  integrator: '000000',
+  township: '640121100',
+  liaison: '640121',
+  finance: '640121',
+  auditor: '640121',
+};
+
+export async function isRegisterEmpty(store: Store): Promise<boolean> {
+  return (await store.knex('households').first('id')) === undefined;
+}
+
+export async function seedDemoCounties(store: Store, actor: Actor, asOf: string): Promise<SeedResult[]> {
+  const results: SeedResult[] = [];
+  for (const countyCode of demoCounties) {
+    results.push(await seedDemoCounty(store, actor, { countyCode, households: demoHouseholdsPerCounty, seed: demoSeed, asOf }));
+  }
+  return results;
+}
+
+/**
+ * Fresh demo keys at every demo start: only key digests are stored, so the keys printed last time
+ * cannot be shown again. Earlier demo keys are revoked so they do not pile up.
+ */
+export async function issueDemoKeys(store: Store): Promise<{ role: Role; regionCode: string; secret: string }[]> {
+  return store.knex.transaction(async (trx) => {
+    await trx('api_keys').where('label', 'like', 'demo %').whereNull('revoked_at').update({ revoked_at: new Date().toISOString() });
+    const keys = [];
+    for (const role of roles) {
+      const regionCode = demoKeyRegions[role];
+      const { secret } = await createApiKey(trx, { role, regionCode, label: `demo ${role}` });
+      keys.push({ role, regionCode, secret });
+    }
+    return keys;
+  });
+}

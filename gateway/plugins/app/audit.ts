@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { AuditEntry } from '../../../schemas/types/index.js';
+import type { Viewed } from '../../register/register-views.js';
+import { recordAudit } from '../../store/repositories/audit-log.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The audit action of a route that reads personal data or changes anything, e.g. person.read. */
+    audit?: string;
+  }
+  interface FastifyRequest {
+    audited: boolean;
+    /** Logs a successful read of personal data with the persons it showed; call before returning the data. */
+    auditRead(viewed: Viewed<unknown>, resource?: { type: string; id: string }): Promise<void>;
+    /** Marks a route whose service already wrote its audit line inside its own transaction. */
+    markAudited(): void;
+  }
+}
+
+/**
+ * Who, what, when for every read of personal data and every change. Successful reads are logged by the
+ * handler before the data leaves (if logging fails, the caller gets a 500, not the data); changes are
+ * logged inside their transaction; and any attempt that failed — no key, out of scope, invalid — is
+ * logged here with its outcome, so denied access leaves a trace too.
+ */
+export default fp(
+  async function audit(fastify: FastifyInstance) {
+    fastify.decorateRequest('audited', false);
+    fastify.decorateRequest('auditRead', async function auditRead(this: FastifyRequest, viewed: Viewed<unknown>, resource?: { type: string; id: string }) {
+      const action = this.routeOptions.config?.audit;
+      if (!action) throw new Error(`route ${this.routeOptions.url} reads personal data but declares no audit action`);
+      await recordAudit(fastify.store.knex, this.actor, {
+        action,
+        outcome: 'ok',
+        subjectPersonIds: viewed.subjectPersonIds,
+        regionCode: viewed.regionCode,
+        resourceType: resource?.type,
+        resourceId: resource?.id,
+      });
+      this.audited = true;
+    });
+    fastify.decorateRequest('markAudited', function markAudited(this: FastifyRequest) {
+      this.audited = true;
+    });
+    fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+      const action = request.routeOptions.config?.audit;
+      if (!action || request.audited) return;
+      await recordAudit(fastify.store.knex, request.actor, {
+        action,
+        outcome: outcomeOf(reply.statusCode),
+        detail: `${request.method} ${request.routeOptions.url} → ${reply.statusCode}`,
+      });
+    });
+  },
+  { name: 'audit', dependencies: ['store'] },
+);
+
+function outcomeOf(status: number): AuditEntry['outcome'] {
+  if (status === 401 || status === 403) return 'denied';
+  if (status === 404) return 'not-found';
+  if (status >= 500) return 'error';
+  if (status >= 400) return 'invalid';
+  return 'ok';
+}

@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+export const schemasDir = fileURLToPath(new URL('../../../schemas/', import.meta.url));
+export const schemaBase = 'https://jiuzhu.example/schemas/';
+
+/** `{ $ref }` to one of the canonical schemas in schemas/, for route definitions. */
+export function ref(name: string): { $ref: string } {
+  return { $ref: `${schemaBase}${name}.schema.json` };
+}
+
+/** The problem+json answers every authenticated route can give. */
+export const problemResponses = {
+  '4xx': { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: ref('problem') } } },
+  '5xx': { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: ref('problem') } } },
+} as const;
+
+export function loadSchemas(): Record<string, unknown>[] {
+  return readdirSync(schemasDir)
+    .filter((f) => f.endsWith('.schema.json'))
+    .sort()
+    .map((f) => {
+      const schema = JSON.parse(readFileSync(join(schemasDir, f), 'utf8')) as Record<string, unknown>;
+      return absoluteRefs(schema, String(schema.$id)) as Record<string, unknown>;
+    });
+}
+
+/**
+ * The files refer to each other relatively (`common.schema.json#/definitions/date`), which editors and the
+ * type generator follow on disk; fastify's serialiser resolves only absolute ids, so refs are made absolute
+ * against each schema's $id when loaded.
+ */
+function absoluteRefs(node: unknown, base: string): unknown {
+  if (Array.isArray(node)) return node.map((item) => absoluteRefs(item, base));
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) =>
+      key === '$ref' && typeof value === 'string' && !value.startsWith('#') ? [key, new URL(value, base).href] : [key, absoluteRefs(value, base)],
+    ),
+  );
+}
+
+/** Registers schemas/*.schema.json with fastify's validator and serialiser, so routes `$ref` them by $id. */
+export default fp(
+  async function schemas(fastify: FastifyInstance) {
+    for (const schema of loadSchemas()) fastify.addSchema(schema);
+  },
+  { name: 'schemas' },
+);

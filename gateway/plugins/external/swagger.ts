@@ -1,0 +1,40 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { docsPrefix } from '../app/auth.js';
+import { problemCatalogue, problemType } from '../../errors.js';
+
+/**
+ * The OpenAPI document is built from the route schemas themselves, so it cannot drift from what the
+ * gateway validates; `npm run openapi` writes it to openapi.yaml and a test fails when that is stale.
+ */
+export default fp(
+  async function openapi(fastify: FastifyInstance) {
+    await fastify.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'jiuzhu — social-assistance interop gateway (救助)',
+          version: '0.1.0',
+          description: [
+            'Headless gateway for civil-affairs bureaus: the low-income register (低收入人口), department feeds, dynamic monitoring and reports.',
+            'Every route but /health and /docs needs `Authorization: Bearer KEY`. Keys carry a role and a region scope.',
+            'Errors are RFC 9457 problem details; `type` is one of:',
+            ...Object.entries(problemCatalogue).map(([code, p]) => `- \`${problemType(code as keyof typeof problemCatalogue)}\` (${p.status}) ${p.title}`),
+          ].join('\n'),
+        },
+        components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key from `jiuzhu keys create`' } } },
+        security: [{ apiKey: [] }],
+      },
+      refResolver: {
+        // Name components after the schema titles (Household, Person …) rather than def-0, def-1.
+        buildLocalReference(json, _baseUri, _fragment, i) {
+          return typeof json.title === 'string' ? json.title : `def-${i}`;
+        },
+      },
+    });
+    await fastify.register(swaggerUi, { routePrefix: docsPrefix });
+  },
+  { name: 'openapi', dependencies: ['schemas'] },
+);

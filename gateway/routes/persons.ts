@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { actorOf } from '../plugins/app/auth.js';
+import { problemResponses, ref } from '../plugins/app/schemas.js';
+import { viewAssistanceChain, viewPerson } from '../register/register-views.js';
+
+/** Accepts what people paste (lowercase x, spaces, full-width digits); the identity module decides. */
+const idNumberParams = {
+  type: 'object',
+  required: ['idNumber'],
+  properties: { idNumber: { type: 'string', minLength: 1, maxLength: 60, description: '公民身份号码 (15 or 18 characters)' } },
+} as const;
+
+export default async function personRoutes(fastify: FastifyInstance): Promise<void> {
+  const { knex } = fastify.store;
+
+  fastify.get<{ Params: { idNumber: string } }>('/v1/persons/:idNumber', {
+    config: { audit: 'person.read' },
+    schema: {
+      summary: 'A person by citizen ID number, with enrolments and benefit account (masked unless the role needs them)',
+      tags: ['register'],
+      params: idNumberParams,
+      response: { 200: ref('person'), ...problemResponses },
+    },
+    handler: async (request) => {
+      const viewed = await viewPerson(knex, actorOf(request), request.params.idNumber);
+      await request.auditRead(viewed, { type: 'person', id: String(viewed.subjectPersonIds[0]) });
+      return viewed.view;
+    },
+  });
+
+  fastify.get<{ Params: { idNumber: string } }>('/v1/persons/:idNumber/assistance-chain', {
+    config: { audit: 'person.assistance-chain.read' },
+    schema: {
+      summary: 'The person’s assistance chain (一人一条救助链): enrolments and every department’s reported assistance',
+      tags: ['register'],
+      params: idNumberParams,
+      response: { 200: ref('assistance-chain'), ...problemResponses },
+    },
+    handler: async (request) => {
+      const viewed = await viewAssistanceChain(knex, actorOf(request), request.params.idNumber);
+      await request.auditRead(viewed, { type: 'person', id: String(viewed.subjectPersonIds[0]) });
+      return viewed.view;
+    },
+  });
+}

@@ -1,0 +1,29 @@
+import type { Knex } from 'knex';
+import * as register from './001-register.js';
+
+/**
+ * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
+ * bundled build. Append new ones; never edit one that has shipped.
+ */
+const migrations: Record<string, Knex.Migration> = {
+  '001-register': register,
+};
+
+const source: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const migration = migrations[name];
+    if (!migration) throw new Error(`unknown migration ${name}`);
+    return migration;
+  },
+};
+
+export async function migrateToLatest(knex: Knex): Promise<string[]> {
+  const [, applied] = (await knex.migrate.latest({ migrationSource: source })) as [number, string[]];
+  return applied;
+}
+
+export async function rollbackAll(knex: Knex): Promise<void> {
+  await knex.migrate.rollback({ migrationSource: source }, true);
+}

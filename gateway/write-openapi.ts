@@ -1,0 +1,27 @@
+/**
+ * Writes openapi.yaml from the route schemas (`npm run openapi`). The document is built by the same app
+ * that serves requests, on a throw-away in-memory store; test/gateway/openapi.test.ts fails when the
+ * checked-in file differs.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from './app.js';
+import { createStore } from './store/connect.js';
+
+export const openapiFile = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
+
+export async function renderOpenapi(): Promise<string> {
+  const store = createStore({ client: 'sqlite', filename: ':memory:' });
+  const app = await buildApp({ store });
+  try {
+    return app.swagger({ yaml: true });
+  } finally {
+    await app.close();
+    await store.close();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  writeFileSync(openapiFile, await renderOpenapi());
+  console.log(`wrote ${openapiFile}`);
+}

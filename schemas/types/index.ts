@@ -1,0 +1,494 @@
+/* Generated from schemas/*.schema.json by `npm run schemas:types`. Do not edit: change the schema and regenerate. */
+
+/**
+ * A normalised, validated 18-character citizen ID number, or its masked display form (first 6 and last 4 kept).
+ */
+export type CanonicalIdNumber = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ */
+export type CalendarDate = string;
+/**
+ * An amount of money in fen (分, 1/100 yuan). Never a float.
+ */
+export type Fen = number;
+/**
+ * The region that approved and pays it.
+ */
+export type RegionCode = string;
+/**
+ * Code from the department table (民政, 教育, 人社 …).
+ */
+export type Code = string;
+/**
+ * Code from the assistance-type table (医疗救助, 教育救助 …).
+ */
+export type Code1 = string;
+/**
+ * An instant, ISO 8601 with offset.
+ */
+export type Timestamp = string;
+/**
+ * What an API key may do. admin: keys and configuration; integrator: provincial and national systems exchanging data; township: 乡镇（街道） staff handling their own area; liaison: 联络人 filing monthly progress (no personal data); finance: 财政/发放 staff exporting payment rolls; auditor: 审计/纪检 pulling compliance reports.
+ */
+export type Role = 'admin' | 'integrator' | 'township' | 'liaison' | 'finance' | 'auditor';
+/**
+ * A calendar month, YYYY-MM.
+ */
+export type Period = string;
+/**
+ * 户籍地: a township or village code of a county in the store.
+ */
+export type RegionCode1 = string;
+/**
+ * 居住地: a township or village code of a county in the store.
+ */
+export type RegionCode2 = string;
+/**
+ * An amount of money in fen that cannot be negative (income, benefit).
+ */
+export type NonNegativeFen = number;
+/**
+ * 公民身份号码 (GB 11643): 18 characters, the check character an upper-case X for 10. Requests may send it un-normalised; the identity module normalises and validates it before anything is stored.
+ */
+export type IdNumber = string;
+/**
+ * GB/T 4761 code; exactly one member is 02 户主 (or 01 本人 for a one-person household).
+ */
+export type Code2 = string;
+/**
+ * A value from one of the national code tables kept in gateway/store/reference-data/code-tables.
+ */
+export type Code3 = string;
+/**
+ * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
+ */
+export type RegionCode3 = string;
+
+/**
+ * Every canonical schema of jiuzhu, so each type is generated once.
+ */
+export interface JiuzhuSchemas {
+  'assistance-chain'?: AssistanceChain;
+  'assistance-record'?: AssistanceRecord;
+  'audit-entry'?: AuditEntry;
+  'bank-account'?: BankAccount;
+  batch?: Batch;
+  'code-table'?: CodeTable;
+  common?: Common;
+  'county-regions'?: CountyRegions;
+  enrolment?: Enrolment;
+  'household-create'?: HouseholdCreate;
+  'household-summary'?: HouseholdSummary;
+  household?: Household;
+  person?: Person;
+  problem?: Problem;
+  region?: Region;
+  role?: Role;
+}
+/**
+ * 一人一条救助链: everything a person has received — enrolments in basic-living and other categories, and the assistance each department reported — so that omissions (救助遗漏) and duplicates (重复救助) show.
+ */
+export interface AssistanceChain {
+  idNumber: CanonicalIdNumber;
+  name: string;
+  enrolments: Enrolment[];
+  records: AssistanceRecord[];
+  /**
+   * Reported assistance summed per department and type, in fen.
+   */
+  totals: {
+    department: string;
+    assistanceType: string;
+    count: number;
+    amountFen: Fen;
+  }[];
+}
+/**
+ * A person's enrolment in an assistance category (救助类别) over a span of dates. Rows are never deleted: ending one sets endDate and endReason, so the history stays.
+ */
+export interface Enrolment {
+  id?: number;
+  /**
+   * National business code (金民 abax6002): 110 城市低保, 120 农村低保, 130/131/132 特困, 500 临时救助, 600 低保边缘, 650 刚性支出, 660 其他.
+   */
+  category: '110' | '120' | '130' | '131' | '132' | '500' | '600' | '650' | '660';
+  startDate: CalendarDate;
+  /**
+   * Last day covered, inclusive; null while current.
+   */
+  endDate?: CalendarDate | null;
+  endReason?: string | null;
+  /**
+   * Monthly benefit in fen, for paid categories.
+   */
+  monthlyAmountFen?: Fen | null;
+  regionCode?: RegionCode;
+}
+/**
+ * One link of the assistance chain (一户（人）一条救助链): assistance a department gave a person, as that department reported it back.
+ */
+export interface AssistanceRecord {
+  id?: number;
+  department: Code;
+  assistanceType: Code1;
+  amountFen: Fen;
+  assistedOn: CalendarDate;
+  note?: string | null;
+  /**
+   * The batch the record arrived in, when it came from a feed.
+   */
+  batchId?: number | null;
+}
+/**
+ * Who did what, when: one line per read of personal data and per change. Subjects are referred to by internal person id, never by ID number, so the log itself spreads no ID numbers.
+ */
+export interface AuditEntry {
+  id?: number;
+  at: Timestamp;
+  actorKeyId?: number | null;
+  actorRole?: Role | null;
+  /**
+   * The key's label, or 'cli' for local commands.
+   */
+  actorLabel?: string | null;
+  /**
+   * Dotted verb, e.g. person.read, household.create, key.create.
+   */
+  action: string;
+  resourceType?: string | null;
+  resourceId?: string | null;
+  subjectPersonIds?: number[];
+  regionCode?: string | null;
+  outcome: 'ok' | 'denied' | 'not-found' | 'invalid' | 'error';
+  requestId?: string | null;
+  detail?: string | null;
+}
+/**
+ * The account benefits are paid into (惠民惠农一卡通: a bank card or social-security card). Masked unless the caller's role needs it.
+ */
+export interface BankAccount {
+  /**
+   * 开户银行
+   */
+  bankName: string;
+  /**
+   * 银行账号 (digits only; masked form keeps the last 4)
+   */
+  accountNumber: string;
+  /**
+   * 账户名称 — the holder, who must be the person paid (no 代持)
+   */
+  accountName: string;
+}
+/**
+ * The unit of trust: one incoming file or envelope. Identified by the SM3 digest of its content, so the same file twice is the same batch and adds no rows; applied in one transaction.
+ */
+export interface Batch {
+  id: number;
+  /**
+   * Stable source id, e.g. gongan-hukou, yibao, demo-seed.
+   */
+  source: string;
+  period?: Period | null;
+  /**
+   * SM3 digest of the content as received (hex).
+   */
+  sm3: string;
+  fileName?: string | null;
+  status: 'applied' | 'refused';
+  receivedAt: Timestamp;
+  rowsTotal: number;
+  accepted: number;
+  rejected: number;
+  skipped: number;
+  /**
+   * Why the whole file was refused, when it was.
+   */
+  refusal?: string | null;
+}
+/**
+ * One national or jiuzhu-defined code table: gateway/store/reference-data/code-tables/<id>.json.
+ */
+export interface CodeTable {
+  /**
+   * The table's name in code, kebab-case; equals the file name without .json.
+   */
+  id: string;
+  /**
+   * The table's Chinese title.
+   */
+  title: string;
+  /**
+   * The standard the codes come from, or the system or practice when there is none.
+   */
+  standard: string;
+  /**
+   * Where the values come from and what is unconfirmed.
+   */
+  note?: string;
+  /**
+   * @minItems 1
+   */
+  codes: [CodeValue, ...CodeValue[]];
+}
+export interface CodeValue {
+  /**
+   * National codes are digits (GB/T …); jiuzhu's own tables (departments, assistance types) use short lowercase ids.
+   */
+  code: string;
+  name: string;
+  /**
+   * National codes are digits (GB/T …); jiuzhu's own tables (departments, assistance types) use short lowercase ids.
+   */
+  parent?: string;
+  /**
+   * Assistance categories only: a 基本生活 category (低保, 特困); a person holds at most one at once.
+   */
+  basicLiving?: boolean;
+  /**
+   * Assistance categories only: the family the category belongs to.
+   */
+  group?: 'dibao' | 'tekun' | 'temporary' | 'edge' | 'rigid-expenditure' | 'other';
+}
+/**
+ * Building blocks shared by the canonical records and the API bodies.
+ */
+export interface Common {
+  [k: string]: unknown | undefined;
+}
+/**
+ * gateway/store/reference-data/regions/<county>.json: a county's townships and streets with their villages and communities, by 统计用区划代码.
+ */
+export interface CountyRegions {
+  code: string;
+  name: string;
+  province: NamedCode;
+  prefecture: NamedCode;
+  /**
+   * Where the list comes from, with its date.
+   */
+  source: string;
+  /**
+   * @minItems 1
+   */
+  townships: [TownshipRegions, ...TownshipRegions[]];
+}
+export interface NamedCode {
+  code: string;
+  name: string;
+}
+export interface TownshipRegions {
+  code: string;
+  name: string;
+  /**
+   * 街道 0xx, 镇 1xx, 乡 2xx, other (农场, 开发区 …).
+   */
+  kind: 'street' | 'town' | 'township' | 'other';
+  villages?: VillageRegion[];
+}
+export interface VillageRegion {
+  code: string;
+  name: string;
+  /**
+   * 城乡分类代码, when the source has it.
+   */
+  urbanRural?: string;
+}
+/**
+ * Body of POST /v1/households: a household with its members, optionally their current enrolments and benefit accounts. Either everything is stored or nothing is.
+ */
+export interface HouseholdCreate {
+  /**
+   * 户编号; generated when absent.
+   */
+  householdNo?: string;
+  registeredRegionCode: RegionCode1;
+  residenceRegionCode: RegionCode2;
+  address: string;
+  monthlyIncomeFen?: NonNegativeFen;
+  /**
+   * @minItems 1
+   * @maxItems 30
+   */
+  members: [MemberInput, ...MemberInput[]];
+}
+export interface MemberInput {
+  idNumber: IdNumber;
+  name: string;
+  relation: Code2;
+  ethnicity?: Code3;
+  maritalStatus?: Code3;
+  health?: Code3;
+  disabilityCategory?: Code3;
+  disabilityGrade?: Code3;
+  labourAbility?: Code3;
+  selfCareAbility?: Code3;
+  monthlyIncomeFen?: NonNegativeFen;
+  bankAccount?: BankAccount;
+  /**
+   * @maxItems 20
+   */
+  enrolments?: EnrolmentInput[];
+}
+export interface EnrolmentInput {
+  category: '110' | '120' | '130' | '131' | '132' | '500' | '600' | '650' | '660';
+  startDate: CalendarDate;
+  endDate?: CalendarDate;
+  monthlyAmountFen?: NonNegativeFen;
+}
+/**
+ * One line of a household list: enough to find the household, no member details.
+ */
+export interface HouseholdSummary {
+  id: number;
+  householdNo: string;
+  registeredRegionCode: RegionCode3;
+  residenceRegionCode: RegionCode3;
+  /**
+   * 户主姓名
+   */
+  headName: string | null;
+  memberCount: number;
+  /**
+   * Business codes of the current enrolments of any member.
+   */
+  categories: string[];
+}
+/**
+ * A household (家庭) in the low-income register: where it is registered (户籍地) and where it lives (居住地), which need not be the same (一城通办).
+ */
+export interface Household {
+  id: number;
+  /**
+   * 户编号: stable key, unique within the store.
+   */
+  householdNo: string;
+  registeredRegion: RegionRef;
+  residenceRegion: RegionRef;
+  address: string;
+  /**
+   * 家庭月总收入 in fen.
+   */
+  monthlyIncomeFen?: Fen | null;
+  members: Person[];
+}
+export interface RegionRef {
+  code: RegionCode3;
+  /**
+   * Full name from the county down, e.g. 永宁县杨和镇.
+   */
+  name: string;
+}
+/**
+ * A member of a household in the low-income register, as the API shows it. Coded fields use the national code tables; each code comes with its name.
+ */
+export interface Person {
+  idNumber: CanonicalIdNumber;
+  /**
+   * True when idNumber is shown masked for the caller's role.
+   */
+  idNumberMasked?: boolean;
+  name: string;
+  gender: CodedValue;
+  birthDate: CalendarDate;
+  relation: CodedValue1;
+  /**
+   * 民族, GB/T 3304.
+   */
+  ethnicity?: CodedValue2 | null;
+  /**
+   * 婚姻状况, GB/T 2261.2.
+   */
+  maritalStatus?: CodedValue2 | null;
+  /**
+   * 健康状况, GB/T 2261.3.
+   */
+  health?: CodedValue2 | null;
+  /**
+   * 残疾类别, GB/T 26341.
+   */
+  disabilityCategory?: CodedValue2 | null;
+  /**
+   * 残疾等级, GB/T 26341.
+   */
+  disabilityGrade?: CodedValue2 | null;
+  /**
+   * 劳动能力.
+   */
+  labourAbility?: CodedValue2 | null;
+  /**
+   * 生活自理能力 (特困 care level).
+   */
+  selfCareAbility?: CodedValue2 | null;
+  /**
+   * 月收入 in fen.
+   */
+  monthlyIncomeFen?: Fen | null;
+  householdId: number;
+  bankAccount?: BankAccount | null;
+  /**
+   * True when the account number is shown masked for the caller's role.
+   */
+  bankAccountMasked?: boolean;
+  enrolments: Enrolment[];
+}
+/**
+ * GB/T 2261.1, derived from the ID number.
+ */
+export interface CodedValue {
+  code: Code3;
+  name: string;
+}
+/**
+ * 与户主关系, GB/T 4761.
+ */
+export interface CodedValue1 {
+  code: Code3;
+  name: string;
+}
+export interface CodedValue2 {
+  code: Code3;
+  name: string;
+}
+/**
+ * RFC 9457 problem details. `type` is stable (urn:jiuzhu:problem:<code>); `errors` names each failing field by JSON pointer into the request body, or by parameter name.
+ */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  code: string;
+  requestId?: string;
+  errors?: {
+    in?: 'body' | 'query' | 'path' | 'header';
+    /**
+     * JSON pointer into the body, e.g. /members/1/idNumber.
+     */
+    pointer?: string;
+    /**
+     * Name of the failing query, path or header parameter.
+     */
+    parameter?: string;
+    detail: string;
+  }[];
+}
+/**
+ * An administrative or statistical division: county (区县), township or street (乡镇、街道), village or community (村、社区).
+ */
+export interface Region {
+  code: RegionCode3;
+  name: string;
+  level: 'county' | 'township' | 'village';
+  parentCode?: RegionCode3 | null;
+  /**
+   * For townships: street 街道, town 镇, township 乡, other (开发区、园区 …).
+   */
+  kind?: 'street' | 'town' | 'township' | 'other' | null;
+  /**
+   * 城乡分类代码 of a village or community (111 主城区 … 220 村庄), when the statistical list gives it.
+   */
+  urbanRural?: string | null;
+}
