@@ -20,7 +20,7 @@ declare module 'fastify' {
 
 export interface AppOptions {
   store: Store;
-  logger?: FastifyServerOptions['logger'];
+  logger?: FastifyServerOptions['logger'] & object;
 }
 
 /**
@@ -28,8 +28,8 @@ export interface AppOptions {
  * Plugins load third-party first (documentation), then ours (store, problems, auth, audit), then routes.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: options.logger ?? false,
+  const app: FastifyInstance = Fastify({
+    ...(options.logger ? { logger: options.logger } : {}),
     bodyLimit: 5 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     ajv: {
@@ -54,5 +54,5 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(householdRoutes);
   await app.register(personRoutes);
   await app.ready();
-  return app as unknown as FastifyInstance;
+  return app;
 }

@@ -9,9 +9,3 @@ const shanghaiDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai
 export function todayInShanghai(now: Date = new Date()): string {
   return shanghaiDate.format(now);
 }
-
-/** The calendar month before the given date's month, YYYY-MM. */
-export function previousMonth(date: string): string {
-  const [year, month] = date.split('-').map(Number) as [number, number];
-  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
-}

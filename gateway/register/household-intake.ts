@@ -6,7 +6,7 @@ import { rolePolicies } from '../access/role-policy.js';
 import { ProblemError, type FieldError } from '../errors.js';
 import { checkIdNumber } from '../identity/id-number.js';
 import { violatedConstraint } from '../store/database-errors.js';
-import { codeName, isKnownCode, loadCodeTables } from '../store/reference-data/code-tables.js';
+import { codeName, isBasicLivingCategory, isKnownCode, loadCodeTables } from '../store/reference-data/code-tables.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
 import { upsertBankAccount } from '../store/repositories/bank-accounts.js';
 import { insertEnrolment } from '../store/repositories/enrolments.js';
@@ -180,7 +180,7 @@ function checkMembers(members: readonly MemberInput[], identities: readonly Cano
 function checkEnrolmentSpans(member: MemberInput, index: number, errors: FieldError[]): void {
   const basic = (member.enrolments ?? [])
     .map((enrolment, position) => ({ enrolment, position }))
-    .filter(({ enrolment }) => loadCodeTables().get('assistance-category')?.codes.find((c) => c.code === enrolment.category)?.basicLiving);
+    .filter(({ enrolment }) => isBasicLivingCategory(enrolment.category));
   (member.enrolments ?? []).forEach((enrolment, position) => {
     if (enrolment.endDate !== undefined && enrolment.endDate < enrolment.startDate) {
       errors.push({ in: 'body', pointer: `/members/${index}/enrolments/${position}/endDate`, detail: 'ends before it starts' });

@@ -11,7 +11,7 @@ export default async function regionRoutes(fastify: FastifyInstance): Promise<vo
         type: 'object',
         additionalProperties: false,
         properties: {
-          parent: ref('common').$ref ? { type: 'string', pattern: '^([0-9]{6}|[0-9]{9})$', description: 'Only the children of this county or township' } : {},
+          parent: { type: 'string', pattern: '^([0-9]{6}|[0-9]{9})$', description: 'Only the children of this county or township' },
           level: { type: 'string', enum: ['county', 'township', 'village'] },
         },
       },

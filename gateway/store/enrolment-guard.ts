@@ -1,6 +1,9 @@
 import type { BulkCheck } from './bulk/bulk-writer.js';
 
-/** Business codes of the basic-living categories (code table assistance-category, basicLiving = true). */
+/**
+ * Business codes of the basic-living categories (code table assistance-category, basicLiving = true). They must
+ * match the list frozen into migration 001's triggers; a new basic-living code needs a migration for both.
+ */
 export const basicLivingCategories = ['110', '120', '130', '131', '132'] as const;
 
 const inList = basicLivingCategories.map((c) => `'${c}'`).join(',');

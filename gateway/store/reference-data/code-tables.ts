@@ -62,6 +62,11 @@ export function isKnownCode(tableId: string, code: string): boolean {
   return codeIndex(tableId).has(code);
 }
 
+/** 基本生活 categories (低保, 特困): a person holds at most one at a time (assistance-category, basicLiving). */
+export function isBasicLivingCategory(code: string): boolean {
+  return codeIndex('assistance-category').get(code)?.basicLiving === true;
+}
+
 function codeIndex(tableId: string): ReadonlyMap<string, CodeValue> {
   cachedIndexes ??= new Map(
     [...loadCodeTables()].map(([id, table]) => [id, new Map(table.codes.map((value) => [value.code, value]))]),

@@ -39,38 +39,3 @@ export async function recordAudit(db: Knex | Knex.Transaction, actor: Actor | nu
   }
   return id;
 }
-
-export interface AuditQuery {
-  personId?: number;
-  action?: string;
-  limit?: number;
-}
-
-export async function listAuditEntries(db: Knex, query: AuditQuery = {}): Promise<AuditEntry[]> {
-  const rows: Record<string, any>[] = await db('audit_log')
-    .modify((q) => {
-      if (query.action) q.where('action', query.action);
-      if (query.personId !== undefined) {
-        q.whereIn('id', db('audit_subjects').select('audit_id').where('person_id', query.personId));
-      }
-    })
-    .orderBy('id', 'desc')
-    .limit(query.limit ?? 100);
-  const ids = rows.map((r) => r.id as number);
-  const subjects = ids.length === 0 ? [] : await db('audit_subjects').whereIn('audit_id', ids);
-  return rows.map((r) => ({
-    id: r.id,
-    at: r.at,
-    actorKeyId: r.actor_key_id,
-    actorRole: r.actor_role,
-    actorLabel: r.actor_label,
-    action: r.action,
-    resourceType: r.resource_type,
-    resourceId: r.resource_id,
-    subjectPersonIds: subjects.filter((s) => s.audit_id === r.id).map((s) => s.person_id as number),
-    regionCode: r.region_code,
-    outcome: r.outcome,
-    requestId: r.request_id,
-    detail: r.detail,
-  }));
-}
