@@ -1,12 +1,15 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Exchange } from './keystore/exchange.js';
 import type { Store } from './store/connect.js';
 import auditPlugin from './plugins/app/audit.js';
+import exchangePlugin from './plugins/app/exchange.js';
 import authPlugin from './plugins/app/auth.js';
 import problemDetailsPlugin from './plugins/app/problem-details.js';
 import schemasPlugin from './plugins/app/schemas.js';
 import storePlugin from './plugins/app/store.js';
 import swaggerPlugin from './plugins/external/swagger.js';
 import healthRoutes from './routes/health.js';
+import feedRoutes from './routes/feeds.js';
 import householdRoutes from './routes/households.js';
 import personRoutes from './routes/persons.js';
 import regionRoutes from './routes/regions.js';
@@ -20,6 +23,7 @@ declare module 'fastify' {
 
 export interface AppOptions {
   store: Store;
+  exchange: Exchange;
   logger?: FastifyServerOptions['logger'] & object;
 }
 
@@ -49,10 +53,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(problemDetailsPlugin);
   await app.register(authPlugin);
   await app.register(auditPlugin);
+  await app.register(exchangePlugin, { exchange: options.exchange });
   await app.register(healthRoutes);
   await app.register(regionRoutes);
   await app.register(householdRoutes);
   await app.register(personRoutes);
+  await app.register(feedRoutes);
   await app.ready();
   return app;
 }

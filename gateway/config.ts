@@ -6,8 +6,22 @@ export type DatabaseConfig =
   | { client: 'sqlite'; filename: string }
   | { client: 'pg'; connectionString: string; searchPath?: string };
 
+/** The national-crypto exchange: who we are to partners, where our keys' master key is, what we tolerate. */
+export interface ExchangeConfig {
+  /** Our party id in envelopes (sender id when we seal, expected recipient id when we open). */
+  partyId: string;
+  /** 64 hex digits, or else the file that holds them (created with mode 0600 when absent). */
+  masterKeyHex: string | undefined;
+  masterKeyFile: string;
+  /** Envelopes signed further than this from our clock are stale. */
+  maxClockSkewSeconds: number;
+  /** How long a replaced key (ours or a partner's) keeps decrypting or verifying. */
+  keyGraceDays: number;
+}
+
 export interface Config {
   database: DatabaseConfig;
+  exchange: ExchangeConfig;
   host: string;
   port: number;
   logLevel: string;
@@ -22,9 +36,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     database: databaseConfigFrom(env),
+    exchange: exchangeConfigFrom(env),
     host: env.HOST ?? '127.0.0.1',
     port,
     logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}
+
+function nonNegativeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${env[name]}"`);
+  return value;
+}
+
+export function exchangeConfigFrom(env: NodeJS.ProcessEnv): ExchangeConfig {
+  return {
+    partyId: env.JIUZHU_PARTY_ID ?? 'jiuzhu',
+    masterKeyHex: env.JIUZHU_MASTER_KEY,
+    masterKeyFile: env.JIUZHU_MASTER_KEY_FILE ?? './data/master.key',
+    maxClockSkewSeconds: nonNegativeNumber(env, 'JIUZHU_ENVELOPE_MAX_SKEW_SECONDS', 300),
+    keyGraceDays: nonNegativeNumber(env, 'JIUZHU_KEY_GRACE_DAYS', 30),
   };
 }
 

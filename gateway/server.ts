@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { createExchange } from './keystore/exchange.js';
+import { loadMasterKey } from './keystore/master-key.js';
 import type { Store } from './store/connect.js';
 
 /** The only place that listens. Closes the app and the store on SIGINT/SIGTERM, letting requests in flight finish. */
 export async function startServer(config: Config, store: Store): Promise<{ app: FastifyInstance; url: string }> {
   const app = await buildApp({
     store,
+    exchange: createExchange({ knex: store.knex, config: config.exchange, masterKey: loadMasterKey(config.exchange) }),
     logger: {
       level: config.logLevel,
       // Authorization headers carry API keys; never log them.

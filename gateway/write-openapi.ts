@@ -6,13 +6,16 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
+import { randomBytes } from 'node:crypto';
+import { exchangeConfigFrom } from './config.js';
+import { createExchange } from './keystore/exchange.js';
 import { createStore } from './store/connect.js';
 
 export const openapiFile = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 
 export async function renderOpenapi(): Promise<string> {
   const store = createStore({ client: 'sqlite', filename: ':memory:' });
-  const app = await buildApp({ store });
+  const app = await buildApp({ store, exchange: createExchange({ knex: store.knex, config: exchangeConfigFrom({}), masterKey: randomBytes(32) }) });
   try {
     return app.swagger({ yaml: true });
   } finally {

@@ -196,7 +196,10 @@ export interface Batch {
    */
   sm3: string;
   fileName?: string | null;
-  status: 'applied' | 'refused';
+  /**
+   * received: verified and recorded, not yet mapped to facts; applied: its rows are in the store; refused: the whole file was refused.
+   */
+  status: 'received' | 'applied' | 'refused';
   receivedAt: Timestamp;
   rowsTotal: number;
   accepted: number;

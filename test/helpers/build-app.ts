@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import { buildApp } from '../../gateway/app.js';
+import { exchangeConfigFrom, type ExchangeConfig } from '../../gateway/config.js';
+import { createExchange, type Exchange } from '../../gateway/keystore/exchange.js';
 import type { Dialect } from '../../gateway/store/connect.js';
 import { createApiKey } from '../../gateway/store/repositories/api-keys.js';
 import type { Role } from '../../schemas/types/index.js';
@@ -8,18 +11,28 @@ import { openTestStore, type TestStore } from './dialects.js';
 export interface TestApp {
   app: FastifyInstance;
   store: TestStore;
+  exchange: Exchange;
   /** A fresh API key's `Authorization` header for the role and region. */
   authAs(role: Role, regionCode: string): Promise<{ authorization: string }>;
   close(): Promise<void>;
 }
 
+export const testPartyId = 'jiuzhu-test';
+
 /** The app on a fresh, migrated store with the reference data loaded; no port. */
-export async function buildTestApp(dialect: Dialect): Promise<TestApp> {
+export async function buildTestApp(dialect: Dialect, options: { now?: () => Date; exchange?: Partial<ExchangeConfig> } = {}): Promise<TestApp> {
   const store = await openTestStore(dialect);
-  const app = await buildApp({ store });
+  const exchange = createExchange({
+    knex: store.knex,
+    config: { ...exchangeConfigFrom({ JIUZHU_PARTY_ID: testPartyId }), ...options.exchange },
+    masterKey: randomBytes(32),
+    now: options.now,
+  });
+  const app = await buildApp({ store, exchange });
   return {
     app,
     store,
+    exchange,
     async authAs(role, regionCode) {
       const { secret } = await createApiKey(store.knex, { role, regionCode, label: `test ${role} ${regionCode}` });
       return { authorization: `Bearer ${secret}` };

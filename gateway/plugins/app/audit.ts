@@ -11,6 +11,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     audited: boolean;
+    /** Why a request failed, for the audit line the hook writes (e.g. an envelope refusal); never personal data. */
+    auditNote: string | null;
     /** Logs a successful read of personal data with the persons it showed; call before returning the data. */
     auditRead(viewed: Viewed<unknown>, resource?: { type: string; id: string }): Promise<void>;
     /** Marks a route whose service already wrote its audit line inside its own transaction. */
@@ -27,6 +29,7 @@ declare module 'fastify' {
 export default fp(
   async function audit(fastify: FastifyInstance) {
     fastify.decorateRequest('audited', false);
+    fastify.decorateRequest('auditNote', null);
     fastify.decorateRequest('auditRead', async function auditRead(this: FastifyRequest, viewed: Viewed<unknown>, resource?: { type: string; id: string }) {
       const action = this.routeOptions.config?.audit;
       if (!action) throw new Error(`route ${this.routeOptions.url} reads personal data but declares no audit action`);
@@ -49,7 +52,7 @@ export default fp(
       await recordAudit(fastify.store.knex, request.actor, {
         action,
         outcome: outcomeOf(reply.statusCode),
-        detail: `${request.method} ${request.routeOptions.url} → ${reply.statusCode}`,
+        detail: `${request.method} ${request.routeOptions.url} → ${reply.statusCode}${request.auditNote ? `: ${request.auditNote}` : ''}`,
       });
     });
   },

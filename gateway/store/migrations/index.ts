@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as register from './001-register.js';
+import * as keystore from './002-keystore.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -7,6 +8,7 @@ import * as register from './001-register.js';
  */
 const migrations: Record<string, Knex.Migration> = {
   '001-register': register,
+  '002-keystore': keystore,
 };
 
 const source: Knex.MigrationSource<string> = {

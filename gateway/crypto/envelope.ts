@@ -1,0 +1,362 @@
+import { randomBytes } from 'node:crypto';
+import { bufferSource, type ByteSource } from './byte-source.js';
+import { CryptoError } from './crypto-error.js';
+import { bytesOf, childrenOf, fromDer, octetString, oid, oidOf, toDer } from './der.js';
+import { derHeader, expectTag, readTlv, tlvAt, type Tlv } from './der-stream.js';
+import { EnvelopeError } from './envelope-errors.js';
+import {
+  algorithmIdentifier, decodeSignedAttributes, encodeSignedAttributes, issuerAndSerialNumber, keyIdentity, recipientInfo, signerInfo,
+  type CertificateIdentity, type EnvelopeAttributes,
+} from './envelope-parts.js';
+import { gmt0010, smAlgorithms } from './gmt0010.js';
+import { defaultSm2UserId, sm2Decrypt, sm2Encrypt, sm2Sign, sm2Verify, type Sm2PublicKey, type Sm2Signer } from './sm2.js';
+import type { Sm2KeyPair } from './sm2-keys.js';
+import { createSm3 } from './sm3.js';
+import { createSm4Decryptor, createSm4Encryptor, sm4CbcCiphertextLength } from './sm4.js';
+
+/**
+ * The digital envelope (数字信封) of GM/T 0010: a SignedData (…6.1.4.2.2) whose encapsulated content is an
+ * EnvelopedData (…6.1.4.2.3) — a fresh SM4 key encrypted to the recipient's SM2 key, the body SM4-CBC
+ * encrypted — signed by the sender's SM2 key over signed attributes naming sender, recipient, signing time
+ * and a nonce, with messageDigest = SM3 of the EnvelopedData DER (RFC 2315 §9.3, which GM/T 0010 follows).
+ *
+ * Encrypt-then-sign, so the receiver checks sender, signature, freshness and replay before it decrypts a
+ * single byte: a tampered or replayed file is refused without touching the plaintext, and no padding
+ * error is ever observable by an attacker.
+ *
+ * Everything is definite-length DER, which a vendor toolkit expects; so that lengths are known before the
+ * first byte is written, sealing reads its input twice (encrypt and hash, then encrypt and write) and
+ * opening reads it twice (hash and verify, then decrypt). Both run in constant memory for any size.
+ */
+
+export interface EnvelopeSender {
+  id: string;
+  signer: Sm2Signer;
+  certificate: CertificateIdentity;
+  userId?: string;
+}
+
+export interface EnvelopeRecipient {
+  id: string;
+  publicKey: Sm2PublicKey;
+  /** When the partner has a certificate, RecipientInfo names it; otherwise it names the key (see keyIdentity). */
+  certificate?: Pick<CertificateIdentity, 'issuerDer' | 'serialNumberDer'>;
+}
+
+export interface SealOptions {
+  sender: EnvelopeSender;
+  recipient: EnvelopeRecipient;
+  signingTime?: Date;
+  nonce?: Buffer;
+}
+
+export type ChunkSink = (chunk: Buffer) => Promise<void> | void;
+
+export async function sealEnvelope(source: ByteSource, sink: ChunkSink, options: SealOptions): Promise<{ bytes: number; attributes: EnvelopeAttributes }> {
+  const key = randomBytes(16);
+  const iv = randomBytes(16);
+  const recipientIdentity = options.recipient.certificate ?? keyIdentity(options.recipient.publicKey);
+  const recipientInfos = setOf(recipientInfo(recipientIdentity, sm2Encrypt(key, options.recipient.publicKey)));
+  const enveloped = envelopedDataHeader(recipientInfos, toDer(algorithmIdentifier(smAlgorithms.sm4Cbc, octetString(iv))), sm4CbcCiphertextLength(source.size));
+
+  const firstPass = createSm3().update(enveloped.header);
+  for await (const chunk of encrypt(source, key, iv)) firstPass.update(chunk);
+  const messageDigest = firstPass.digest();
+
+  const attributes: EnvelopeAttributes = {
+    contentType: gmt0010.envelopedData,
+    messageDigest,
+    signingTime: options.signingTime ?? new Date(),
+    senderId: options.sender.id,
+    recipientId: options.recipient.id,
+    nonce: options.nonce ?? randomBytes(16),
+  };
+  const signedAttributes = encodeSignedAttributes(attributes);
+  const signature = sm2Sign(signedAttributes, options.sender.signer, options.sender.userId ?? defaultSm2UserId);
+  const signerInfos = setOf(signerInfo(options.sender.certificate, signedAttributes, signature));
+  const certificates = Buffer.concat([derHeader(0xa0, options.sender.certificate.der.length), options.sender.certificate.der]);
+
+  const innerContentInfo = contentInfoHeader(gmt0010.envelopedData, enveloped.totalLength);
+  const version = Buffer.from([0x02, 0x01, 0x01]);
+  const digestAlgorithms = setOf(toDer(algorithmIdentifier(smAlgorithms.sm3)));
+  const signedDataLength = version.length + digestAlgorithms.length + innerContentInfo.totalLength + certificates.length + signerInfos.length;
+  const outer = contentInfoHeader(gmt0010.signedData, signedDataLength + derHeader(0x30, signedDataLength).length);
+
+  let written = 0;
+  const write = async (chunk: Buffer) => {
+    written += chunk.length;
+    await sink(chunk);
+  };
+  await write(Buffer.concat([outer.header, derHeader(0x30, signedDataLength), version, digestAlgorithms, innerContentInfo.header, enveloped.header]));
+  const secondPass = createSm3().update(enveloped.header);
+  for await (const chunk of encrypt(source, key, iv)) {
+    secondPass.update(chunk);
+    await write(chunk);
+  }
+  // The input is read twice; if it changed in between, the signature would not match what was written.
+  if (!secondPass.digest().equals(messageDigest)) throw new CryptoError('bad-input', 'the input changed while it was being sealed');
+  await write(Buffer.concat([certificates, signerInfos]));
+  return { bytes: written, attributes };
+}
+
+export async function sealEnvelopeBuffer(content: Buffer, options: SealOptions): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  await sealEnvelope(bufferSource(content), (chunk) => void parts.push(Buffer.from(chunk)), options);
+  return Buffer.concat(parts);
+}
+
+async function* encrypt(source: ByteSource, key: Buffer, iv: Buffer): AsyncIterable<Buffer> {
+  const cipher = createSm4Encryptor('cbc', key, iv);
+  for await (const chunk of source.chunks(0, source.size)) yield cipher.update(chunk);
+  yield cipher.final();
+}
+
+function setOf(element: Buffer): Buffer {
+  return Buffer.concat([derHeader(0x31, element.length), element]);
+}
+
+/** ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY } up to the content itself. */
+function contentInfoHeader(contentType: string, contentLength: number): { header: Buffer; totalLength: number } {
+  const typeDer = toDer(oid(contentType));
+  const explicit = derHeader(0xa0, contentLength);
+  const valueLength = typeDer.length + explicit.length + contentLength;
+  const header = Buffer.concat([derHeader(0x30, valueLength), typeDer, explicit]);
+  return { header, totalLength: header.length + contentLength };
+}
+
+/**
+ * EnvelopedData ::= SEQUENCE { version 1, recipientInfos, EncryptedContentInfo ::= SEQUENCE { contentType data,
+ * contentEncryptionAlgorithm, encryptedContent [0] IMPLICIT OCTET STRING } }, everything before the ciphertext.
+ */
+function envelopedDataHeader(recipientInfos: Buffer, contentAlgorithm: Buffer, ciphertextLength: number): { header: Buffer; totalLength: number } {
+  const dataType = toDer(oid(gmt0010.data));
+  const contentPrefix = derHeader(0x80, ciphertextLength);
+  const encryptedContentInfoLength = dataType.length + contentAlgorithm.length + contentPrefix.length + ciphertextLength;
+  const encryptedContentInfoHeader = derHeader(0x30, encryptedContentInfoLength);
+  const version = Buffer.from([0x02, 0x01, 0x01]);
+  const valueLength = version.length + recipientInfos.length + encryptedContentInfoHeader.length + encryptedContentInfoLength;
+  const sequenceHeader = derHeader(0x30, valueLength);
+  const header = Buffer.concat([sequenceHeader, version, recipientInfos, encryptedContentInfoHeader, dataType, contentAlgorithm, contentPrefix]);
+  return { header, totalLength: sequenceHeader.length + valueLength };
+}
+
+/** What a receiver learns from an envelope before it decrypts anything. */
+export interface EnvelopeHeader extends EnvelopeAttributes {
+  /** The DER of the sender's certificate, when the envelope carries one (informative: trust comes from the partner registry). */
+  senderCertificateDer: Buffer | null;
+  ciphertextLength: number;
+}
+
+export interface RecipientKey {
+  keyPair: Sm2KeyPair;
+  publicKey: Sm2PublicKey;
+  certificate?: Pick<CertificateIdentity, 'issuerDer' | 'serialNumberDer'>;
+}
+
+export interface OpenOptions {
+  /** Our party id; the envelope's signed recipient id must equal it. */
+  ourId: string;
+  /** Our key pairs that may be addressed: the current one and any still in their grace period. */
+  recipientKeys: readonly RecipientKey[];
+  /** The sender's registered public keys (current and in grace); none means the sender is unknown. */
+  senderKeys(senderId: string): Promise<readonly Sm2PublicKey[]>;
+  /**
+   * Freshness, replay and permission: throws EnvelopeError('stale' | 'replayed' | 'forbidden-source'). Called only
+   * once the signature verified and the content key unwrapped, so a refused envelope never reaches it.
+   */
+  accept(header: EnvelopeHeader): Promise<void>;
+  userId?: string;
+}
+
+interface ParsedEnvelope {
+  enveloped: Tlv;
+  ciphertext: Tlv;
+  recipientInfos: Buffer;
+  contentAlgorithm: Buffer;
+  signerInfo: Buffer;
+  senderCertificateDer: Buffer | null;
+}
+
+/**
+ * Checks an envelope completely — structure, sender, digest, signature, recipient, freshness, replay — then
+ * decrypts it into `sink`. Nothing reaches the sink unless every check passed.
+ */
+export async function openEnvelope(source: ByteSource, sink: ChunkSink, options: OpenOptions): Promise<EnvelopeHeader & { contentBytes: number }> {
+  const parsed = await parse(source);
+  const { attributes, signedAttributes, signature } = readSignerInfo(parsed.signerInfo);
+  const header: EnvelopeHeader = { ...attributes, senderCertificateDer: parsed.senderCertificateDer, ciphertextLength: parsed.ciphertext.end - parsed.ciphertext.valueStart };
+  if (attributes.contentType !== gmt0010.envelopedData) throw new EnvelopeError('malformed', 'the signed content is not an EnvelopedData');
+
+  const senderKeys = await options.senderKeys(attributes.senderId);
+  if (senderKeys.length === 0) throw new EnvelopeError('unknown-sender', `sender "${attributes.senderId}" is not a registered partner with an active key`);
+
+  const digest = createSm3();
+  for await (const chunk of source.chunks(parsed.enveloped.start, parsed.enveloped.end)) digest.update(chunk);
+  if (!digest.digest().equals(attributes.messageDigest)) throw new EnvelopeError('tampered', 'the content does not match its signed digest');
+
+  const userId = options.userId ?? defaultSm2UserId;
+  if (!senderKeys.some((key) => sm2Verify(signedAttributes, signature, key, userId))) {
+    throw new EnvelopeError('bad-signature', `the signature is not by any registered key of "${attributes.senderId}"`);
+  }
+  if (attributes.recipientId !== options.ourId) {
+    throw new EnvelopeError('wrong-recipient', `the envelope is addressed to "${attributes.recipientId}", not to "${options.ourId}"`);
+  }
+  const contentKey = unwrapContentKey(parsed.recipientInfos, options.recipientKeys);
+  const iv = readIv(parsed.contentAlgorithm);
+  await options.accept(header);
+
+  const decipher = createSm4Decryptor('cbc', contentKey, iv);
+  let contentBytes = 0;
+  try {
+    for await (const chunk of source.chunks(parsed.ciphertext.valueStart, parsed.ciphertext.end)) {
+      const plain = decipher.update(chunk);
+      contentBytes += plain.length;
+      await sink(plain);
+    }
+    const last = decipher.final();
+    contentBytes += last.length;
+    await sink(last);
+  } catch (error) {
+    if (error instanceof EnvelopeError) throw error;
+    throw new EnvelopeError('tampered', 'the content does not decrypt (the sender encrypted it wrongly)', { cause: error });
+  }
+  return { ...header, contentBytes };
+}
+
+export async function openEnvelopeBuffer(envelope: Buffer, options: OpenOptions): Promise<{ header: EnvelopeHeader; content: Buffer }> {
+  const parts: Buffer[] = [];
+  const header = await openEnvelope(bufferSource(envelope), (chunk) => void parts.push(Buffer.from(chunk)), options);
+  return { header, content: Buffer.concat(parts) };
+}
+
+/** Reads the envelope's skeleton: every small part, and the positions of the large ones. */
+async function parse(source: ByteSource): Promise<ParsedEnvelope> {
+  try {
+    const outer = expectTag(await readTlv(source, 0, source.size, 'ContentInfo'), 0x30, 'ContentInfo');
+    if (outer.end !== source.size) throw new CryptoError('bad-input', 'bytes follow the envelope');
+    const outerType = await readTlv(source, outer.valueStart, outer.end, 'contentType');
+    if ((await oidAt(source, outerType)) !== gmt0010.signedData) throw new CryptoError('bad-input', 'not a GM/T 0010 SignedData');
+    const explicit = expectTag(await readTlv(source, outerType.end, outer.end, 'content'), 0xa0, 'content');
+    const signedData = expectTag(await readTlv(source, explicit.valueStart, explicit.end, 'SignedData'), 0x30, 'SignedData');
+    const version = expectTag(await readTlv(source, signedData.valueStart, signedData.end, 'version'), 0x02, 'version');
+    const digestAlgorithms = expectTag(await readTlv(source, version.end, signedData.end, 'digestAlgorithms'), 0x31, 'digestAlgorithms');
+    const inner = expectTag(await readTlv(source, digestAlgorithms.end, signedData.end, 'contentInfo'), 0x30, 'contentInfo');
+    const innerType = await readTlv(source, inner.valueStart, inner.end, 'contentType');
+    if ((await oidAt(source, innerType)) !== gmt0010.envelopedData) throw new CryptoError('bad-input', 'the signed content is not a GM/T 0010 EnvelopedData');
+    const innerExplicit = expectTag(await readTlv(source, innerType.end, inner.end, 'content'), 0xa0, 'content');
+    const enveloped = expectTag(await readTlv(source, innerExplicit.valueStart, innerExplicit.end, 'EnvelopedData'), 0x30, 'EnvelopedData');
+    const envelopedVersion = expectTag(await readTlv(source, enveloped.valueStart, enveloped.end, 'version'), 0x02, 'version');
+    const recipientInfos = expectTag(await readTlv(source, envelopedVersion.end, enveloped.end, 'recipientInfos'), 0x31, 'recipientInfos');
+    const encryptedContentInfo = expectTag(await readTlv(source, recipientInfos.end, enveloped.end, 'encryptedContentInfo'), 0x30, 'encryptedContentInfo');
+    const dataType = await readTlv(source, encryptedContentInfo.valueStart, encryptedContentInfo.end, 'contentType');
+    if ((await oidAt(source, dataType)) !== gmt0010.data) throw new CryptoError('bad-input', 'the encrypted content is not GM/T 0010 data');
+    const contentAlgorithm = expectTag(await readTlv(source, dataType.end, encryptedContentInfo.end, 'contentEncryptionAlgorithm'), 0x30, 'contentEncryptionAlgorithm');
+    const ciphertext = expectTag(await readTlv(source, contentAlgorithm.end, encryptedContentInfo.end, 'encryptedContent'), 0x80, 'encryptedContent');
+    if (ciphertext.end !== encryptedContentInfo.end || encryptedContentInfo.end !== enveloped.end || enveloped.end !== inner.end) {
+      throw new CryptoError('bad-input', 'unexpected fields after the encrypted content');
+    }
+    let next = await readTlv(source, inner.end, signedData.end, 'certificates or signerInfos');
+    let senderCertificateDer: Buffer | null = null;
+    if (next.tag === 0xa0) {
+      const certificates = await whole(source, next);
+      const first = tlvAt(certificates, next.valueStart - next.start, 'certificate');
+      senderCertificateDer = certificates.subarray(first.start, first.end);
+      next = await readTlv(source, next.end, signedData.end, 'signerInfos');
+    }
+    if (next.tag === 0xa1) next = await readTlv(source, next.end, signedData.end, 'signerInfos');
+    expectTag(next, 0x31, 'signerInfos');
+    if (next.end !== signedData.end || signedData.end !== explicit.end || explicit.end !== outer.end) {
+      throw new CryptoError('bad-input', 'unexpected fields after the signerInfos');
+    }
+    const signerInfos = await whole(source, next);
+    const signerInfoTlv = tlvAt(signerInfos, next.valueStart - next.start, 'signerInfo');
+    if (signerInfoTlv.end !== signerInfos.length) throw new CryptoError('bad-input', 'jiuzhu envelopes carry exactly one signer');
+    return {
+      enveloped,
+      ciphertext,
+      recipientInfos: await whole(source, recipientInfos),
+      contentAlgorithm: await whole(source, contentAlgorithm),
+      signerInfo: signerInfos.subarray(signerInfoTlv.start, signerInfoTlv.end),
+      senderCertificateDer,
+    };
+  } catch (error) {
+    if (error instanceof EnvelopeError) throw error;
+    throw new EnvelopeError('malformed', `not a readable GM/T 0010 envelope: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Small parts only: certificates, recipient and signer infos are a few KB at most. */
+async function whole(source: ByteSource, tlv: Tlv): Promise<Buffer> {
+  if (tlv.end - tlv.start > 1 << 20) throw new CryptoError('bad-input', 'an envelope header part exceeds 1 MB');
+  return source.read(tlv.start, tlv.end - tlv.start);
+}
+
+async function oidAt(source: ByteSource, tlv: Tlv): Promise<string> {
+  return oidOf(fromDer(await whole(source, tlv), 'OID'), 'content type');
+}
+
+function readSignerInfo(der: Buffer): { attributes: EnvelopeAttributes; signedAttributes: Buffer; signature: Buffer } {
+  try {
+    const info = tlvAt(der, 0, 'SignerInfo');
+    let at = info.valueStart;
+    const fields: Tlv[] = [];
+    while (at < info.end) {
+      const field = tlvAt(der, at, 'SignerInfo field');
+      fields.push(field);
+      at = field.end;
+    }
+    const [version, , digestAlgorithm, authenticated, signatureAlgorithm, encryptedDigest] = fields;
+    if (!version || !digestAlgorithm || !authenticated || authenticated.tag !== 0xa0 || !signatureAlgorithm || !encryptedDigest) {
+      throw new CryptoError('bad-input', 'SignerInfo lacks its signed attributes or signature');
+    }
+    const algorithm = (tlv: Tlv) => oidOf(childrenOf(fromDer(der.subarray(tlv.start, tlv.end), 'AlgorithmIdentifier'), 'AlgorithmIdentifier')[0], 'algorithm');
+    if (algorithm(digestAlgorithm) !== smAlgorithms.sm3) throw new CryptoError('bad-input', 'the digest algorithm is not SM3');
+    if (algorithm(signatureAlgorithm) !== smAlgorithms.sm2Sign) throw new CryptoError('bad-input', 'the signature algorithm is not SM2');
+    // What was signed is the SET OF Attribute: the same bytes with the SET tag in place of [0] (RFC 2315 §9.3).
+    const signedAttributes = Buffer.concat([Buffer.from([0x31]), der.subarray(authenticated.start + 1, authenticated.end)]);
+    return {
+      attributes: decodeSignedAttributes(signedAttributes),
+      signedAttributes,
+      signature: bytesOf(fromDer(der.subarray(encryptedDigest.start, encryptedDigest.end), 'encryptedDigest'), 'encryptedDigest'),
+    };
+  } catch (error) {
+    throw new EnvelopeError('malformed', `unreadable signer information: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function unwrapContentKey(recipientInfosDer: Buffer, keys: readonly RecipientKey[]): Buffer {
+  let infos;
+  try {
+    infos = childrenOf(fromDer(recipientInfosDer, 'recipientInfos'), 'recipientInfos').map((info) => {
+      const [, identity, algorithm, encryptedKey] = childrenOf(info, 'RecipientInfo');
+      if (oidOf(childrenOf(algorithm!, 'keyEncryptionAlgorithm')[0], 'keyEncryptionAlgorithm') !== smAlgorithms.sm2Encrypt) {
+        throw new CryptoError('bad-input', 'the key is not SM2-encrypted');
+      }
+      return { identity: toDer(identity!), encryptedKey: bytesOf(encryptedKey, 'encryptedKey') };
+    });
+  } catch (error) {
+    throw new EnvelopeError('malformed', `unreadable recipient information: ${(error as Error).message}`, { cause: error });
+  }
+  for (const key of keys) {
+    const identity = issuerAndSerialNumber(key.certificate ?? keyIdentity(key.publicKey));
+    const info = infos.find((i) => i.identity.equals(identity));
+    if (!info) continue;
+    try {
+      const contentKey = sm2Decrypt(info.encryptedKey, key.keyPair);
+      if (contentKey.length !== 16) throw new CryptoError('bad-input', 'the content key is not 16 bytes');
+      return contentKey;
+    } catch (error) {
+      throw new EnvelopeError('wrong-recipient', 'the content key does not decrypt with our key', { cause: error });
+    }
+  }
+  throw new EnvelopeError('wrong-recipient', 'the envelope is not encrypted to any of our keys');
+}
+
+function readIv(contentAlgorithmDer: Buffer): Buffer {
+  const [algorithm, parameters] = childrenOf(fromDer(contentAlgorithmDer, 'contentEncryptionAlgorithm'), 'contentEncryptionAlgorithm');
+  const name = oidOf(algorithm, 'content encryption algorithm');
+  if (name !== smAlgorithms.sm4Cbc && name !== smAlgorithms.sm4) throw new EnvelopeError('malformed', `content cipher ${name} is not SM4-CBC`);
+  const iv = bytesOf(parameters, 'SM4-CBC IV');
+  if (iv.length !== 16) throw new EnvelopeError('malformed', 'the SM4-CBC IV is not 16 bytes');
+  return iv;
+}
