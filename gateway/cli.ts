@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { envelopeCommand, partnersCommand, sm3Command } from './cli/exchange-commands.js';
 import { idCommand } from './cli/id-command.js';
 import { keysCommand } from './cli/keys-command.js';
 import { failAndExit } from './cli/output.js';
@@ -18,6 +19,9 @@ const program = new Command('jiuzhu')
   .addCommand(migrateCommand())
   .addCommand(seedCommand())
   .addCommand(keysCommand())
+  .addCommand(partnersCommand())
+  .addCommand(envelopeCommand())
+  .addCommand(sm3Command())
   .addCommand(idCommand());
 
 try {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { commandLineActor } from '../access/actor.js';
 import { isRole, roles } from '../access/role-policy.js';
@@ -8,9 +9,10 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../store/repositories/a
 import { recordAudit } from '../store/repositories/audit-log.js';
 import { nationwide } from '../access/region-scope.js';
 import { printJson, printLine } from './output.js';
+import { withExchange } from './open-exchange.js';
 
 export function keysCommand(): Command {
-  const keys = new Command('keys').description('API keys: each has a role and a region scope; only its SM3 digest is stored');
+  const keys = new Command('keys').description('API keys (create, revoke: a role and a region scope; only their SM3 digest is stored) and our own SM2/PGP key pairs (gen, export, import)');
 
   keys.command('create')
     .description('create a key and print it (only the key, on stdout, so scripts can capture it); it cannot be shown again')
@@ -39,17 +41,63 @@ export function keysCommand(): Command {
     });
 
   keys.command('list')
-    .description('list keys (their hints, never the keys)')
-    .option('--json', 'print JSON')
+    .description('list our key pairs and the API keys (hints only, never a key)')
+    .option('--json', 'print {keyPairs, apiKeys}')
     .action(async (options: { json?: boolean }) => {
-      const { store } = await openMigratedStore(loadConfig().database);
-      try {
-        const all = await listApiKeys(store.knex);
-        if (options.json) printJson(all);
-        else for (const k of all) printLine(`${k.id}\t${k.hint}\t${k.role}\t${k.regionCode}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\t${k.label}`);
-      } finally {
-        await store.close();
-      }
+      await withExchange(async (exchange, store) => {
+        const keyPairs = (await exchange.ownKeys.list()).map(({ publicKey: _p, certificate: _c, ...k }) => k);
+        const apiKeys = await listApiKeys(store.knex);
+        if (options.json) return printJson({ keyPairs, apiKeys });
+        printLine('key pairs:');
+        for (const k of keyPairs) printLine(`  ${k.id}\t${k.algorithm}\t${k.fingerprint}\t${k.status}${k.retireAfter ? ` until ${k.retireAfter}` : ''}`);
+        printLine('API keys:');
+        for (const k of apiKeys) printLine(`  ${k.id}\t${k.hint}\t${k.role}\t${k.regionCode}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\t${k.label}`);
+      });
+    });
+
+  keys.command('gen')
+    .description('generate a new key pair of ours; it signs from now on, and the one it replaces still opens envelopes for the grace period (JIUZHU_KEY_GRACE_DAYS)')
+    .addOption(new Option('--algorithm <algorithm>', 'sm2 for GM/T 0010 envelopes, pgp for OpenPGP partners').choices(['sm2', 'pgp']).default('sm2'))
+    .option('--json', 'print the new key as JSON')
+    .action(async (options: { algorithm: 'sm2' | 'pgp'; json?: boolean }) => {
+      await withExchange(async (exchange, _store, audit) => {
+        const key = await exchange.ownKeys.generate(options.algorithm);
+        await audit({ action: 'keypair.generate', outcome: 'ok', resourceType: 'key-pair', resourceId: key.id });
+        if (options.json) printJson(key);
+        else printLine(`${key.id}\t${key.algorithm}\t${key.fingerprint}\t(give partners: jiuzhu keys export ${key.id})`);
+      });
+    });
+
+  keys.command('export')
+    .description('print a key pair\'s certificate (SM2) or public key (PGP) for partners; --private adds the private key, for moving it to another gateway')
+    .argument('<id>', 'key id from `jiuzhu keys list`')
+    .option('--private', 'include the private key (logged in the audit log)')
+    .option('--json', 'print {id, algorithm, publicKey, certificate, privateKey?}')
+    .action(async (id: string, options: { private?: boolean; json?: boolean }) => {
+      await withExchange(async (exchange, _store, audit) => {
+        const key = (await exchange.ownKeys.list()).find((k) => k.id === id);
+        if (!key) throw new Error(`no key pair ${id} (see jiuzhu keys list)`);
+        const privateKey = options.private ? await exchange.ownKeys.privateKey(id) : undefined;
+        await audit({ action: options.private ? 'keypair.export-private' : 'keypair.export', outcome: 'ok', resourceType: 'key-pair', resourceId: id });
+        if (options.json) return printJson({ id, algorithm: key.algorithm, publicKey: key.publicKey, certificate: key.certificate, ...(privateKey ? { privateKey } : {}) });
+        process.stdout.write(key.certificate ?? key.publicKey);
+        if (key.certificate) process.stdout.write(key.publicKey);
+        if (privateKey) process.stdout.write(privateKey);
+      });
+    });
+
+  keys.command('import')
+    .description('bring an existing SM2 key pair (PKCS#8 or SEC1 PEM), optionally with its CA-issued certificate, under jiuzhu\'s management; it becomes the active key')
+    .requiredOption('--private-key <file>', 'the private key PEM')
+    .option('--cert <file>', 'its certificate (PEM); default: a new self-signed one')
+    .option('--json', 'print the key as JSON')
+    .action(async (options: { privateKey: string; cert?: string; json?: boolean }) => {
+      await withExchange(async (exchange, _store, audit) => {
+        const key = await exchange.ownKeys.importSm2(await readFile(options.privateKey, 'utf8'), options.cert ? await readFile(options.cert, 'utf8') : undefined);
+        await audit({ action: 'keypair.import', outcome: 'ok', resourceType: 'key-pair', resourceId: key.id });
+        if (options.json) printJson(key);
+        else printLine(`${key.id}\t${key.algorithm}\t${key.fingerprint}`);
+      });
     });
 
   keys.command('revoke')

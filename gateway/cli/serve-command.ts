@@ -3,6 +3,8 @@ import { commandLineActor } from '../access/actor.js';
 import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { describeDatabase, loadConfig } from '../config.js';
 import { demoCounties, issueDemoKeys, isRegisterEmpty, seedDemoCounties } from '../demo/demo-setup.js';
+import { createExchange } from '../keystore/exchange.js';
+import { loadMasterKey } from '../keystore/master-key.js';
 import { startServer } from '../server.js';
 import { openMigratedStore } from '../store/open-store.js';
 import { note } from './output.js';
@@ -26,6 +28,11 @@ export function serveCommand(): Command {
           note(`jiuzhu: the register already holds data; demo counties (${demoCounties.join(', ')}) not reloaded`);
         }
         keys = await issueDemoKeys(store);
+        const exchange = createExchange({ knex: store.knex, config: config.exchange, masterKey: loadMasterKey(config.exchange) });
+        if (!(await exchange.ownKeys.list()).some((k) => k.algorithm === 'sm2' && k.status === 'active')) {
+          const key = await exchange.ownKeys.generate('sm2');
+          note(`jiuzhu: generated SM2 key pair ${key.id} for envelopes (party id "${config.exchange.partyId}"; give partners: jiuzhu keys export ${key.id})`);
+        }
       }
       const { url } = await startServer(config, store);
       note(`jiuzhu: listening on ${url}  (API docs: ${url}/docs)`);

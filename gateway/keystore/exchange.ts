@@ -3,6 +3,7 @@ import type { ExchangeConfig } from '../config.js';
 import type { ByteSource } from '../crypto/byte-source.js';
 import { openEnvelope, sealEnvelope, type ChunkSink, type EnvelopeHeader } from '../crypto/envelope.js';
 import { EnvelopeError } from '../crypto/envelope-errors.js';
+import { pgpDecryptAndVerify, pgpEncryptAndSign, PgpError } from '../crypto/pgp.js';
 import { claimNonce, isNonceSeen } from './envelope-nonces.js';
 import { createOwnKeys } from './own-keys.js';
 import { createPartners } from './partners.js';
@@ -26,6 +27,38 @@ export function createExchange(deps: ExchangeDeps) {
   return {
     ownKeys,
     partners,
+
+    /** Encrypts to the partner's PGP key and signs with ours (for partners such as banks that use OpenPGP). */
+    async sealPgpFor(partnerId: string, content: Uint8Array): Promise<Uint8Array> {
+      const recipients = await partners.pgpKeys(partnerId);
+      if (recipients.length === 0) throw new Error(`partner "${partnerId}" has no active PGP key`);
+      const signing = await ownKeys.pgpSigningKey();
+      return pgpEncryptAndSign({ content, recipientPublicKeysArmored: [recipients[0]!], signingPrivateKeyArmored: signing.privateKeyArmored, passphrase: signing.passphrase });
+    },
+
+    /**
+     * Decrypts a PGP message with our key (current or in grace) and verifies it against every registered
+     * partner's PGP keys; returns the partner whose key signed.
+     */
+    async openPgp(message: Uint8Array): Promise<{ content: Uint8Array; senderId: string }> {
+      const senders = new Map<string, string>();
+      for (const partner of await partners.list()) {
+        for (const armored of await partners.pgpKeys(partner.id)) senders.set(armored, partner.id);
+      }
+      if (senders.size === 0) throw new PgpError('unknown-signer', 'no partner has a PGP key');
+      let lastError: unknown;
+      for (const key of await ownKeys.pgpDecryptionKeys()) {
+        try {
+          const opened = await pgpDecryptAndVerify({ message, decryptionPrivateKeyArmored: key.privateKeyArmored, passphrase: key.passphrase, senderPublicKeysArmored: [...senders.keys()] });
+          const sender = [...(await partners.list())].find((p) => p.keys.some((k) => k.algorithm === 'pgp' && k.fingerprint.endsWith(opened.signedBy)));
+          return { content: opened.content, senderId: sender?.id ?? opened.signedBy };
+        } catch (error) {
+          lastError = error;
+          if (!(error instanceof PgpError && error.code === 'not-for-us')) throw error;
+        }
+      }
+      throw lastError ?? new PgpError('not-for-us', 'we have no PGP key');
+    },
 
     async sealFor(partnerId: string, source: ByteSource, sink: ChunkSink): Promise<{ bytes: number }> {
       const [sender, recipient] = await Promise.all([ownKeys.sender(), partners.sm2Recipient(partnerId)]);

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/jiuzhu.js', import.meta.url));
 const workDir = mkdtempSync(join(tmpdir(), 'jiuzhu-cli-'));
-const env = { ...process.env, JIUZHU_DB: join(workDir, 'cli.db'), DATABASE_URL: '' };
+const env = { ...process.env, JIUZHU_DB: join(workDir, 'cli.db'), JIUZHU_MASTER_KEY_FILE: join(workDir, 'master.key'), DATABASE_URL: '' };
 
 async function jiuzhu(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
@@ -25,7 +25,10 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 describe('the jiuzhu command', () => {
   it('has --help at every level', async () => {
-    for (const path of [[], ['serve'], ['migrate'], ['seed'], ['keys'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['id'], ['id', 'check']]) {
+    for (const path of [
+      [], ['serve'], ['migrate'], ['seed'], ['keys'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['keys', 'gen'], ['keys', 'export'], ['keys', 'import'],
+      ['partners'], ['partners', 'add'], ['partners', 'list'], ['envelope'], ['envelope', 'seal'], ['envelope', 'open'], ['sm3'], ['id'], ['id', 'check'],
+    ]) {
       const { stdout, code } = await jiuzhu(...path, '--help');
       expect({ path, code }).toEqual({ path, code: 0 });
       expect(stdout).toMatch(/^Usage: jiuzhu/);
@@ -56,7 +59,7 @@ describe('the jiuzhu command', () => {
     const created = await jiuzhu('keys', 'create', '--role', 'township', '--region', '640121100');
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^jz_[A-Za-z0-9_-]{43}\n$/);
-    const listed = JSON.parse((await jiuzhu('keys', 'list', '--json')).stdout);
+    const listed = JSON.parse((await jiuzhu('keys', 'list', '--json')).stdout).apiKeys;
     expect(listed).toContainEqual(expect.objectContaining({ role: 'township', regionCode: '640121100', hint: `${created.stdout.slice(0, 7)}…` }));
     expect(JSON.stringify(listed)).not.toContain(created.stdout.trim());
   });
