@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'coverage/', 'schemas/types/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', 'coverage/', 'schemas/types/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

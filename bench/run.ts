@@ -1,23 +1,42 @@
 /**
- * `npm run bench [-- --persons N]`: seeding about 1,000,000 persons through the real path on SQLite and on
- * PostgreSQL, each beside its raw-driver baseline measured in the same run. Every case runs in a fresh
- * process so its peak RSS is its own. PostgreSQL cases run when BENCH_PG_URL, TEST_PG_URL or the local
- * test database answers.
+ * `npm run bench [-- --only seed|crypto] [--persons N]`: the figures the issues ask for, each beside its baseline
+ * measured in the same run. Every case runs in a fresh process so its peak RSS is its own.
+ * - seed: about 1,000,000 persons through the real path on SQLite and on PostgreSQL, beside the raw driver.
+ *   PostgreSQL cases run when BENCH_PG_URL, TEST_PG_URL or the local test database answers.
+ * - crypto: SM4-CBC and SM3 MB/s, SM2 sign and verify per second, sealing and opening a 256 MiB envelope,
+ *   beside `openssl speed`/`openssl enc` and sm-crypto. About a minute on 2 cores.
  */
 import { execFile } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { CaseResult } from './case-result.js';
 
 const run = promisify(execFile);
-const personsFlag = process.argv.indexOf('--persons');
-const persons = personsFlag > 0 ? Number(process.argv[personsFlag + 1]) : 1_000_000;
+const flag = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+const persons = Number(flag('--persons') ?? 1_000_000);
+const only = flag('--only');
+if (only !== undefined && only !== 'seed' && only !== 'crypto') throw new Error(`--only takes seed or crypto, not "${only}"`);
+
+/** A case prints one JSON line per figure (most print one); any other output is ignored. */
+async function runCases(file: string, ...args: string[]): Promise<CaseResult[]> {
+  // Cases run from dist/ (npm run bench builds first), as compiled JavaScript with no loader in the process.
+  const path = fileURLToPath(new URL(`./cases/${file.replace(/\.ts$/, '.js')}`, import.meta.url));
+  const { stdout } = await run(process.execPath, ['--enable-source-maps', path, ...args], { maxBuffer: 1 << 20, timeout: 15 * 60_000 });
+  return stdout.trim().split('\n').filter((text) => text.startsWith('{')).map((text) => JSON.parse(text) as CaseResult);
+}
 
 async function runCase(file: string, ...args: string[]): Promise<CaseResult> {
-  const path = fileURLToPath(new URL(`./cases/${file}`, import.meta.url));
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', path, ...args], { maxBuffer: 1 << 20, timeout: 15 * 60_000 });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as CaseResult;
+  return (await runCases(file, ...args)).at(-1)!;
 }
 
 async function pgAnswers(): Promise<boolean> {
@@ -31,28 +50,105 @@ async function pgAnswers(): Promise<boolean> {
   }
 }
 
-function perSecond(count: number, seconds: number): string {
-  return Math.round(count / seconds).toLocaleString('en');
+/** MB with one decimal (MB = 10^6 bytes); counted things (persons, rows, ops) as whole numbers. */
+function amount(value: number, unit: string): string {
+  const digits = unit === 'MB' ? 1 : 0;
+  return value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
+const rate = (result: CaseResult) => result.rows / result.seconds;
+
 function line(result: CaseResult, baseline?: CaseResult): string {
-  const head = `  ${result.name.padEnd(62)} ${result.rows.toLocaleString('en').padStart(9)} ${result.unit.padEnd(7)} ${result.seconds.toFixed(2).padStart(6)} s  ${perSecond(result.rows, result.seconds).padStart(9)} ${result.unit}/s  peak RSS ${String(result.peakRssMb).padStart(4)} MB`;
+  const head = `  ${result.name.padEnd(62)} ${amount(result.rows, result.unit).padStart(9)} ${result.unit.padEnd(7)} ${result.seconds.toFixed(2).padStart(6)} s  ${amount(rate(result), result.unit).padStart(9)} ${result.unit}/s  peak RSS ${String(result.peakRssMb).padStart(4)} MB`;
   if (!baseline || result.tableRows === undefined) return head;
   const rowRate = result.tableRows / result.seconds;
-  const ratio = rowRate / (baseline.rows / baseline.seconds);
-  return `${head}\n      ${result.tableRows.toLocaleString('en')} rows written in all, ${perSecond(result.tableRows, result.seconds)} rows/s = ${ratio.toFixed(2)}× baseline${result.detail ? `; ${result.detail}` : ''}`;
+  const ratio = rowRate / rate(baseline);
+  return `${head}\n      ${result.tableRows.toLocaleString('en')} rows written in all, ${amount(rowRate, 'rows')} rows/s = ${ratio.toFixed(2)}× baseline${result.detail ? `; ${result.detail}` : ''}`;
+}
+
+/** A crypto case's line, with its detail (what was measured, openssl's raw figure) beneath. */
+function cryptoLine(result: CaseResult): string {
+  return result.detail ? `${line(result)}\n      ${result.detail}` : line(result);
+}
+
+/** "jiuzhu ÷ openssl 0.93 (aim ≥ 0.8: met)": the subject's rate over each baseline's, with the issue's aim where it set one. */
+function ratios(subject: string, result: CaseResult, baselines: Array<{ label: string; result: CaseResult; aim?: number }>, note?: string): string {
+  const parts = baselines.map(({ label, result: baseline, aim }) => {
+    const ratio = rate(result) / rate(baseline);
+    return `${subject} ÷ ${label} ${ratio.toFixed(2)}${aim === undefined ? '' : ` (aim ≥ ${aim}: ${ratio >= aim ? 'met' : 'NOT met'})`}`;
+  });
+  return `      ${[...parts, ...(note ? [note] : [])].join('; ')}`;
+}
+
+async function benchSeeding(): Promise<void> {
+  console.log(`\nSeeding the demo county (${persons.toLocaleString('en')} persons target): persons/s and peak RSS`);
+  for (const dialect of ['sqlite', 'pg'] as const) {
+    if (dialect === 'pg' && !(await pgAnswers())) {
+      console.log('  PostgreSQL: not reachable, skipped (set BENCH_PG_URL)');
+      continue;
+    }
+    const baseline = await runCase('raw-insert.ts', dialect, String(persons));
+    const seeded = await runCase('seed.ts', dialect, String(persons));
+    console.log(`${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}:`);
+    console.log(line(baseline));
+    console.log(line(seeded, baseline));
+  }
+}
+
+/** Random bytes written 1 MiB at a time, waiting on 'drain', so this process stays small too. */
+async function writeRandomFile(path: string, mib: number): Promise<void> {
+  const stream = createWriteStream(path);
+  for (let i = 0; i < mib; i++) {
+    if (!stream.write(randomFillSync(Buffer.allocUnsafe(1 << 20)))) await once(stream, 'drain');
+  }
+  stream.end();
+  await finished(stream);
+}
+
+async function benchCrypto(): Promise<void> {
+  const speedSeconds = '3';
+  console.log('\nSM4-CBC encrypt and SM3, one thread, MB/s (MB = 10^6 bytes); openssl speed divides by wall-clock time (-elapsed) as jiuzhu does');
+  for (const algorithm of ['sm4-cbc', 'sm3'] as const) {
+    // Three passes of SM3 take about as long as one of SM4 and as openssl's 3 s: short runs are noisy here.
+    const jiuzhu = await runCase('crypto-bulk.ts', 'jiuzhu', algorithm, '256', algorithm === 'sm3' ? '3' : '1');
+    const openssl = await runCase('crypto-openssl.ts', 'speed', algorithm, speedSeconds);
+    const smCrypto = await runCase('crypto-bulk.ts', 'sm-crypto', algorithm, '16');
+    for (const result of [jiuzhu, openssl, smCrypto]) console.log(cryptoLine(result));
+    console.log(ratios('jiuzhu', jiuzhu, [{ label: 'openssl', result: openssl, aim: 0.8 }, { label: 'sm-crypto', result: smCrypto }]));
+  }
+
+  console.log('\nSM2 sign and verify per second, 256-byte message, GM/T 0009 DER signatures with SM3(Z ‖ M)');
+  const [jiuzhuSign, jiuzhuVerify] = await runCases('crypto-sm2.ts', 'jiuzhu', '3');
+  const [opensslSign, opensslVerify] = await runCases('crypto-openssl.ts', 'speed', 'sm2', speedSeconds);
+  const [smCryptoSign, smCryptoVerify] = await runCases('crypto-sm2.ts', 'sm-crypto', '1.5');
+  for (const result of [jiuzhuSign, opensslSign, smCryptoSign]) console.log(cryptoLine(result!));
+  console.log(ratios('jiuzhu', jiuzhuSign!, [{ label: 'openssl', result: opensslSign! }, { label: 'sm-crypto', result: smCryptoSign! }]));
+  for (const result of [jiuzhuVerify, opensslVerify, smCryptoVerify]) console.log(cryptoLine(result!));
+  const verifies = rate(jiuzhuVerify!);
+  console.log(ratios('jiuzhu', jiuzhuVerify!, [{ label: 'openssl', result: opensslVerify! }, { label: 'sm-crypto', result: smCryptoVerify! }],
+    `aim ≥ 1,000 verifies/s: ${verifies >= 1000 ? 'met' : 'NOT met'}`));
+
+  const mib = 256;
+  console.log(`\nGM/T 0010 envelope of a ${mib} MiB file, file to file: MB/s of plaintext and peak RSS, each operation in its own process`);
+  const dir = mkdtempSync(join(tmpdir(), 'jiuzhu-bench-crypto-'));
+  try {
+    const plain = join(dir, 'plain.bin');
+    await writeRandomFile(plain, mib);
+    const sealed = await runCase('crypto-envelope.ts', 'seal', dir);
+    const encrypted = await runCase('crypto-openssl.ts', 'enc', plain, join(dir, 'openssl.enc'));
+    const opened = await runCase('crypto-envelope.ts', 'open', dir);
+    const decrypted = await runCase('crypto-openssl.ts', 'dec', join(dir, 'openssl.enc'), join(dir, 'openssl.dec'));
+    for (const [operation, jiuzhu, openssl] of [['seal', sealed, encrypted], ['open', opened, decrypted]] as const) {
+      console.log(cryptoLine(jiuzhu));
+      console.log(cryptoLine(openssl));
+      console.log(ratios(operation, jiuzhu, [{ label: operation === 'seal' ? 'openssl enc' : 'openssl enc -d', result: openssl }],
+        `peak RSS ${jiuzhu.peakRssMb} MB (aim < 100 MB: ${jiuzhu.peakRssMb < 100 ? 'met' : 'NOT met'})`));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 console.log(`jiuzhu bench — node ${process.version}, ${new Date().toISOString()}`);
-console.log(`\nSeeding the demo county (${persons.toLocaleString('en')} persons target): persons/s and peak RSS`);
-for (const dialect of ['sqlite', 'pg'] as const) {
-  if (dialect === 'pg' && !(await pgAnswers())) {
-    console.log('  PostgreSQL: not reachable, skipped (set BENCH_PG_URL)');
-    continue;
-  }
-  const baseline = await runCase('raw-insert.ts', dialect, String(persons));
-  const seeded = await runCase('seed.ts', dialect, String(persons));
-  console.log(`${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}:`);
-  console.log(line(baseline));
-  console.log(line(seeded, baseline));
-}
+if (only !== 'crypto') await benchSeeding();
+if (only !== 'seed') await benchCrypto();

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// The `jiuzhu` command. TypeScript runs through tsx's loader, so a checkout works without a build step.
-import { register } from 'tsx/esm/api';
+// The `jiuzhu` command runs the compiled gateway in dist/ (built by `npm install`, `npm start`, `npm test`,
+// or `npm run build` after editing the source).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../gateway/cli.ts');
+const cli = new URL('../dist/gateway/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write('jiuzhu: not built yet; run `npm run build` in the jiuzhu folder\n');
+  process.exit(2);
+}
+await import(cli.href);

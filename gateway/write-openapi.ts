@@ -3,15 +3,16 @@
  * that serves requests, on a throw-away in-memory store; test/gateway/openapi.test.ts fails when the
  * checked-in file differs.
  */
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
-import { randomBytes } from 'node:crypto';
 import { exchangeConfigFrom } from './config.js';
 import { createExchange } from './keystore/exchange.js';
+import { projectPath } from './project-files.js';
 import { createStore } from './store/connect.js';
 
-export const openapiFile = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
+export const openapiFile = projectPath('openapi.yaml');
 
 export async function renderOpenapi(): Promise<string> {
   const store = createStore({ client: 'sqlite', filename: ':memory:' });

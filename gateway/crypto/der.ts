@@ -1,5 +1,16 @@
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type forgeTypes from 'node-forge';
 import { CryptoError } from './crypto-error.js';
+
+/**
+ * Only forge's ASN.1 and byte-buffer modules are loaded: the whole library (TLS, RSA, PKI …) costs ~9 MB of
+ * memory that a gateway process opening 1 GB envelopes in < 100 MB cannot spare (measured).
+ */
+const require = createRequire(import.meta.url);
+const forge = {
+  asn1: require('node-forge/lib/asn1.js') as typeof forgeTypes.asn1,
+  util: require('node-forge/lib/util.js') as typeof forgeTypes.util,
+};
 
 /**
  * DER through node-forge's ASN.1 module (forge works on "binary strings", one char per byte; these helpers
@@ -7,7 +18,7 @@ import { CryptoError } from './crypto-error.js';
  * reads and writes any structure exactly.
  */
 export const asn1 = forge.asn1;
-export type Asn1 = forge.asn1.Asn1;
+export type Asn1 = forgeTypes.asn1.Asn1;
 
 export const { Class, Type } = forge.asn1;
 
@@ -83,6 +94,11 @@ export function octetString(bytes: Uint8Array): Asn1 {
 /** A BIT STRING with no unused bits (keys, signatures). */
 export function bitString(bytes: Uint8Array): Asn1 {
   return asn1.create(Class.UNIVERSAL, Type.BITSTRING, false, `\u0000${Buffer.from(bytes).toString('binary')}`);
+}
+
+/** UTF8String content (forge keeps strings as one char per byte). */
+export function utf8Text(node: Asn1): string {
+  return forge.util.decodeUtf8(String(node.value));
 }
 
 export function utf8String(text: string): Asn1 {

@@ -1,11 +1,11 @@
-import forge from 'node-forge';
 import { CryptoError } from './crypto-error.js';
 import {
-  asn1, bytesOf, childrenOf, Class, fromDer, minimalInteger, octetString, oid, oidOf, sequence, set, smallInteger, toDer, Type, utf8String,
+  asn1, bytesOf, childrenOf, Class, fromDer, minimalInteger, octetString, oid, oidOf, sequence, set, smallInteger, toDer, Type, utf8String, utf8Text,
   type Asn1,
 } from './der.js';
 import { derHeader } from './der-stream.js';
 import { jiuzhuAttributes, pkcs9, smAlgorithms } from './gmt0010.js';
+import { decodeX509Time, encodeX509Time } from './x509-time.js';
 import type { Sm2PublicKey } from './sm2.js';
 
 /** What identifies a certificate in CMS: the issuer Name and serial number, byte for byte as in the certificate. */
@@ -55,7 +55,7 @@ export function encodeSignedAttributes(attributes: EnvelopeAttributes): Buffer {
   const encoded = [
     attribute(pkcs9.contentType, oid(attributes.contentType)),
     attribute(pkcs9.messageDigest, octetString(attributes.messageDigest)),
-    attribute(pkcs9.signingTime, asn1.create(Class.UNIVERSAL, Type.UTCTIME, false, asn1.dateToUtcTime(attributes.signingTime))),
+    attribute(pkcs9.signingTime, encodeX509Time(attributes.signingTime)), // UTCTime before 2050, GeneralizedTime after (RFC 5652 §11.3)
     attribute(jiuzhuAttributes.senderId, utf8String(attributes.senderId)),
     attribute(jiuzhuAttributes.recipientId, utf8String(attributes.recipientId)),
     attribute(jiuzhuAttributes.nonce, octetString(attributes.nonce)),
@@ -78,15 +78,13 @@ export function decodeSignedAttributes(signedAttributesDer: Buffer): EnvelopeAtt
     if (!value) throw new CryptoError('bad-input', `the envelope lacks the signed ${what}`);
     return value;
   };
-  const time = required(pkcs9.signingTime, 'signing time');
-  const timeText = String(time.value);
-  const signingTime = time.type === Type.UTCTIME ? asn1.utcTimeToDate(timeText) : asn1.generalizedTimeToDate(timeText);
+  const signingTime = decodeX509Time(required(pkcs9.signingTime, 'signing time'), 'signing time');
   return {
     contentType: oidOf(required(pkcs9.contentType, 'content type'), 'content type'),
     messageDigest: bytesOf(required(pkcs9.messageDigest, 'message digest'), 'message digest'),
     signingTime,
-    senderId: forge.util.decodeUtf8(String(required(jiuzhuAttributes.senderId, 'sender id').value)),
-    recipientId: forge.util.decodeUtf8(String(required(jiuzhuAttributes.recipientId, 'recipient id').value)),
+    senderId: utf8Text(required(jiuzhuAttributes.senderId, 'sender id')),
+    recipientId: utf8Text(required(jiuzhuAttributes.recipientId, 'recipient id')),
     nonce: bytesOf(required(jiuzhuAttributes.nonce, 'nonce'), 'nonce'),
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { bufferSource, type ByteSource } from './byte-source.js';
 import { CryptoError } from './crypto-error.js';
-import { bytesOf, childrenOf, fromDer, octetString, oid, oidOf, toDer } from './der.js';
+import { bytesOf, childrenOf, fromDer, octetString, oid, oidOf, toDer, Type } from './der.js';
 import { derHeader, expectTag, readTlv, tlvAt, type Tlv } from './der-stream.js';
 import { EnvelopeError } from './envelope-errors.js';
 import {
@@ -203,6 +203,7 @@ export async function openEnvelope(source: ByteSource, sink: ChunkSink, options:
   }
   const contentKey = unwrapContentKey(parsed.recipientInfos, options.recipientKeys);
   const iv = readIv(parsed.contentAlgorithm);
+  await assertPaddingValid(source, parsed.ciphertext, contentKey, iv);
   await options.accept(header);
 
   const decipher = createSm4Decryptor('cbc', contentKey, iv);
@@ -305,19 +306,23 @@ function readSignerInfo(der: Buffer): { attributes: EnvelopeAttributes; signedAt
       fields.push(field);
       at = field.end;
     }
-    const [version, , digestAlgorithm, authenticated, signatureAlgorithm, encryptedDigest] = fields;
-    if (!version || !digestAlgorithm || !authenticated || authenticated.tag !== 0xa0 || !signatureAlgorithm || !encryptedDigest) {
-      throw new CryptoError('bad-input', 'SignerInfo lacks its signed attributes or signature');
+    const [version, issuerAndSerial, digestAlgorithm, authenticated, signatureAlgorithm, encryptedDigest, ...rest] = fields;
+    // Every field's tag is checked: the signature covers only the attributes, so a lax reader would let anyone
+    // re-encode the rest of a valid envelope into new bytes that still open.
+    const expected: [Tlv | undefined, number][] = [[version, 0x02], [issuerAndSerial, 0x30], [digestAlgorithm, 0x30], [authenticated, 0xa0], [signatureAlgorithm, 0x30], [encryptedDigest, 0x04]];
+    if (expected.some(([field, tag]) => field?.tag !== tag) || rest.some((field) => field.tag !== 0xa1) || rest.length > 1) {
+      throw new CryptoError('bad-input', 'SignerInfo must be { version, issuerAndSerialNumber, digestAlgorithm, [0] attributes, signatureAlgorithm, OCTET STRING signature }');
     }
-    const algorithm = (tlv: Tlv) => oidOf(childrenOf(fromDer(der.subarray(tlv.start, tlv.end), 'AlgorithmIdentifier'), 'AlgorithmIdentifier')[0], 'algorithm');
+    if (!der.subarray(version!.valueStart, version!.end).equals(Buffer.from([1]))) throw new CryptoError('bad-input', 'SignerInfo version is not 1');
+    const algorithm = (tlv: Tlv | undefined) => oidOf(childrenOf(fromDer(der.subarray(tlv!.start, tlv!.end), 'AlgorithmIdentifier'), 'AlgorithmIdentifier')[0], 'algorithm');
     if (algorithm(digestAlgorithm) !== smAlgorithms.sm3) throw new CryptoError('bad-input', 'the digest algorithm is not SM3');
     if (algorithm(signatureAlgorithm) !== smAlgorithms.sm2Sign) throw new CryptoError('bad-input', 'the signature algorithm is not SM2');
     // What was signed is the SET OF Attribute: the same bytes with the SET tag in place of [0] (RFC 2315 §9.3).
-    const signedAttributes = Buffer.concat([Buffer.from([0x31]), der.subarray(authenticated.start + 1, authenticated.end)]);
+    const signedAttributes = Buffer.concat([Buffer.from([0x31]), der.subarray(authenticated!.start + 1, authenticated!.end)]);
     return {
       attributes: decodeSignedAttributes(signedAttributes),
       signedAttributes,
-      signature: bytesOf(fromDer(der.subarray(encryptedDigest.start, encryptedDigest.end), 'encryptedDigest'), 'encryptedDigest'),
+      signature: der.subarray(encryptedDigest!.valueStart, encryptedDigest!.end),
     };
   } catch (error) {
     throw new EnvelopeError('malformed', `unreadable signer information: ${(error as Error).message}`, { cause: error });
@@ -338,8 +343,9 @@ function unwrapContentKey(recipientInfosDer: Buffer, keys: readonly RecipientKey
     throw new EnvelopeError('malformed', `unreadable recipient information: ${(error as Error).message}`, { cause: error });
   }
   for (const key of keys) {
-    const identity = issuerAndSerialNumber(key.certificate ?? keyIdentity(key.publicKey));
-    const info = infos.find((i) => i.identity.equals(identity));
+    // A partner that registered our certificate names it; one that registered only our public key names the key.
+    const identities = [key.certificate, keyIdentity(key.publicKey)].flatMap((name) => (name ? [issuerAndSerialNumber(name)] : []));
+    const info = infos.find((i) => identities.some((identity) => i.identity.equals(identity)));
     if (!info) continue;
     try {
       const contentKey = sm2Decrypt(info.encryptedKey, key.keyPair);
@@ -353,10 +359,32 @@ function unwrapContentKey(recipientInfosDer: Buffer, keys: readonly RecipientKey
 }
 
 function readIv(contentAlgorithmDer: Buffer): Buffer {
-  const [algorithm, parameters] = childrenOf(fromDer(contentAlgorithmDer, 'contentEncryptionAlgorithm'), 'contentEncryptionAlgorithm');
-  const name = oidOf(algorithm, 'content encryption algorithm');
-  if (name !== smAlgorithms.sm4Cbc && name !== smAlgorithms.sm4) throw new EnvelopeError('malformed', `content cipher ${name} is not SM4-CBC`);
-  const iv = bytesOf(parameters, 'SM4-CBC IV');
-  if (iv.length !== 16) throw new EnvelopeError('malformed', 'the SM4-CBC IV is not 16 bytes');
-  return iv;
+  try {
+    const [algorithm, parameters] = childrenOf(fromDer(contentAlgorithmDer, 'contentEncryptionAlgorithm'), 'contentEncryptionAlgorithm');
+    const name = oidOf(algorithm, 'content encryption algorithm');
+    if (name !== smAlgorithms.sm4Cbc && name !== smAlgorithms.sm4) throw new CryptoError('bad-input', `content cipher ${name} is not SM4-CBC`);
+    if (parameters?.type !== Type.OCTETSTRING) throw new CryptoError('bad-input', 'the SM4-CBC IV is not an OCTET STRING');
+    const iv = bytesOf(parameters, 'SM4-CBC IV');
+    if (iv.length !== 16) throw new CryptoError('bad-input', 'the SM4-CBC IV is not 16 bytes');
+    return iv;
+  } catch (error) {
+    throw new EnvelopeError('malformed', `unreadable content encryption algorithm: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * CBC padding sits in the last block, which decrypts on its own with the block before it as IV. Checking it
+ * first means a bad envelope is refused before any plaintext is released, not after most of it was written.
+ */
+async function assertPaddingValid(source: ByteSource, ciphertext: Tlv, key: Buffer, iv: Buffer): Promise<void> {
+  const length = ciphertext.end - ciphertext.valueStart;
+  if (length === 0 || length % 16 !== 0) throw new EnvelopeError('tampered', 'the encrypted content is not a whole number of SM4 blocks');
+  const previous = length === 16 ? iv : await source.read(ciphertext.end - 32, 16);
+  const last = await source.read(ciphertext.end - 16, 16);
+  const decipher = createSm4Decryptor('cbc', key, previous);
+  try {
+    Buffer.concat([decipher.update(last), decipher.final()]);
+  } catch (error) {
+    throw new EnvelopeError('tampered', 'the content does not decrypt (the sender encrypted it wrongly)', { cause: error });
+  }
 }

@@ -21,17 +21,34 @@ import { createSm3 } from './sm3.js';
 /** The default distinguishing identifier of GM/T 0009 §10 ("1234567812345678"). */
 export const defaultSm2UserId = '1234567812345678';
 
-/** A partner's public key, prepared once: the precomputed point makes verification ~7× faster (§4.2). */
+/**
+ * A public key, checked once. Precomputed window tables make verification ~7× faster (§4.2) but cost 4–15 MB
+ * and ~55 ms to build, so they are built when a key verifies for the second time: a partner key cached by the
+ * server gets them, a one-off check (the CLI opening one envelope) does not pay for them.
+ */
 export interface Sm2PublicKey {
   readonly hex: string;
   readonly fingerprint: string;
-  readonly point: ReturnType<typeof sm2v2.precomputePublicKey>;
+  /** The point to verify with: the hex on first use, the precomputed tables from then on. */
+  verificationPoint(): string | ReturnType<typeof sm2v2.precomputePublicKey>;
   readonly zByUserId: Map<string, Buffer>;
 }
 
 export function prepareSm2PublicKey(publicKeyHex: string): Sm2PublicKey {
   const hex = assertSm2PublicKeyHex(publicKeyHex);
-  return { hex, fingerprint: sm2KeyFingerprint(hex), point: sm2v2.precomputePublicKey(hex), zByUserId: new Map() };
+  let uses = 0;
+  let tables: ReturnType<typeof sm2v2.precomputePublicKey> | undefined;
+  return {
+    hex,
+    fingerprint: sm2KeyFingerprint(hex),
+    verificationPoint() {
+      uses += 1;
+      if (uses < 2) return hex;
+      tables ??= sm2v2.precomputePublicKey(hex);
+      return tables;
+    },
+    zByUserId: new Map(),
+  };
 }
 
 /** Z = SM3(ENTL ‖ ID ‖ a ‖ b ‖ xG ‖ yG ‖ xA ‖ yA) (GB/T 32918.2 §5.5), once per key and user ID. */
@@ -79,7 +96,7 @@ export function sm2Verify(message: Uint8Array | string, signatureDer: Uint8Array
 export function sm2VerifyDigest(e: Uint8Array, signatureDer: Uint8Array, key: Sm2PublicKey): boolean {
   if (!isCanonicalSignature(signatureDer)) return false;
   try {
-    return sm2v2.doVerifySignature(e, Buffer.from(signatureDer).toString('hex'), key.point, { hash: false, der: true });
+    return sm2v2.doVerifySignature(e, Buffer.from(signatureDer).toString('hex'), key.verificationPoint(), { hash: false, der: true });
   } catch {
     return false;
   }
@@ -106,10 +123,13 @@ function isCanonicalSignature(signatureDer: Uint8Array): boolean {
   }
 }
 
-/** SM2 public-key encryption (C1C3C2). Empty plaintexts are refused: a failed decryption must never look like one. */
+/**
+ * SM2 public-key encryption (C1C3C2). Empty plaintexts are refused: a failed decryption must never look like one.
+ * Envelopes encrypt one content key per recipient, so the key's hex is used rather than building its tables.
+ */
 export function sm2Encrypt(plaintext: Uint8Array, key: Sm2PublicKey, encoding: Sm2CipherEncoding = { form: 'der' }): Buffer {
   if (plaintext.length === 0) throw new CryptoError('bad-input', 'refusing to SM2-encrypt an empty plaintext');
-  const raw = Buffer.from(sm2v2.doEncrypt(plaintext, key.point, 1), 'hex');
+  const raw = Buffer.from(sm2v2.doEncrypt(plaintext, key.hex, 1), 'hex');
   return fromCanonicalC1C3C2(raw, encoding);
 }
 

@@ -1,4 +1,5 @@
-import demoStandardsFile from './demo-standards.json' with { type: 'json' };
+import { readFileSync } from 'node:fs';
+import { projectPath } from '../project-files.js';
 
 /** The benefit standards the demo county pays by; all amounts in fen per person per month. */
 export interface DemoStandards {
@@ -21,6 +22,12 @@ interface StandardsEntry {
   standards: DemoStandards;
 }
 
+interface StandardsFile {
+  counties: Record<string, StandardsEntry>;
+  default: StandardsEntry;
+}
+
+const demoStandardsFile = JSON.parse(readFileSync(projectPath('gateway/demo/demo-standards.json'), 'utf8')) as StandardsFile;
 const byCounty: Readonly<Record<string, StandardsEntry>> = demoStandardsFile.counties;
 const fallback: StandardsEntry = demoStandardsFile.default;
 

@@ -9,7 +9,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../project-files.js';
 
 export interface DivisionDescription {
   /** The six-digit code that was looked up. */
@@ -31,7 +31,7 @@ interface DivisionTable {
   retired: ReadonlySet<string>;
 }
 
-const DIVISION_TABLE_FILE = fileURLToPath(new URL('../store/reference-data/gb2260.json', import.meta.url));
+const DIVISION_TABLE_FILE = projectPath('gateway/store/reference-data/gb2260.json');
 
 /**
  * Prefecture-level entries that only group counties and are not places a person would name: 市辖区 and 县

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { projectPath } from '../../project-files.js';
 
-export const schemasDir = fileURLToPath(new URL('../../../schemas/', import.meta.url));
+export const schemasDir = projectPath('schemas');
 export const schemaBase = 'https://jiuzhu.example/schemas/';
 
 /** `{ $ref }` to one of the canonical schemas in schemas/, for route definitions. */

@@ -4,9 +4,10 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { CodeTable, CodeValue } from '../../../schemas/types/index.js';
+import { projectPath } from '../../project-files.js';
 
 export type { CodeTable, CodeValue };
 
@@ -23,8 +24,8 @@ export class CodeTableError extends Error {
   }
 }
 
-export const CODE_TABLES_DIRECTORY = new URL('./code-tables/', import.meta.url);
-const SCHEMA_FILE = new URL('../../../schemas/code-table.schema.json', import.meta.url);
+export const CODE_TABLES_DIRECTORY = pathToFileURL(`${projectPath('gateway/store/reference-data/code-tables')}/`);
+const SCHEMA_FILE = projectPath('schemas/code-table.schema.json');
 
 /**
  * Reads and checks every table in `directory`: each against the schema, then what a schema cannot say — the id

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { Knex } from 'knex';
 import type { CountyRegions } from '../../../schemas/types/index.js';
 import { describeDivision } from '../../identity/division-names.js';
+import { projectPath } from '../../project-files.js';
 import { loadCodeTables } from './code-tables.js';
 
-const regionsDir = fileURLToPath(new URL('./regions/', import.meta.url));
+const regionsDir = projectPath('gateway/store/reference-data/regions');
 
 export function countyRegionFiles(): string[] {
   return readdirSync(regionsDir).filter((f) => /^\d{6}\.json$/.test(f)).sort();
@@ -26,7 +26,7 @@ export function loadCountyRegions(countyCode: string): CountyRegions {
     throw new Error(`no region data for county ${countyCode} (have: ${known})`, { cause: error });
   }
   validateCountyRegions ??= new Ajv({ allErrors: true }).compile<CountyRegions>(
-    JSON.parse(readFileSync(fileURLToPath(new URL('../../../schemas/county-regions.schema.json', import.meta.url)), 'utf8')),
+    JSON.parse(readFileSync(projectPath('schemas/county-regions.schema.json'), 'utf8')),
   );
   if (!validateCountyRegions(data)) {
     const first = validateCountyRegions.errors?.[0];
