@@ -62,15 +62,12 @@ export default async function feedRoutes(fastify: FastifyInstance): Promise<void
         const envelopePath = join(workDir, 'envelope.der');
         await receive(request.body as Readable, envelopePath);
         const envelope = await fileSource(envelopePath);
-        const plainPath = join(workDir, 'content');
-        const plain = createWriteStream(plainPath, { mode: 0o600 });
+        // The content is only hashed for now: rows are mapped with the department adapters, and decrypted
+        // personal data is not written to disk for nothing.
         const digest = createSm3();
         let header;
         try {
-          header = await fastify.exchange.open(envelope, (chunk) => {
-            digest.update(chunk);
-            if (!plain.write(chunk)) return new Promise<void>((resolve) => plain.once('drain', resolve));
-          }, { forSource: source });
+          header = await fastify.exchange.open(envelope, (chunk) => void digest.update(chunk), { forSource: source });
         } catch (error) {
           if (error instanceof EnvelopeError) {
             request.auditNote = `envelope ${error.refusal}`;
@@ -79,7 +76,6 @@ export default async function feedRoutes(fastify: FastifyInstance): Promise<void
           throw error;
         } finally {
           await envelope.close();
-          await new Promise<void>((resolve) => plain.end(resolve));
         }
         const sm3 = digest.digest('hex');
         const result = await fastify.store.knex.transaction(async (trx) => {
