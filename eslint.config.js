@@ -10,7 +10,6 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { paths: [{ name: 'xlsx', message: 'import SheetJS through the patched @e965/xlsx alias only' }] }],
     },
   },
 );

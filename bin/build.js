@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Transpiles gateway/, schemas/ and bench/ to dist/ (ESM, Node 20), file by file as tsc would lay them out,
+// Transpiles gateway/, adapters/, schemas/ and bench/ to dist/ (ESM, Node 20), file by file as tsc would lay them out,
 // so `jiuzhu` runs compiled JavaScript with no TypeScript loader in the process (tsx's loader thread alone
 // costs ~37 MB of RSS). Type checking is `npm run typecheck`; data files stay where they are and are found
 // from the package root (gateway/project-files.ts).
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const sources = ['gateway', 'schemas', 'bench'].flatMap((dir) =>
+const sources = ['gateway', 'adapters', 'schemas', 'bench'].flatMap((dir) =>
   readdirSync(join(root, dir), { recursive: true })
     .map(String)
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))

@@ -9,6 +9,7 @@ import schemasPlugin from './plugins/app/schemas.js';
 import storePlugin from './plugins/app/store.js';
 import swaggerPlugin from './plugins/external/swagger.js';
 import healthRoutes from './routes/health.js';
+import batchRoutes from './routes/batches.js';
 import feedRoutes from './routes/feeds.js';
 import householdRoutes from './routes/households.js';
 import personRoutes from './routes/persons.js';
@@ -59,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(householdRoutes);
   await app.register(personRoutes);
   await app.register(feedRoutes);
+  await app.register(batchRoutes);
   await app.ready();
   return app;
 }

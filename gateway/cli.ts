@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { envelopeCommand, partnersCommand, sm3Command } from './cli/exchange-commands.js';
 import { idCommand } from './cli/id-command.js';
+import { importCommand, sourcesCommand } from './cli/import-commands.js';
 import { keysCommand } from './cli/keys-command.js';
 import { failAndExit } from './cli/output.js';
 import { serveCommand } from './cli/serve-command.js';
@@ -19,6 +20,8 @@ const program = new Command('jiuzhu')
   .addCommand(migrateCommand())
   .addCommand(seedCommand())
   .addCommand(keysCommand())
+  .addCommand(sourcesCommand())
+  .addCommand(importCommand())
   .addCommand(partnersCommand())
   .addCommand(envelopeCommand())
   .addCommand(sm3Command())

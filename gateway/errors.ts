@@ -13,6 +13,8 @@ export const problemCatalogue = {
   'forbidden': { status: 403, title: 'The API key’s role does not allow this' },
   'out-of-scope': { status: 403, title: 'Outside the API key’s region' },
   'not-found': { status: 404, title: 'Not found' },
+  'unknown-source': { status: 404, title: 'No such feed source' },
+  'file-refused': { status: 422, title: 'The file was refused whole' },
   'person-exists': { status: 409, title: 'Person already in the register' },
   'household-exists': { status: 409, title: 'Household number already in the register' },
   'enrolment-overlap': { status: 409, title: 'Basic-living enrolments would overlap' },

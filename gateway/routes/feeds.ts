@@ -4,95 +4,94 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AdapterError } from '../../adapters/kit/adapter-error.js';
 import { fileSource } from '../crypto/byte-source.js';
 import { EnvelopeError } from '../crypto/envelope-errors.js';
-import { createSm3 } from '../crypto/sm3.js';
 import { ProblemError } from '../errors.js';
+import { importFeedFile } from '../feeds/import-feed.js';
 import { actorOf } from '../plugins/app/auth.js';
 import { problemResponses } from '../plugins/app/schemas.js';
-import { recordAudit } from '../store/repositories/audit-log.js';
 
-/** Envelopes larger than this are refused while they stream in; feeds are monthly files of some hundred MB at most. */
-export const maxEnvelopeBytes = 2 * 1024 ** 3;
+/** Files larger than this are refused while they stream in; feeds are monthly files of some hundred MB at most. */
+export const maxUploadBytes = 2 * 1024 ** 3;
 
 const uploadRoles = new Set(['integrator', 'admin']);
 
+const importResult = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['batchId', 'source', 'accepted', 'rejected', 'skipped', 'duplicate'],
+  properties: {
+    batchId: { type: ['integer', 'null'], description: 'null for a dry run' },
+    source: { type: 'string' },
+    accepted: { type: 'integer', description: 'Rows that became facts' },
+    rejected: { type: 'integer', description: 'Rows refused, each with location and reason (GET /v1/batches/{id}/rejects)' },
+    skipped: { type: 'integer', description: 'Title, blank and totals rows' },
+    duplicate: { type: 'boolean', description: 'The same content was imported before; nothing changed' },
+    dryRun: { type: 'boolean' },
+    sender: { type: 'string', description: 'For an enveloped upload: the partner that signed it' },
+    sampleRejects: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { location: { type: 'string' }, reason: { type: 'string' } } } },
+  },
+} as const;
+
 export default async function feedRoutes(fastify: FastifyInstance): Promise<void> {
-  fastify.post<{ Params: { source: string } }>('/v1/feeds/:source/batches', {
+  // In this scope every body arrives as a stream, whatever its type: files are written to disk and read from
+  // there, never parsed by fastify (a JSON feed is a file to import, not a request body).
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  await fastify.register(multipart, { limits: { files: 1, fileSize: maxUploadBytes } });
+
+  fastify.post<{ Params: { source: string }; Querystring: { dryRun?: boolean } }>('/v1/feeds/:source/batches', {
     config: { audit: 'feed.upload' },
     schema: {
-      summary: 'Upload a feed file in a GM/T 0010 envelope (SM2-signed, SM4-encrypted) from a registered partner',
+      summary: 'Import a department file as a batch: as the raw body, as a multipart upload, or in a GM/T 0010 envelope',
       description: [
-        'The body is the DER envelope, `Content-Type: application/pkcs7-mime`. The signature must be by a registered key of a partner',
-        'allowed to upload to `source`, signed within the clock-skew window, with a nonce never seen before, sealed to this gateway.',
-        'The same content twice is the same batch (`duplicate: true`). Mapping the rows to facts comes with the department adapters;',
-        'until then a verified file is recorded as a batch with status `received`.',
+        'Send the file as the body (text/csv, an XLSX/XLS, JSON, NDJSON or XML content type, or application/octet-stream) or as the one file of a',
+        'multipart/form-data upload. In an envelope (`application/pkcs7-mime`, or a multipart file named *.p7m) it must be signed by a registered',
+        'partner allowed to upload to `source`, within the clock-skew window, with a fresh nonce, and sealed to this gateway. Rows become facts or',
+        'rejects with their location; the whole file is one transaction; the same content twice is the same batch. `dryRun=true` reports what the',
+        'file would do and writes nothing.',
       ].join(' '),
       tags: ['feeds'],
-      consumes: ['application/pkcs7-mime'],
       params: { type: 'object', required: ['source'], properties: { source: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,40}$' } } },
-      response: {
-        202: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['batchId', 'source', 'sender', 'sm3', 'bytes', 'duplicate', 'status'],
-          properties: {
-            batchId: { type: 'integer' },
-            source: { type: 'string' },
-            sender: { type: 'string', description: 'The partner that signed the envelope' },
-            sm3: { type: 'string', description: 'SM3 of the decrypted content, hex' },
-            bytes: { type: 'integer' },
-            duplicate: { type: 'boolean' },
-            status: { type: 'string', enum: ['received', 'applied', 'refused'] },
-          },
-        },
-        ...problemResponses,
-      },
+      querystring: { type: 'object', additionalProperties: false, properties: { dryRun: { type: 'boolean', default: false } } },
+      response: { 200: importResult, 201: importResult, ...problemResponses },
     },
     handler: async (request, reply) => {
       const actor = actorOf(request);
       if (!uploadRoles.has(actor.role)) throw new ProblemError('forbidden', `role ${actor.role} cannot upload feeds`);
-      if (!request.headers['content-type']?.startsWith('application/pkcs7-mime')) {
-        throw new ProblemError('unsupported-media-type', 'send the envelope as application/pkcs7-mime');
-      }
       const { source } = request.params;
       const workDir = await mkdtemp(join(tmpdir(), 'jiuzhu-upload-'));
       try {
-        const envelopePath = join(workDir, 'envelope.der');
-        await receive(request.body as Readable, envelopePath);
-        const envelope = await fileSource(envelopePath);
-        // The content is only hashed for now: rows are mapped with the department adapters, and decrypted
-        // personal data is not written to disk for nothing.
-        const digest = createSm3();
-        let header;
+        const upload = await receive(request, join(workDir, 'upload'));
+        let path = upload.path;
+        let sender: string | undefined;
+        if (upload.enveloped) {
+          path = join(workDir, 'content');
+          sender = await openEnvelopeToFile(fastify, request, upload.path, path, source);
+        }
+        let result;
         try {
-          header = await fastify.exchange.open(envelope, (chunk) => void digest.update(chunk), { forSource: source });
+          result = await importFeedFile(fastify.store, { source, input: { fileName: upload.fileName, path }, actor, dryRun: request.query.dryRun });
         } catch (error) {
-          if (error instanceof EnvelopeError) {
-            request.auditNote = `envelope ${error.refusal}`;
-            throw new ProblemError(`envelope-${error.refusal}`, error.message);
+          if (error instanceof AdapterError) {
+            request.auditNote = `file refused: ${error.code}`;
+            throw new ProblemError('file-refused', error.message);
           }
           throw error;
-        } finally {
-          await envelope.close();
-        }
-        const sm3 = digest.digest('hex');
-        const result = await fastify.store.knex.transaction(async (trx) => {
-          const existing = await trx('batches').where('sm3', sm3).first('id', 'status');
-          if (existing) return { batchId: existing.id as number, duplicate: true, status: existing.status };
-          const [row] = await trx('batches')
-            .insert({ source, sm3, status: 'received', received_at: new Date().toISOString(), rows_total: 0, accepted: 0, rejected: 0, skipped: 0, actor: `${header.senderId} via key ${actor.keyId}` })
-            .returning('id');
-          const batchId = (row as { id: number }).id;
-          await recordAudit(trx, actor, { action: 'feed.upload', outcome: 'ok', resourceType: 'batch', resourceId: String(batchId), detail: `envelope from ${header.senderId}, ${header.contentBytes} bytes, source ${source}` });
-          return { batchId, duplicate: false, status: 'received' };
-        });
-        if (result.duplicate) {
-          await recordAudit(fastify.store.knex, actor, { action: 'feed.upload', outcome: 'ok', resourceType: 'batch', resourceId: String(result.batchId), detail: `duplicate of batch ${result.batchId}, envelope from ${header.senderId}` });
         }
         request.markAudited();
-        return reply.code(202).send({ ...result, source, sender: header.senderId, sm3, bytes: header.contentBytes });
+        if (result.duplicate || result.dryRun) {
+          await fastify.store.knex('audit_log').insert({
+            at: new Date().toISOString(), actor_key_id: actor.keyId, actor_role: actor.role, actor_label: actor.label, action: 'feed.upload', outcome: 'ok',
+            resource_type: 'batch', resource_id: result.batchId === null ? null : String(result.batchId), request_id: request.id,
+            detail: result.dryRun ? `dry run of ${upload.fileName}` : `duplicate of batch ${result.batchId}`,
+          });
+        }
+        const { batchId, accepted, rejected, skipped, duplicate, dryRun, sampleRejects } = result;
+        return reply.code(duplicate || dryRun ? 200 : 201).send({ batchId, source, accepted, rejected, skipped, duplicate, dryRun, ...(sender ? { sender } : {}), ...(dryRun ? { sampleRejects } : {}) });
       } finally {
         await rm(workDir, { recursive: true, force: true });
       }
@@ -100,18 +99,57 @@ export default async function feedRoutes(fastify: FastifyInstance): Promise<void
   });
 }
 
-/** Streams the body to a file, refusing it as soon as it passes maxEnvelopeBytes. */
-async function receive(body: Readable, path: string): Promise<void> {
+/** Writes the upload to `path`: the raw body, or the one file of a multipart form. */
+async function receive(request: FastifyRequest, path: string): Promise<{ path: string; fileName: string; enveloped: boolean }> {
+  const contentType = request.headers['content-type'] ?? '';
+  if (request.isMultipart()) {
+    const part = await request.file();
+    if (!part) throw new ProblemError('validation-failed', 'the multipart form has no file');
+    await writeLimited(part.file, path);
+    if (part.file.truncated) throw new ProblemError('payload-too-large', `files are at most ${maxUploadBytes} bytes`);
+    return { path, fileName: part.filename || 'upload', enveloped: part.mimetype.startsWith('application/pkcs7-mime') || /\.p7m$/i.test(part.filename) };
+  }
+  if (!contentType) throw new ProblemError('unsupported-media-type', 'say what the body is with Content-Type');
+  await writeLimited(request.body as Readable, path);
+  const fileName = /filename="?([^";]+)"?/.exec(String(request.headers['content-disposition'] ?? ''))?.[1] ?? 'upload';
+  return { path, fileName, enveloped: contentType.startsWith('application/pkcs7-mime') };
+}
+
+async function writeLimited(body: Readable, path: string): Promise<void> {
   let received = 0;
   await pipeline(
     body,
     async function* limit(chunks: AsyncIterable<Buffer>) {
       for await (const chunk of chunks) {
         received += chunk.length;
-        if (received > maxEnvelopeBytes) throw new ProblemError('payload-too-large', `envelopes are at most ${maxEnvelopeBytes} bytes`);
+        if (received > maxUploadBytes) throw new ProblemError('payload-too-large', `files are at most ${maxUploadBytes} bytes`);
         yield chunk;
       }
     },
     createWriteStream(path, { mode: 0o600 }),
   );
+}
+
+/**
+ * Opens an enveloped upload into a private temp file (readers need a file: a workbook is read whole). The
+ * directory is removed when the request ends, whatever happens.
+ */
+async function openEnvelopeToFile(fastify: FastifyInstance, request: FastifyRequest, envelopePath: string, contentPath: string, source: string): Promise<string> {
+  const envelope = await fileSource(envelopePath);
+  const out = createWriteStream(contentPath, { mode: 0o600 });
+  try {
+    const header = await fastify.exchange.open(envelope, (chunk) => {
+      if (!out.write(chunk)) return new Promise<void>((resolve) => out.once('drain', resolve));
+    }, { forSource: source });
+    return header.senderId;
+  } catch (error) {
+    if (error instanceof EnvelopeError) {
+      request.auditNote = `envelope ${error.refusal}`;
+      throw new ProblemError(`envelope-${error.refusal}`, error.message);
+    }
+    throw error;
+  } finally {
+    await envelope.close();
+    await new Promise<void>((resolve) => out.end(resolve));
+  }
 }

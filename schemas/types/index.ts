@@ -37,33 +37,96 @@ export type Role = 'admin' | 'integrator' | 'township' | 'liaison' | 'finance' |
  */
 export type Period = string;
 /**
- * 户籍地: a township or village code of a county in the store.
+ * A canonical fact from a department or system feed, about one person, independent of the file it came from. Rules (the comparison engine) read facts and the register, never file formats. Common fields sit at the top level; what only one kind carries sits in attributes, defined per kind.
  */
-export type RegionCode1 = string;
-/**
- * 居住地: a township or village code of a county in the store.
- */
-export type RegionCode2 = string;
+export type Fact = {
+  kind:
+    | 'person-death'
+    | 'person-cremation'
+    | 'person-moved-out'
+    | 'person-birth'
+    | 'vehicle-registered'
+    | 'employment'
+    | 'social-insurance-contribution'
+    | 'pension'
+    | 'unemployment-benefit'
+    | 'real-estate'
+    | 'business-registration'
+    | 'medical-settlement'
+    | 'major-illness'
+    | 'student-enrolled'
+    | 'disability-certificate'
+    | 'disaster-victim'
+    | 'worker-in-hardship'
+    | 'assistance-given'
+    | 'staff-relation'
+    | 'antipoverty-monitored'
+    | 'jinmin-enrolment';
+  subject: FactSubject;
+  /**
+   * When it happened (death, registration, settlement, enrolment).
+   */
+  occurredOn?: CalendarDate | null;
+  /**
+   * The month the fact covers (contributions, settlements, benefits).
+   */
+  period?: Period | null;
+  /**
+   * The one money figure that matters for this kind; see the kind's description.
+   */
+  amountFen?: Fen | null;
+  attributes: {};
+} & (
+  | PersonDeathFact
+  | PersonCremationFact
+  | PersonMovedOutFact
+  | PersonBirthFact
+  | VehicleRegisteredFact
+  | EmploymentFact
+  | SocialInsuranceContributionFact
+  | PensionFact
+  | UnemploymentBenefitFact
+  | RealEstateFact
+  | BusinessRegistrationFact
+  | MedicalSettlementFact
+  | MajorIllnessFact
+  | StudentEnrolledFact
+  | DisabilityCertificateFact
+  | DisasterVictimFact
+  | WorkerInHardshipFact
+  | AssistanceGivenFact
+  | StaffRelationFact
+  | AntipovertyMonitoredFact
+  | JinminEnrolmentFact
+);
 /**
  * An amount of money in fen that cannot be negative (income, benefit).
  */
 export type NonNegativeFen = number;
 /**
- * 公民身份号码 (GB 11643): 18 characters, the check character an upper-case X for 10. Requests may send it un-normalised; the identity module normalises and validates it before anything is stored.
- */
-export type IdNumber = string;
-/**
- * GB/T 4761 code; exactly one member is 02 户主 (or 01 本人 for a one-person household).
+ * A value from one of the national code tables kept in gateway/store/reference-data/code-tables.
  */
 export type Code2 = string;
 /**
- * A value from one of the national code tables kept in gateway/store/reference-data/code-tables.
+ * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
  */
-export type Code3 = string;
+export type RegionCode1 = string;
+/**
+ * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
+ */
+export type RegionCode2 = string;
 /**
  * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
  */
 export type RegionCode3 = string;
+/**
+ * 公民身份号码 (GB 11643): 18 characters, the check character an upper-case X for 10. Requests may send it un-normalised; the identity module normalises and validates it before anything is stored.
+ */
+export type IdNumber = string;
+/**
+ * A value from one of the national code tables kept in gateway/store/reference-data/code-tables.
+ */
+export type Code3 = string;
 
 /**
  * Every canonical schema of jiuzhu, so each type is generated once.
@@ -78,6 +141,8 @@ export interface JiuzhuSchemas {
   common?: Common;
   'county-regions'?: CountyRegions;
   enrolment?: Enrolment;
+  fact?: Fact;
+  'feed-mapping'?: FeedMapping;
   'household-create'?: HouseholdCreate;
   'household-summary'?: HouseholdSummary;
   household?: Household;
@@ -298,6 +363,312 @@ export interface VillageRegion {
    */
   urbanRural?: string;
 }
+export interface FactSubject {
+  idNumber: CanonicalIdNumber;
+  name?: string | null;
+}
+/**
+ * 公安户籍注销 / 殡葬: a person died
+ */
+export interface PersonDeathFact {
+  kind: 'person-death';
+  attributes: {
+    place?: string;
+    cause?: string;
+  };
+}
+/**
+ * 殡葬 (MZ/T 141 逝者信息): a person was cremated or buried
+ */
+export interface PersonCremationFact {
+  kind: 'person-cremation';
+  attributes: {
+    funeralHome?: string;
+  };
+}
+/**
+ * 公安户籍: household registration moved out
+ */
+export interface PersonMovedOutFact {
+  kind: 'person-moved-out';
+  attributes: {
+    destination?: string;
+  };
+}
+/**
+ * 公安户籍: a birth registered
+ */
+export interface PersonBirthFact {
+  kind: 'person-birth';
+  attributes: {
+    householdHeadIdNumber?: CanonicalIdNumber;
+  };
+}
+/**
+ * 公安交管: a motor vehicle registered to the person; amountFen = declared value when given
+ */
+export interface VehicleRegisteredFact {
+  kind: 'vehicle-registered';
+  attributes: {
+    plate: string;
+    vehicleType?: string;
+    useNature?: string;
+  };
+}
+/**
+ * 人社就业登记: employed; amountFen = monthly wage when given
+ */
+export interface EmploymentFact {
+  kind: 'employment';
+  attributes: {
+    employer?: string;
+  };
+}
+/**
+ * 人社社保缴费: contributions paid for `period`; amountFen = contribution base
+ */
+export interface SocialInsuranceContributionFact {
+  kind: 'social-insurance-contribution';
+  attributes: {
+    insuranceType?: string;
+  };
+}
+/**
+ * 人社养老金领取: pension paid for `period`; amountFen = monthly amount
+ */
+export interface PensionFact {
+  kind: 'pension';
+  attributes: {
+    pensionType?: string;
+  };
+}
+/**
+ * 人社失业保险金: paid for `period`; amountFen = monthly amount
+ */
+export interface UnemploymentBenefitFact {
+  kind: 'unemployment-benefit';
+  attributes: {};
+}
+/**
+ * 不动产登记: property registered to the person
+ */
+export interface RealEstateFact {
+  kind: 'real-estate';
+  attributes: {
+    certificateNo: string;
+    location?: string;
+    areaSquareMetres?: string;
+    residential?: boolean;
+  };
+}
+/**
+ * 市场监管: the person is legal representative of or investor in a registered business
+ */
+export interface BusinessRegistrationFact {
+  kind: 'business-registration';
+  attributes: {
+    uscc: string;
+    enterpriseName?: string;
+    role?: string;
+    registeredCapitalFen?: NonNegativeFen;
+  };
+}
+/**
+ * 医保结算: medical costs settled; amountFen = self-paid part (自付)
+ */
+export interface MedicalSettlementFact {
+  kind: 'medical-settlement';
+  attributes: {
+    settlementType: 'inpatient' | 'outpatient' | 'chronic-outpatient' | 'other';
+    totalFen?: NonNegativeFen;
+    hospital?: string;
+  };
+}
+/**
+ * 卫健: a major illness diagnosed (大病专项救治)
+ */
+export interface MajorIllnessFact {
+  kind: 'major-illness';
+  attributes: {
+    disease: string;
+  };
+}
+/**
+ * 教育: enrolled as a student; amountFen = self-paid fees for the school year when given
+ */
+export interface StudentEnrolledFact {
+  kind: 'student-enrolled';
+  attributes: {
+    school?: string;
+    stage: 'preschool' | 'primary' | 'junior-secondary' | 'senior-secondary' | 'vocational' | 'higher' | 'other';
+  };
+}
+/**
+ * 残联: disability certificate issued or changed
+ */
+export interface DisabilityCertificateFact {
+  kind: 'disability-certificate';
+  attributes: {
+    certificateNo?: string;
+    category: Code2;
+    grade: Code2;
+  };
+}
+/**
+ * 应急管理: affected by a disaster; amountFen = loss when assessed
+ */
+export interface DisasterVictimFact {
+  kind: 'disaster-victim';
+  attributes: {
+    disasterType?: string;
+  };
+}
+/**
+ * 工会: registered as a worker in hardship (困难职工)
+ */
+export interface WorkerInHardshipFact {
+  kind: 'worker-in-hardship';
+  attributes: {
+    employer?: string;
+    hardshipType?: string;
+  };
+}
+/**
+ * a department reports assistance it gave (一户一条救助链); amountFen = amount
+ */
+export interface AssistanceGivenFact {
+  kind: 'assistance-given';
+  attributes: {
+    department: Code2;
+    assistanceType: Code2;
+  };
+}
+/**
+ * civil-affairs staff, village cadres and their close relatives (人情保 check)
+ */
+export interface StaffRelationFact {
+  kind: 'staff-relation';
+  attributes: {
+    unit?: string;
+    role: 'civil-affairs-staff' | 'village-cadre' | 'relative';
+    relatedIdNumber?: CanonicalIdNumber;
+    relation?: string;
+  };
+}
+/**
+ * 防返贫监测: the household is monitored by the anti-poverty system
+ */
+export interface AntipovertyMonitoredFact {
+  kind: 'antipoverty-monitored';
+  attributes: {
+    householdNo?: string;
+    monitoringType: 'unstable-ex-poor' | 'marginal-at-risk' | 'sudden-hardship';
+    riskTypes?: string[];
+    riskEliminated: boolean;
+    eliminatedOn?: CalendarDate;
+  };
+}
+/**
+ * 金民 national roster: enrolled in a category with a monthly amount (amountFen)
+ */
+export interface JinminEnrolmentFact {
+  kind: 'jinmin-enrolment';
+  attributes: {
+    category: '110' | '120' | '130' | '131' | '132' | '500' | '600' | '650' | '660';
+    regionCode?: RegionCode1;
+  };
+}
+/**
+ * adapters/departments/<source>.mapping.json: how one department feed's rows become canonical facts. Adding a feed is adding one of these files.
+ */
+export interface FeedMapping {
+  /**
+   * Stable source id, used in URLs and scripts (e.g. gongan-hukou, yibao).
+   */
+  source: string;
+  /**
+   * Department code (code table department) that sends the feed.
+   */
+  department: string;
+  /**
+   * What the file is, as the department calls it.
+   */
+  title: string;
+  description?: string;
+  /**
+   * The sheet to read in a workbook, when not the one with the most rows.
+   */
+  sheet?: string;
+  /**
+   * The repeated XML element that holds one record.
+   */
+  xmlRecordElement?: string;
+  fields: {
+    [k: string]: MappedField | undefined;
+  };
+  fact: FactTemplate;
+}
+export interface MappedField {
+  /**
+   * Header texts the column goes by, as such files really carry them (aliases). Matched ignoring spaces, full/half width and trailing notes in brackets.
+   *
+   * @minItems 1
+   */
+  headers: [string, ...string[]];
+  type: 'text' | 'idNumber' | 'date' | 'period' | 'fen' | 'integer' | 'boolean' | 'uscc' | 'decimal';
+  /**
+   * A row without a value here is rejected; a file without the column is refused.
+   */
+  required?: boolean;
+  /**
+   * Translate the file's wording into canonical values (e.g. 住院 → inpatient).
+   */
+  map?: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * Value when the cell is empty or not in `map`.
+   */
+  default?: string;
+}
+export interface FactTemplate {
+  /**
+   * The fact kind, or a field whose (mapped) value names the kind, for feeds that mix kinds (公安户籍: 死亡 / 迁出 / 出生).
+   */
+  kind:
+    | string
+    | {
+        field: string;
+      };
+  subject: {
+    idNumber: string;
+    name?: string;
+  };
+  /**
+   * Field holding the date.
+   */
+  occurredOn?: string;
+  /**
+   * Field holding the period; a date field gives its month.
+   */
+  period?: string;
+  /**
+   * Field holding the fact's money figure.
+   */
+  amountFen?: string;
+  /**
+   * Attribute name → field name.
+   */
+  attributes?: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * Attribute name → fixed value for every row of this feed.
+   */
+  constants?: {
+    [k: string]: (string | boolean) | undefined;
+  };
+}
 /**
  * Body of POST /v1/households: a household with its members, optionally their current enrolments and benefit accounts. Either everything is stored or nothing is.
  */
@@ -306,8 +677,8 @@ export interface HouseholdCreate {
    * 户编号; generated when absent.
    */
   householdNo?: string;
-  registeredRegionCode: RegionCode1;
-  residenceRegionCode: RegionCode2;
+  registeredRegionCode: RegionCode2;
+  residenceRegionCode: RegionCode3;
   address: string;
   monthlyIncomeFen?: NonNegativeFen;
   /**
@@ -319,14 +690,14 @@ export interface HouseholdCreate {
 export interface MemberInput {
   idNumber: IdNumber;
   name: string;
-  relation: Code2;
-  ethnicity?: Code3;
-  maritalStatus?: Code3;
-  health?: Code3;
-  disabilityCategory?: Code3;
-  disabilityGrade?: Code3;
-  labourAbility?: Code3;
-  selfCareAbility?: Code3;
+  relation: Code3;
+  ethnicity?: Code2;
+  maritalStatus?: Code2;
+  health?: Code2;
+  disabilityCategory?: Code2;
+  disabilityGrade?: Code2;
+  labourAbility?: Code2;
+  selfCareAbility?: Code2;
   monthlyIncomeFen?: NonNegativeFen;
   bankAccount?: BankAccount;
   /**
@@ -346,8 +717,8 @@ export interface EnrolmentInput {
 export interface HouseholdSummary {
   id: number;
   householdNo: string;
-  registeredRegionCode: RegionCode3;
-  residenceRegionCode: RegionCode3;
+  registeredRegionCode: RegionCode1;
+  residenceRegionCode: RegionCode1;
   /**
    * 户主姓名
    */
@@ -377,7 +748,7 @@ export interface Household {
   members: Person[];
 }
 export interface RegionRef {
-  code: RegionCode3;
+  code: RegionCode1;
   /**
    * Full name from the county down, e.g. 永宁县杨和镇.
    */
@@ -440,18 +811,18 @@ export interface Person {
  * GB/T 2261.1, derived from the ID number.
  */
 export interface CodedValue {
-  code: Code3;
+  code: Code2;
   name: string;
 }
 /**
  * 与户主关系, GB/T 4761.
  */
 export interface CodedValue1 {
-  code: Code3;
+  code: Code2;
   name: string;
 }
 export interface CodedValue2 {
-  code: Code3;
+  code: Code2;
   name: string;
 }
 /**
@@ -482,10 +853,10 @@ export interface Problem {
  * An administrative or statistical division: county (区县), township or street (乡镇、街道), village or community (村、社区).
  */
 export interface Region {
-  code: RegionCode3;
+  code: RegionCode1;
   name: string;
   level: 'county' | 'township' | 'village';
-  parentCode?: RegionCode3 | null;
+  parentCode?: RegionCode1 | null;
   /**
    * For townships: street 街道, town 镇, township 乡, other (开发区、园区 …).
    */

@@ -8,6 +8,14 @@ import { sm3Hex } from '../../gateway/crypto/sm3.js';
 import { buildTestApp, testPartyId, type TestApp } from '../helpers/build-app.js';
 import { dialects } from '../helpers/dialects.js';
 
+/** A 医保 settlement file as the bureau sends it: one settlement per person and a row Excel broke. */
+function yibaoCsv(rows: [name: string, idNumber: string, selfPaid: string][]): Buffer {
+  const header = '序号,姓名,公民身份号码,就诊类型,结算日期,医疗总费用,个人自付\n';
+  return Buffer.from(header + rows.map(([name, id, paid], i) => `${i + 1},${name},${id},住院,2024-05-06,"30,000.00","${paid}"`).join('\n') + '\n');
+}
+
+const settlement = yibaoCsv([['马秀兰', '11010519491231002X', '23,456.78'], ['李四', '1.10105E+17', '100.00']]);
+
 function partyWithCertificate(name: string) {
   const signer = createSm2Signer(generateSm2KeyPair());
   const certificate = issueSm2Certificate(
@@ -46,20 +54,70 @@ describe.each(dialects)('enveloped feed uploads on %s', (dialect) => {
   });
   afterAll(async () => t.close());
 
-  it('takes a valid envelope as a received batch keyed by the content’s SM3, and logs it', async () => {
-    const content = Buffer.from('姓名,身份证号码,住院自付金额\n马秀兰,11010519491231002X,23456.78\n');
-    const response = await upload(await sealFromProvince(content));
-    expect(response.statusCode, response.body).toBe(202);
+  it('imports a valid envelope’s file as a batch of facts and rejects, and the same content again as the same batch', async () => {
+    const response = await upload(await sealFromProvince(settlement));
+    expect(response.statusCode, response.body).toBe(201);
     const body = response.json();
-    expect(body).toMatchObject({ source: 'yibao', sender: 'nx-mzt', sm3: sm3Hex(content), bytes: content.length, duplicate: false, status: 'received' });
-    expect(await t.store.knex('batches').where('id', body.batchId).first()).toMatchObject({ source: 'yibao', status: 'received', sm3: sm3Hex(content) });
-    const audit = await t.store.knex('audit_log').where({ action: 'feed.upload', resource_id: String(body.batchId) }).first();
+    expect(body).toMatchObject({ source: 'yibao', sender: 'nx-mzt', accepted: 1, rejected: 1, skipped: 0, duplicate: false });
+    expect(await t.store.knex('batches').where('id', body.batchId).first()).toMatchObject({ source: 'yibao', status: 'applied', sm3: sm3Hex(settlement), accepted: 1, rejected: 1 });
+    const fact = await t.store.knex('facts').where('batch_id', body.batchId).first();
+    expect(fact).toMatchObject({ kind: 'medical-settlement', subject_id_number: '11010519491231002X', amount_fen: 2_345_678, occurred_on: '2024-05-06', location: 'line 2' });
+    const reject = await t.store.knex('batch_rejects').where('batch_id', body.batchId).first();
+    expect(reject.location).toBe('line 3');
+    expect(reject.reason).toMatch(/scientific notation/);
+    const audit = await t.store.knex('audit_log').where({ action: 'feed.import', resource_id: String(body.batchId) }).first();
     expect(audit).toMatchObject({ outcome: 'ok', actor_role: 'integrator' });
-    expect(audit.detail).toContain('nx-mzt');
 
-    const resealed = await upload(await sealFromProvince(content));
-    expect(resealed.statusCode).toBe(202);
+    const resealed = await upload(await sealFromProvince(settlement));
+    expect(resealed.statusCode).toBe(200);
     expect(resealed.json()).toMatchObject({ batchId: body.batchId, duplicate: true });
+    expect(Number((await t.store.knex('facts').where('batch_id', body.batchId).count({ n: '*' }).first())?.n)).toBe(1);
+  });
+
+  it('imports a plain file as the raw body or a multipart upload, and a dry run writes nothing', async () => {
+    const csv = yibaoCsv([['王五', '44030420000229009X', '900.00']]);
+    const before = await traces();
+    const dry = await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches?dryRun=true', headers: { ...headers, 'content-type': 'text/csv' }, payload: csv });
+    expect(dry.statusCode).toBe(200);
+    expect(dry.json()).toMatchObject({ batchId: null, accepted: 1, rejected: 0, dryRun: true });
+    expect(await traces()).toEqual(before);
+    const raw = await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches', headers: { ...headers, 'content-type': 'text/csv' }, payload: csv });
+    expect(raw.statusCode).toBe(201);
+    const boundary = 'jiuzhu-boundary';
+    const other = yibaoCsv([['赵六', '640121201505060015', '120.00']]);
+    const form = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="yibao-2024-06.csv"\r\nContent-Type: text/csv\r\n\r\n`),
+      other,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const multipart = await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches', headers: { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: form });
+    expect(multipart.statusCode, multipart.body).toBe(201);
+    expect((await t.store.knex('batches').where('id', multipart.json().batchId).first()).file_name).toBe('yibao-2024-06.csv');
+  });
+
+  it('refuses a file with no usable header whole, leaving no batch', async () => {
+    const before = await traces();
+    const response = await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches', headers: { ...headers, 'content-type': 'text/csv' }, payload: 'a,b,c\n1,2,3\n' });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({ code: 'file-refused' });
+    expect(response.json().detail).toMatch(/公民身份号码/);
+    expect(await traces()).toEqual(before);
+  });
+
+  it('gives the rejected rows as CSV with formulas neutralised, to integrators and auditors only', async () => {
+    const csv = Buffer.from('序号,姓名,公民身份号码,就诊类型,结算日期,个人自付\n1,=HYPERLINK("http://x"),110105194912310021,住院,2024-05-06,1.00\n');
+    const batchId = (await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches', headers: { ...headers, 'content-type': 'text/csv' }, payload: csv })).json().batchId;
+    const rejects = await t.app.inject({ method: 'GET', url: `/v1/batches/${batchId}/rejects`, headers: await t.authAs('auditor', '640121') });
+    expect(rejects.statusCode).toBe(200);
+    expect(rejects.headers['content-type']).toMatch(/^text\/csv/);
+    expect(rejects.body.startsWith('\uFEFF')).toBe(true);
+    expect(rejects.body).toContain('line 2');
+    expect(rejects.body).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(rejects.body).not.toMatch(/,=HYPERLINK/);
+    const township = await t.app.inject({ method: 'GET', url: `/v1/batches/${batchId}/rejects`, headers: await t.authAs('township', '640121100') });
+    expect(township.statusCode).toBe(403);
+    const batch = await t.app.inject({ method: 'GET', url: `/v1/batches/${batchId}`, headers: await t.authAs('liaison', '640121') });
+    expect(batch.json()).toMatchObject({ id: batchId, source: 'yibao', accepted: 0, rejected: 1, status: 'applied' });
   });
 
   const refusals: [string, () => Promise<Buffer>, number, string][] = [
@@ -99,21 +157,22 @@ describe.each(dialects)('enveloped feed uploads on %s', (dialect) => {
   });
 
   it('refuses a replayed envelope, and one for a feed the sender may not upload to', async () => {
-    const envelope = await sealFromProvince(Buffer.from('replay me'));
-    expect((await upload(envelope)).statusCode).toBe(202);
+    const envelope = await sealFromProvince(yibaoCsv([['孙七', '44030420000229009X', '88.00']]));
+    expect((await upload(envelope)).statusCode).toBe(201);
     const replayed = await upload(envelope);
     expect(replayed.statusCode).toBe(409);
     expect(replayed.json().code).toBe('envelope-replayed');
-    const forbidden = await upload(await sealFromProvince(Buffer.from('not yours')), 'gongan-hukou');
+    const forbidden = await upload(await sealFromProvince(settlement), 'gongan-hukou');
     expect(forbidden.statusCode).toBe(403);
     expect(forbidden.json().code).toBe('envelope-forbidden-source');
   });
 
-  it('takes uploads only from integrator and admin keys, and only as application/pkcs7-mime', async () => {
-    const envelope = await sealFromProvince(Buffer.from('role check'));
+  it('takes uploads only from integrator and admin keys, for known feeds', async () => {
+    const envelope = await sealFromProvince(settlement);
     const township = await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches', headers: { ...(await t.authAs('township', '640121100')), 'content-type': 'application/pkcs7-mime' }, payload: envelope });
     expect(township.statusCode).toBe(403);
-    const json = await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches', headers, payload: { envelope: 'x' } });
-    expect(json.statusCode).toBe(415);
+    const unknown = await t.app.inject({ method: 'POST', url: '/v1/feeds/no-such-feed/batches', headers: { ...headers, 'content-type': 'text/csv' }, payload: 'x' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe('unknown-source');
   });
 });

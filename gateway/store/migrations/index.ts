@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as register from './001-register.js';
 import * as keystore from './002-keystore.js';
+import * as facts from './003-facts.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -9,6 +10,7 @@ import * as keystore from './002-keystore.js';
 const migrations: Record<string, Knex.Migration> = {
   '001-register': register,
   '002-keystore': keystore,
+  '003-facts': facts,
 };
 
 const source: Knex.MigrationSource<string> = {

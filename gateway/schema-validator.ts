@@ -1,0 +1,27 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import ajvFormats from 'ajv-formats';
+import { loadSchemas, schemaBase } from './plugins/app/schemas.js';
+
+/** ajv-formats is CommonJS; under NodeNext its default export arrives as the module object. */
+const addFormats = ((ajvFormats as unknown as { default?: unknown }).default ?? ajvFormats) as (ajv: Ajv) => Ajv;
+
+let ajv: Ajv | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+/**
+ * A validator for one of the canonical schemas in schemas/, compiled once with every schema loaded so
+ * cross-file $refs resolve — for data that does not arrive through a route (feed facts, mappings).
+ */
+export function schemaValidator<T>(name: string): ValidateFunction<T> {
+  let validate = compiled.get(name);
+  if (!validate) {
+    if (!ajv) {
+      ajv = addFormats(new Ajv({ allErrors: false, strict: false }));
+      for (const schema of loadSchemas()) ajv.addSchema(schema);
+    }
+    validate = ajv.getSchema(`${schemaBase}${name}.schema.json`);
+    if (!validate) throw new Error(`no schema ${name}`);
+    compiled.set(name, validate);
+  }
+  return validate as ValidateFunction<T>;
+}

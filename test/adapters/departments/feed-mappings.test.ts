@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadFeedMappings } from '../../../adapters/kit/feed-mappings.js';
+import { mapRecords, mapRows, type RowOutcome } from '../../../adapters/kit/map-rows.js';
+import { readRecords } from '../../../adapters/kit/read-file.js';
+import { projectPath } from '../../../gateway/project-files.js';
+import type { Fact, FeedMapping } from '../../../schemas/types/index.js';
+import { buildFixtureWorkbooks } from '../../fixtures/feeds/make-fixtures.js';
+
+/**
+ * The contract every department feed keeps: its mapping loads, and its recorded sample maps to exactly the facts,
+ * rejects and skips a person reviewed in test/fixtures/feeds/<source>/expected.json. Adding a feed is adding a
+ * mapping and a sample folder; nothing here changes (adapters/departments/README.md).
+ */
+
+/** The department feeds jiuzhu ships a mapping for. */
+const sourceIds = [
+  'gongan-hukou',
+  'gongan-vehicles',
+  'binzang',
+  'renshe',
+  'renshe-contributions',
+  'renshe-pensions',
+  'renshe-unemployment',
+  'budongchan',
+  'shichang',
+  'yibao',
+  'weijian',
+  'jiaoyu',
+  'canlian',
+  'yingji',
+  'gonghui',
+  'assistance-given',
+  'staff-roster',
+  'antipoverty',
+  'jinmin-roster',
+];
+
+/** Fixed, so that birth dates and "more than a year from today" are judged the same on every run. */
+const today = '2024-12-31';
+
+const feedsDir = projectPath('test/fixtures/feeds');
+
+interface Expected {
+  facts: Fact[];
+  rejects: { location: string; reason: string }[];
+  skipped: number;
+}
+
+const sampleSources = (await readdir(feedsDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+
+async function sampleOf(source: string): Promise<{ fileName: string; path: string; expected: Expected }> {
+  const files = (await readdir(join(feedsDir, source))).filter((name) => name !== 'expected.json');
+  if (files.length !== 1) throw new Error(`test/fixtures/feeds/${source} must hold one sample file and expected.json, but holds ${files.join(', ')}`);
+  const fileName = files[0]!;
+  const expected = JSON.parse(await readFile(join(feedsDir, source, 'expected.json'), 'utf8')) as Expected;
+  return { fileName, path: join(feedsDir, source, fileName), expected };
+}
+
+async function mapSample(mapping: FeedMapping, fileName: string, path: string): Promise<RowOutcome[]> {
+  const content = await readRecords(
+    { fileName, path },
+    { ...(mapping.sheet === undefined ? {} : { sheet: mapping.sheet }), ...(mapping.xmlRecordElement === undefined ? {} : { recordElement: mapping.xmlRecordElement }) },
+  );
+  const outcomes = content.kind === 'rows' ? mapRows(mapping, content.rows, fileName, { today }) : mapRecords(mapping, content.records, fileName, { today });
+  const all: RowOutcome[] = [];
+  for await (const outcome of outcomes) all.push(outcome);
+  return all;
+}
+
+describe('department feed mappings', () => {
+  it('loads one mapping for each department feed, and no other', () => {
+    expect([...loadFeedMappings().keys()].sort()).toEqual([...sourceIds].sort());
+  });
+
+  it('has a reviewed sample for every mapping', () => {
+    expect(sampleSources).toEqual([...sourceIds].sort());
+  });
+
+  it.each(sampleSources)('maps the %s sample to exactly the reviewed facts, rejects and skips', async (source) => {
+    const mapping = loadFeedMappings().get(source);
+    expect(mapping, `no mapping adapters/departments/${source}.mapping.json`).toBeDefined();
+    const { fileName, path, expected } = await sampleOf(source);
+    const outcomes = await mapSample(mapping!, fileName, path);
+
+    const facts = outcomes.flatMap((o) => (o.type === 'fact' ? [o.fact] : []));
+    const rejects = outcomes.flatMap((o) => (o.type === 'reject' ? [{ location: o.location, reason: o.reason }] : []));
+    const skipped = outcomes.filter((o) => o.type === 'skip').length;
+    expect(facts).toStrictEqual(expected.facts);
+    expect(rejects).toStrictEqual(expected.rejects);
+    expect(skipped).toBe(expected.skipped);
+  });
+
+  it('keeps the committed XLSX samples identical to what make-fixtures.ts builds', async () => {
+    for (const { source, fileName, bytes } of buildFixtureWorkbooks()) {
+      const committed = await readFile(join(feedsDir, source, fileName));
+      expect(committed.equals(bytes), `${source}/${fileName} differs from make-fixtures.ts; run npx tsx test/fixtures/feeds/make-fixtures.ts`).toBe(true);
+    }
+  });
+});
+
+describe('loading feed mappings from a folder', () => {
+  let dir: string | undefined;
+
+  afterEach(async () => {
+    vi.doUnmock('../../../gateway/project-files.js');
+    vi.resetModules();
+    if (dir) await rm(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  /**
+   * The loader reads the fixed folder adapters/departments and caches what it read, so the module is loaded afresh
+   * with that one folder redirected to a temporary one.
+   */
+  async function loadFrom(files: Record<string, unknown>): Promise<() => ReadonlyMap<string, FeedMapping>> {
+    dir = await mkdtemp(join(tmpdir(), 'jiuzhu-mappings-'));
+    for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), JSON.stringify(content, null, 2));
+    const mappingsDir = dir;
+    vi.resetModules();
+    vi.doMock('../../../gateway/project-files.js', async (importOriginal) => {
+      const actual = await importOriginal<typeof import('../../../gateway/project-files.js')>();
+      return { ...actual, projectPath: (...segments: string[]) => (segments.join('/') === 'adapters/departments' ? mappingsDir : actual.projectPath(...segments)) };
+    });
+    const { loadFeedMappings: load } = await import('../../../adapters/kit/feed-mappings.js');
+    return load;
+  }
+
+  const weijian = JSON.parse(readFileSync(projectPath('adapters/departments/weijian.mapping.json'), 'utf8')) as FeedMapping;
+
+  it('loads a valid mapping from the folder it is given', async () => {
+    const load = await loadFrom({ 'weijian.mapping.json': weijian });
+    expect([...load().keys()]).toEqual(['weijian']);
+  });
+
+  it('refuses a mapping whose fact refers to an undeclared field, naming the file and the field', async () => {
+    const broken = { ...weijian, source: 'weijian-broken', fact: { ...weijian.fact, attributes: { disease: 'diseaseName' } } };
+    const load = await loadFrom({ 'weijian.mapping.json': weijian, 'weijian-broken.mapping.json': broken });
+    expect(() => load()).toThrow('[feeds] weijian-broken.mapping.json: the fact refers to undeclared field(s) diseaseName');
+  });
+});
