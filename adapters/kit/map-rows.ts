@@ -101,6 +101,12 @@ export async function* mapRecords(mapping: FeedMapping, records: AsyncIterable<R
 
 type ParsedValue = string | number | boolean;
 
+function filledCellCount(cells: readonly string[]): number {
+  let filled = 0;
+  for (const cell of cells) if (cell !== '' && cell.trim() !== '') filled += 1;
+  return filled;
+}
+
 /** A template row that holds only its 序号 (sequence number) and nothing else is a blank row, not a person. */
 function isNumberedBlankRow(cells: readonly string[]): boolean {
   const filled = cells.flatMap((cell, column) => (normaliseText(cell) === '' ? [] : [column]));
@@ -123,9 +129,11 @@ function createRowMapper(mapping: FeedMapping, header: HeaderMatch, options: { t
   const kindsByAttribute = attributesByKind();
 
   return (row) => {
-    if (isBlankRow(row.cells) || isNumberedBlankRow(row.cells)) return { type: 'skip', location: row.location, why: 'blank' };
+    // Blank, numbered-blank and title rows have at most one filled cell; most rows are people, so count first.
+    const sparse = filledCellCount(row.cells) <= 1;
+    if (sparse && (isBlankRow(row.cells) || isNumberedBlankRow(row.cells))) return { type: 'skip', location: row.location, why: 'blank' };
     if (isTotalsRow(row.cells)) return { type: 'skip', location: row.location, why: 'totals' };
-    if (isTitleRow(row.cells, width)) return { type: 'skip', location: row.location, why: 'title' };
+    if (sparse && isTitleRow(row.cells, width)) return { type: 'skip', location: row.location, why: 'title' };
 
     const values = new Map<string, ParsedValue>();
     const problems: string[] = [];

@@ -9,6 +9,7 @@ import type { FileInput, ReaderLimits } from '../../adapters/kit/rows.js';
 import { readSpreadsheetRows } from '../../adapters/kit/xlsx-reader.js';
 import { readXmlRecords } from '../../adapters/kit/xml-reader.js';
 import type { Actor } from '../access/actor.js';
+import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { createSm3 } from '../crypto/sm3.js';
 import { ProblemError } from '../errors.js';
 import { openBulkWriter, type BulkTable } from '../store/bulk/bulk-writer.js';
@@ -62,7 +63,8 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
   }
 
   const format = await detectFormat(options.input);
-  const mapOptions = { today: options.today };
+  // Dates and ID numbers are checked against one 'today' for the whole file: fixed once, not per cell.
+  const mapOptions = { today: options.today ?? todayInShanghai() };
   const outcomes: AsyncIterable<RowOutcome> =
     format === 'csv'
       ? mapRows(mapping, readCsvRows(options.input, options.limits), options.input.fileName, mapOptions)
