@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only seed|crypto] [--persons N]`: the figures the issues ask for, each beside its baseline
+ * `npm run bench [-- --only seed|crypto|import] [--persons N] [--feed-rows N]`: the figures the issues ask for, each beside its baseline
  * measured in the same run. Every case runs in a fresh process so its peak RSS is its own.
  * - seed: about 1,000,000 persons through the real path on SQLite and on PostgreSQL, beside the raw driver.
  *   PostgreSQL cases run when BENCH_PG_URL, TEST_PG_URL or the local test database answers.
@@ -25,7 +25,7 @@ const flag = (name: string) => {
 };
 const persons = Number(flag('--persons') ?? 1_000_000);
 const only = flag('--only');
-if (only !== undefined && only !== 'seed' && only !== 'crypto') throw new Error(`--only takes seed or crypto, not "${only}"`);
+if (only !== undefined && !['seed', 'crypto', 'import'].includes(only)) throw new Error(`--only takes seed, crypto or import, not "${only}"`);
 
 /** A case prints one JSON line per figure (most print one); any other output is ignored. */
 async function runCases(file: string, ...args: string[]): Promise<CaseResult[]> {
@@ -78,6 +78,34 @@ function ratios(subject: string, result: CaseResult, baselines: Array<{ label: s
     return `${subject} ÷ ${label} ${ratio.toFixed(2)}${aim === undefined ? '' : ` (aim ≥ ${aim}: ${ratio >= aim ? 'met' : 'NOT met'})`}`;
   });
   return `      ${[...parts, ...(note ? [note] : [])].join('; ')}`;
+}
+
+const feedRows = Number(flag('--feed-rows') ?? 1_000_000);
+
+/**
+ * Department files imported end to end — a GBK CSV and an XLSX — into each database, beside the bare reader in
+ * the same run. Aim (issue 4): ≥ 200,000 rows/s for CSV on SQLite, peak RSS under 500 MB whatever the size.
+ */
+async function benchImport(): Promise<void> {
+  const xlsxRows = Math.round(feedRows / 5);
+  console.log(`\nImporting department files: a ${feedRows.toLocaleString('en')}-row GBK CSV and a ${xlsxRows.toLocaleString('en')}-row XLSX (医保 settlements), rows/s and peak RSS`);
+  const dir = mkdtempSync(join(tmpdir(), 'jiuzhu-bench-feeds-'));
+  try {
+    await runCase('feed-files.ts', dir, String(feedRows), String(xlsxRows));
+    for (const file of ['yibao-gbk.csv', 'yibao.xlsx']) {
+      const baseline = await runCase('feed-import.ts', 'read', join(dir, file));
+      console.log(line(baseline));
+      for (const dialect of ['sqlite', 'pg'] as const) {
+        if (dialect === 'pg' && !(await pgAnswers())) continue;
+        const imported = await runCase('feed-import.ts', 'import', dialect, join(dir, file), 'yibao');
+        console.log(line(imported));
+        const aim = file.endsWith('.csv') && dialect === 'sqlite' ? 200_000 : undefined;
+        console.log(ratios('import', imported, [{ label: 'reader alone', result: baseline }], `${imported.detail ?? ''}${aim ? `; aim ≥ ${aim.toLocaleString('en')} rows/s: ${rate(imported) >= aim ? 'met' : 'NOT met'}` : ''}; peak RSS aim < 500 MB: ${imported.peakRssMb < 500 ? 'met' : 'NOT met'}`));
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function benchSeeding(): Promise<void> {
@@ -150,5 +178,6 @@ async function benchCrypto(): Promise<void> {
 }
 
 console.log(`jiuzhu bench — node ${process.version}, ${new Date().toISOString()}`);
-if (only !== 'crypto') await benchSeeding();
-if (only !== 'seed') await benchCrypto();
+if (only === undefined || only === 'seed') await benchSeeding();
+if (only === undefined || only === 'crypto') await benchCrypto();
+if (only === undefined || only === 'import') await benchImport();

@@ -12,14 +12,30 @@ const compiled = new Map<string, ValidateFunction>();
  * A validator for one of the canonical schemas in schemas/, compiled once with every schema loaded so
  * cross-file $refs resolve — for data that does not arrive through a route (feed facts, mappings).
  */
+function sharedAjv(): Ajv {
+  if (!ajv) {
+    ajv = addFormats(new Ajv({ allErrors: false, strict: false }));
+    for (const schema of loadSchemas()) ajv.addSchema(schema);
+  }
+  return ajv;
+}
+
+/** The loaded (refs made absolute) form of one canonical schema, to derive narrower schemas from. */
+export function loadedSchema(name: string): Record<string, unknown> {
+  const schema = sharedAjv().getSchema(`${schemaBase}${name}.schema.json`)?.schema;
+  if (!schema || typeof schema !== 'object') throw new Error(`no schema ${name}`);
+  return schema as Record<string, unknown>;
+}
+
+/** Compiles a schema derived from the canonical ones (its $refs resolve against them). */
+export function compileDerivedSchema<T>(schema: Record<string, unknown>): ValidateFunction<T> {
+  return sharedAjv().compile<T>(schema);
+}
+
 export function schemaValidator<T>(name: string): ValidateFunction<T> {
   let validate = compiled.get(name);
   if (!validate) {
-    if (!ajv) {
-      ajv = addFormats(new Ajv({ allErrors: false, strict: false }));
-      for (const schema of loadSchemas()) ajv.addSchema(schema);
-    }
-    validate = ajv.getSchema(`${schemaBase}${name}.schema.json`);
+    validate = sharedAjv().getSchema(`${schemaBase}${name}.schema.json`);
     if (!validate) throw new Error(`no schema ${name}`);
     compiled.set(name, validate);
   }

@@ -12,7 +12,7 @@ import type { Actor } from '../access/actor.js';
 import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { createSm3 } from '../crypto/sm3.js';
 import { ProblemError } from '../errors.js';
-import { openBulkWriter, type BulkTable } from '../store/bulk/bulk-writer.js';
+import { openBulkWriter, type BulkTable, type BulkValue } from '../store/bulk/bulk-writer.js';
 import type { Store } from '../store/connect.js';
 
 export interface ImportOptions {
@@ -96,23 +96,33 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
     await writer.write('batches', [batchId, options.source, null, digest, options.input.fileName, 'applied', now, 0, 0, 0, 0, null, options.actor.label,
       JSON.stringify({ format, sheet: options.sheet ?? mapping.sheet ?? null })]);
     let rows = 0;
+    let facts: BulkValue[][] = [];
+    let rejects: BulkValue[][] = [];
+    const flush = async () => {
+      if (facts.length > 0) await writer.writeMany('facts', facts);
+      if (rejects.length > 0) await writer.writeMany('batch_rejects', rejects);
+      facts = [];
+      rejects = [];
+    };
     for await (const outcome of outcomes) {
       rows += 1;
       if (outcome.type === 'fact') {
         const fact = outcome.fact;
-        await writer.write('facts', [writer.nextId('facts'), batchId, options.source, fact.kind, fact.subject.idNumber, fact.subject.name ?? null, null,
+        facts.push([writer.nextId('facts'), batchId, options.source, fact.kind, fact.subject.idNumber, fact.subject.name ?? null, null,
           fact.occurredOn ?? null, fact.period ?? null, fact.amountFen ?? null, JSON.stringify(fact.attributes), outcome.location]);
         counts.accepted += 1;
       } else if (outcome.type === 'fact-less') {
         counts.accepted += 1;
       } else if (outcome.type === 'reject') {
-        await writer.write('batch_rejects', [writer.nextId('batch_rejects'), batchId, outcome.location.slice(0, 80), outcome.reason.slice(0, 1000), JSON.stringify(outcome.raw).slice(0, 4000)]);
+        rejects.push([writer.nextId('batch_rejects'), batchId, outcome.location.slice(0, 80), outcome.reason.slice(0, 1000), JSON.stringify(outcome.raw).slice(0, 4000)]);
         counts.rejected += 1;
       } else {
         counts.skipped += 1;
       }
+      if (facts.length + rejects.length >= 1000) await flush();
       if (options.onProgress && rows % 10_000 === 0) options.onProgress(rows);
     }
+    await flush();
     await writer.run('UPDATE batches SET rows_total = ?, accepted = ?, rejected = ?, skipped = ? WHERE id = ?', [rows, counts.accepted, counts.rejected, counts.skipped, batchId]);
     // Facts about people in the register point at them; everyone else stays a bare ID number (active discovery).
     await writer.run('UPDATE facts SET person_id = (SELECT p.id FROM persons p WHERE p.id_number = facts.subject_id_number) WHERE batch_id = ?', [batchId]);

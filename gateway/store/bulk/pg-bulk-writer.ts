@@ -53,7 +53,7 @@ export async function openPgBulkWriter(knex: Knex, tables: readonly BulkTable[],
     await knex.client.releaseConnection(client);
   };
 
-  return {
+  const writer: BulkWriter = {
     nextId(table) {
       const next = (ids.get(table) ?? 0) + 1;
       ids.set(table, next);
@@ -66,6 +66,9 @@ export async function openPgBulkWriter(knex: Knex, tables: readonly BulkTable[],
       buffer.push(line);
       pending += line.length;
       if (pending >= flushBytes) await guarded(flush);
+    },
+    async writeMany(table, rows) {
+      for (const row of rows) await writer.write(table, row);
     },
     async run(sql, bindings) {
       let n = 0;
@@ -100,6 +103,7 @@ export async function openPgBulkWriter(knex: Knex, tables: readonly BulkTable[],
       }
     },
   };
+  return writer;
 }
 
 /** pg's COPY errors quote the failing row in `where`/`detail`; strip them like every other database error. */

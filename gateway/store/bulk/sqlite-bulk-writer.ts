@@ -68,6 +68,16 @@ export async function openSqliteBulkWriter(knex: Knex, tables: readonly BulkTabl
         throw error;
       }
     },
+    async writeMany(table, rows) {
+      const statement = statements.get(table);
+      if (!statement) throw new Error(`bulk writer was not opened for table ${table}`);
+      try {
+        for (const row of rows) statement.run(row as BulkValue[]);
+      } catch (error) {
+        if (error instanceof Error) redactDatabaseError(error);
+        throw error;
+      }
+    },
     async run(sql, bindings) {
       try {
         connection.prepare(sql).run(bindings as BulkValue[]);
