@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
+import type { ValidateFunction } from 'ajv';
 import { checkIdNumber } from '../../gateway/identity/id-number.js';
 import { checkUscc } from '../../gateway/identity/uscc.js';
-import { projectPath } from '../../gateway/project-files.js';
 import { compileDerivedSchema, loadedSchema } from '../../gateway/schema-validator.js';
-import type { ValidateFunction } from 'ajv';
 import type { Fact, FeedMapping, MappedField } from '../../schemas/types/index.js';
 import { AdapterError } from './adapter-error.js';
 import { isBlankRow, isTitleRow, isTotalsRow, normaliseText, parseBoolean, parseDate, parseFen, parseInteger, parsePeriod } from './cell-values.js';
@@ -253,10 +251,8 @@ function factValidatorFor(kind: string): ValidateFunction<Fact> | undefined {
 
 /** Each fact kind's attribute names, from the fact schema. */
 function attributesByKind(): Map<string, Set<string>> {
-  const schema = JSON.parse(readFileSync(projectPath('schemas/fact.schema.json'), 'utf8')) as {
-    oneOf: { properties: { kind: { const: string }; attributes: { properties: Record<string, unknown> } } }[];
-  };
-  return new Map(schema.oneOf.map((variant) => [variant.properties.kind.const, new Set(Object.keys(variant.properties.attributes.properties))]));
+  const variants = loadedSchema('fact').oneOf as { properties: { kind: { const: string }; attributes: { properties: Record<string, unknown> } } }[];
+  return new Map(variants.map((variant) => [variant.properties.kind.const, new Set(Object.keys(variant.properties.attributes.properties))]));
 }
 
 /**
