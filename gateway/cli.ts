@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { envelopeCommand, partnersCommand, sm3Command } from './cli/exchange-commands.js';
+import { exportCommand } from './cli/export-commands.js';
 import { idCommand } from './cli/id-command.js';
 import { importCommand, sourcesCommand } from './cli/import-commands.js';
 import { keysCommand } from './cli/keys-command.js';
@@ -22,6 +23,7 @@ const program = new Command('jiuzhu')
   .addCommand(keysCommand())
   .addCommand(sourcesCommand())
   .addCommand(importCommand())
+  .addCommand(exportCommand())
   .addCommand(partnersCommand())
   .addCommand(envelopeCommand())
   .addCommand(sm3Command())

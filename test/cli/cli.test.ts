@@ -28,6 +28,7 @@ describe('the jiuzhu command', () => {
     for (const path of [
       [], ['serve'], ['migrate'], ['seed'], ['keys'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['keys', 'gen'], ['keys', 'export'], ['keys', 'import'],
       ['partners'], ['partners', 'add'], ['partners', 'list'], ['envelope'], ['envelope', 'seal'], ['envelope', 'open'], ['sm3'], ['id'], ['id', 'check'],
+      ['sources'], ['import'], ['export'], ['export', 'antipoverty-register'],
     ]) {
       const { stdout, code } = await jiuzhu(...path, '--help');
       expect({ path, code }).toEqual({ path, code: 0 });
