@@ -62,7 +62,11 @@ const WHITESPACE_RUN = /\s+/g;
  * normalisation, not even NFC: CJK compatibility ideographs (U+F900–U+FAFF) decompose canonically, so NFC would
  * rewrite some rare characters in personal names and break matching against 公安 records.
  */
+/** Cells that are already plain — no spaces at all, nothing invisible — are most cells; they skip the regex passes. */
+const PLAIN_CELL = /^[^\s\u200B-\u200D\u2060\uFEFF]*$/;
+
 export function normaliseText(text: string): string {
+  if (PLAIN_CELL.test(text)) return text;
   return text.replace(INVISIBLE_CHARACTERS, '').replace(WHITESPACE_RUN, ' ').trim();
 }
 

@@ -98,7 +98,11 @@ const WHITESPACE = /\s/g;
 const SURROUNDING_QUOTES = /^['"‘’“”「」『』]+|['"‘’“”「」『』]+$/g;
 
 /** Normalises what department files carry around an ID number; never validates. Idempotent. */
+/** Already canonical: 17 digits and a digit or X. Most ID numbers in feeds are; they skip the cleaning passes. */
+const CANONICAL_SHAPE = /^\d{17}[\dX]$/;
+
 export function cleanIdNumber(raw: string): string {
+  if (CANONICAL_SHAPE.test(raw)) return raw;
   return raw
     .replace(FULL_WIDTH_ASCII, (character) => String.fromCharCode(character.charCodeAt(0) - FULL_WIDTH_OFFSET))
     .replace(INVISIBLE_CHARACTERS, '')
