@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as register from './001-register.js';
 import * as keystore from './002-keystore.js';
 import * as facts from './003-facts.js';
+import * as deliveries from './004-deliveries.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -11,6 +12,7 @@ const migrations: Record<string, Knex.Migration> = {
   '001-register': register,
   '002-keystore': keystore,
   '003-facts': facts,
+  '004-deliveries': deliveries,
 };
 
 const source: Knex.MigrationSource<string> = {
