@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { envelopeCommand, partnersCommand, sm3Command } from './cli/exchange-commands.js';
+import { deliveriesCommand } from './cli/delivery-commands.js';
 import { exportCommand } from './cli/export-commands.js';
 import { idCommand } from './cli/id-command.js';
 import { importCommand, sourcesCommand } from './cli/import-commands.js';
@@ -24,6 +25,7 @@ const program = new Command('jiuzhu')
   .addCommand(sourcesCommand())
   .addCommand(importCommand())
   .addCommand(exportCommand())
+  .addCommand(deliveriesCommand())
   .addCommand(partnersCommand())
   .addCommand(envelopeCommand())
   .addCommand(sm3Command())

@@ -1,15 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { createGatewayDeliveryQueue } from './deliveries/gateway-queue.js';
+import type { DeliveryQueue } from './deliveries/delivery-queue.js';
 import { createExchange } from './keystore/exchange.js';
 import { loadMasterKey } from './keystore/master-key.js';
 import type { Store } from './store/connect.js';
 
 /** The only place that listens. Closes the app and the store on SIGINT/SIGTERM, letting requests in flight finish. */
 export async function startServer(config: Config, store: Store): Promise<{ app: FastifyInstance; url: string }> {
+  const exchange = createExchange({ knex: store.knex, config: config.exchange, masterKey: loadMasterKey(config.exchange) });
   const app = await buildApp({
     store,
-    exchange: createExchange({ knex: store.knex, config: config.exchange, masterKey: loadMasterKey(config.exchange) }),
+    exchange,
     logger: {
       level: config.logLevel,
       // Authorization headers carry API keys; never log them.
@@ -17,8 +20,10 @@ export async function startServer(config: Config, store: Store): Promise<{ app: 
     },
   });
   const url = await app.listen({ host: config.host, port: config.port });
+  const deliveries = startDeliveryRounds(createGatewayDeliveryQueue(store, exchange), app.log);
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
+    await deliveries.stop();
     await app.close();
     await store.close();
     process.exit(0);
@@ -26,4 +31,27 @@ export async function startServer(config: Config, store: Store): Promise<{ app: 
   process.once('SIGINT', () => void close('SIGINT'));
   process.once('SIGTERM', () => void close('SIGTERM'));
   return { app, url };
+}
+
+/**
+ * Sends what is due once a minute. Several gateway processes may run this at once: the queue leases each
+ * delivery, so none is sent twice. A round that fails is logged and the next one tries again.
+ */
+function startDeliveryRounds(queue: DeliveryQueue, log: FastifyInstance['log'], intervalMs = 60_000): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = queue.runDue().then(
+      (result) => {
+        if (result.delivered.length + result.retrying.length + result.dead.length > 0) log.info({ deliveries: result }, 'delivery round');
+      },
+      (error: unknown) => log.error({ err: error }, 'delivery round failed'),
+    );
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -126,13 +126,14 @@ export function partnersCommand(): Command {
     .option('--ca <file>', 'the CA certificate that issued --cert, when it is not self-signed')
     .option('--pgp-key <file>', 'an OpenPGP public key (armored)')
     .option('--sources <ids>', 'feeds the partner may upload to, comma-separated, or * for all')
+    .option('--endpoint <url>', 'where outgoing deliveries to this partner are sent (https://…)')
     .addOption(new Option('--format <format>', 'what we seal for it').choices(['gmt0010', 'pgp']))
     .option('--json', 'print the partner as JSON')
-    .action(async (id: string, options: { name?: string; publicKey?: string; cert?: string; ca?: string; pgpKey?: string; sources?: string; format?: 'gmt0010' | 'pgp'; json?: boolean }) => {
+    .action(async (id: string, options: { name?: string; publicKey?: string; cert?: string; ca?: string; pgpKey?: string; sources?: string; endpoint?: string; format?: 'gmt0010' | 'pgp'; json?: boolean }) => {
       const text = async (path?: string) => (path ? readFile(path, 'utf8') : undefined);
       await withExchange(async (exchange, _store, audit) => {
         const partner = await exchange.partners.add(
-          { id, name: options.name, envelopeFormat: options.format, allowedSources: options.sources?.split(',').map((s) => s.trim()).filter(Boolean) },
+          { id, name: options.name, envelopeFormat: options.format, allowedSources: options.sources?.split(',').map((s) => s.trim()).filter(Boolean), endpointUrl: options.endpoint },
           { sm2PublicKey: await text(options.publicKey), certificate: await text(options.cert), issuerCertificate: await text(options.ca), pgpPublicKey: await text(options.pgpKey) },
         );
         await audit({ action: 'partner.add', outcome: 'ok', resourceType: 'partner', resourceId: id, detail: `keys: ${partner.keys.map((k) => `${k.algorithm}:${k.fingerprint}:${k.status}`).join(', ')}` });

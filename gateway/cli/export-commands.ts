@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { exportLowIncomeRegister } from '../../adapters/antipoverty/register-export.js';
 import { bufferSource } from '../crypto/byte-source.js';
+import { jinminExportCommand } from './delivery-commands.js';
 import { withExchange } from './open-exchange.js';
 import { printJson, printLine } from './output.js';
 
@@ -41,5 +42,6 @@ export function exportCommand(): Command {
         else printLine(`${options.out}: ${file.fileName}, ${file.rows.length} persons${options.sealFor ? `, sealed for ${options.sealFor}` : ''}`);
       });
     });
+  exports.addCommand(jinminExportCommand());
   return exports;
 }

@@ -13,6 +13,8 @@ export interface Partner {
   envelopeFormat: EnvelopeFormat;
   /** Feed sources (URL ids) this partner may upload to; '*' for any. */
   allowedSources: string[];
+  /** Where outgoing deliveries to this partner are POSTed; null when we only receive from it. */
+  endpointUrl: string | null;
   keys: PartnerKey[];
 }
 
@@ -65,7 +67,8 @@ export function createPartners(deps: PartnersDeps) {
   }
 
   return {
-    async add(partner: { id: string; name?: string; envelopeFormat?: EnvelopeFormat; allowedSources?: string[] }, key: PartnerKeyInput): Promise<Partner> {
+    async add(partner: { id: string; name?: string; envelopeFormat?: EnvelopeFormat; allowedSources?: string[]; endpointUrl?: string }, key: PartnerKeyInput): Promise<Partner> {
+      if (partner.endpointUrl !== undefined) assertEndpointUrl(partner.endpointUrl);
       const checked = await checkKey(key, now());
       await deps.knex.transaction(async (trx) => {
         const existing = await trx('partners').where({ id: partner.id }).first();
@@ -75,6 +78,7 @@ export function createPartners(deps: PartnersDeps) {
             name: partner.name ?? partner.id,
             envelope_format: partner.envelopeFormat ?? (checked.algorithm === 'pgp' ? 'pgp' : 'gmt0010'),
             allowed_sources: JSON.stringify(partner.allowedSources ?? []),
+            endpoint_url: partner.endpointUrl ?? null,
             created_at: now().toISOString(),
           });
         } else {
@@ -82,6 +86,7 @@ export function createPartners(deps: PartnersDeps) {
           if (partner.name) changes.name = partner.name;
           if (partner.envelopeFormat) changes.envelope_format = partner.envelopeFormat;
           if (partner.allowedSources) changes.allowed_sources = JSON.stringify(partner.allowedSources);
+          if (partner.endpointUrl) changes.endpoint_url = partner.endpointUrl;
           if (Object.keys(changes).length > 0) await trx('partners').where({ id: partner.id }).update(changes);
         }
         const duplicate = await trx('partner_keys').where({ partner_id: partner.id, fingerprint: checked.fingerprint }).first('id');
@@ -112,6 +117,7 @@ export function createPartners(deps: PartnersDeps) {
         name: row.name,
         envelopeFormat: row.envelope_format,
         allowedSources: JSON.parse(row.allowed_sources),
+        endpointUrl: row.endpoint_url ?? null,
         keys: keys.map((k) => ({
           algorithm: k.algorithm,
           fingerprint: k.fingerprint,
@@ -164,6 +170,18 @@ export function createPartners(deps: PartnersDeps) {
 }
 
 export type Partners = ReturnType<typeof createPartners>;
+
+/** Deliveries carry personal data: only http(s), and no credentials in the URL where logs would show them. */
+function assertEndpointUrl(value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`endpoint "${value}" is not a URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`endpoint must be http(s), not ${url.protocol}`);
+  if (url.username || url.password) throw new Error('endpoint URLs must not carry credentials');
+}
 
 interface CheckedKey {
   algorithm: 'sm2' | 'pgp';
