@@ -3,18 +3,14 @@
  * bulk writer, one transaction), or — the baseline — only reads it with the bare reader.
  * Usage: feed-import.ts import sqlite|pg FILE SOURCE | feed-import.ts read FILE
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { readCsvRows } from '../../adapters/kit/csv-reader.js';
 import { detectFormat } from '../../adapters/kit/read-file.js';
 import { readSpreadsheetRows } from '../../adapters/kit/xlsx-reader.js';
 import { commandLineActor } from '../../gateway/access/actor.js';
-import type { DatabaseConfig } from '../../gateway/config.js';
 import { importFeedFile } from '../../gateway/feeds/import-feed.js';
-import { openMigratedStore } from '../../gateway/store/open-store.js';
 import { reportCase, secondsSince } from '../case-result.js';
-import { freshPgSchema } from './pg-schema.js';
+import { openFreshBenchStore } from './fresh-store.js';
 
 const [mode = 'read', ...rest] = process.argv.slice(2);
 
@@ -28,25 +24,13 @@ if (mode === 'read') {
   reportCase({ name: `baseline: the ${format.toUpperCase()} reader alone, ${basename(file)}`, rows, unit: 'rows', seconds: secondsSince(start) });
 } else {
   const [dialect = 'sqlite', file = '', source = 'yibao'] = rest;
-  let database: DatabaseConfig;
-  let cleanup: () => Promise<void>;
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'jiuzhu-bench-'));
-    database = { client: 'sqlite', filename: join(dir, 'bench.db') };
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
-  } else {
-    const schema = await freshPgSchema();
-    database = { client: 'pg', connectionString: schema.url, searchPath: schema.name };
-    cleanup = schema.drop;
-  }
-  const { store } = await openMigratedStore(database);
+  const { store, dispose } = await openFreshBenchStore(dialect);
   const start = process.hrtime.bigint();
   const result = await importFeedFile(store, { source, input: { fileName: basename(file), path: file }, actor: commandLineActor('bench'), today: '2024-12-31' });
   const seconds = secondsSince(start);
   const stored = Number((await store.knex('facts').count({ n: '*' }).first())?.n);
   if (stored !== result.accepted) throw new Error(`stored ${stored} facts, import said ${result.accepted}`);
-  await store.close();
-  await cleanup();
+  await dispose();
   const rows = result.accepted + result.rejected + result.skipped;
   reportCase({ name: `import ${basename(file)} into ${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`, rows, unit: 'rows', seconds, detail: `${result.accepted} facts, ${result.rejected} rejects` });
 }

@@ -3,34 +3,17 @@
  * (`seedDemoCounty`: generator → bulk writer → one transaction), then checks the count.
  * Usage: seed.ts sqlite|pg PERSONS
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { commandLineActor } from '../../gateway/access/actor.js';
 import { seedDemoCounty } from '../../gateway/demo/seed-county.js';
-import { openMigratedStore } from '../../gateway/store/open-store.js';
-import type { DatabaseConfig } from '../../gateway/config.js';
 import { reportCase, secondsSince } from '../case-result.js';
-import { freshPgSchema } from './pg-schema.js';
+import { openFreshBenchStore } from './fresh-store.js';
 
 const [dialect = 'sqlite', personsArg = '1000000'] = process.argv.slice(2);
 const targetPersons = Number(personsArg);
 // The generator averages about 2.5 persons per household (research: low-income households are small).
 const households = Math.round(targetPersons / 2.5);
 
-let database: DatabaseConfig;
-let cleanup: () => Promise<void>;
-if (dialect === 'sqlite') {
-  const dir = mkdtempSync(join(tmpdir(), 'jiuzhu-bench-'));
-  database = { client: 'sqlite', filename: join(dir, 'bench.db') };
-  cleanup = async () => rmSync(dir, { recursive: true, force: true });
-} else {
-  const schema = await freshPgSchema();
-  database = { client: 'pg', connectionString: schema.url, searchPath: schema.name };
-  cleanup = schema.drop;
-}
-
-const { store } = await openMigratedStore(database);
+const { store, dispose } = await openFreshBenchStore(dialect);
 const start = process.hrtime.bigint();
 const result = await seedDemoCounty(store, commandLineActor('bench'), { countyCode: '640121', households, seed: 1, asOf: '2024-06-30' });
 const seconds = secondsSince(start);
@@ -39,8 +22,7 @@ const stored = await count('persons');
 if (stored !== result.persons) throw new Error(`stored ${stored} persons, generator said ${result.persons}`);
 let tableRows = 0;
 for (const table of ['batches', 'households', 'persons', 'bank_accounts', 'enrolments', 'assistance_records', 'audit_log']) tableRows += await count(table);
-await store.close();
-await cleanup();
+await dispose();
 reportCase({
   name: `seed ${dialect}`,
   rows: result.persons,

@@ -8,6 +8,7 @@
  */
 
 import { todayInShanghai } from '../calendar/shanghai-date.js';
+import { provinceCodes } from './province-codes.js';
 
 export type IdNumberProblem =
   | 'empty'
@@ -65,18 +66,10 @@ const CHECK_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as c
 const CHECK_CHARACTERS = '10X98765432';
 
 /**
- * GB/T 2260 province-level codes. 71 is 台湾 (kept for completeness); 81/82 are the 港澳居民居住证 and
- * 83 the 台湾居民居住证 prefixes (810000/820000/830000), which follow the same 18-character layout (domain-data.md §7).
+ * Province-level codes, plus 83: the 台湾居民居住证 prefix (830000), which, like the 港澳 ones (810000/820000),
+ * follows the same 18-character layout (domain-data.md §7).
  */
-const PROVINCE_CODES: ReadonlySet<string> = new Set([
-  '11', '12', '13', '14', '15',
-  '21', '22', '23',
-  '31', '32', '33', '34', '35', '36', '37',
-  '41', '42', '43', '44', '45', '46',
-  '50', '51', '52', '53', '54',
-  '61', '62', '63', '64', '65',
-  '71', '81', '82', '83',
-]);
+const PROVINCE_CODES: ReadonlySet<string> = new Set([...provinceCodes, '83']);
 
 /** jiuzhu's lower bound, not part of GB 11643: no living card holder was born earlier. */
 const EARLIEST_BIRTH_DATE = '1880-01-01';

@@ -18,6 +18,7 @@
  */
 
 import { cleanIdNumber } from './id-number.js';
+import { provinceCodes } from './province-codes.js';
 
 export type UsccProblem =
   | 'empty'
@@ -84,18 +85,9 @@ const ORGANISATION_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2] as const;
 const ORGANISATION_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /**
- * GB/T 2260 province-level codes. Offices registering at central level write 100000 instead, e.g. 清华大学,
- * registered by the central 机构编制 office: 12100000400000624D.
+ * Offices registering at central level write 100000 instead of a region, e.g. 清华大学, registered by the
+ * central 机构编制 office: 12100000400000624D.
  */
-const PROVINCE_CODES: ReadonlySet<string> = new Set([
-  '11', '12', '13', '14', '15',
-  '21', '22', '23',
-  '31', '32', '33', '34', '35', '36', '37',
-  '41', '42', '43', '44', '45', '46',
-  '50', '51', '52', '53', '54',
-  '61', '62', '63', '64', '65',
-  '71', '81', '82',
-]);
 const CENTRAL_REGISTRATION_REGION = '100000';
 
 /** The letters outside the USCC alphabet, named in reasons so a clerk knows which look-alike to retype. */
@@ -200,7 +192,7 @@ export function checkUscc(raw: unknown): UsccCheck {
   if (!/^\d{6}$/.test(regionCode)) {
     return reject('bad-region', `Characters 3–8 must be the 6-digit region code, but they are "${regionCode}".`);
   }
-  if (regionCode !== CENTRAL_REGISTRATION_REGION && !PROVINCE_CODES.has(regionCode.slice(0, 2))) {
+  if (regionCode !== CENTRAL_REGISTRATION_REGION && !provinceCodes.has(regionCode.slice(0, 2))) {
     return reject(
       'bad-region',
       `The region code "${regionCode}" (characters 3–8) does not begin with a province-level code of GB/T 2260.`,
