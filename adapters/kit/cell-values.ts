@@ -92,9 +92,13 @@ export function parseText(text: string): ParsedCell<string> {
  * Refuses two-digit years and day-first or month-first orders (24/5/3, 3/5/2024), which are ambiguous, dates that
  * do not exist, years before 1880, and dates more than a year after `today`.
  */
+/** The latest acceptable date for a given 'today'; a file's cells all share one today, so it is worked out once. */
+let latestFor: { today: string; latest: string } | undefined;
+
 export function parseDate(text: string, options: ParseDateOptions = {}): ParsedCell<string> {
   const today = options.today ?? todayInShanghai();
-  const latest = addOneYear(today);
+  if (latestFor?.today !== today) latestFor = { today, latest: addOneYear(today) };
+  const latest = latestFor.latest;
   const cleaned = toHalfWidth(text).replace(/\s*([年月日号])\s*/g, '$1');
   if (cleaned === '') return refuse('The date is empty.');
 
@@ -176,7 +180,19 @@ export function parsePeriod(text: string): ParsedCell<string> {
  * and -12.00 only with `allowNegative`. Digits are converted as text, never through floating point, and digits
  * finer than one fen must be zeros: 12.300 is 1230 fen, 12.345 is refused, because money is never rounded.
  */
+/**
+ * Most amounts are plain — 1234.5, 1,234.50 — with at most 15 digits, so their fen value is exact as a double.
+ * They take this path; everything else (units, signs, full-width digits, odd grouping) the general parser below.
+ */
+const PLAIN_AMOUNT = /^(\d{1,3}(?:,\d{3}){0,4}|\d{1,13})(?:\.(\d{1,2}))?$/;
+
 export function parseFen(text: string, options: ParseFenOptions = {}): ParsedCell<number> {
+  const plain = PLAIN_AMOUNT.exec(text);
+  if (plain) {
+    const whole = Number(plain[1]!.replaceAll(',', ''));
+    const fraction = plain[2] === undefined ? 0 : Number(plain[2].padEnd(2, '0'));
+    return { ok: true, value: whole * 100 + fraction };
+  }
   const cleaned = toHalfWidth(text).replace(/\u2212/g, '-');
   if (cleaned === '') return refuse('The amount is empty.');
   if (/\d\s+\d/.test(cleaned)) return refuse('The amount has a space between its digits.');

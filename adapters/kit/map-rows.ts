@@ -105,13 +105,19 @@ type ParsedValue = string | number | boolean;
  * fact's text: memory stays ~50 bytes a row instead of the file's size. Two different facts share a key with
  * odds of about 1 in 36 million in a million-row file; the reject names the earlier line, so a clerk can check.
  */
-function rowKey(text: string): string {
+function rowKey(cells: readonly string[], columns: readonly number[]): string {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  for (const column of columns) {
+    const text = cells[column] ?? '';
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+    }
+    // A separator between cells, so that ("ab", "c") and ("a", "bc") differ.
+    a = Math.imul(a ^ 0x1f, 0x01000193);
+    b = Math.imul(b ^ 0x1f, 0x5bd1e995) ^ (b >>> 15);
   }
   return (a >>> 0).toString(36) + ':' + (b >>> 0).toString(36);
 }
@@ -140,6 +146,7 @@ function createRowMapper(mapping: FeedMapping, header: HeaderMatch, options: { t
     };
   });
   const width = Math.max(0, ...header.columns.values()) + 1;
+  const columns = [...header.columns.values()];
   const seen = new Map<string, string>();
   const kindsByAttribute = attributesByKind();
 
@@ -169,7 +176,7 @@ function createRowMapper(mapping: FeedMapping, header: HeaderMatch, options: { t
     const built = buildFact(mapping, values, kindsByAttribute);
     if (built === null) return { type: 'fact-less', location: row.location };
     if (typeof built === 'string') return { type: 'reject', location: row.location, reason: built, raw: row.cells };
-    const key = rowKey(fields.map(({ column }) => row.cells[column] ?? '').join('\u0001'));
+    const key = rowKey(row.cells, columns);
     const first = seen.get(key);
     if (first !== undefined) return { type: 'reject', location: row.location, reason: `duplicate of ${first}`, raw: row.cells };
     seen.set(key, row.location);
@@ -183,14 +190,15 @@ function mapKey(text: string): string {
   return text.normalize('NFKC').replace(/\s/g, '').toLowerCase();
 }
 
+/** Keys as written and in normal form: the exact spelling is found without normalising every cell (NFKC is costly). */
 function mapLookup(map: Record<string, string | undefined>): Map<string, string> {
-  return new Map(Object.entries(map).flatMap(([key, value]) => (value === undefined ? [] : [[mapKey(key), value] as [string, string]])));
+  return new Map(Object.entries(map).flatMap(([key, value]) => (value === undefined ? [] : [[key, value], [mapKey(key), value]] as [string, string][])));
 }
 
 function parseField(definition: MappedField, lookup: Map<string, string> | undefined, inWan: boolean, text: string, options: { today?: string }): ParsedValue | undefined | { reason: string } {
   let value = normaliseText(text);
   if (lookup && value !== '') {
-    const mapped = lookup.get(mapKey(value));
+    const mapped = lookup.get(value) ?? lookup.get(mapKey(value));
     if (mapped !== undefined) value = mapped;
     else if (definition.default === undefined) return { reason: `not one of ${Object.keys(definition.map ?? {}).join('、')}` };
     else value = definition.default;
