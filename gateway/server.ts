@@ -3,13 +3,11 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { createGatewayDeliveryQueue } from './deliveries/gateway-queue.js';
 import type { DeliveryQueue } from './deliveries/delivery-queue.js';
-import { createExchange } from './keystore/exchange.js';
-import { loadMasterKey } from './keystore/master-key.js';
+import type { Exchange } from './keystore/exchange.js';
 import type { Store } from './store/connect.js';
 
 /** The only place that listens. Closes the app and the store on SIGINT/SIGTERM, letting requests in flight finish. */
-export async function startServer(config: Config, store: Store): Promise<{ app: FastifyInstance; url: string }> {
-  const exchange = createExchange({ knex: store.knex, config: config.exchange, masterKey: loadMasterKey(config.exchange) });
+export async function startServer(config: Config, store: Store, exchange: Exchange): Promise<{ app: FastifyInstance; url: string }> {
   const app = await buildApp({
     store,
     exchange,

@@ -16,6 +16,7 @@ export function serveCommand(): Command {
     .action(async (options: { demo?: boolean }) => {
       const config = loadConfig();
       const { store } = await openMigratedStore(config.database);
+      const exchange = createExchange({ knex: store.knex, config: config.exchange, masterKey: loadMasterKey(config.exchange) });
       note(`jiuzhu: store ${describeDatabase(config.database)}`);
       let keys: Awaited<ReturnType<typeof issueDemoKeys>> = [];
       if (options.demo) {
@@ -28,13 +29,12 @@ export function serveCommand(): Command {
           note(`jiuzhu: the register already holds data; demo counties (${demoCounties.join(', ')}) not reloaded`);
         }
         keys = await issueDemoKeys(store);
-        const exchange = createExchange({ knex: store.knex, config: config.exchange, masterKey: loadMasterKey(config.exchange) });
         if (!(await exchange.ownKeys.list()).some((k) => k.algorithm === 'sm2' && k.status === 'active')) {
           const key = await exchange.ownKeys.generate('sm2');
           note(`jiuzhu: generated SM2 key pair ${key.id} for envelopes (party id "${config.exchange.partyId}"; give partners: jiuzhu keys export ${key.id})`);
         }
       }
-      const { url } = await startServer(config, store);
+      const { url } = await startServer(config, store, exchange);
       note(`jiuzhu: listening on ${url}  (API docs: ${url}/docs)`);
       if (keys.length > 0) {
         note('jiuzhu: demo API keys (send as "Authorization: Bearer KEY"; new ones at every demo start):');

@@ -1,5 +1,5 @@
 import { CryptoError } from './crypto-error.js';
-import { asn1, childrenOf, Class, oid, oidOf, sequence, set, toDer, Type, utf8String, type Asn1 } from './der.js';
+import { asn1, childrenOf, Class, oid, oidOf, sequence, set, Type, utf8String, type Asn1 } from './der.js';
 
 /** The subject fields jiuzhu writes into the certificates it issues. */
 export interface CertificateSubject {
@@ -63,10 +63,6 @@ export function encodeX509Name(subject: CertificateSubject): Asn1 {
     attributes.push(attribute(attributeOids[field], utf8String(value)));
   }
   return sequence(...attributes.map((single) => set(single)));
-}
-
-export function encodeX509NameDer(subject: CertificateSubject): Buffer {
-  return toDer(encodeX509Name(subject));
 }
 
 /**

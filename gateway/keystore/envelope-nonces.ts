@@ -19,6 +19,7 @@ export async function claimNonce(trx: Knex.Transaction, senderId: string, nonce:
   return inserted.length === 1;
 }
 
+/** Called after each accepted envelope, so the table holds one clock-skew window's worth of nonces, not all of them ever. */
 export async function pruneNonces(db: Knex, olderThan: Date): Promise<number> {
   return db('envelope_nonces').where('seen_at', '<', olderThan.toISOString()).delete();
 }

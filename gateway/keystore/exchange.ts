@@ -4,7 +4,7 @@ import type { ByteSource } from '../crypto/byte-source.js';
 import { openEnvelope, sealEnvelope, type ChunkSink, type EnvelopeHeader } from '../crypto/envelope.js';
 import { EnvelopeError } from '../crypto/envelope-errors.js';
 import { pgpDecryptAndVerify, pgpEncryptAndSign, PgpError } from '../crypto/pgp.js';
-import { claimNonce, isNonceSeen } from './envelope-nonces.js';
+import { claimNonce, isNonceSeen, pruneNonces } from './envelope-nonces.js';
 import { createOwnKeys } from './own-keys.js';
 import { createPartners } from './partners.js';
 
@@ -42,7 +42,8 @@ export function createExchange(deps: ExchangeDeps) {
      */
     async openPgp(message: Uint8Array): Promise<{ content: Uint8Array; senderId: string }> {
       const senders = new Map<string, string>();
-      for (const partner of await partners.list()) {
+      const registered = await partners.list();
+      for (const partner of registered) {
         for (const armored of await partners.pgpKeys(partner.id)) senders.set(armored, partner.id);
       }
       if (senders.size === 0) throw new PgpError('unknown-signer', 'no partner has a PGP key');
@@ -50,7 +51,7 @@ export function createExchange(deps: ExchangeDeps) {
       for (const key of await ownKeys.pgpDecryptionKeys()) {
         try {
           const opened = await pgpDecryptAndVerify({ message, decryptionPrivateKeyArmored: key.privateKeyArmored, passphrase: key.passphrase, senderPublicKeysArmored: [...senders.keys()] });
-          const sender = [...(await partners.list())].find((p) => p.keys.some((k) => k.algorithm === 'pgp' && k.fingerprint.endsWith(opened.signedBy)));
+          const sender = registered.find((p) => p.keys.some((k) => k.algorithm === 'pgp' && k.fingerprint.endsWith(opened.signedBy)));
           return { content: opened.content, senderId: sender?.id ?? opened.signedBy };
         } catch (error) {
           lastError = error;
@@ -85,6 +86,7 @@ export function createExchange(deps: ExchangeDeps) {
           if (await isNonceSeen(deps.knex, header.senderId, header.nonce)) throw new EnvelopeError('replayed', 'this envelope was already received');
           const claimed = await deps.knex.transaction((trx) => claimNonce(trx, header.senderId, header.nonce, header.signingTime));
           if (!claimed) throw new EnvelopeError('replayed', 'this envelope was already received');
+          await pruneNonces(deps.knex, new Date(now().getTime() - 2 * deps.config.maxClockSkewSeconds * 1000));
         },
       });
     },

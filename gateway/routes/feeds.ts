@@ -13,6 +13,7 @@ import { ProblemError } from '../errors.js';
 import { importFeedFile } from '../feeds/import-feed.js';
 import { actorOf } from '../plugins/app/auth.js';
 import { problemResponses } from '../plugins/app/schemas.js';
+import { recordAudit } from '../store/repositories/audit-log.js';
 
 /** Files larger than this are refused while they stream in; feeds are monthly files of some hundred MB at most. */
 export const maxUploadBytes = 2 * 1024 ** 3;
@@ -84,9 +85,11 @@ export default async function feedRoutes(fastify: FastifyInstance): Promise<void
         }
         request.markAudited();
         if (result.duplicate || result.dryRun) {
-          await fastify.store.knex('audit_log').insert({
-            at: new Date().toISOString(), actor_key_id: actor.keyId, actor_role: actor.role, actor_label: actor.label, action: 'feed.upload', outcome: 'ok',
-            resource_type: 'batch', resource_id: result.batchId === null ? null : String(result.batchId), request_id: request.id,
+          await recordAudit(fastify.store.knex, actor, {
+            action: 'feed.upload',
+            outcome: 'ok',
+            resourceType: 'batch',
+            resourceId: result.batchId === null ? undefined : String(result.batchId),
             detail: result.dryRun ? `dry run of ${upload.fileName}` : `duplicate of batch ${result.batchId}`,
           });
         }

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { sm2 as sm2v2 } from 'sm-crypto-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CryptoError } from '../../gateway/crypto/crypto-error.js';
 import {
   c1c3c2ToDer, derToC1C3C2, fromCanonicalC1C3C2, toCanonicalC1C3C2, type Sm2CipherEncoding,
 } from '../../gateway/crypto/sm2-cipher-encoding.js';
@@ -16,6 +15,7 @@ import {
 } from '../../gateway/crypto/sm2.js';
 import { sm3Hex } from '../../gateway/crypto/sm3.js';
 import { createOpensslWorkdir, type OpensslWorkdir } from '../helpers/openssl.js';
+import { expectCryptoError } from '../helpers/crypto-errors.js';
 
 /** GM/T 0003.5-2012 Annex A/C = GB/T 32918.5-2017, on the recommended curve (research/crypto-facts.md §3). */
 const published = {
@@ -74,17 +74,6 @@ function readDerCipherCoordinates(der: Buffer): { xLength: number; yLength: numb
   const xLength = der[xAt + 1]!;
   expect(der[xAt + 2 + xLength]).toBe(0x02);
   return { xLength, yLength: der[xAt + 3 + xLength]! };
-}
-
-function expectCryptoError(action: () => unknown, code: CryptoError['code']): void {
-  let thrown: unknown;
-  try {
-    action();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown, 'expected a CryptoError').toBeInstanceOf(CryptoError);
-  expect((thrown as CryptoError).code).toBe(code);
 }
 
 function flipBit(bytes: Buffer, index: number): Buffer {

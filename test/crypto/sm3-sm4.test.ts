@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CryptoError } from '../../gateway/crypto/crypto-error.js';
 import { createSm3, hmacSm3, sm3, sm3File, sm3Hex } from '../../gateway/crypto/sm3.js';
 import {
   createSm4Decryptor, createSm4Encryptor, sm4CbcCiphertextLength, sm4Decrypt, sm4Encrypt, type Sm4Mode,
 } from '../../gateway/crypto/sm4.js';
 import { createOpensslWorkdir, type OpensslWorkdir } from '../helpers/openssl.js';
+import { expectCryptoError } from '../helpers/crypto-errors.js';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 const bytesFrom = (first: number, last: number) => Buffer.from(Array.from({ length: last - first + 1 }, (_, i) => first + i));
@@ -17,17 +17,6 @@ const zeroIv = Buffer.alloc(16);
 /** Compares large buffers as base64: vitest's deep equality walks a 100 KB Buffer byte by byte in ~0.2 s. */
 function expectSameBytes(actual: Buffer, expected: Buffer): void {
   expect(actual.toString('base64')).toBe(expected.toString('base64'));
-}
-
-function expectCryptoError(action: () => unknown, code: CryptoError['code']): void {
-  let thrown: unknown;
-  try {
-    action();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(CryptoError);
-  expect((thrown as CryptoError).code).toBe(code);
 }
 
 describe('SM3 (GB/T 32905-2016)', () => {

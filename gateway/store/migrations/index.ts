@@ -29,7 +29,3 @@ export async function migrateToLatest(knex: Knex): Promise<string[]> {
   const [, applied] = (await knex.migrate.latest({ migrationSource: source })) as [number, string[]];
   return applied;
 }
-
-export async function rollbackAll(knex: Knex): Promise<void> {
-  await knex.migrate.rollback({ migrationSource: source }, true);
-}
