@@ -99,6 +99,13 @@ export function parseDate(text: string, options: ParseDateOptions = {}): ParsedC
   const today = options.today ?? todayInShanghai();
   if (latestFor?.today !== today) latestFor = { today, latest: addOneYear(today) };
   const latest = latestFor.latest;
+  // Most date cells are already YYYY-MM-DD; a real one within bounds needs no more work.
+  if (text.length === 10 && ISO_DATE.test(text)) {
+    const year = Number(text.slice(0, 4));
+    const month = Number(text.slice(5, 7));
+    const day = Number(text.slice(8, 10));
+    if (year >= EARLIEST_YEAR && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && text <= latest) return { ok: true, value: text };
+  }
   const cleaned = toHalfWidth(text).replace(/\s*([年月日号])\s*/g, '$1');
   if (cleaned === '') return refuse('The date is empty.');
 
@@ -292,8 +299,16 @@ const TOTALS_LABELS: ReadonlySet<string> = new Set([
  * followed by a colon. It sums the rows above and describes nobody, so it is skipped, not rejected.
  */
 export function isTotalsRow(cells: readonly string[]): boolean {
-  const first = cells.map(normaliseText).find((cell) => cell !== '');
-  if (first === undefined) return false;
+  let first: string | undefined;
+  for (const cell of cells) {
+    const text = normaliseText(cell);
+    if (text !== '') {
+      first = text;
+      break;
+    }
+  }
+  // The longest label is 11 characters; a name or a sequence number is ruled out without more work.
+  if (first === undefined || first.length > 16) return false;
   const label = toHalfWidth(first).replace(/\s+/g, '').replace(/:$/, '').toLowerCase();
   return TOTALS_LABELS.has(label);
 }
@@ -306,12 +321,13 @@ export function isTotalsRow(cells: readonly string[]): boolean {
  * a person's row.
  */
 export function isTitleRow(cells: readonly string[], columnCount: number): boolean {
-  if (columnCount < 2) return false;
-  const filled = cells.map(normaliseText).flatMap((cell, column) => (cell === '' ? [] : [{ cell, column }]));
-  const [only] = filled;
-  return filled.length === 1 && only !== undefined && only.column === 0 && parseInteger(only.cell).ok === false;
+  if (columnCount < 2 || cells.length === 0) return false;
+  for (let column = 1; column < cells.length; column++) if (normaliseText(cells[column]!) !== '') return false;
+  const only = normaliseText(cells[0]!);
+  return only !== '' && parseInteger(only).ok === false;
 }
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const SEPARATED_DATE = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})$/;
 const CHINESE_DATE = /^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$/;
 const COMPACT_DATE = /^(\d{4})(\d{2})(\d{2})$/;

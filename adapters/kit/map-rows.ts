@@ -7,6 +7,7 @@ import { AdapterError } from './adapter-error.js';
 import { isBlankRow, isTitleRow, isTotalsRow, normaliseText, parseBoolean, parseDate, parseFen, parseInteger, parsePeriod } from './cell-values.js';
 import { findHeader, headerUnitIsWan, mappedFields, matchHeader, type HeaderMatch } from './header-match.js';
 import type { RawRecord, RawRow } from './rows.js';
+import { SeenRows } from './seen-rows.js';
 
 /** What became of one row of a file. */
 export type RowOutcome =
@@ -100,28 +101,6 @@ export async function* mapRecords(mapping: FeedMapping, records: AsyncIterable<R
 
 type ParsedValue = string | number | boolean;
 
-/**
- * Duplicate rows are found by a 64-bit key (two independent 32-bit FNV-1a hashes) rather than by keeping every
- * fact's text: memory stays ~50 bytes a row instead of the file's size. Two different facts share a key with
- * odds of about 1 in 36 million in a million-row file; the reject names the earlier line, so a clerk can check.
- */
-function rowKey(cells: readonly string[], columns: readonly number[]): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  for (const column of columns) {
-    const text = cells[column] ?? '';
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
-    }
-    // A separator between cells, so that ("ab", "c") and ("a", "bc") differ.
-    a = Math.imul(a ^ 0x1f, 0x01000193);
-    b = Math.imul(b ^ 0x1f, 0x5bd1e995) ^ (b >>> 15);
-  }
-  return (a >>> 0).toString(36) + ':' + (b >>> 0).toString(36);
-}
-
 function filledCellCount(cells: readonly string[]): number {
   let filled = 0;
   for (const cell of cells) if (cell !== '' && cell.trim() !== '') filled += 1;
@@ -141,14 +120,17 @@ function createRowMapper(mapping: FeedMapping, header: HeaderMatch, options: { t
       name,
       column,
       definition,
+      label: definition.headers[0],
       lookup: definition.map ? mapLookup(definition.map) : undefined,
       inWan: definition.type === 'fen' && headerUnitIsWan(header.headerTexts.get(name) ?? ''),
     };
   });
   const width = Math.max(0, ...header.columns.values()) + 1;
   const columns = [...header.columns.values()];
-  const seen = new Map<string, string>();
-  const kindsByAttribute = attributesByKind();
+  const seen = new SeenRows();
+  const buildFact = factBuilder(mapping, new Map(fields.map((field, index) => [field.name, index])));
+  // One array reused for every row: a row's values are read into the fact before the next row starts.
+  const values: (ParsedValue | undefined)[] = new Array(fields.length);
 
   return (row) => {
     // Blank, numbered-blank and title rows have at most one filled cell; most rows are people, so count first.
@@ -157,29 +139,27 @@ function createRowMapper(mapping: FeedMapping, header: HeaderMatch, options: { t
     if (isTotalsRow(row.cells)) return { type: 'skip', location: row.location, why: 'totals' };
     if (sparse && isTitleRow(row.cells, width)) return { type: 'skip', location: row.location, why: 'title' };
 
-    const values = new Map<string, ParsedValue>();
-    const problems: string[] = [];
-    for (const { name, column, definition, lookup, inWan } of fields) {
+    let problems: string[] | undefined;
+    for (let index = 0; index < fields.length; index++) {
+      const { column, definition, label, lookup, inWan } = fields[index]!;
       const text = row.cells[column] ?? '';
       const parsed = parseField(definition, lookup, inWan, text, options);
-      const label = definition.headers[0];
+      values[index] = undefined;
       if (parsed === undefined) {
-        if (definition.required) problems.push(`${label} is empty`);
+        if (definition.required) (problems ??= []).push(`${label} is empty`);
       } else if (typeof parsed === 'object') {
-        problems.push(`${label} "${text.trim().slice(0, 40)}": ${parsed.reason}`);
+        (problems ??= []).push(`${label} "${text.trim().slice(0, 40)}": ${parsed.reason}`);
       } else {
-        values.set(name, parsed);
+        values[index] = parsed;
       }
     }
-    if (problems.length > 0) return { type: 'reject', location: row.location, reason: problems.join('; '), raw: row.cells };
+    if (problems) return { type: 'reject', location: row.location, reason: problems.join('; '), raw: row.cells };
 
-    const built = buildFact(mapping, values, kindsByAttribute);
+    const built = buildFact(values);
     if (built === null) return { type: 'fact-less', location: row.location };
     if (typeof built === 'string') return { type: 'reject', location: row.location, reason: built, raw: row.cells };
-    const key = rowKey(row.cells, columns);
-    const first = seen.get(key);
+    const first = seen.earlierLocation(row.cells, columns, row.location);
     if (first !== undefined) return { type: 'reject', location: row.location, reason: `duplicate of ${first}`, raw: row.cells };
-    seen.set(key, row.location);
     return { type: 'fact', location: row.location, fact: built };
   };
 }
@@ -263,39 +243,72 @@ function attributesByKind(): Map<string, Set<string>> {
   return new Map(variants.map((variant) => [variant.properties.kind.const, new Set(Object.keys(variant.properties.attributes.properties))]));
 }
 
+/** Where each part of a fact of one kind comes from: a constant or the index of a parsed field. */
+interface KindPlan {
+  constants: [attribute: string, value: unknown][];
+  fromFields: [attribute: string, field: number][];
+  validate: ValidateFunction<Fact> | undefined;
+}
+
 /**
- * Assembles the fact from the parsed fields, then holds it to the fact schema: a wrong kind or attribute is
- * a reject, never a bad fact. In feeds that mix kinds, an attribute only some kinds have is kept where it
- * belongs; a kind mapped to "-" marks rows that are fine but carry no fact (e.g. 迁入 in a household feed).
+ * The mapping's fact template, worked out once per file and kind, so that a row costs an object and a
+ * validation rather than a walk over the template. The result is held to the fact schema: a wrong kind or
+ * attribute is a reject, never a bad fact. In feeds that mix kinds, an attribute only some kinds have is kept
+ * where it belongs; a kind mapped to "-" marks rows that are fine but carry no fact (e.g. 迁入 in a household
+ * feed).
  */
-function buildFact(mapping: FeedMapping, values: Map<string, ParsedValue>, kindsByAttribute: Map<string, Set<string>>): Fact | string | null {
+function factBuilder(mapping: FeedMapping, fieldIndex: ReadonlyMap<string, number>): (values: readonly (ParsedValue | undefined)[]) => Fact | string | null {
   const template = mapping.fact;
-  const kind = typeof template.kind === 'string' ? template.kind : values.get(template.kind.field);
-  if (kind === '-') return null;
-  if (typeof kind !== 'string') return 'the row does not say what kind of record it is';
-  const allowed = kindsByAttribute.get(kind);
-  const attributes: Record<string, unknown> = {};
-  for (const [attribute, value] of Object.entries(template.constants ?? {})) {
-    if (allowed?.has(attribute)) attributes[attribute] = value;
-  }
-  for (const [attribute, field] of Object.entries(template.attributes ?? {})) {
-    const value = field === undefined ? undefined : values.get(field);
-    if (value !== undefined && allowed?.has(attribute)) attributes[attribute] = value;
-  }
-  const periodValue = template.period ? values.get(template.period) : undefined;
-  const fact = {
-    kind,
-    subject: { idNumber: values.get(template.subject.idNumber), name: template.subject.name ? (values.get(template.subject.name) ?? null) : null },
-    occurredOn: template.occurredOn ? (values.get(template.occurredOn) ?? null) : null,
-    period: typeof periodValue === 'string' ? periodValue.slice(0, 7) : null,
-    amountFen: template.amountFen ? (values.get(template.amountFen) ?? null) : null,
-    attributes,
+  const indexOf = (field: string | undefined) => (field === undefined ? -1 : (fieldIndex.get(field) ?? -1));
+  const valueAt = (values: readonly (ParsedValue | undefined)[], index: number) => (index < 0 ? undefined : values[index]);
+  const kindField = typeof template.kind === 'string' ? -1 : indexOf(template.kind.field);
+  const subjectField = indexOf(template.subject.idNumber);
+  const nameField = indexOf(template.subject.name);
+  const occurredField = indexOf(template.occurredOn);
+  const periodField = indexOf(template.period);
+  const amountField = indexOf(template.amountFen);
+  const kindsByAttribute = attributesByKind();
+  const plans = new Map<string, KindPlan>();
+  const planFor = (kind: string): KindPlan => {
+    let plan = plans.get(kind);
+    if (!plan) {
+      const allowed = kindsByAttribute.get(kind);
+      plan = {
+        constants: Object.entries(template.constants ?? {}).filter(([attribute]) => allowed?.has(attribute)),
+        fromFields: Object.entries(template.attributes ?? {}).flatMap(([attribute, field]): [string, number][] =>
+          allowed?.has(attribute) && indexOf(field) >= 0 ? [[attribute, indexOf(field)]] : []),
+        validate: factValidatorFor(kind),
+      };
+      plans.set(kind, plan);
+    }
+    return plan;
   };
-  const validate = factValidatorFor(kind);
-  if (!validate) return `${kind} is not a kind of fact`;
-  if (!validate(fact)) {
-    const error = validate.errors?.find((e) => e.keyword !== 'oneOf' && e.keyword !== 'const') ?? validate.errors?.[0];
-    return `does not make a valid ${kind} record: ${error?.instancePath || '/'} ${error?.message ?? ''}`.trim();
-  }
-  return fact;
+
+  return (values) => {
+    const kind = typeof template.kind === 'string' ? template.kind : valueAt(values, kindField);
+    if (kind === '-') return null;
+    if (typeof kind !== 'string') return 'the row does not say what kind of record it is';
+    const plan = planFor(kind);
+    if (!plan.validate) return `${kind} is not a kind of fact`;
+    const attributes: Record<string, unknown> = {};
+    for (const [attribute, value] of plan.constants) attributes[attribute] = value;
+    for (const [attribute, field] of plan.fromFields) {
+      const value = values[field];
+      if (value !== undefined) attributes[attribute] = value;
+    }
+    const periodValue = valueAt(values, periodField);
+    const fact = {
+      kind,
+      subject: { idNumber: valueAt(values, subjectField), name: template.subject.name ? (valueAt(values, nameField) ?? null) : null },
+      occurredOn: template.occurredOn ? (valueAt(values, occurredField) ?? null) : null,
+      period: typeof periodValue === 'string' ? periodValue.slice(0, 7) : null,
+      amountFen: template.amountFen ? (valueAt(values, amountField) ?? null) : null,
+      attributes,
+    };
+    if (!plan.validate(fact)) {
+      const error = plan.validate.errors?.find((e) => e.keyword !== 'oneOf' && e.keyword !== 'const') ?? plan.validate.errors?.[0];
+      return `does not make a valid ${kind} record: ${error?.instancePath || '/'} ${error?.message ?? ''}`.trim();
+    }
+    return fact;
+  };
 }

@@ -36,15 +36,21 @@ import type { FileInput, RawRow, ReaderLimits } from './rows.js';
 export interface SpreadsheetReadOptions {
   /** Read this sheet instead of choosing one. */
   sheet?: string;
-  /** Stream XLSX files bigger than this instead of loading them; `streamingThresholdBytes` unless set. */
+  /**
+   * Stream XLSX files whose worksheets and shared strings expand to more than this instead of loading them;
+   * `streamingThresholdBytes` unless set.
+   */
   streamAboveBytes?: number;
 }
 
 /**
- * Above this many bytes an XLSX file is streamed with exceljs instead of loaded with SheetJS: SheetJS holds the whole
- * workbook, about 2.3 GB for a 1M-row feed against 0.44 GB streamed (research/perf-facts.md §4b).
+ * Above this many bytes of worksheet and shared-string XML (uncompressed, as the zip directory states it) an XLSX
+ * file is streamed with exceljs instead of loaded with SheetJS. SheetJS holds the whole workbook: about 2.3 GB for a
+ * 1M-row feed against 0.44 GB streamed (research/perf-facts.md §4b), and 474 MB for 64 MB of sheet XML (200,000
+ * rows of 7 columns) that compresses to a 19.5 MB file. The file's own size says too little: sheet XML compresses
+ * 3–10 times.
  */
-export const streamingThresholdBytes = 20 * 1024 ** 2;
+export const streamingThresholdBytes = 16 * 1024 ** 2;
 
 /** A zip entry that expands more than this (and past `bombCheckMinBytes`) is refused as a zip bomb. */
 const maxCompressionRatio = 100;
@@ -349,13 +355,19 @@ async function planXlsxRead(
   options: SpreadsheetReadOptions,
 ): Promise<{ stream?: StreamPlan }> {
   const workbook = await readWorkbookParts(catalogue, source.fileName);
-  if (source.size <= (options.streamAboveBytes ?? streamingThresholdBytes)) {
+  if (expandedSheetBytes(catalogue, workbook) <= (options.streamAboveBytes ?? streamingThresholdBytes)) {
     await verifyZipEntries(catalogue, source);
     return {};
   }
   const sheet = chooseStreamedSheet(workbook.sheets, catalogue, source.fileName, options);
   const merges = await verifyZipEntries(catalogue, source, sheet.partName);
   return { stream: { ...workbook, sheet, merges } };
+}
+
+/** What SheetJS would have to parse and hold: every sheet's XML and the shared strings, uncompressed. */
+function expandedSheetBytes(catalogue: ZipCatalogue, workbook: WorkbookParts): number {
+  const parts = [...workbook.sheets.map((sheet) => sheet.partName), workbook.sharedStringsPart];
+  return parts.reduce((total, part) => total + (part === undefined ? 0 : (catalogue.byName.get(part)?.uncompressedSize ?? 0)), 0);
 }
 
 /** Sheet names, visibility and parts from xl/workbook.xml and its relationships, without loading any sheet. */
@@ -658,14 +670,14 @@ async function* streamXlsxRows(source: SpreadsheetSource, plan: StreamPlan, limi
       return entry ? zip.openReadStreamPromise(entry) : undefined;
     };
     const sharedStrings = await open(plan.sharedStringsPart);
-    if (sharedStrings) for await (const _ of workbook._parseSharedStrings(sharedStrings));
+    if (sharedStrings) for await (const _ of workbook._parseSharedStrings(Readable.from(utf8Text(sharedStrings))));
     const styles = await open(plan.stylesPart);
-    if (styles) await workbook._parseStyles(styles);
+    if (styles) await workbook._parseStyles(Readable.from(utf8Text(styles)));
     const sheetXml = await open(plan.sheet.partName);
     if (!sheetXml) {
       throw new AdapterError('unreadable', source.fileName, `the XML of sheet ${plan.sheet.name} is missing from the zip.`);
     }
-    const worksheet = workbook._parseWorksheet(sheetXml, '1').next().value?.value;
+    const worksheet = workbook._parseWorksheet(utf8Text(sheetXml), '1').next().value?.value;
     if (!worksheet) throw new AdapterError('unreadable', source.fileName, 'exceljs did not open the sheet.');
     try {
       for await (const row of worksheet) {
@@ -684,12 +696,24 @@ async function* streamXlsxRows(source: SpreadsheetSource, plan: StreamPlan, limi
   yield* emitter.finish();
 }
 
+/**
+ * A zip entry's bytes as text. exceljs decodes each chunk on its own (`parse-sax.js`), so a Chinese character whose
+ * three UTF-8 bytes straddle two inflated chunks came out as two U+FFFD; passing it whole strings avoids that.
+ */
+async function* utf8Text(entry: Readable): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of entry as AsyncIterable<Buffer>) yield decoder.decode(chunk, { stream: true });
+  const rest = decoder.decode();
+  if (rest !== '') yield rest;
+}
+
 /** The parts of exceljs's `WorkbookReader` that the streaming path drives; its typings omit them. */
 interface ExcelJsWorkbookInternals {
   properties: { model: { date1904: boolean } };
+  /** These two take a stream (exceljs listens for its events); the sheet takes any async iterable. */
   _parseSharedStrings(entry: Readable): AsyncIterable<unknown>;
   _parseStyles(entry: Readable): Promise<void>;
-  _parseWorksheet(sheetXml: Readable, sheetNumber: string): Iterator<{ value: AsyncIterable<StreamedRow> }>;
+  _parseWorksheet(sheetXml: AsyncIterable<string>, sheetNumber: string): Iterator<{ value: AsyncIterable<StreamedRow> }>;
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * Imports one department file into a fresh store through the real path (`importFeedFile`: reader → mapping →
- * bulk writer, one transaction), or — the baseline — only reads it with the bare reader.
- * Usage: feed-import.ts import sqlite|pg FILE SOURCE | feed-import.ts read FILE
+ * bulk writer, one transaction), or one of two baselines: the bare reader alone, or the database floor — the
+ * same number of fact rows, built in memory beforehand, written with bare prepared INSERTs into a fresh
+ * store's facts table and indexed, as the import's writer does, with no reading, mapping or checking.
+ * Usage: feed-import.ts import sqlite|pg FILE SOURCE | feed-import.ts read FILE | feed-import.ts floor ROWS
  */
 import { basename } from 'node:path';
 import { readCsvRows } from '../../adapters/kit/csv-reader.js';
@@ -9,6 +11,7 @@ import { detectFormat } from '../../adapters/kit/read-file.js';
 import { readSpreadsheetRows } from '../../adapters/kit/xlsx-reader.js';
 import { commandLineActor } from '../../gateway/access/actor.js';
 import { importFeedFile } from '../../gateway/feeds/import-feed.js';
+import type Database from 'better-sqlite3';
 import { reportCase, secondsSince } from '../case-result.js';
 import { openFreshBenchStore } from './fresh-store.js';
 
@@ -22,6 +25,29 @@ if (mode === 'read') {
   let rows = 0;
   for await (const _row of format === 'csv' ? readCsvRows(input) : readSpreadsheetRows(input)) rows += 1;
   reportCase({ name: `baseline: the ${format.toUpperCase()} reader alone, ${basename(file)}`, rows, unit: 'rows', seconds: secondsSince(start) });
+} else if (mode === 'floor') {
+  const rows = Number(rest[0] ?? 1_000_000);
+  const { store, dispose } = await openFreshBenchStore('sqlite');
+  const facts: (string | number)[][] = [];
+  for (let i = 0; i < rows; i++) {
+    facts.push([i + 1, 1, 'yibao', 'medical-settlement', `6401211950010${String(i).padStart(5, '0')}`, '马秀兰', `2024-05-${String(1 + (i % 28)).padStart(2, '0')}`, '2024-05',
+      50_050 + i, JSON.stringify({ settlementType: 'outpatient', totalFen: 150_150 + i }), `line ${i + 2}`]);
+  }
+  const connection = (await store.knex.client.acquireConnection()) as Database.Database;
+  const start = process.hrtime.bigint();
+  connection.pragma('foreign_keys = OFF');
+  connection.exec('BEGIN IMMEDIATE');
+  connection.prepare("INSERT INTO batches (id, source, sm3, file_name, status, received_at, actor) VALUES (1, 'yibao', 'x', 'x', 'applied', '2024-05-31', 'bench')").run();
+  const indexes = connection.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'facts' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
+  for (const index of indexes) connection.exec(`DROP INDEX "${index.name}"`);
+  const insert = connection.prepare('INSERT INTO facts (id, batch_id, source, kind, subject_id_number, subject_name, occurred_on, period, amount_fen, attributes, location) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  for (const fact of facts) insert.run(fact);
+  for (const index of indexes) connection.exec(index.sql);
+  connection.exec('COMMIT');
+  const seconds = secondsSince(start);
+  await store.knex.client.releaseConnection(connection);
+  await dispose();
+  reportCase({ name: `baseline: ${rows.toLocaleString('en')} facts prebuilt, bare INSERTs + indexes, SQLite`, rows, unit: 'rows', seconds });
 } else {
   const [dialect = 'sqlite', file = '', source = 'yibao'] = rest;
   const { store, dispose } = await openFreshBenchStore(dialect);

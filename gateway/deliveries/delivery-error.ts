@@ -26,6 +26,19 @@ export class DeliveryError extends Error {
   }
 }
 
+/**
+ * Statuses a partner uses for "try again later": timeout, too early, too many requests. Any other 4xx says the
+ * package itself was refused (malformed, bad signature, unknown sender, too large): sending the same content
+ * again cannot succeed, and the hours of backoff would only hide the refusal from the people who must act.
+ */
+const retryableClientStatuses: ReadonlySet<number> = new Set([408, 425, 429]);
+
+/** True when the failure is a refusal that retrying cannot mend: the delivery goes to the dead letters at once. */
+export function isPermanentRefusal(error: unknown): boolean {
+  return error instanceof DeliveryError && error.failure === 'refused' && error.status !== undefined
+    && error.status >= 400 && error.status < 500 && !retryableClientStatuses.has(error.status);
+}
+
 const idNumberPattern = /(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])/g;
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { sm3Hex } from '../crypto/sm3.js';
 import type { Dialect } from '../store/connect.js';
-import { describeFailure } from './delivery-error.js';
+import { describeFailure, isPermanentRefusal } from './delivery-error.js';
 
 export type DeliveryStatus = 'queued' | 'delivered' | 'dead';
 
@@ -100,7 +100,12 @@ const summaryColumns = [
 /**
  * The outgoing delivery queue. Deliveries to one target go out strictly in id order: a later one waits while an
  * earlier one for the same target is not delivered — queued, retrying or dead — because a 金民 change set
- * applied before the previous month's would leave the national register wrong. Targets do not wait for each other.
+ * applied before the previous month's would leave the national register wrong. The order holds across kinds
+ * too: a target's kinds are parts of one exchange (a roster acknowledgement refers to the change set before it),
+ * so a dead letter of any kind stops the target until it is replayed. Targets do not wait for each other.
+ *
+ * A failure is retried with backoff up to maxAttempts, except a refusal retrying cannot mend (a 4xx other than
+ * 408, 425 or 429, see isPermanentRefusal): that goes to the dead letters at once, for a person to read.
  *
  * Claiming is one UPDATE … WHERE id IN (SELECT … ORDER BY id LIMIT n) RETURNING, which sets a lease: on
  * PostgreSQL the inner SELECT takes FOR UPDATE SKIP LOCKED, so gateway processes claiming at the same moment
@@ -156,16 +161,18 @@ export function createDeliveryQueue(options: DeliveryQueueOptions) {
     const startedMs = Date.now();
     let receipt: string | undefined;
     let error: string | undefined;
+    let permanent = false;
     try {
       const base = { id: row.id, target: row.target, kind: row.kind, period: row.period, payload: row.payload, attempt: number };
       const payload = options.preparePayload ? await options.preparePayload(base) : row.payload;
       ({ receipt } = await transport.send({ ...base, endpointUrl, payload }));
     } catch (failure) {
       error = describeFailure(failure);
+      permanent = isPermanentRefusal(failure);
     }
     const finished = now();
     const durationMs = Date.now() - startedMs;
-    const status: DeliveryStatus = error === undefined ? 'delivered' : number >= maxAttempts ? 'dead' : 'queued';
+    const status: DeliveryStatus = error === undefined ? 'delivered' : permanent || number >= maxAttempts ? 'dead' : 'queued';
     await knex.transaction(async (trx) => {
       await trx('delivery_attempts').insert({
         delivery_id: row.id, attempt: number, started_at: started.toISOString(), duration_ms: durationMs,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sm3Hex } from '../../gateway/crypto/sm3.js';
-import { DeliveryError } from '../../gateway/deliveries/delivery-error.js';
+import { DeliveryError, isPermanentRefusal } from '../../gateway/deliveries/delivery-error.js';
 import { createDeliveryQueue, exponentialBackoff, type DeliveryQueueOptions, type DeliveryTransport, type OutgoingDelivery } from '../../gateway/deliveries/delivery-queue.js';
 import { createStore, type Store } from '../../gateway/store/connect.js';
 import { migrateToLatest } from '../../gateway/store/migrations/index.js';
@@ -95,6 +95,31 @@ describe.each(dialects)('the delivery queue on %s', (dialect) => {
 
     clock = new Date(clock.getTime() + 24 * 60 * minute);
     expect(await queue.runDue()).toEqual({ delivered: [], retrying: [], dead: [] });
+  });
+
+  it('dead-letters at once a package the partner refuses as such (4xx), but retries 408, 425 and 429 like an outage', async () => {
+    const statuses = new Map<number, number>();
+    const transport: DeliveryTransport = {
+      async send(delivery) {
+        const status = statuses.get(delivery.id)!;
+        throw new DeliveryError('refused', `${delivery.target} answered ${status}: signature does not verify`, { status });
+      },
+    };
+    const queue = queueOn(transport);
+    for (const [target, status] of [['jinmin', 422], ['antipoverty', 429]] as const) {
+      statuses.set(await queue.enqueue({ target, kind: 'jinmin-change-set', payload: Buffer.from('sealed') }), status);
+    }
+    const [refused, throttled] = [...statuses.keys()];
+    expect(await queue.runDue()).toEqual({ delivered: [], retrying: [throttled], dead: [refused] });
+    expect(await queue.get(refused!)).toMatchObject({ status: 'dead', attempts: 1, lastError: '[deliveries] jinmin answered 422: signature does not verify' });
+    for (const status of [400, 401, 403, 404, 409, 413, 415]) {
+      expect(isPermanentRefusal(new DeliveryError('refused', 'x', { status }))).toBe(true);
+    }
+    for (const status of [408, 425, 429, 500, 502, 503]) {
+      expect(isPermanentRefusal(new DeliveryError('refused', 'x', { status }))).toBe(false);
+    }
+    expect(isPermanentRefusal(new DeliveryError('timeout', 'x'))).toBe(false);
+    expect(isPermanentRefusal(new DeliveryError('no-endpoint', 'x'))).toBe(false);
   });
 
   it('caps the backoff at an hour', () => {

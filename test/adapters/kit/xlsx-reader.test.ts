@@ -200,6 +200,21 @@ describe('readSpreadsheetRows on a 农村低保备案表', () => {
     expect(streamed).toEqual(expectedRegisterRows);
   });
 
+  it('streams Chinese text whole, however the inflated chunks split its UTF-8 bytes', async () => {
+    // 3,000 rows of names and places: the sheet XML and the shared strings span many 16 KiB chunks, so some
+    // three-byte characters straddle a chunk boundary (a per-chunk decoder turned them into U+FFFD).
+    const names = ['马秀兰', '王建国', '李淑珍', '丁海燕', '纳文清'];
+    const aoa = [['姓名', '住址', '就诊类型']];
+    for (let i = 0; i < 3000; i++) aoa.push([`${names[i % 5]}${i}`, `宁夏回族自治区银川市永宁县望远镇第${i}村`, i % 2 ? '住院' : '门诊']);
+    const workbook = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(workbook, XLSX.utils.aoa_to_sheet(aoa), '明细');
+    for (const bookOptions of [{}, { bookSST: true }]) {
+      const bytes = XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx', compression: true, ...bookOptions }) as Buffer;
+      const streamed = await readAll({ fileName: 'big.xlsx', bytes }, { streamAboveBytes: 0 });
+      expect(streamed.map((row) => row.cells)).toEqual(aoa);
+    }
+  });
+
   it('reads a hidden sheet when it is asked for by name', async () => {
     for (const streamAboveBytes of [undefined, 0]) {
       const bytes = workbookBytes(buildRegisterWorkbook(), 'xlsx');
