@@ -7,7 +7,7 @@ import { redactDatabaseError } from '../database-errors.js';
 import { BulkCheckError, type BulkCheck, type BulkOptions, type BulkTable, type BulkValue, type BulkWriter } from './bulk-writer.js';
 
 /** Buffered COPY text per table is flushed, all tables in declaration order, once this much is pending. */
-const flushBytes = 16 * 1024 * 1024;
+const flushBytes = 4 * 1024 * 1024;
 
 /**
  * COPY FROM STDIN in text format, one transaction. Tables are locked against concurrent writers for the
