@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { loadRuleSet, type LoadedRuleSet } from './engine/rule-set.js';
 import type { Exchange } from './keystore/exchange.js';
 import type { Store } from './store/connect.js';
 import auditPlugin from './plugins/app/audit.js';
@@ -10,6 +11,7 @@ import storePlugin from './plugins/app/store.js';
 import swaggerPlugin from './plugins/external/swagger.js';
 import healthRoutes from './routes/health.js';
 import batchRoutes from './routes/batches.js';
+import comparisonRoutes from './routes/comparisons.js';
 import feedRoutes from './routes/feeds.js';
 import householdRoutes from './routes/households.js';
 import personRoutes from './routes/persons.js';
@@ -25,6 +27,8 @@ declare module 'fastify' {
 export interface AppOptions {
   store: Store;
   exchange: Exchange;
+  /** The comparison rules; config/rules/default.json unless given. */
+  rules?: LoadedRuleSet;
   logger?: FastifyServerOptions['logger'] & object;
 }
 
@@ -61,6 +65,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(personRoutes);
   await app.register(feedRoutes);
   await app.register(batchRoutes);
+  await app.register(comparisonRoutes, { rules: options.rules ?? loadRuleSet() });
   await app.ready();
   return app;
 }

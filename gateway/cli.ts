@@ -5,6 +5,7 @@ import { exportCommand } from './cli/export-commands.js';
 import { idCommand } from './cli/id-command.js';
 import { importCommand, sourcesCommand } from './cli/import-commands.js';
 import { keysCommand } from './cli/keys-command.js';
+import { compareCommand, rulesCommand } from './cli/monitoring-commands.js';
 import { failAndExit } from './cli/output.js';
 import { serveCommand } from './cli/serve-command.js';
 import { migrateCommand, seedCommand } from './cli/store-commands.js';
@@ -16,7 +17,7 @@ import { migrateCommand, seedCommand } from './cli/store-commands.js';
  */
 const program = new Command('jiuzhu')
   .description('jiuzhu (救助) — social-assistance interop gateway: the low-income register, department feeds, monitoring, reports')
-  .addHelpText('after', '\nEnvironment: JIUZHU_DB (SQLite file, default ./data/jiuzhu.db), DATABASE_URL (PostgreSQL; wins when set), HOST, PORT (default 127.0.0.1:8080), LOG_LEVEL')
+  .addHelpText('after', '\nEnvironment: JIUZHU_DB (SQLite file, default ./data/jiuzhu.db), DATABASE_URL (PostgreSQL; wins when set), HOST, PORT (default 127.0.0.1:8080), LOG_LEVEL, JIUZHU_RULES (rule set file, default config/rules/default.json)')
   .showHelpAfterError()
   .addCommand(serveCommand())
   .addCommand(migrateCommand())
@@ -24,6 +25,8 @@ const program = new Command('jiuzhu')
   .addCommand(keysCommand())
   .addCommand(sourcesCommand())
   .addCommand(importCommand())
+  .addCommand(compareCommand())
+  .addCommand(rulesCommand())
   .addCommand(exportCommand())
   .addCommand(deliveriesCommand())
   .addCommand(partnersCommand())

@@ -25,6 +25,8 @@ export interface Config {
   host: string;
   port: number;
   logLevel: string;
+  /** The comparison rule set (JIUZHU_RULES); config/rules/default.json when unset. */
+  rulesFile: string | undefined;
 }
 
 export const defaultSqliteFile = './data/jiuzhu.db';
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     port,
     logLevel: env.LOG_LEVEL ?? 'info',
+    rulesFile: env.JIUZHU_RULES || undefined,
   };
 }
 

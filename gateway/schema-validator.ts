@@ -1,4 +1,4 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { loadSchemas, schemaBase } from './plugins/app/schemas.js';
 
@@ -40,4 +40,20 @@ export function schemaValidator<T>(name: string): ValidateFunction<T> {
     compiled.set(name, validate);
   }
   return validate as ValidateFunction<T>;
+}
+
+/** Where a schema error points, as a JSON pointer naming the offending property itself when there is one. */
+export function schemaErrorPointer(error: ErrorObject): string {
+  if (error.keyword === 'additionalProperties') {
+    return `${error.instancePath}/${String(error.params['additionalProperty'])}`;
+  }
+  if (error.keyword === 'required') return `${error.instancePath}/${String(error.params['missingProperty'])}`;
+  return error.instancePath === '' ? '/' : error.instancePath;
+}
+
+/** A schema error in words a person editing the file can act on. */
+export function describeSchemaError(error: ErrorObject): string {
+  if (error.keyword === 'additionalProperties') return 'is not allowed';
+  if (error.keyword === 'required') return 'is required';
+  return error.message ?? `fails the "${error.keyword}" rule`;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { loadRuleSet } from './engine/rule-set.js';
 import type { Config } from './config.js';
 import { createGatewayDeliveryQueue } from './deliveries/gateway-queue.js';
 import type { DeliveryQueue } from './deliveries/delivery-queue.js';
@@ -11,6 +12,7 @@ export async function startServer(config: Config, store: Store, exchange: Exchan
   const app = await buildApp({
     store,
     exchange,
+    rules: loadRuleSet(config.rulesFile),
     logger: {
       level: config.logLevel,
       // Authorization headers carry API keys; never log them.

@@ -37,6 +37,10 @@ export type Role = 'admin' | 'integrator' | 'township' | 'liaison' | 'finance' |
  */
 export type Period = string;
 /**
+ * A calendar month, YYYY-MM.
+ */
+export type Period1 = string;
+/**
  * A canonical fact from a department or system feed, about one person, independent of the file it came from. Rules (the comparison engine) read facts and the register, never file formats. Common fields sit at the top level; what only one kind carries sits in attributes, defined per kind.
  */
 export type Fact = {
@@ -127,6 +131,16 @@ export type IdNumber = string;
  * A value from one of the national code tables kept in gateway/store/reference-data/code-tables.
  */
 export type Code3 = string;
+/**
+ * Fact kinds (schemas/fact.schema.json) the rule reads.
+ *
+ * @minItems 1
+ */
+export type Kinds = [string, ...string[]];
+/**
+ * A value from one of the national code tables kept in gateway/store/reference-data/code-tables.
+ */
+export type Code4 = string;
 
 /**
  * Every canonical schema of jiuzhu, so each type is generated once.
@@ -139,10 +153,13 @@ export interface JiuzhuSchemas {
   batch?: Batch;
   'code-table'?: CodeTable;
   common?: Common;
+  'comparison-request'?: ComparisonRequest;
+  'comparison-run'?: ComparisonRun;
   'county-regions'?: CountyRegions;
   enrolment?: Enrolment;
   fact?: Fact;
   'feed-mapping'?: FeedMapping;
+  'holiday-calendar'?: HolidayCalendar;
   'household-create'?: HouseholdCreate;
   'household-summary'?: HouseholdSummary;
   household?: Household;
@@ -150,6 +167,8 @@ export interface JiuzhuSchemas {
   problem?: Problem;
   region?: Region;
   role?: Role;
+  'rule-set'?: RuleSet;
+  rule?: Rule;
 }
 /**
  * 一人一条救助链: everything a person has received — enrolments in basic-living and other categories, and the assistance each department reported — so that omissions (救助遗漏) and duplicates (重复救助) show.
@@ -324,6 +343,61 @@ export interface CodeValue {
  */
 export interface Common {
   [k: string]: unknown | undefined;
+}
+/**
+ * Body of POST /v1/comparisons.
+ */
+export interface ComparisonRequest {
+  period?: Period1;
+  /**
+   * incremental: only people with facts from batches imported since the last run.
+   */
+  mode?: 'full' | 'incremental';
+}
+/**
+ * The report of one comparison run (数据比对): what it looked at and the warnings it raised per rule. Holds no personal data.
+ */
+export interface ComparisonRun {
+  runId: number;
+  period: Period;
+  mode: 'full' | 'incremental';
+  /**
+   * The rule set's id.
+   */
+  ruleSet: string;
+  /**
+   * New warnings raised by the run.
+   */
+  warnings: number;
+  /**
+   * rule id → new warnings.
+   */
+  byRule: {
+    [k: string]: number | undefined;
+  };
+  details: {
+    [k: string]:
+      | {
+          raised: number;
+          /**
+           * Subjects every one of whose matches an exemption covers.
+           */
+          exempted: number;
+          /**
+           * Subjects held back because an earlier warning of the rule is still open.
+           */
+          suppressed: number;
+        }
+      | undefined;
+  };
+  /**
+   * Incremental runs: the last batch the previous run had seen.
+   */
+  afterBatchId: number | null;
+  /**
+   * The newest batch when the run started.
+   */
+  throughBatchId: number | null;
 }
 /**
  * gateway/store/reference-data/regions/<county>.json: a county's townships and streets with their villages and communities, by 统计用区划代码.
@@ -670,6 +744,83 @@ export interface FactTemplate {
   };
 }
 /**
+ * A public-holiday calendar: config/holidays/<id>.json. One entry per year, transcribed from that year's 国务院办公厅关于…年部分节假日安排的通知, so working-day deadlines follow the official holidays and make-up working days (调休上班). What a schema cannot say (dates inside their year, make-up days on weekends, no date twice) is checked when the file is loaded.
+ */
+export interface HolidayCalendar {
+  /**
+   * The calendar's name in code, kebab-case; equals the file name without .json (cn for the national calendar).
+   */
+  id: string;
+  title: string;
+  /**
+   * Who publishes the notices this calendar is transcribed from.
+   */
+  authority: string;
+  /**
+   * @minItems 1
+   */
+  years: [HolidayYear, ...HolidayYear[]];
+}
+/**
+ * One calendar year, complete: every day of it not listed is a working day from Monday to Friday and a rest day at the weekend.
+ */
+export interface HolidayYear {
+  year: number;
+  notice: HolidayNotice;
+  /**
+   * What a reader checking the entry should know: where a detail comes from, what changed that year.
+   */
+  note?: string;
+  /**
+   * One entry per numbered section of the notice, in its order.
+   *
+   * @minItems 1
+   */
+  holidays: [Holiday, ...Holiday[]];
+}
+/**
+ * The notice the year is transcribed from.
+ */
+export interface HolidayNotice {
+  title: string;
+  /**
+   * 文号, e.g. 国办发明电〔2023〕7号, when a copy of the notice states it.
+   */
+  documentNumber?: string;
+  published: CalendarDate;
+  /**
+   * The full text the dates were checked against.
+   */
+  url: string;
+  /**
+   * Other copies of the full text checked to say the same.
+   */
+  copies?: string[];
+}
+/**
+ * One festival's days off (放假), from and to inclusive, and the weekend days worked instead (调休上班), as one section of the notice states them.
+ */
+export interface Holiday {
+  /**
+   * The festival as the notice names it (春节; 国庆节、中秋节 when one section covers both).
+   */
+  name: string;
+  from: CalendarDate;
+  to: CalendarDate;
+  /**
+   * The notice's 共N天 (1 when it states a single day), checked against from and to.
+   */
+  days: number;
+  /**
+   * Saturdays and Sundays the notice makes working days (…上班).
+   */
+  makeUpWorkdays?: CalendarDate[];
+  /**
+   * The notice's section, verbatim, so a reviewer can check the dates against it.
+   */
+  text?: string;
+}
+/**
  * Body of POST /v1/households: a household with its members, optionally their current enrolments and benefit accounts. Either everything is stored or nothing is.
  */
 export interface HouseholdCreate {
@@ -865,4 +1016,256 @@ export interface Region {
    * 城乡分类代码 of a village or community (111 主城区 … 220 村庄), when the statistical list gives it.
    */
   urbanRural?: string | null;
+}
+/**
+ * config/rules/<name>.json: the comparison rules a deployment runs, and each region's own thresholds. A city changes a threshold here, not in code.
+ */
+export interface RuleSet {
+  $schema?: string;
+  id: string;
+  title: string;
+  description?: string;
+  /**
+   * @minItems 1
+   */
+  rules: [Rule, ...Rule[]];
+  /**
+   * Per county (6-digit GB/T 2260 code): thresholds that replace the rules' own for subjects living there.
+   */
+  regions?: {
+    [k: string]:
+      | {
+          name?: string;
+          /**
+           * rule id → threshold name → value (in the threshold's unit).
+           */
+          thresholds: {
+            [k: string]:
+              | {
+                  [k: string]: number | undefined;
+                }
+              | undefined;
+          };
+          /**
+           * The local document that sets them.
+           */
+          source?: string;
+        }
+      | undefined;
+  };
+}
+/**
+ * One comparison rule (比对规则) of config/rules/*.json: which facts it needs, whom it looks at in the register, its thresholds and exemptions, and what the warning (预警) it raises asks of whom, by when. A rule is data: the engine turns its match into one set-based query.
+ */
+export interface Rule {
+  /**
+   * Stable rule id, used in warnings, URLs and statistics.
+   */
+  id: string;
+  /**
+   * The warning's name as townships read it, e.g. 在保对象死亡.
+   */
+  title: string;
+  /**
+   * What the rule finds and why it matters, with the policy it rests on.
+   */
+  description: string;
+  enabled?: boolean;
+  match: FactMatch | AmountMatch | EnrolmentConflictMatch;
+  /**
+   * Named thresholds the match refers to. Regions override them in the rule set (regions.<code>.thresholds).
+   */
+  thresholds?: {
+    [k: string]: Threshold | undefined;
+  };
+  /**
+   * Situations in which a match raises no warning (豁免), e.g. a vehicle a disabled member needs for treatment. Exempted matches are counted in the run report.
+   */
+  exemptions?: Exemption[];
+  /**
+   * high: benefits may be wrong now (death, conflicting enrolment); medium: a means-test finding to verify; low: a discovery lead.
+   */
+  severity: 'high' | 'medium' | 'low';
+  /**
+   * 停发/减员, 复核, 渐退, 纳入救助, 纳入低收入监测, 单人保, 急难救助, 转介, 纠正重复享受, 人情保核查.
+   */
+  suggestedAction:
+    | 'stop-benefit'
+    | 'review-benefit'
+    | 'gradual-exit'
+    | 'consider-inclusion'
+    | 'add-to-monitoring'
+    | 'individual-insurance'
+    | 'emergency-assistance'
+    | 'refer'
+    | 'resolve-conflict'
+    | 'review-favouritism';
+  /**
+   * Who verifies: the township of residence (乡镇/街道) or the county bureau. A subject with no known residence goes to the county whatever this says.
+   */
+  handlingUnit: 'township' | 'county';
+  referTo?: Code4;
+  /**
+   * Working days (official holiday calendar) from the warning's push to its resolution.
+   */
+  deadlineWorkingDays: number;
+}
+/**
+ * A fact of these kinds about a subject — optionally an adult, optionally without another kind of fact in a window (e.g. a student with no education assistance).
+ */
+export interface FactMatch {
+  type: 'fact';
+  /**
+   * recipients: persons with an enrolment active at the period's end; recipient-households: any member of a household with such an enrolment; non-recipients: anyone without one, in the register or not; not-basic-living: anyone without an active 低保 or 特困 enrolment; anyone: no condition.
+   */
+  subjects: 'recipients' | 'recipient-households' | 'non-recipients' | 'not-basic-living' | 'anyone';
+  kinds: Kinds;
+  where?: AttributeCondition[];
+  /**
+   * Months before the run's period that also count (0: the period alone). Absent: any time up to the period's end — for standing facts such as a registered vehicle.
+   */
+  lookbackMonths?: number;
+  /**
+   * Age in full years at the period's end, from the ID number's birth date.
+   */
+  minimumAge?: number;
+  /**
+   * No fact of these kinds about the same subject in the window.
+   */
+  without?: {
+    kinds: Kinds;
+    where?: AttributeCondition[];
+    /**
+     * Months before the run's period that also count (0: the period alone). Absent: any time up to the period's end — for standing facts such as a registered vehicle.
+     */
+    lookbackMonths?: number;
+  };
+}
+/**
+ * The attribute and exactly one of in and notIn.
+ */
+export interface AttributeCondition {
+  /**
+   * A fact attribute (attributes.<name>).
+   */
+  attribute: string;
+  /**
+   * The attribute holds one of these.
+   *
+   * @minItems 1
+   */
+  in?: [string | number | boolean, ...(string | number | boolean)[]];
+  /**
+   * The attribute is absent or holds none of these.
+   *
+   * @minItems 1
+   */
+  notIn?: [string | number | boolean, ...(string | number | boolean)[]];
+}
+/**
+ * The total (per month, or over the window) of an amount in facts of these kinds reaches a threshold.
+ */
+export interface AmountMatch {
+  type: 'amount';
+  /**
+   * recipients: persons with an enrolment active at the period's end; recipient-households: any member of a household with such an enrolment; non-recipients: anyone without one, in the register or not; not-basic-living: anyone without an active 低保 or 特困 enrolment; anyone: no condition.
+   */
+  subjects: 'recipients' | 'recipient-households' | 'non-recipients' | 'not-basic-living' | 'anyone';
+  kinds: Kinds;
+  where?: AttributeCondition[];
+  /**
+   * amountFen, or a numeric attribute (attributes.areaSquareMetres).
+   */
+  measure: string;
+  /**
+   * Months before the run's period that also count (0: the period alone). Absent: any time up to the period's end — for standing facts such as a registered vehicle.
+   */
+  lookbackMonths?: number;
+  /**
+   * per-month: any one month's total reaches the threshold; over-window: the window's total does.
+   */
+  total?: 'per-month' | 'over-window';
+  /**
+   * sum: add the amounts up; max: the largest one (for figures that restate one another, such as a wage and the contribution base it sets).
+   */
+  aggregate?: 'sum' | 'max';
+  /**
+   * household-member: the household's total divided by its members (register households only).
+   */
+  per?: 'person' | 'household-member';
+  /**
+   * The name of the threshold (in thresholds) the total must reach.
+   */
+  threshold: string;
+  /**
+   * A lower threshold for ex-poor people (a subject of an antipoverty-monitored fact), as counties set for 脱贫人口.
+   */
+  exPoorThreshold?: string;
+}
+/**
+ * The national roster (jinmin-enrolment facts) shows a recipient of a basic-living category in another basic-living group (特困 and 低保 at once) or enrolled in another county.
+ */
+export interface EnrolmentConflictMatch {
+  type: 'enrolment-conflict';
+  /**
+   * Months before the run's period that also count (0: the period alone). Absent: any time up to the period's end — for standing facts such as a registered vehicle.
+   */
+  lookbackMonths?: number;
+}
+export interface Threshold {
+  /**
+   * In the unit: fen for money, whole square metres for area.
+   */
+  value: number;
+  unit: 'fen' | 'square-metres';
+  /**
+   * true: a value seen in practice (research/domain-data.md §3), not this region's policy; set the region's own before relying on it.
+   */
+  example: boolean;
+  /**
+   * Where the value comes from.
+   */
+  source?: string;
+}
+/**
+ * At least one of householdMember and fact; when both are given, both must hold.
+ */
+export interface Exemption {
+  id: string;
+  description: string;
+  /**
+   * The subject's register household has a member with one of these disability grades or health codes.
+   */
+  householdMember?: {
+    /**
+     * @minItems 1
+     */
+    disabilityGrades?: ['1' | '2' | '3' | '4', ...('1' | '2' | '3' | '4')[]];
+    /**
+     * @minItems 1
+     */
+    health?: [string, ...string[]];
+  };
+  fact?: AttributeCondition1;
+}
+/**
+ * The attribute and exactly one of in and notIn.
+ */
+export interface AttributeCondition1 {
+  /**
+   * A fact attribute (attributes.<name>).
+   */
+  attribute: string;
+  /**
+   * The attribute holds one of these.
+   *
+   * @minItems 1
+   */
+  in?: [string | number | boolean, ...(string | number | boolean)[]];
+  /**
+   * The attribute is absent or holds none of these.
+   *
+   * @minItems 1
+   */
+  notIn?: [string | number | boolean, ...(string | number | boolean)[]];
 }

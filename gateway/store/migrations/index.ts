@@ -3,6 +3,7 @@ import * as register from './001-register.js';
 import * as keystore from './002-keystore.js';
 import * as facts from './003-facts.js';
 import * as deliveries from './004-deliveries.js';
+import * as monitoring from './005-monitoring.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -13,6 +14,7 @@ const migrations: Record<string, Knex.Migration> = {
   '002-keystore': keystore,
   '003-facts': facts,
   '004-deliveries': deliveries,
+  '005-monitoring': monitoring,
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -5,7 +5,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { describeSchemaError, schemaErrorPointer } from '../../schema-validator.js';
 import type { CodeTable, CodeValue } from '../../../schemas/types/index.js';
 import { projectPath } from '../../project-files.js';
 
@@ -97,7 +98,7 @@ function readCodeTable(location: URL, validate: ValidateFunction<CodeTable>): Co
   }
   if (!validate(parsed)) {
     const [first] = validate.errors ?? [];
-    throw new CodeTableError(file, first ? pointerOf(first) : '/', first ? describeSchemaError(first) : 'is invalid');
+    throw new CodeTableError(file, first ? schemaErrorPointer(first) : '/', first ? describeSchemaError(first) : 'is invalid');
   }
   const table = parsed;
 
@@ -125,16 +126,3 @@ function readCodeTable(location: URL, validate: ValidateFunction<CodeTable>): Co
   return Object.freeze(table);
 }
 
-function pointerOf(error: ErrorObject): string {
-  if (error.keyword === 'additionalProperties') {
-    return `${error.instancePath}/${String(error.params['additionalProperty'])}`;
-  }
-  if (error.keyword === 'required') return `${error.instancePath}/${String(error.params['missingProperty'])}`;
-  return error.instancePath === '' ? '/' : error.instancePath;
-}
-
-function describeSchemaError(error: ErrorObject): string {
-  if (error.keyword === 'additionalProperties') return 'is not allowed';
-  if (error.keyword === 'required') return 'is required';
-  return error.message ?? `fails the "${error.keyword}" rule`;
-}

@@ -1,0 +1,175 @@
+import type { Knex } from 'knex';
+import type { Rule } from '../../schemas/types/index.js';
+import type { Actor } from '../access/actor.js';
+import { loadWorkingCalendar } from '../calendar/holiday-calendar.js';
+import { todayInShanghai } from '../calendar/shanghai-date.js';
+import { addWorkingDays } from '../calendar/working-days.js';
+import { redactDatabaseError } from '../store/database-errors.js';
+import type { Store } from '../store/connect.js';
+import { recordAudit } from '../store/repositories/audit-log.js';
+import { matchInsert, type MatchContext } from './rule-sql.js';
+import { thresholdVariants, type LoadedRuleSet } from './rule-set.js';
+
+export interface ComparisonOptions {
+  /** The benefit month compared, YYYY-MM. */
+  period: string;
+  /** full: every fact up to the period; incremental: only subjects with facts from batches since the last run. */
+  mode: 'full' | 'incremental';
+  rules: LoadedRuleSet;
+  actor: Actor;
+  /** The day warnings are pushed, from which deadlines count; today in Asia/Shanghai unless given. */
+  today?: string;
+  /** The deadline `workingDays` working days after `raisedOn`; by default from the official holiday calendar. */
+  dueDate?(raisedOn: string, workingDays: number): string;
+  /** Where warnings about people outside the register go when the county that issued their ID number is not ours. */
+  defaultRegion?: string | null;
+}
+
+export interface RuleCounts {
+  /** New warnings. */
+  raised: number;
+  /** Subjects every one of whose matches an exemption covers. */
+  exempted: number;
+  /** Subjects with an earlier warning of the rule still open: no second one while the first is handled. */
+  suppressed: number;
+}
+
+export interface ComparisonReport {
+  runId: number;
+  period: string;
+  mode: 'full' | 'incremental';
+  ruleSet: string;
+  /** Warnings raised by this run. */
+  warnings: number;
+  byRule: Record<string, number>;
+  details: Record<string, RuleCounts>;
+  afterBatchId: number | null;
+  throughBatchId: number | null;
+}
+
+/**
+ * One comparison run (数据比对): every enabled rule of the set against the facts and the register, as of the end of
+ * `period`, in one transaction — a run that fails leaves no warning behind, only its failed run row. Each rule is a
+ * handful of set-based statements (see rule-sql.ts); the same person, rule and period is one warning however often
+ * runs repeat, and a fact that was evidence of a warning never raises that rule again.
+ */
+export async function runComparison(store: Store, options: ComparisonOptions): Promise<ComparisonReport> {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(options.period)) throw new RangeError(`period must be YYYY-MM, got "${options.period}"`);
+  const knex = store.knex;
+  const today = options.today ?? todayInShanghai();
+  const startedAt = new Date().toISOString();
+  const throughBatchId = Number((await knex('batches').max({ id: 'id' }).first())?.id ?? 0) || null;
+  const afterBatchId = options.mode === 'incremental' ? await lastComparedBatch(knex) : null;
+  const [run] = await knex('comparison_runs').insert({
+    period: options.period, mode: options.mode, rule_set: options.rules.ruleSet.id, rule_set_sm3: options.rules.sm3,
+    started_at: startedAt, status: 'running', after_batch_id: afterBatchId, through_batch_id: throughBatchId, actor: options.actor.label,
+  }, ['id']);
+  const runId = Number(typeof run === 'object' ? run.id : run);
+  const context: MatchContext = { dialect: store.dialect, runId, period: options.period, periodEnd: lastDayOf(options.period), afterBatchId };
+  const defaultRegion = options.defaultRegion === undefined ? await soleCounty(knex) : options.defaultRegion;
+
+  const details: Record<string, RuleCounts> = {};
+  try {
+    await knex.transaction(async (trx) => {
+      for (const rule of options.rules.ruleSet.rules) {
+        if (rule.enabled === false) continue;
+        details[rule.id] = await applyRule(trx, rule, options, context, today, defaultRegion);
+      }
+      await trx('comparison_matches').where('run_id', runId).delete();
+      const warnings = Object.values(details).reduce((sum, counts) => sum + counts.raised, 0);
+      await trx('comparison_runs').where('id', runId).update({
+        status: 'finished', finished_at: new Date().toISOString(), warnings_raised: warnings, by_rule: JSON.stringify(details),
+      });
+      await recordAudit(trx, options.actor, {
+        action: 'comparison.run', outcome: 'ok', resourceType: 'comparison', resourceId: String(runId),
+        detail: `period ${options.period}, ${options.mode}, rule set ${options.rules.ruleSet.id}: ${warnings} warnings`,
+      });
+    });
+  } catch (error) {
+    await knex('comparison_runs').where('id', runId).update({ status: 'failed', finished_at: new Date().toISOString() });
+    if (error instanceof Error) redactDatabaseError(error);
+    throw error;
+  }
+  const byRule = Object.fromEntries(Object.entries(details).map(([id, counts]) => [id, counts.raised]));
+  return {
+    runId, period: options.period, mode: options.mode, ruleSet: options.rules.ruleSet.id,
+    warnings: Object.values(byRule).reduce((a, b) => a + b, 0), byRule, details, afterBatchId, throughBatchId,
+  };
+}
+
+async function applyRule(trx: Knex.Transaction, rule: Rule, options: ComparisonOptions, context: MatchContext, today: string, defaultRegion: string | null): Promise<RuleCounts> {
+  const { runId } = context;
+  for (const variant of thresholdVariants(options.rules.ruleSet, rule)) {
+    const insert = matchInsert(rule, variant, context);
+    await trx.raw(insert.text, insert.bindings);
+  }
+  const scope = { run_id: runId, rule_id: rule.id };
+
+  if (rule.match.type === 'amount') {
+    // Only groups whose total (of unexempted matches) reaches the threshold stay.
+    const total = rule.match.aggregate === 'max' ? 'MAX(measure)' : 'SUM(measure)';
+    await trx.raw(`DELETE FROM comparison_matches WHERE run_id = ? AND rule_id = ? AND group_key NOT IN (
+        SELECT group_key FROM comparison_matches WHERE run_id = ? AND rule_id = ? AND exemption IS NULL AND measure IS NOT NULL
+         GROUP BY group_key HAVING ${total} >= MIN(threshold) * MIN(divisor))`, [runId, rule.id, runId, rule.id]);
+  }
+
+  const exempted = await countSubjects(trx, `run_id = ? AND rule_id = ? AND is_new = 1 AND subject_id_number NOT IN (
+      SELECT subject_id_number FROM comparison_matches WHERE run_id = ? AND rule_id = ? AND exemption IS NULL)`, [runId, rule.id, runId, rule.id]);
+  // A group is raised only for something new in it: facts already behind a warning of this rule do not raise it again.
+  await trx.raw(`DELETE FROM comparison_matches WHERE run_id = ? AND rule_id = ? AND (exemption IS NOT NULL OR group_key NOT IN (
+      SELECT group_key FROM comparison_matches WHERE run_id = ? AND rule_id = ? AND exemption IS NULL GROUP BY group_key HAVING MAX(is_new) = 1))`,
+  [runId, rule.id, runId, rule.id]);
+  const suppressed = await countSubjects(trx, `run_id = ? AND rule_id = ? AND subject_id_number IN (
+      SELECT subject_id_number FROM warnings WHERE rule_id = ? AND status <> 'resolved' AND period <> ?)`, [runId, rule.id, rule.id, context.period]);
+
+  const now = new Date().toISOString();
+  const due = options.dueDate ? options.dueDate(today, rule.deadlineWorkingDays) : addWorkingDays(loadWorkingCalendar(), today, rule.deadlineWorkingDays);
+  const total = rule.match.type === 'amount' && rule.match.aggregate === 'max' ? 'MAX(measure)' : 'SUM(measure)';
+  // Pushed to the township of residence (or its county, for county rules); people outside the register go to the
+  // county that issued their ID number when it is ours, else to the default region.
+  const township = rule.handlingUnit === 'township' ? 'substr(MAX(h.residence_region), 1, 9)' : 'substr(MAX(h.residence_region), 1, 6)';
+  await trx.raw(`INSERT INTO warnings (run_id, rule_id, period, subject_id_number, subject_name, person_id, household_id, region_code, handling_unit,
+        severity, suggested_action, refer_to, measured, threshold, status, raised_on, due_on, created_at, updated_at)
+      SELECT ?, ?, ?, m.subject_id_number, MAX(m.subject_name), MAX(m.person_id), MAX(m.household_id),
+             COALESCE(${township}, (SELECT r.code FROM regions r WHERE r.code = substr(m.subject_id_number, 1, 6)), ?),
+             ?, ?, ?, ?, MAX(g.total), MAX(m.threshold), 'pending', ?, ?, ?, ?
+        FROM comparison_matches m
+        LEFT JOIN households h ON h.id = m.household_id
+        LEFT JOIN (SELECT group_key, ${total} / MIN(divisor) AS total FROM comparison_matches WHERE run_id = ? AND rule_id = ? GROUP BY group_key) g
+               ON g.group_key = m.group_key
+       WHERE m.run_id = ? AND m.rule_id = ?
+         AND NOT EXISTS (SELECT 1 FROM warnings o WHERE o.rule_id = m.rule_id AND o.subject_id_number = m.subject_id_number AND (o.status <> 'resolved' OR o.period = ?))
+       GROUP BY m.subject_id_number`,
+  [runId, rule.id, context.period, defaultRegion, rule.handlingUnit, rule.severity, rule.suggestedAction,
+    rule.referTo ?? null, today, due, now, now, runId, rule.id, runId, rule.id, context.period]);
+  await trx.raw(`INSERT INTO warning_evidence (warning_id, fact_id)
+      SELECT w.id, m.fact_id FROM comparison_matches m
+        JOIN warnings w ON w.rule_id = m.rule_id AND w.subject_id_number = m.subject_id_number AND w.period = ? AND w.run_id = ?
+       WHERE m.run_id = ? AND m.rule_id = ?`, [context.period, runId, runId, rule.id]);
+  const raised = Number((await trx('warnings').where(scope).count({ n: '*' }).first())?.n ?? 0);
+  return { raised, exempted, suppressed };
+}
+
+async function countSubjects(trx: Knex.Transaction, where: string, bindings: (string | number)[]): Promise<number> {
+  const result = await trx.raw(`SELECT COUNT(DISTINCT subject_id_number) AS n FROM comparison_matches WHERE ${where}`, bindings);
+  const rows = Array.isArray(result) ? result : (result as { rows: { n: number | string }[] }).rows;
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** The last batch a finished run considered: an incremental run looks at what came after it. */
+async function lastComparedBatch(knex: Knex): Promise<number | null> {
+  const row = await knex('comparison_runs').where('status', 'finished').max({ id: 'through_batch_id' }).first();
+  return row?.id === null || row?.id === undefined ? null : Number(row.id);
+}
+
+/** With one county in the register, warnings about outsiders go there; with several, they wait unassigned. */
+async function soleCounty(knex: Knex): Promise<string | null> {
+  const counties = await knex('regions').where('level', 'county').pluck('code');
+  return counties.length === 1 ? String(counties[0]) : null;
+}
+
+export function lastDayOf(period: string): string {
+  const [year, month] = [Number(period.slice(0, 4)), Number(period.slice(5, 7))];
+  const day = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${period}-${String(day).padStart(2, '0')}`;
+}

@@ -1,0 +1,287 @@
+import type { AttributeCondition, Exemption, Rule } from '../../schemas/types/index.js';
+import { loadCodeTables } from '../store/reference-data/code-tables.js';
+import type { Store } from '../store/connect.js';
+import type { ThresholdVariant } from './rule-set.js';
+
+type Dialect = Store['dialect'];
+type Binding = string | number;
+
+/** A piece of SQL with its `?` bindings, in order. */
+export interface Sql {
+  text: string;
+  bindings: Binding[];
+}
+
+/** What one match query needs to know about the run. */
+export interface MatchContext {
+  dialect: Dialect;
+  runId: number;
+  /** The run's period, YYYY-MM, and its last day. */
+  period: string;
+  periodEnd: string;
+  /** Incremental runs look only at subjects with facts from batches after this one. */
+  afterBatchId: number | null;
+}
+
+/**
+ * Turns a rule's match into one INSERT … SELECT into comparison_matches: every fact that matches, with the
+ * subject's register person and household, the group it is totalled in, its measure and threshold, whether it
+ * is new to this rule (not yet evidence of a warning of it) and the exemption that covers it, if any. Grouping,
+ * thresholds, deduplication and exemptions are then applied to that working set, all set-based, so a run costs a
+ * few statements per rule whatever the number of facts.
+ *
+ * Rule data never reaches the SQL text except as bindings, or as names the rule schema restricts to letters
+ * (attribute names) — so a rule file cannot inject SQL.
+ */
+export function matchInsert(rule: Rule, variant: ThresholdVariant, context: MatchContext): Sql {
+  const match = rule.match;
+  if (match.type === 'enrolment-conflict') return conflictInsert(rule, variant, context);
+  const sql = new SqlBuilder();
+  const { dialect } = context;
+  const month = factMonth(dialect, 'f');
+  const isAmount = match.type === 'amount';
+  const perMonth = isAmount && match.total === 'per-month';
+  const perHousehold = isAmount && match.per === 'household-member';
+  const groupKey = perHousehold
+    ? `'h' || ${castText(dialect, 'p.household_id')}${perMonth ? ` || ':' || ${month}` : ''}`
+    : `f.subject_id_number${perMonth ? ` || ':' || ${month}` : ''}`;
+  const measure = isAmount ? measureExpression(dialect, match.measure) : 'NULL';
+  const threshold = isAmount ? thresholdExpression(variant, match.threshold, match.exPoorThreshold) : 'NULL';
+  const divisor = perHousehold ? '(SELECT COUNT(*) FROM persons m WHERE m.household_id = p.household_id)' : '1';
+
+  sql.add(`INSERT INTO comparison_matches (run_id, rule_id, fact_id, subject_id_number, subject_name, person_id, household_id, group_key, measure, threshold, divisor, is_new, exemption)
+    SELECT ?, ?, f.id, f.subject_id_number, f.subject_name, p.id, p.household_id, ${groupKey}, ${measure}, `, context.runId, rule.id);
+  sql.add(threshold);
+  sql.add(`, ${divisor}, CASE WHEN EXISTS (SELECT 1 FROM warning_evidence we JOIN warnings w ON w.id = we.warning_id WHERE we.fact_id = f.id AND w.rule_id = ?) THEN 0 ELSE 1 END, `, rule.id);
+  exemptionCase(sql, dialect, rule.exemptions ?? []);
+  sql.add(`
+      FROM facts f
+      LEFT JOIN persons p ON p.id_number = f.subject_id_number
+      LEFT JOIN households hh ON hh.id = p.household_id
+     WHERE f.kind IN (${placeholders(match.kinds)})`, ...match.kinds);
+  windowCondition(sql, dialect, 'f', context, match.lookbackMonths);
+  for (const condition of match.where ?? []) {
+    sql.add(' AND ');
+    attributeCondition(sql, dialect, 'f', condition);
+  }
+  subjectCondition(sql, match.subjects, context);
+  if (perHousehold) sql.add(' AND p.household_id IS NOT NULL');
+  if (match.type === 'fact' && match.minimumAge !== undefined) {
+    // The birth date is digits 7–14 of the ID number, so "adult at the period's end" is a string comparison.
+    const [year, monthDay] = [Number(context.periodEnd.slice(0, 4)), context.periodEnd.slice(5).replace('-', '')];
+    sql.add(` AND substr(f.subject_id_number, 7, 8) <= ?`, `${year - match.minimumAge}${monthDay}`);
+  }
+  if (match.type === 'fact' && match.without) {
+    sql.add(` AND NOT EXISTS (SELECT 1 FROM facts o WHERE o.subject_id_number = f.subject_id_number AND o.kind IN (${placeholders(match.without.kinds)})`, ...match.without.kinds);
+    windowCondition(sql, dialect, 'o', context, match.without.lookbackMonths);
+    for (const condition of match.without.where ?? []) {
+      sql.add(' AND ');
+      attributeCondition(sql, dialect, 'o', condition);
+    }
+    sql.add(')');
+  }
+  countyCondition(sql, variant, 'f');
+  incrementalCondition(sql, context, match.kinds);
+  return sql.build();
+}
+
+/**
+ * The national roster (jinmin-enrolment facts) against local basic-living enrolments: a conflict is the other
+ * basic-living group (特困 where we pay 低保, or the reverse) or another county. Codes come from the code table.
+ */
+function conflictInsert(rule: Rule, variant: ThresholdVariant, context: MatchContext): Sql {
+  const { dialect } = context;
+  const categories = [...(loadCodeTables().get('assistance-category')?.codes ?? [])].filter((c) => c.basicLiving === true);
+  const groupOf = (expression: string, sql: SqlBuilder) => {
+    sql.add('CASE');
+    for (const category of categories) sql.add(` WHEN ${expression} = ? THEN ?`, category.code, String(category.group ?? category.code));
+    sql.add(' END');
+  };
+  const codes = categories.map((c) => c.code);
+  const category = attributeText(dialect, 'f', 'category');
+  const region = attributeText(dialect, 'f', 'regionCode');
+  const match = rule.match as { lookbackMonths?: number };
+  const sql = new SqlBuilder();
+  sql.add(`INSERT INTO comparison_matches (run_id, rule_id, fact_id, subject_id_number, subject_name, person_id, household_id, group_key, measure, threshold, divisor, is_new, exemption)
+    SELECT ?, ?, f.id, f.subject_id_number, f.subject_name, p.id, p.household_id, f.subject_id_number, NULL, NULL, 1,
+           CASE WHEN EXISTS (SELECT 1 FROM warning_evidence we JOIN warnings w ON w.id = we.warning_id WHERE we.fact_id = f.id AND w.rule_id = ?) THEN 0 ELSE 1 END, NULL
+      FROM facts f
+      JOIN persons p ON p.id_number = f.subject_id_number
+      JOIN households hh ON hh.id = p.household_id
+     WHERE f.kind = 'jinmin-enrolment' AND ${category} IN (${placeholders(codes)})`, context.runId, rule.id, rule.id, ...codes);
+  windowCondition(sql, dialect, 'f', context, match.lookbackMonths);
+  sql.add(` AND EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND e.start_date <= ? AND (e.end_date IS NULL OR e.end_date > ?)
+       AND e.category IN (${placeholders(codes)}) AND (`, context.periodEnd, context.periodEnd, ...codes);
+  groupOf('e.category', sql);
+  sql.add(' <> ');
+  groupOf(category, sql);
+  sql.add(` OR substr(e.region_code, 1, 6) <> substr(${region}, 1, 6)))`);
+  countyCondition(sql, variant, 'f');
+  incrementalCondition(sql, context, ['jinmin-enrolment']);
+  return sql.build();
+}
+
+class SqlBuilder {
+  private text = '';
+  private readonly bindings: Binding[] = [];
+
+  add(text: string, ...bindings: Binding[]): void {
+    this.text += text;
+    this.bindings.push(...bindings);
+  }
+
+  build(): Sql {
+    return { text: this.text, bindings: this.bindings };
+  }
+}
+
+function placeholders(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
+}
+
+/** The month a fact belongs to: its own period, else the month of its date; NULL for an undated standing fact. */
+export function factMonth(dialect: Dialect, alias: string): string {
+  return dialect === 'pg'
+    ? `COALESCE(${alias}.period, to_char(${alias}.occurred_on, 'YYYY-MM'))`
+    : `COALESCE(${alias}.period, substr(${alias}.occurred_on, 1, 7))`;
+}
+
+function castText(dialect: Dialect, expression: string): string {
+  return dialect === 'pg' ? `${expression}::text` : `CAST(${expression} AS TEXT)`;
+}
+
+/** Facts up to the period's end, and from `lookbackMonths` before it; undated standing facts count when no window is set. */
+function windowCondition(sql: SqlBuilder, dialect: Dialect, alias: string, context: MatchContext, lookbackMonths: number | undefined): void {
+  const month = factMonth(dialect, alias);
+  if (lookbackMonths === undefined) {
+    sql.add(` AND (${month} IS NULL OR ${month} <= ?)`, context.period);
+  } else {
+    sql.add(` AND ${month} BETWEEN ? AND ?`, monthsBefore(context.period, lookbackMonths), context.period);
+  }
+}
+
+export function monthsBefore(period: string, months: number): string {
+  const index = Number(period.slice(0, 4)) * 12 + Number(period.slice(5, 7)) - 1 - months;
+  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** An attribute as SQL sees it, for equality with a binding of the same JSON type. */
+function attributeValue(dialect: Dialect, alias: string, attribute: string): string {
+  return dialect === 'pg' ? `(${alias}.attributes::jsonb -> '${attribute}')` : `json_extract(${alias}.attributes, '$.${attribute}')`;
+}
+
+function attributeText(dialect: Dialect, alias: string, attribute: string): string {
+  return dialect === 'pg' ? `(${alias}.attributes::jsonb ->> '${attribute}')` : `json_extract(${alias}.attributes, '$.${attribute}')`;
+}
+
+/** A rule value bound so it compares like the stored JSON: jsonb on PostgreSQL; SQLite's json_extract gives 1/0 for booleans. */
+function attributeBinding(dialect: Dialect, value: string | number | boolean): Binding {
+  if (dialect === 'pg') return JSON.stringify(value);
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+function attributeCondition(sql: SqlBuilder, dialect: Dialect, alias: string, condition: AttributeCondition): void {
+  if (!/^[a-zA-Z]+$/.test(condition.attribute)) throw new Error(`attribute name ${condition.attribute} is not letters only`);
+  const value = attributeValue(dialect, alias, condition.attribute);
+  const list = (condition.in ?? condition.notIn ?? []).map((v) => attributeBinding(dialect, v));
+  const marks = list.map(() => (dialect === 'pg' ? '?::jsonb' : '?')).join(', ');
+  if (condition.in) sql.add(`${value} IN (${marks})`, ...list);
+  else sql.add(`(${value} IS NULL OR ${value} NOT IN (${marks}))`, ...list);
+}
+
+function measureExpression(dialect: Dialect, measure: string): string {
+  if (measure === 'amountFen') return 'f.amount_fen';
+  const attribute = measure.replace(/^attributes\./, '');
+  if (!/^[a-zA-Z]+$/.test(attribute)) throw new Error(`measure ${measure} is not amountFen or attributes.<letters>`);
+  // Hundredths of the unit, so an area of 85.5 m² is compared exactly against a threshold in whole m² × 100.
+  return dialect === 'pg'
+    ? `CAST(ROUND((f.attributes::jsonb ->> '${attribute}')::numeric * 100) AS BIGINT)`
+    : `CAST(ROUND(CAST(json_extract(f.attributes, '$.${attribute}') AS REAL) * 100) AS INTEGER)`;
+}
+
+/** The subject's threshold: the ex-poor one for a subject the anti-poverty system monitors, when the rule has one. */
+function thresholdExpression(variant: ThresholdVariant, name: string, exPoorName: string | undefined): string {
+  const value = variant.values[name];
+  if (value === undefined) throw new Error(`threshold ${name} has no value`);
+  if (exPoorName === undefined) return String(Math.trunc(value));
+  const exPoor = variant.values[exPoorName];
+  if (exPoor === undefined) throw new Error(`threshold ${exPoorName} has no value`);
+  return `CASE WHEN EXISTS (SELECT 1 FROM facts a WHERE a.subject_id_number = f.subject_id_number AND a.kind = 'antipoverty-monitored') THEN ${Math.trunc(exPoor)} ELSE ${Math.trunc(value)} END`;
+}
+
+/** Active at the period's end: started by then and not ended by then. */
+const activeAtPeriodEnd = 'e.start_date <= ? AND (e.end_date IS NULL OR e.end_date > ?)';
+
+function subjectCondition(sql: SqlBuilder, subjects: string, context: MatchContext): void {
+  const end = context.periodEnd;
+  switch (subjects) {
+    case 'recipients':
+      sql.add(` AND p.id IS NOT NULL AND EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND ${activeAtPeriodEnd})`, end, end);
+      return;
+    case 'recipient-households':
+      sql.add(` AND p.id IS NOT NULL AND EXISTS (SELECT 1 FROM enrolments e WHERE e.household_id = p.household_id AND ${activeAtPeriodEnd})`, end, end);
+      return;
+    case 'non-recipients':
+      sql.add(` AND (p.id IS NULL OR NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND ${activeAtPeriodEnd}))`, end, end);
+      return;
+    case 'not-basic-living': {
+      const codes = [...(loadCodeTables().get('assistance-category')?.codes ?? [])].filter((c) => c.basicLiving === true).map((c) => c.code);
+      sql.add(` AND (p.id IS NULL OR NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND ${activeAtPeriodEnd} AND e.category IN (${placeholders(codes)})))`, end, end, ...codes);
+      return;
+    }
+    case 'anyone':
+      return;
+    default:
+      throw new Error(`unknown subjects ${subjects}`);
+  }
+}
+
+/**
+ * The exemption that covers a match, by id, or NULL. Checked per fact, so one exempt vehicle does not excuse a
+ * second one that is not.
+ */
+function exemptionCase(sql: SqlBuilder, dialect: Dialect, exemptions: readonly Exemption[]): void {
+  if (exemptions.length === 0) {
+    sql.add('NULL');
+    return;
+  }
+  sql.add('CASE');
+  for (const exemption of exemptions) {
+    sql.add(' WHEN ');
+    const parts: (() => void)[] = [];
+    const member = exemption.householdMember;
+    if (member) {
+      parts.push(() => {
+        const grades = member.disabilityGrades ?? [];
+        const health = member.health ?? [];
+        const tests = [
+          ...(grades.length > 0 ? [`m.disability_grade IN (${placeholders(grades)})`] : []),
+          ...(health.length > 0 ? [`m.health IN (${placeholders(health)})`] : []),
+        ];
+        sql.add(`EXISTS (SELECT 1 FROM persons m WHERE m.household_id = p.household_id AND (${tests.join(' OR ')}))`, ...grades, ...health);
+      });
+    }
+    if (exemption.fact) {
+      const condition = exemption.fact;
+      parts.push(() => attributeCondition(sql, dialect, 'f', condition));
+    }
+    parts.forEach((part, index) => {
+      if (index > 0) sql.add(' AND ');
+      part();
+    });
+    sql.add(' THEN ?', exemption.id);
+  }
+  sql.add(' END');
+}
+
+/** The subject's county: where their register household lives, else where their ID number was issued. */
+function countyCondition(sql: SqlBuilder, variant: ThresholdVariant, alias: string): void {
+  const county = `COALESCE(substr(hh.residence_region, 1, 6), substr(${alias}.subject_id_number, 1, 6))`;
+  if (variant.counties) sql.add(` AND ${county} IN (${placeholders(variant.counties)})`, ...variant.counties);
+  else if (variant.excludedCounties && variant.excludedCounties.length > 0) sql.add(` AND ${county} NOT IN (${placeholders(variant.excludedCounties)})`, ...variant.excludedCounties);
+}
+
+function incrementalCondition(sql: SqlBuilder, context: MatchContext, kinds: readonly string[]): void {
+  if (context.afterBatchId === null) return;
+  sql.add(` AND EXISTS (SELECT 1 FROM facts n WHERE n.subject_id_number = f.subject_id_number AND n.batch_id > ? AND n.kind IN (${placeholders(kinds)}))`, context.afterBatchId, ...kinds);
+}

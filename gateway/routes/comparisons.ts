@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import type { ComparisonRequest, ComparisonRun } from '../../schemas/types/index.js';
+import { lastMonth } from '../cli/monitoring-commands.js';
+import { runComparison } from '../engine/compare.js';
+import type { LoadedRuleSet } from '../engine/rule-set.js';
+import { ProblemError } from '../errors.js';
+import { actorOf } from '../plugins/app/auth.js';
+import { problemResponses, ref } from '../plugins/app/schemas.js';
+
+/** A run looks at every county's facts and register, so only those who run the whole system start one. */
+const runners = new Set(['admin', 'integrator']);
+
+export default async function comparisonRoutes(fastify: FastifyInstance, options: { rules: LoadedRuleSet }): Promise<void> {
+  fastify.post<{ Body: ComparisonRequest }>('/v1/comparisons', {
+    // The run writes its own audit line inside its transaction.
+    config: { audit: 'comparison.run' },
+    schema: {
+      summary: 'Run the comparison rules for a month (数据比对): raises warnings for the townships, deduplicated per person, rule and period',
+      tags: ['monitoring'],
+      body: ref('comparison-request'),
+      response: { 201: ref('comparison-run'), ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const actor = actorOf(request);
+      if (!runners.has(actor.role)) throw new ProblemError('forbidden', `role ${actor.role} cannot start a comparison run`);
+      const report: ComparisonRun = await runComparison(fastify.store, {
+        period: request.body.period ?? lastMonth(), mode: request.body.mode ?? 'full', rules: options.rules, actor,
+      });
+      request.markAudited();
+      return reply.code(201).send(report);
+    },
+  });
+}

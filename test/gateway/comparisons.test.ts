@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../helpers/build-app.js';
+import { dialects } from '../helpers/dialects.js';
+import { addFacts, addHousehold, idNumber } from '../helpers/monitoring.js';
+
+describe.each(dialects)('POST /v1/comparisons on %s', (dialect) => {
+  let t: TestApp;
+  const recipient = idNumber('640121', '1970-03-05', 11);
+
+  beforeAll(async () => {
+    t = await buildTestApp(dialect);
+    await addHousehold(t.store.knex, '640121100200', [{ idNumber: recipient, name: '马建国', enrolment: { category: '120', startDate: '2023-01-01' } }]);
+    await addFacts(t.store.knex, 'gongan-hukou', [{ kind: 'person-death', idNumber: recipient, occurredOn: '2024-05-02', attributes: {} }]);
+  });
+  afterAll(async () => t.close());
+
+  it('needs a key, and a role that runs the whole system', async () => {
+    expect((await t.app.inject({ method: 'POST', url: '/v1/comparisons', payload: { period: '2024-05' } })).statusCode).toBe(401);
+    const township = await t.authAs('township', '640121100');
+    const refused = await t.app.inject({ method: 'POST', url: '/v1/comparisons', headers: township, payload: { period: '2024-05' } });
+    expect(refused.statusCode).toBe(403);
+    expect(Number((await t.store.knex('comparison_runs').count({ n: '*' }).first())?.n)).toBe(0);
+  });
+
+  it('refuses a period that is not a month', async () => {
+    const integrator = await t.authAs('integrator', '640121');
+    const bad = await t.app.inject({ method: 'POST', url: '/v1/comparisons', headers: integrator, payload: { period: '2024-5' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('runs the rules, answers the run report, and writes one audit line', async () => {
+    const integrator = await t.authAs('integrator', '640121');
+    const response = await t.app.inject({ method: 'POST', url: '/v1/comparisons', headers: integrator, payload: { period: '2024-05' } });
+    expect(response.statusCode, response.body).toBe(201);
+    const report = response.json();
+    expect(report).toMatchObject({ period: '2024-05', mode: 'full', ruleSet: 'default', warnings: 1, byRule: { 'recipient-died': 1 } });
+    expect(report.details['recipient-died']).toEqual({ raised: 1, exempted: 0, suppressed: 0 });
+    // The refused attempts above are in the audit log too, as denied and invalid.
+    const audit = await t.store.knex('audit_log').where('action', 'comparison.run').orderBy('id').select('outcome', 'resource_id', 'actor_role');
+    expect(audit.map((a) => a.outcome)).toEqual(['denied', 'denied', 'invalid', 'ok']);
+    expect(audit.at(-1)).toEqual({ outcome: 'ok', resource_id: String(report.runId), actor_role: 'integrator' });
+    const again = await t.app.inject({ method: 'POST', url: '/v1/comparisons', headers: integrator, payload: { period: '2024-05' } });
+    expect(again.json()).toMatchObject({ warnings: 0, byRule: { 'recipient-died': 0 } });
+  });
+});
