@@ -92,6 +92,27 @@ export function addWorkingDays(calendar: WorkingCalendar, start: string, n: numb
   return dateOfDayNumber(day);
 }
 
+/**
+ * addWorkingDays for a deadline that may run into a year whose notice is not out yet (the State Council publishes
+ * next year's in November or December, while December's warnings are already due in January). Days in such a year
+ * count Monday to Friday, and the answer says it is provisional: a deadline in a year the calendar does not cover is
+ * provisional by that fact, and is worked out again once the year is added. `start` must be in a covered year.
+ */
+export function addWorkingDaysProvisionally(calendar: WorkingCalendar, start: string, n: number): { date: string; provisional: boolean } {
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new RangeError(`[working-days] the number of working days must be a whole number ≥ 0, not ${n}`);
+  }
+  let day = coveredDayNumberOf(calendar, start);
+  let provisional = false;
+  for (let counted = 0; counted < n; ) {
+    day += 1;
+    const covered = calendar.years.has(Number(dateOfDayNumber(day).slice(0, 4)));
+    if (!covered) provisional = true;
+    if (covered ? isWorkingDayNumber(calendar, day) : !isWeekend(day)) counted += 1;
+  }
+  return { date: dateOfDayNumber(day), provisional };
+}
+
 /** The first working day strictly after `date`: addWorkingDays(date, 1). */
 export function nextWorkingDay(calendar: WorkingCalendar, date: string): string {
   return addWorkingDays(calendar, date, 1);

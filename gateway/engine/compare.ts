@@ -3,7 +3,7 @@ import type { Rule } from '../../schemas/types/index.js';
 import type { Actor } from '../access/actor.js';
 import { loadWorkingCalendar } from '../calendar/holiday-calendar.js';
 import { todayInShanghai } from '../calendar/shanghai-date.js';
-import { addWorkingDays } from '../calendar/working-days.js';
+import { addWorkingDaysProvisionally } from '../calendar/working-days.js';
 import { redactDatabaseError } from '../store/database-errors.js';
 import type { Store } from '../store/connect.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
@@ -123,7 +123,8 @@ async function applyRule(trx: Knex.Transaction, rule: Rule, options: ComparisonO
       SELECT subject_id_number FROM warnings WHERE rule_id = ? AND status <> 'resolved' AND period <> ?)`, [runId, rule.id, rule.id, context.period]);
 
   const now = new Date().toISOString();
-  const due = options.dueDate ? options.dueDate(today, rule.deadlineWorkingDays) : addWorkingDays(loadWorkingCalendar(), today, rule.deadlineWorkingDays);
+  // A deadline running into a year whose holiday notice is not out yet counts weekdays there (provisional).
+  const due = options.dueDate ? options.dueDate(today, rule.deadlineWorkingDays) : addWorkingDaysProvisionally(loadWorkingCalendar(), today, rule.deadlineWorkingDays).date;
   const total = rule.match.type === 'amount' && rule.match.aggregate === 'max' ? 'MAX(measure)' : 'SUM(measure)';
   // Pushed to the township of residence (or its county, for county rules); people outside the register go to the
   // county that issued their ID number when it is ours, else to the default region.

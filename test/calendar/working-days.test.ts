@@ -4,6 +4,7 @@ import { loadWorkingCalendar } from '../../gateway/calendar/holiday-calendar.js'
 import {
   UncoveredYearError,
   addWorkingDays,
+  addWorkingDaysProvisionally,
   dateOfDayNumber,
   dayNumberOf,
   isWorkingDay,
@@ -142,6 +143,23 @@ describe('years the calendar does not cover', () => {
     expect(() => addWorkingDays(calendar, '2023-12-29', 1)).toThrow(/2023/);
     expect(() => workingDaysBetween(calendar, '2023-12-29', '2024-01-05')).toThrow(UncoveredYearError);
     expect(() => workingDaysBetween(calendar, '2026-12-31', '2027-01-05')).toThrow(UncoveredYearError);
+  });
+});
+
+describe('provisional deadlines into a year whose notice is not out yet', () => {
+  it('counts the covered days by the calendar and the rest Monday to Friday, and says so', () => {
+    // From Wednesday 2026-12-23: 24, 25, 28, 29, 30, 31 December are working days (6), then 2027 counts weekdays:
+    // Fri 1 Jan (7), Mon 4 Jan (8). Whether 1 January 2027 is a holiday is for the 2027 notice to say.
+    expect(addWorkingDaysProvisionally(calendar, '2026-12-23', 8)).toEqual({ date: '2027-01-04', provisional: true });
+  });
+
+  it('is the same as addWorkingDays, and not provisional, inside the covered years', () => {
+    expect(addWorkingDaysProvisionally(calendar, '2024-06-05', 5)).toEqual({ date: addWorkingDays(calendar, '2024-06-05', 5), provisional: false });
+    expect(addWorkingDaysProvisionally(calendar, '2026-02-13', 3)).toEqual({ date: addWorkingDays(calendar, '2026-02-13', 3), provisional: false });
+  });
+
+  it('still refuses a start in a year the calendar lacks', () => {
+    expect(() => addWorkingDaysProvisionally(calendar, '2027-01-04', 1)).toThrow(UncoveredYearError);
   });
 });
 

@@ -172,6 +172,15 @@ describe.each(dialects)('the default rules on %s', (dialect) => {
     expect(await warnings()).toEqual([line('recipient-income-above-threshold', people.recipient, township, 200_000, 185_000)]);
   });
 
+  it('runs in late December, its deadlines in the next year provisional, rather than failing for want of that year’s notice', async () => {
+    await addRecipientHousehold();
+    await addFacts(store.knex, 'gongan-hukou', [{ kind: 'person-death', idNumber: people.recipient, occurredOn: '2026-11-20', attributes: {} }]);
+    const report = await runComparison(store, { period: '2026-11', mode: 'full', rules, actor: commandLineActor('test'), today: '2026-12-28' });
+    expect(report.byRule['recipient-died']).toBe(1);
+    // 29, 30, 31 December, then 2027 counted Monday to Friday: Fri 1 and Mon 4 January.
+    expect(await store.knex('warnings').pluck('due_on')).toEqual(['2027-01-04']);
+  });
+
   it('applies a county’s own threshold to the people living there', async () => {
     await addRecipientHousehold();
     await addFacts(store.knex, 'renshe', [{ kind: 'employment', idNumber: people.recipient, period: '2024-05', amountFen: 200_000, attributes: {} }]);
