@@ -16,6 +16,7 @@ import { Writable } from 'node:stream';
 import type { Alignment, Borders, Fill, Font, PaperSize, Style } from 'exceljs';
 import type { Knex } from 'knex';
 import { isWithinScope } from '../../gateway/access/region-scope.js';
+import { lastDayOfPeriod } from '../../gateway/calendar/periods.js';
 import { neutraliseFormula } from '../../gateway/exports/csv-export.js';
 import { ProblemError } from '../../gateway/errors.js';
 import { codeName, isBasicLivingCategory, loadCodeTables } from '../../gateway/store/reference-data/code-tables.js';
@@ -160,10 +161,7 @@ function parsePeriod(period: string): Month {
       { parameter: 'period', detail: 'must be YYYY-MM' },
     ]);
   }
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return { year, month, compact: `${match[1]}${match[2]}`, firstDay: `${period}-01`, lastDay: `${period}-${String(days).padStart(2, '0')}` };
+  return { year: Number(match[1]), month: Number(match[2]), compact: `${match[1]}${match[2]}`, firstDay: `${period}-01`, lastDay: lastDayOfPeriod(period) };
 }
 
 async function findCounty(knex: Knex, countyCode: string): Promise<{ name: string }> {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { prefixRange, scopePrefix } from '../../gateway/access/region-scope.js';
+import { addMonths, isPeriod } from '../../gateway/calendar/periods.js';
 import { personsOfHouseholds } from '../../gateway/store/repositories/persons.js';
 import type { ChangeType } from './field-mapping.js';
 
@@ -46,7 +47,6 @@ export interface MonthlyChangeSet {
 export const changeEventKinds = { started: 'started', ended: 'ended', amountChanged: 'amount-changed' } as const;
 
 const countyPattern = /^[0-9]{6}$/;
-const periodPattern = /^([0-9]{4})-(0[1-9]|1[0-2])$/;
 const typeLetter: Record<ChangeType, string> = { new: 'N', changed: 'C', stopped: 'S' };
 /** Comfortably under SQLite's 32,766 bound parameters and PostgreSQL's 65,535. */
 const chunkSize = 1000;
@@ -87,13 +87,9 @@ interface EventRow {
 export async function buildMonthlyChangeSet(knex: Knex, options: { countyCode: string; period: string }): Promise<MonthlyChangeSet> {
   const { countyCode, period } = options;
   if (!countyPattern.test(countyCode)) throw new RangeError(`[jinmin] a county code has 6 digits, got "${countyCode}"`);
-  const month = periodPattern.exec(period);
-  if (!month) throw new RangeError(`[jinmin] period must be YYYY-MM, got "${period}"`);
-  const year = Number(month[1]);
-  const monthNumber = Number(month[2]);
-  const next = monthNumber === 12 ? `${year + 1}-01` : `${year}-${String(monthNumber + 1).padStart(2, '0')}`;
+  if (!isPeriod(period)) throw new RangeError(`[jinmin] period must be YYYY-MM, got "${period}"`);
   const firstDay = `${period}-01`;
-  const nextFirstDay = `${next}-01`;
+  const nextFirstDay = `${addMonths(period, 1)}-01`;
   // Shanghai midnight as a UTC instant (China has no daylight saving), compared with the ISO strings the store holds.
   const from = new Date(`${firstDay}T00:00:00+08:00`).toISOString();
   const until = new Date(`${nextFirstDay}T00:00:00+08:00`).toISOString();
@@ -223,7 +219,7 @@ function amountChange(event: EventRow): { fromFen: number | null; toFen: number 
   }
   const { fromFen, toFen, effectiveMonth } = (detail ?? {}) as { fromFen?: unknown; toFen?: unknown; effectiveMonth?: unknown };
   const fen = (value: unknown) => value === null || (Number.isSafeInteger(value) && (value as number) >= 0);
-  if (!fen(fromFen) || !fen(toFen) || (effectiveMonth !== undefined && (typeof effectiveMonth !== 'string' || !periodPattern.test(effectiveMonth)))) {
+  if (!fen(fromFen) || !fen(toFen) || (effectiveMonth !== undefined && (typeof effectiveMonth !== 'string' || !isPeriod(effectiveMonth)))) {
     throw new Error(`[jinmin] enrolment event ${event.id} (amount-changed) needs detail {"fromFen": n, "toFen": n, "effectiveMonth"?: "YYYY-MM"}`);
   }
   return { fromFen: fromFen as number | null, toFen: toFen as number | null, effectiveMonth: (effectiveMonth as string | undefined) ?? null };

@@ -116,7 +116,6 @@ type SpreadsheetFormat = 'xlsx' | 'xls';
 interface SpreadsheetSource {
   fileName: string;
   format: SpreadsheetFormat;
-  size: number;
   readAll(): Promise<Buffer>;
   readAt(position: number, length: number): Promise<Buffer>;
   openZip(): Promise<yauzl.ZipFile>;
@@ -131,7 +130,7 @@ async function openSpreadsheetSource(input: FileInput, limits: ReaderLimits): Pr
   if (size > limits.maxFileBytes) {
     throw new AdapterError('too-large', fileName, `the file has ${size} bytes, more than the limit of ${limits.maxFileBytes}.`);
   }
-  const source = input.bytes ? bytesSource(fileName, input.bytes) : pathSource(fileName, requirePath(input), size);
+  const source = input.bytes ? bytesSource(fileName, input.bytes) : pathSource(fileName, requirePath(input));
   const head = await source.readAt(0, 8);
   if (head.subarray(0, 4).equals(zipSignature)) return { ...source, format: 'xlsx' };
   if (head.equals(compoundFileSignature)) return { ...source, format: 'xls' };
@@ -172,17 +171,15 @@ type SourceBase = Omit<SpreadsheetSource, 'format'>;
 function bytesSource(fileName: string, bytes: Buffer): SourceBase {
   return {
     fileName,
-    size: bytes.length,
     readAll: async () => bytes,
     readAt: async (position, length) => bytes.subarray(position, position + length),
     openZip: () => yauzl.fromBufferPromise(bytes, { lazyEntries: true, autoClose: false }),
   };
 }
 
-function pathSource(fileName: string, path: string, size: number): SourceBase {
+function pathSource(fileName: string, path: string): SourceBase {
   return {
     fileName,
-    size,
     readAll: () => readFile(path),
     readAt: async (position, length) => {
       const handle = await openFile(path, 'r');

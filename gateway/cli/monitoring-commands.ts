@@ -1,17 +1,11 @@
 import { Command } from 'commander';
 import { commandLineActor } from '../access/actor.js';
-import { todayInShanghai } from '../calendar/shanghai-date.js';
+import { previousPeriod } from '../calendar/periods.js';
 import { loadConfig } from '../config.js';
 import { runComparison } from '../engine/compare.js';
 import { defaultRuleSetPath, loadRuleSet } from '../engine/rule-set.js';
-import { monthsBefore } from '../engine/rule-sql.js';
 import { openMigratedStore } from '../store/open-store.js';
 import { printJson, printLine } from './output.js';
-
-/** The month before today's in Asia/Shanghai: a run in early June compares May, whose feeds are due by the 5th. */
-export function lastMonth(today: string = todayInShanghai()): string {
-  return monthsBefore(today.slice(0, 7), 1);
-}
 
 const rulesOption = ['--rules <file>', 'rule set file (default: $JIUZHU_RULES, else config/rules/default.json)'] as const;
 
@@ -31,7 +25,7 @@ export function compareCommand(): Command {
       const { store } = await openMigratedStore(loadConfig().database);
       try {
         const report = await runComparison(store, {
-          period: options.period ?? lastMonth(), mode: options.incremental ? 'incremental' : 'full', rules, actor: commandLineActor(),
+          period: options.period ?? previousPeriod(), mode: options.incremental ? 'incremental' : 'full', rules, actor: commandLineActor(),
         });
         if (options.json) {
           printJson({ runId: report.runId, period: report.period, warnings: report.warnings, byRule: report.byRule, mode: report.mode, details: report.details });

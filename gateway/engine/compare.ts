@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Rule } from '../../schemas/types/index.js';
 import type { Actor } from '../access/actor.js';
 import { loadWorkingCalendar } from '../calendar/holiday-calendar.js';
+import { isPeriod, lastDayOfPeriod } from '../calendar/periods.js';
 import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { addWorkingDaysProvisionally } from '../calendar/working-days.js';
 import { redactDatabaseError } from '../store/database-errors.js';
@@ -54,7 +55,7 @@ export interface ComparisonReport {
  * runs repeat, and a fact that was evidence of a warning never raises that rule again.
  */
 export async function runComparison(store: Store, options: ComparisonOptions): Promise<ComparisonReport> {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(options.period)) throw new RangeError(`period must be YYYY-MM, got "${options.period}"`);
+  if (!isPeriod(options.period)) throw new RangeError(`period must be YYYY-MM, got "${options.period}"`);
   const knex = store.knex;
   const today = options.today ?? todayInShanghai();
   const startedAt = new Date().toISOString();
@@ -65,7 +66,7 @@ export async function runComparison(store: Store, options: ComparisonOptions): P
     started_at: startedAt, status: 'running', after_batch_id: afterBatchId, through_batch_id: throughBatchId, actor: options.actor.label,
   }, ['id']);
   const runId = Number(typeof run === 'object' ? run.id : run);
-  const context: MatchContext = { dialect: store.dialect, runId, period: options.period, periodEnd: lastDayOf(options.period), afterBatchId };
+  const context: MatchContext = { dialect: store.dialect, runId, period: options.period, periodEnd: lastDayOfPeriod(options.period), afterBatchId };
   const defaultRegion = options.defaultRegion === undefined ? await soleCounty(knex) : options.defaultRegion;
 
   const details: Record<string, RuleCounts> = {};
@@ -105,9 +106,9 @@ async function applyRule(trx: Knex.Transaction, rule: Rule, options: ComparisonO
   }
   const scope = { run_id: runId, rule_id: rule.id };
 
+  const total = rule.match.type === 'amount' && rule.match.aggregate === 'max' ? 'MAX(measure)' : 'SUM(measure)';
   if (rule.match.type === 'amount') {
     // Only groups whose total (of unexempted matches) reaches the threshold stay.
-    const total = rule.match.aggregate === 'max' ? 'MAX(measure)' : 'SUM(measure)';
     await trx.raw(`DELETE FROM comparison_matches WHERE run_id = ? AND rule_id = ? AND group_key NOT IN (
         SELECT group_key FROM comparison_matches WHERE run_id = ? AND rule_id = ? AND exemption IS NULL AND measure IS NOT NULL
          GROUP BY group_key HAVING ${total} >= MIN(threshold) * MIN(divisor))`, [runId, rule.id, runId, rule.id]);
@@ -125,7 +126,6 @@ async function applyRule(trx: Knex.Transaction, rule: Rule, options: ComparisonO
   const now = new Date().toISOString();
   // A deadline running into a year whose holiday notice is not out yet counts weekdays there (provisional).
   const due = options.dueDate ? options.dueDate(today, rule.deadlineWorkingDays) : addWorkingDaysProvisionally(loadWorkingCalendar(), today, rule.deadlineWorkingDays).date;
-  const total = rule.match.type === 'amount' && rule.match.aggregate === 'max' ? 'MAX(measure)' : 'SUM(measure)';
   // Pushed to the township of residence (or its county, for county rules); people outside the register go to the
   // county that issued their ID number when it is ours, else to the default region.
   const township = rule.handlingUnit === 'township' ? 'substr(MAX(h.residence_region), 1, 9)' : 'substr(MAX(h.residence_region), 1, 6)';
@@ -167,10 +167,4 @@ async function lastComparedBatch(knex: Knex): Promise<number | null> {
 async function soleCounty(knex: Knex): Promise<string | null> {
   const counties = await knex('regions').where('level', 'county').pluck('code');
   return counties.length === 1 ? String(counties[0]) : null;
-}
-
-export function lastDayOf(period: string): string {
-  const [year, month] = [Number(period.slice(0, 4)), Number(period.slice(5, 7))];
-  const day = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${period}-${String(day).padStart(2, '0')}`;
 }

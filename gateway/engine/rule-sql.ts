@@ -1,4 +1,5 @@
 import type { AttributeCondition, Exemption, Rule } from '../../schemas/types/index.js';
+import { addMonths } from '../calendar/periods.js';
 import { loadCodeTables } from '../store/reference-data/code-tables.js';
 import type { Store } from '../store/connect.js';
 import type { ThresholdVariant } from './rule-set.js';
@@ -91,7 +92,7 @@ export function matchInsert(rule: Rule, variant: ThresholdVariant, context: Matc
  */
 function conflictInsert(rule: Rule, variant: ThresholdVariant, context: MatchContext): Sql {
   const { dialect } = context;
-  const categories = [...(loadCodeTables().get('assistance-category')?.codes ?? [])].filter((c) => c.basicLiving === true);
+  const categories = basicLivingCategories();
   const groupOf = (expression: string, sql: SqlBuilder) => {
     sql.add('CASE');
     for (const category of categories) sql.add(` WHEN ${expression} = ? THEN ?`, category.code, String(category.group ?? category.code));
@@ -110,7 +111,7 @@ function conflictInsert(rule: Rule, variant: ThresholdVariant, context: MatchCon
       JOIN households hh ON hh.id = p.household_id
      WHERE f.kind = 'jinmin-enrolment' AND ${category} IN (${placeholders(codes)})`, context.runId, rule.id, rule.id, ...codes);
   windowCondition(sql, dialect, 'f', context, match.lookbackMonths);
-  sql.add(` AND EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND e.start_date <= ? AND (e.end_date IS NULL OR e.end_date > ?)
+  sql.add(` AND EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND ${activeAtPeriodEnd}
        AND e.category IN (${placeholders(codes)}) AND (`, context.periodEnd, context.periodEnd, ...codes);
   groupOf('e.category', sql);
   sql.add(' <> ');
@@ -119,6 +120,14 @@ function conflictInsert(rule: Rule, variant: ThresholdVariant, context: MatchCon
   countyCondition(sql, variant, 'f');
   incrementalCondition(sql, context, ['jinmin-enrolment']);
   return sql.build();
+}
+
+/** Active at the period's end: started by then and not ended by then (binds the period's last day twice). */
+const activeAtPeriodEnd = 'e.start_date <= ? AND (e.end_date IS NULL OR e.end_date > ?)';
+
+/** 低保 and 特困 (code table assistance-category, basicLiving), with the group each belongs to. */
+function basicLivingCategories() {
+  return (loadCodeTables().get('assistance-category')?.codes ?? []).filter((c) => c.basicLiving === true);
 }
 
 class SqlBuilder {
@@ -156,14 +165,10 @@ function windowCondition(sql: SqlBuilder, dialect: Dialect, alias: string, conte
   if (lookbackMonths === undefined) {
     sql.add(` AND (${month} IS NULL OR ${month} <= ?)`, context.period);
   } else {
-    sql.add(` AND ${month} BETWEEN ? AND ?`, monthsBefore(context.period, lookbackMonths), context.period);
+    sql.add(` AND ${month} BETWEEN ? AND ?`, addMonths(context.period, -lookbackMonths), context.period);
   }
 }
 
-export function monthsBefore(period: string, months: number): string {
-  const index = Number(period.slice(0, 4)) * 12 + Number(period.slice(5, 7)) - 1 - months;
-  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
 
 /** An attribute as SQL sees it, for equality with a binding of the same JSON type. */
 function attributeValue(dialect: Dialect, alias: string, attribute: string): string {
@@ -209,8 +214,6 @@ function thresholdExpression(variant: ThresholdVariant, name: string, exPoorName
   return `CASE WHEN EXISTS (SELECT 1 FROM facts a WHERE a.subject_id_number = f.subject_id_number AND a.kind = 'antipoverty-monitored') THEN ${Math.trunc(exPoor)} ELSE ${Math.trunc(value)} END`;
 }
 
-/** Active at the period's end: started by then and not ended by then. */
-const activeAtPeriodEnd = 'e.start_date <= ? AND (e.end_date IS NULL OR e.end_date > ?)';
 
 function subjectCondition(sql: SqlBuilder, subjects: string, context: MatchContext): void {
   const end = context.periodEnd;
@@ -225,7 +228,7 @@ function subjectCondition(sql: SqlBuilder, subjects: string, context: MatchConte
       sql.add(` AND (p.id IS NULL OR NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND ${activeAtPeriodEnd}))`, end, end);
       return;
     case 'not-basic-living': {
-      const codes = [...(loadCodeTables().get('assistance-category')?.codes ?? [])].filter((c) => c.basicLiving === true).map((c) => c.code);
+      const codes = basicLivingCategories().map((c) => c.code);
       sql.add(` AND (p.id IS NULL OR NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND ${activeAtPeriodEnd} AND e.category IN (${placeholders(codes)})))`, end, end, ...codes);
       return;
     }

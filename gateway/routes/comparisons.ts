@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ComparisonRequest, ComparisonRun } from '../../schemas/types/index.js';
-import { lastMonth } from '../cli/monitoring-commands.js';
+import { previousPeriod } from '../calendar/periods.js';
 import { runComparison } from '../engine/compare.js';
 import type { LoadedRuleSet } from '../engine/rule-set.js';
 import { ProblemError } from '../errors.js';
@@ -24,7 +24,7 @@ export default async function comparisonRoutes(fastify: FastifyInstance, options
       const actor = actorOf(request);
       if (!runners.has(actor.role)) throw new ProblemError('forbidden', `role ${actor.role} cannot start a comparison run`);
       const report: ComparisonRun = await runComparison(fastify.store, {
-        period: request.body.period ?? lastMonth(), mode: request.body.mode ?? 'full', rules: options.rules, actor,
+        period: request.body.period ?? previousPeriod(), mode: request.body.mode ?? 'full', rules: options.rules, actor,
       });
       request.markAudited();
       return reply.code(201).send(report);

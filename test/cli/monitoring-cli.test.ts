@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRuleSet } from '../../gateway/engine/rule-set.js';
-import { lastMonth } from '../../gateway/cli/monitoring-commands.js';
+import { previousPeriod } from '../../gateway/calendar/periods.js';
 import { runJiuzhu } from '../helpers/cli.js';
 import { idNumber } from '../helpers/monitoring.js';
 
@@ -43,7 +43,7 @@ describe('comparison from the command line', () => {
   });
 
   it('compares last month by default', () => {
-    expect(lastMonth('2024-06-05')).toBe('2024-05');
-    expect(lastMonth('2025-01-02')).toBe('2024-12');
+    expect(previousPeriod('2024-06-05')).toBe('2024-05');
+    expect(previousPeriod('2025-01-02')).toBe('2024-12');
   });
 });
