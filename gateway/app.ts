@@ -16,6 +16,13 @@ import feedRoutes from './routes/feeds.js';
 import householdRoutes from './routes/households.js';
 import personRoutes from './routes/persons.js';
 import regionRoutes from './routes/regions.js';
+import indexRoutes from './routes/indices.js';
+import warningRoutes from './routes/warnings.js';
+import statisticsRoutes from './routes/statistics.js';
+import discoveryRoutes from './routes/discoveries.js';
+import visitRoutes from './routes/visits.js';
+import referralRoutes from './routes/referrals.js';
+import applicationRoutes from './routes/applications.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,6 +36,8 @@ export interface AppOptions {
   exchange: Exchange;
   /** The comparison rules; config/rules/default.json unless given. */
   rules?: LoadedRuleSet;
+  /** The clock (tests pin it); "today" is its date in Asia/Shanghai. */
+  now?: () => Date;
   logger?: FastifyServerOptions['logger'] & object;
 }
 
@@ -66,6 +75,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(feedRoutes);
   await app.register(batchRoutes);
   await app.register(comparisonRoutes, { rules: options.rules ?? loadRuleSet() });
+  await app.register(indexRoutes);
+  await app.register(warningRoutes, { now: options.now ?? (() => new Date()) });
+  await app.register(statisticsRoutes);
+  await app.register(discoveryRoutes, { rules: options.rules ?? loadRuleSet(), now: options.now });
+  await app.register(visitRoutes, { rules: options.rules ?? loadRuleSet(), now: options.now });
+  await app.register(referralRoutes, { now: options.now });
+  await app.register(applicationRoutes, { now: options.now });
   await app.ready();
   return app;
 }

@@ -1,14 +1,20 @@
 import { Command } from 'commander';
+import { discoveriesCommand, visitsCommand } from './cli/casework-commands.js';
 import { envelopeCommand, partnersCommand, sm3Command } from './cli/exchange-commands.js';
 import { deliveriesCommand } from './cli/delivery-commands.js';
+import { demoCommand } from './cli/demo-command.js';
 import { exportCommand } from './cli/export-commands.js';
 import { idCommand } from './cli/id-command.js';
+import { indicesCommand } from './cli/index-commands.js';
 import { importCommand, sourcesCommand } from './cli/import-commands.js';
 import { keysCommand } from './cli/keys-command.js';
 import { compareCommand, rulesCommand } from './cli/monitoring-commands.js';
+import { applicationsCommand, referralsCommand } from './cli/application-commands.js';
 import { failAndExit } from './cli/output.js';
 import { serveCommand } from './cli/serve-command.js';
+import { statisticsCommand } from './cli/statistics-command.js';
 import { migrateCommand, seedCommand } from './cli/store-commands.js';
+import { warningsCommand } from './cli/warning-commands.js';
 
 /**
  * `jiuzhu`: every command takes --help; every command that reports takes --json. Configuration comes from
@@ -22,11 +28,19 @@ const program = new Command('jiuzhu')
   .addCommand(serveCommand())
   .addCommand(migrateCommand())
   .addCommand(seedCommand())
+  .addCommand(demoCommand())
   .addCommand(keysCommand())
   .addCommand(sourcesCommand())
   .addCommand(importCommand())
   .addCommand(compareCommand())
   .addCommand(rulesCommand())
+  .addCommand(warningsCommand())
+  .addCommand(visitsCommand())
+  .addCommand(discoveriesCommand())
+  .addCommand(referralsCommand())
+  .addCommand(applicationsCommand())
+  .addCommand(indicesCommand())
+  .addCommand(statisticsCommand())
   .addCommand(exportCommand())
   .addCommand(deliveriesCommand())
   .addCommand(partnersCommand())

@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { commandLineActor } from '../access/actor.js';
-import { todayInShanghai } from '../calendar/shanghai-date.js';
+import { previousPeriod } from '../calendar/periods.js';
 import { describeDatabase, loadConfig } from '../config.js';
-import { demoCounties, issueDemoKeys, isRegisterEmpty, seedDemoCounties } from '../demo/demo-setup.js';
+import { demoCounties, issueDemoKeys, isRegisterEmpty } from '../demo/demo-setup.js';
+import { defaultDemoMonthDirectory, runDemoMonth } from '../demo/month/run-demo-month.js';
+import { defaultRuleSetPath, loadRuleSet } from '../engine/rule-set.js';
 import { createExchange } from '../keystore/exchange.js';
 import { loadMasterKey } from '../keystore/master-key.js';
 import { startServer } from '../server.js';
@@ -12,7 +14,7 @@ import { note } from './output.js';
 export function serveCommand(): Command {
   return new Command('serve')
     .description('migrate the store and start the HTTP gateway (HOST, PORT; default 127.0.0.1:8080)')
-    .option('--demo', 'demo mode (npm start): load the demo counties into an empty store and print a fresh demo API key per role')
+    .option('--demo', 'demo mode (npm start): on an empty store, run the demo month (jiuzhu demo) for last month first; print a fresh demo API key per role')
     .action(async (options: { demo?: boolean }) => {
       const config = loadConfig();
       const { store } = await openMigratedStore(config.database);
@@ -21,10 +23,14 @@ export function serveCommand(): Command {
       let keys: Awaited<ReturnType<typeof issueDemoKeys>> = [];
       if (options.demo) {
         if (await isRegisterEmpty(store)) {
-          note(`jiuzhu: the register is empty; loading demo data for 永宁县 640121 and 黔江区 500114 …`);
-          for (const r of await seedDemoCounties(store, commandLineActor('demo'), todayInShanghai())) {
-            note(`jiuzhu:   batch ${r.batchId}: ${r.households} households, ${r.persons} persons`);
-          }
+          // The demo month seeds 永宁县 and 黔江区, then runs last month's feeds through, so a newcomer sees warnings at once.
+          const period = previousPeriod();
+          const outDir = defaultDemoMonthDirectory(config.database, period);
+          note(`jiuzhu: the register is empty; running the demo month ${period} on 永宁县 640121 (黔江区 500114 seeded too) into ${outDir} …`);
+          const month = await runDemoMonth(store, {
+            period, outDir, rules: loadRuleSet(config.rulesFile ?? defaultRuleSetPath), actor: commandLineActor('demo'), onProgress: (line) => note(`jiuzhu:   ${line}`),
+          });
+          note(`jiuzhu: ${month.summary.warnings.total} warnings of ${period} to look at; summary in ${month.summaryFiles.markdown}`);
         } else {
           note(`jiuzhu: the register already holds data; demo counties (${demoCounties.join(', ')}) not reloaded`);
         }

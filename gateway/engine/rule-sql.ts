@@ -53,7 +53,7 @@ export function matchInsert(rule: Rule, variant: ThresholdVariant, context: Matc
   sql.add(`INSERT INTO comparison_matches (run_id, rule_id, fact_id, subject_id_number, subject_name, person_id, household_id, group_key, measure, threshold, divisor, is_new, exemption)
     SELECT ?, ?, f.id, f.subject_id_number, f.subject_name, p.id, p.household_id, ${groupKey}, ${measure}, `, context.runId, rule.id);
   sql.add(threshold);
-  sql.add(`, ${divisor}, CASE WHEN EXISTS (SELECT 1 FROM warning_evidence we JOIN warnings w ON w.id = we.warning_id WHERE we.fact_id = f.id AND w.rule_id = ?) THEN 0 ELSE 1 END, `, rule.id);
+  sql.add(`, ${divisor}, ${isNew}, `, rule.id);
   exemptionCase(sql, dialect, rule.exemptions ?? []);
   sql.add(`
       FROM facts f
@@ -105,7 +105,7 @@ function conflictInsert(rule: Rule, variant: ThresholdVariant, context: MatchCon
   const sql = new SqlBuilder();
   sql.add(`INSERT INTO comparison_matches (run_id, rule_id, fact_id, subject_id_number, subject_name, person_id, household_id, group_key, measure, threshold, divisor, is_new, exemption)
     SELECT ?, ?, f.id, f.subject_id_number, f.subject_name, p.id, p.household_id, f.subject_id_number, NULL, NULL, 1,
-           CASE WHEN EXISTS (SELECT 1 FROM warning_evidence we JOIN warnings w ON w.id = we.warning_id WHERE we.fact_id = f.id AND w.rule_id = ?) THEN 0 ELSE 1 END, NULL
+           ${isNew}, NULL
       FROM facts f
       JOIN persons p ON p.id_number = f.subject_id_number
       JOIN households hh ON hh.id = p.household_id
@@ -121,6 +121,15 @@ function conflictInsert(rule: Rule, variant: ThresholdVariant, context: MatchCon
   incrementalCondition(sql, context, ['jinmin-enrolment']);
   return sql.build();
 }
+
+/**
+ * 1 unless the fact is already evidence of a warning of the rule (binds the rule id). CROSS JOIN makes SQLite start
+ * from the fact's evidence rows (index on fact_id, a row or two) rather than from every warning of the rule, which it
+ * would otherwise pick without statistics: a probe that grew with each month's warnings (a second run over 1M facts
+ * took 4.9 s instead of 1.2). PostgreSQL plans a CROSS JOIN with its WHERE as any inner join.
+ */
+const isNew = `CASE WHEN EXISTS (SELECT 1 FROM warning_evidence we CROSS JOIN warnings w WHERE we.fact_id = f.id AND w.id = we.warning_id AND w.rule_id = ?)
+    THEN 0 ELSE 1 END`;
 
 /** Active at the period's end: started by then and not ended by then (binds the period's last day twice). */
 const activeAtPeriodEnd = 'e.start_date <= ? AND (e.end_date IS NULL OR e.end_date > ?)';

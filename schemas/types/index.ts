@@ -1,13 +1,57 @@
 /* Generated from schemas/*.schema.json by `npm run schemas:types`. Do not edit: change the schema and regenerate. */
 
 /**
+ * 公民身份号码 (GB 11643): 18 characters, the check character an upper-case X for 10. Requests may send it un-normalised; the identity module normalises and validates it before anything is stored.
+ */
+export type IdNumber = string;
+/**
+ * Day of acceptance; today (Asia/Shanghai) when absent. Deadlines count from it.
+ */
+export type CalendarDate = string;
+/**
+ * The day overdue is judged on.
+ */
+export type CalendarDate1 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ */
+export type CalendarDate2 = string;
+/**
+ * A calendar month, YYYY-MM.
+ */
+export type Period = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ */
+export type CalendarDate3 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ */
+export type CalendarDate4 = string;
+/**
+ * reviewed or notice: the household's proposed monthly benefit, which the notice shows.
+ */
+export type NonNegativeFen = number;
+/**
+ * An amount of money in fen that cannot be negative (income, benefit).
+ */
+export type NonNegativeFen1 = number;
+/**
+ * When it was recorded.
+ */
+export type Timestamp = string;
+/**
  * A normalised, validated 18-character citizen ID number, or its masked display form (first 6 and last 4 kept).
  */
 export type CanonicalIdNumber = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD.
  */
-export type CalendarDate = string;
+export type CalendarDate5 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ */
+export type CalendarDate6 = string;
 /**
  * An amount of money in fen (分, 1/100 yuan). Never a float.
  */
@@ -27,7 +71,7 @@ export type Code1 = string;
 /**
  * An instant, ISO 8601 with offset.
  */
-export type Timestamp = string;
+export type Timestamp1 = string;
 /**
  * What an API key may do. admin: keys and configuration; integrator: provincial and national systems exchanging data; township: 乡镇（街道） staff handling their own area; liaison: 联络人 filing monthly progress (no personal data); finance: 财政/发放 staff exporting payment rolls; auditor: 审计/纪检 pulling compliance reports.
  */
@@ -35,11 +79,35 @@ export type Role = 'admin' | 'integrator' | 'township' | 'liaison' | 'finance' |
 /**
  * A calendar month, YYYY-MM.
  */
-export type Period = string;
-/**
- * A calendar month, YYYY-MM.
- */
 export type Period1 = string;
+/**
+ * 办理结果: ineligible 不符合救助条件; included 纳入救助范畴 (with the date).
+ */
+export type DiscoveryResult = 'ineligible' | 'included';
+/**
+ * A value from one of the national code tables kept in gateway/store/reference-data/code-tables.
+ */
+export type Code2 = string;
+/**
+ * 分类建档 (seed 004 §二(四)): newly-assisted 新增救助群众; observation 救助观察群众 (not eligible but in real hardship); none (no hardship found).
+ */
+export type DiscoveryFiling = 'newly-assisted' | 'observation' | 'none';
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ */
+export type CalendarDate7 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ */
+export type CalendarDate8 = string;
+/**
+ * open → investigating (入户调查 recorded) → concluded (办理结果 recorded).
+ */
+export type DiscoveryStatus = 'open' | 'investigating' | 'concluded';
+/**
+ * 发现方式 (seed 004): home-visit 走访发现, data-push 信息推送发现 (from a comparison warning), work 工作发现.
+ */
+export type DiscoveryMethod = 'home-visit' | 'data-push' | 'work';
 /**
  * A canonical fact from a department or system feed, about one person, independent of the file it came from. Rules (the comparison engine) read facts and the register, never file formats. Common fields sit at the top level; what only one kind carries sits in attributes, defined per kind.
  */
@@ -70,7 +138,7 @@ export type Fact = {
   /**
    * When it happened (death, registration, settlement, enrolment).
    */
-  occurredOn?: CalendarDate | null;
+  occurredOn?: CalendarDate2 | null;
   /**
    * The month the fact covers (contributions, settlements, benefits).
    */
@@ -104,17 +172,43 @@ export type Fact = {
   | JinminEnrolmentFact
 );
 /**
- * An amount of money in fen that cannot be negative (income, benefit).
- */
-export type NonNegativeFen = number;
-/**
- * A value from one of the national code tables kept in gateway/store/reference-data/code-tables.
- */
-export type Code2 = string;
-/**
  * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
  */
 export type RegionCode1 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ */
+export type CalendarDate9 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ */
+export type CalendarDate10 = string;
+/**
+ * The visiting app's own id for the visit (a UUID, say); sending the same visit again is harmless.
+ */
+export type ClientVisitId = string;
+/**
+ * home: 入户走访; elsewhere: met in person elsewhere (村委会, 医院); phone: 电话联系.
+ */
+export type VisitKind = 'home' | 'elsewhere' | 'phone';
+/**
+ * 公民身份号码 (GB 11643): 18 characters, the check character an upper-case X for 10. Requests may send it un-normalised; the identity module normalises and validates it before anything is stored.
+ */
+export type IdNumber1 = string;
+/**
+ * everyMonths: at most this many months between visits (the first within that many months of becoming a target); withinWorkingDays: one visit within this many working days of the trigger (立即走访).
+ */
+export type VisitFrequency =
+  | {
+      everyMonths: number;
+    }
+  | {
+      withinWorkingDays: number;
+    };
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ */
+export type CalendarDate11 = string;
 /**
  * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
  */
@@ -124,13 +218,37 @@ export type RegionCode2 = string;
  */
 export type RegionCode3 = string;
 /**
- * 公民身份号码 (GB 11643): 18 characters, the check character an upper-case X for 10. Requests may send it un-normalised; the identity module normalises and validates it before anything is stored.
+ * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
  */
-export type IdNumber = string;
+export type RegionCode4 = string;
 /**
  * A value from one of the national code tables kept in gateway/store/reference-data/code-tables.
  */
 export type Code3 = string;
+/**
+ * @minItems 1
+ */
+export type StandardVersions = [IndexStandardVersion, ...IndexStandardVersion[]];
+/**
+ * A calendar month, YYYY-MM.
+ */
+export type Period2 = string;
+/**
+ * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
+ */
+export type RegionCode5 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ */
+export type CalendarDate12 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ */
+export type CalendarDate13 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ */
+export type CalendarDate14 = string;
 /**
  * Fact kinds (schemas/fact.schema.json) the rule reads.
  *
@@ -141,11 +259,65 @@ export type Kinds = [string, ...string[]];
  * A value from one of the national code tables kept in gateway/store/reference-data/code-tables.
  */
 export type Code4 = string;
+/**
+ * Which households the category covers. enrolment: the household has a current enrolment in one of these business codes (assistance-category); member: and some member has all the given attributes; childWithoutParent: and a minor lives in it with neither parent in the household; warningRules: a warning of one of these comparison rules about a member (a trigger: due within the frequency's working days of the warning, until a visit on or after that day).
+ */
+export type VisitMatch =
+  | {
+      /**
+       * @minItems 1
+       */
+      enrolmentCategories: [string, ...string[]];
+      member?: MemberCondition;
+      childWithoutParent?: {
+        underAge: number;
+      };
+    }
+  | {
+      /**
+       * @minItems 1
+       */
+      warningRules: [string, ...string[]];
+    };
+/**
+ * A calendar month, YYYY-MM.
+ */
+export type Period3 = string;
+/**
+ * pending: pushed, not yet taken up; verifying: being verified (核查); resolved: handled (处置) with an outcome.
+ */
+export type WarningStatus = 'pending' | 'verifying' | 'resolved';
+/**
+ * 待遇调整 benefit adjusted; 停保 stopped; 纳入救助 included; 转介 referred; 无需处置 no change.
+ */
+export type WarningOutcome = 'benefit-adjusted' | 'stopped' | 'included' | 'referred' | 'no-change';
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ */
+export type CalendarDate15 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ */
+export type CalendarDate16 = string;
+/**
+ * An amount of money in fen that cannot be negative (income, benefit).
+ */
+export type NonNegativeFen2 = number;
+/**
+ * A calendar month, YYYY-MM.
+ */
+export type Period4 = string;
 
 /**
  * Every canonical schema of jiuzhu, so each type is generated once.
  */
 export interface JiuzhuSchemas {
+  'application-create'?: ApplicationCreate;
+  'application-list'?: ApplicationList;
+  'application-notice'?: ApplicationNoticeList;
+  'application-step-input'?: ApplicationStepInput;
+  'application-step'?: ApplicationStep;
+  application?: Application;
   'assistance-chain'?: AssistanceChain;
   'assistance-record'?: AssistanceRecord;
   'audit-entry'?: AuditEntry;
@@ -156,19 +328,249 @@ export interface JiuzhuSchemas {
   'comparison-request'?: ComparisonRequest;
   'comparison-run'?: ComparisonRun;
   'county-regions'?: CountyRegions;
+  'discovery-case-conclusion'?: DiscoveryCaseConclusion;
+  'discovery-case-create'?: DiscoveryCaseCreate;
+  'discovery-case-investigation'?: DiscoveryCaseInvestigation;
+  'discovery-case-list'?: DiscoveryCaseList;
+  'discovery-case'?: DiscoveryCase;
   enrolment?: Enrolment;
   fact?: Fact;
   'feed-mapping'?: FeedMapping;
   'holiday-calendar'?: HolidayCalendar;
+  'home-visit-assignment'?: VillageAssignment;
+  'home-visit-assistant-create'?: VillageAssistantCreate;
+  'home-visit-assistant'?: VillageAssistant;
+  'home-visit-create'?: HomeVisitCreate;
+  'home-visit-due'?: HomeVisitDueList;
+  'home-visit'?: HomeVisit;
   'household-create'?: HouseholdCreate;
+  'household-indices'?: HouseholdIndices;
   'household-summary'?: HouseholdSummary;
   household?: Household;
+  'index-formula'?: IndexFormula;
+  'monitoring-statistics'?: MonitoringStatistics;
   person?: Person;
   problem?: Problem;
+  'referral-case-close'?: ReferralCaseClose;
+  'referral-case-create'?: ReferralCaseCreate;
+  'referral-case'?: ReferralCase;
+  'referral-escalation-input'?: ReferralEscalationInput;
+  'referral-escalation'?: ReferralEscalation;
+  'referral-input'?: ReferralInput;
+  'referral-list'?: ReferralList;
+  'referral-transition'?: ReferralTransitionInput;
+  referral?: Referral;
   region?: Region;
   role?: Role;
   'rule-set'?: RuleSet;
   rule?: Rule;
+  'time-limits'?: TimeLimits;
+  'visit-policy'?: VisitPolicy;
+  'warning-list'?: WarningList;
+  'warning-transition'?: WarningTransitionRequest;
+  warning?: Warning;
+}
+/**
+ * Body of POST /v1/applications: an application for assistance taken by a township (受理), where the applicant lives or where the household is registered (一城通办, seed 001). The household must be in the register (enter it with POST /v1/households first); the registration township is the household's, and the application is routed there.
+ */
+export interface ApplicationCreate {
+  /**
+   * A procedure of the time-limit configuration: dibao, tekun, dibao-edge, antipoverty …
+   */
+  procedure: string;
+  /**
+   * The business code applied for, one of the procedure's categories; required when the procedure has any.
+   */
+  category?: '110' | '120' | '130' | '131' | '132' | '500' | '600' | '650' | '660';
+  applicantIdNumber: IdNumber;
+  /**
+   * The township (乡镇/街道, 9 digits) that took the application.
+   */
+  acceptingRegionCode: string;
+  acceptedOn?: CalendarDate;
+  /**
+   * 申请原因, as the applicant states it.
+   */
+  reason?: string;
+}
+/**
+ * Answer of GET /v1/applications: applications accepted in or routed to the key's region, a page at a time.
+ */
+export interface ApplicationList {
+  asOf: CalendarDate1;
+  items: ApplicationSummary[];
+  /**
+   * Pass as `after` for the next page; null on the last page.
+   */
+  next: number | null;
+}
+export interface ApplicationSummary {
+  id: number;
+  procedure: string;
+  category: string | null;
+  status: 'open' | 'approved' | 'rejected' | 'withdrawn';
+  applicantName: string;
+  acceptingRegionCode: string;
+  registrationRegionCode: string;
+  acceptedOn: CalendarDate2;
+  dueOn: CalendarDate2;
+  nextStep: ApplicationNextStep | null;
+  overdue: boolean;
+}
+export interface ApplicationNextStep {
+  step: 'investigated' | 'forwarded' | 'reviewed' | 'notice' | 'decided';
+  dueOn: CalendarDate2;
+  /**
+   * While the notice runs: the first day the step can be done.
+   */
+  notBefore: CalendarDate2 | null;
+}
+/**
+ * The public notice list (公示名单) of a township for a month: applications whose notice started then, and approvals decided then (审核确认公告), each shown in the village where the household lives or is registered (seed 001). It carries the name, village, household size, assistance type and amount only — never an ID number, phone, bank account, or health or disability information (秦安: 公示不得公开身份证号、手机号、银行账号、健康状况).
+ */
+export interface ApplicationNoticeList {
+  township: ApplicationRegion;
+  period: Period;
+  nameDisplay: 'full' | 'masked';
+  items: ApplicationNoticeItem[];
+}
+export interface ApplicationRegion {
+  code: string;
+  name: string;
+}
+export interface ApplicationNoticeItem {
+  applicationId: number;
+  /**
+   * notice: 审核公示 before the decision; approved: 审核确认公告.
+   */
+  stage: 'notice' | 'approved';
+  /**
+   * The applicant's name, masked (张*明) where the configuration says so.
+   */
+  name: string;
+  village: ApplicationRegion;
+  /**
+   * 家庭人口.
+   */
+  householdSize: number;
+  /**
+   * The business code applied for and its name; null for procedures that enrol no one.
+   */
+  assistanceType: {
+    code: string;
+    name: string;
+  } | null;
+  /**
+   * notice: the proposed monthly benefit; approved: the sum of the approved enrolments.
+   */
+  monthlyAmountFen: number | null;
+  startsOn: CalendarDate3;
+  /**
+   * notice: its last day; approved: null.
+   */
+  endsOn: CalendarDate2 | null;
+}
+/**
+ * Body of POST /v1/applications/{id}/steps: one step done. Steps follow the procedure's order; a step done after its deadline, a rejection, a withdrawal and an extension each need a reason.
+ */
+export interface ApplicationStepInput {
+  /**
+   * investigated 入户调查; forwarded 传至户籍地; reviewed 初审; notice 公示 started on `on`; approved / rejected 审核确认; withdrawn 申请人撤回; extended 延期 (once, when the procedure allows).
+   */
+  step: 'investigated' | 'forwarded' | 'reviewed' | 'notice' | 'approved' | 'rejected' | 'withdrawn' | 'extended';
+  on: CalendarDate4;
+  reason?: string;
+  proposedMonthlyAmountFen?: NonNegativeFen;
+  /**
+   * approved: the members enrolled and each enrolment's monthly amount; benefits run from the approval date (seed 001: 从作出审核确认同意决定之日起发放).
+   *
+   * @minItems 1
+   * @maxItems 30
+   */
+  enrolments?: [
+    {
+      idNumber: IdNumber;
+      monthlyAmountFen: NonNegativeFen1;
+    },
+    ...{
+      idNumber: IdNumber;
+      monthlyAmountFen: NonNegativeFen1;
+    }[]
+  ];
+}
+/**
+ * A step of an application as recorded: what, on which day, by whom, and why when a reason was given.
+ */
+export interface ApplicationStep {
+  step:
+    | 'accepted'
+    | 'investigated'
+    | 'forwarded'
+    | 'reviewed'
+    | 'notice'
+    | 'approved'
+    | 'rejected'
+    | 'withdrawn'
+    | 'extended';
+  on: CalendarDate2;
+  /**
+   * The deadline the step had; null for acceptance, withdrawal and extension.
+   */
+  dueOn: CalendarDate2 | null;
+  /**
+   * Done after dueOn.
+   */
+  late: boolean;
+  reason: string | null;
+  /**
+   * The API key's label, or the command-line operator.
+   */
+  actor: string | null;
+  at: Timestamp;
+}
+/**
+ * An application for assistance (社会救助申请) with its steps and deadlines. Seen by both the accepting and the registration township; the applicant's ID number is masked unless the role sees it in full.
+ */
+export interface Application {
+  id: number;
+  procedure: string;
+  procedureTitle: string;
+  category: string | null;
+  status: 'open' | 'approved' | 'rejected' | 'withdrawn';
+  applicant: {
+    idNumber: CanonicalIdNumber;
+    idNumberMasked: boolean;
+    name: string;
+  };
+  householdId: number;
+  acceptingRegion: ApplicationRegion;
+  registrationRegion: ApplicationRegion;
+  acceptedOn: CalendarDate2;
+  dueOn: CalendarDate5;
+  extended: boolean;
+  /**
+   * 申请原因.
+   */
+  reason: string | null;
+  notice: {
+    startsOn: CalendarDate2;
+    endsOn: CalendarDate6;
+  } | null;
+  proposedMonthlyAmountFen: number | null;
+  decidedOn: CalendarDate2 | null;
+  /**
+   * null once decided or withdrawn.
+   */
+  nextStep: ApplicationNextStep | null;
+  /**
+   * The next step or the whole procedure is past its deadline (as of today, or asOf in lists).
+   */
+  overdue: boolean;
+  steps: ApplicationStep[];
+  /**
+   * Enrolments the approval created.
+   */
+  enrolmentIds: number[];
 }
 /**
  * 一人一条救助链: everything a person has received — enrolments in basic-living and other categories, and the assistance each department reported — so that omissions (救助遗漏) and duplicates (重复救助) show.
@@ -197,11 +599,11 @@ export interface Enrolment {
    * National business code (金民 abax6002): 110 城市低保, 120 农村低保, 130/131/132 特困, 500 临时救助, 600 低保边缘, 650 刚性支出, 660 其他.
    */
   category: '110' | '120' | '130' | '131' | '132' | '500' | '600' | '650' | '660';
-  startDate: CalendarDate;
+  startDate: CalendarDate2;
   /**
    * Last day covered, inclusive; null while current.
    */
-  endDate?: CalendarDate | null;
+  endDate?: CalendarDate2 | null;
   endReason?: string | null;
   /**
    * Monthly benefit in fen, for paid categories.
@@ -217,7 +619,7 @@ export interface AssistanceRecord {
   department: Code;
   assistanceType: Code1;
   amountFen: Fen;
-  assistedOn: CalendarDate;
+  assistedOn: CalendarDate2;
   note?: string | null;
   /**
    * The batch the record arrived in, when it came from a feed.
@@ -229,7 +631,7 @@ export interface AssistanceRecord {
  */
 export interface AuditEntry {
   id?: number;
-  at: Timestamp;
+  at: Timestamp1;
   actorKeyId?: number | null;
   actorRole?: Role | null;
   /**
@@ -284,7 +686,7 @@ export interface Batch {
    * received: verified and recorded, not yet mapped to facts; applied: its rows are in the store; refused: the whole file was refused.
    */
   status: 'received' | 'applied' | 'refused';
-  receivedAt: Timestamp;
+  receivedAt: Timestamp1;
   rowsTotal: number;
   accepted: number;
   rejected: number;
@@ -437,6 +839,140 @@ export interface VillageRegion {
    */
   urbanRural?: string;
 }
+/**
+ * Body of POST /v1/discoveries/{id}/conclusion: the township's result and the filing (seed 004 §二(三)(四)). included needs includedOn and includedAssistance and files the case as newly-assisted; ineligible files it as observation (in hardship, with the reason it does not qualify) or none.
+ */
+export interface DiscoveryCaseConclusion {
+  result: DiscoveryResult;
+  includedOn?: CalendarDate2;
+  /**
+   * @maxItems 13
+   */
+  includedAssistance?: Code2[];
+  filing: DiscoveryFiling;
+  reason: string;
+  concludedOn?: CalendarDate7;
+  notes?: string;
+}
+/**
+ * Body of POST /v1/discoveries. With warningId the case is 信息推送发现 and the person, family, township and situation are filled from the warning (fields given here win); with visitId it is 走访发现 and filled from the visit; with neither it is 工作发现 and discoverer, townshipCode, subject, familySituation and suspectedAssistance are required.
+ */
+export interface DiscoveryCaseCreate {
+  warningId?: number;
+  /**
+   * The id of a recorded visit (GET /v1/visits), not the app's visit id.
+   */
+  visitId?: number;
+  discoverer?: PersonAndUnit;
+  townshipCode?: string;
+  subject?: {
+    idNumber?: IdNumber;
+    name?: string;
+  };
+  /**
+   * For a family outside the register; a register household's members are counted.
+   */
+  familyMemberCount?: number;
+  familySituation?: string;
+  /**
+   * @maxItems 13
+   */
+  suspectedAssistance?: Code2[];
+  discoveredOn?: CalendarDate8;
+  notes?: string;
+}
+export interface PersonAndUnit {
+  name: string;
+  unit?: string | null;
+}
+/**
+ * Body of POST /v1/discoveries/{id}/investigation: the township's home investigation (入户调查评估, seed 004 §二(二)); moves an open case to investigating.
+ */
+export interface DiscoveryCaseInvestigation {
+  investigator: PersonAndUnit;
+  investigatedOn: CalendarDate2;
+  findings: string;
+}
+/**
+ * A page of discovery cases (keyset: pass `next` as `after`).
+ */
+export interface DiscoveryCaseList {
+  items: DiscoveryCase[];
+  next: number | null;
+}
+/**
+ * An active discovery case (主动发现): every column of 黔江区社会救助主动发现救助对象明细表 (seed 004), its state and where it came from. The ID number is masked unless the role's policy shows it in full.
+ */
+export interface DiscoveryCase {
+  id: number;
+  status: DiscoveryStatus;
+  method: DiscoveryMethod;
+  discoverer: PersonAndUnit;
+  township: {
+    code: string;
+    name: string;
+  };
+  subject: {
+    idNumber: CanonicalIdNumber | null;
+    idNumberMasked: boolean;
+    name: string;
+    /**
+     * The person is in the low-income register (and within the key's region).
+     */
+    inRegister: boolean;
+  };
+  family: {
+    /**
+     * The register household, when the family is in it.
+     */
+    householdId: number | null;
+    memberCount: number | null;
+  };
+  /**
+   * 家庭基本情况
+   */
+  familySituation: string;
+  /**
+   * 疑似符合救助: assistance-type codes.
+   */
+  suspectedAssistance: CodedValue[];
+  discoveredOn: CalendarDate2;
+  warningId: number | null;
+  /**
+   * The home visit (GET /v1/visits) that found the case.
+   */
+  visitId: number | null;
+  investigation: {
+    investigator: PersonAndUnit;
+    investigatedOn: CalendarDate2;
+    /**
+     * 乡镇（街道）调查情况
+     */
+    findings: string;
+  } | null;
+  conclusion: {
+    result: DiscoveryResult;
+    includedOn: CalendarDate2 | null;
+    includedAssistance: CodedValue[];
+    filing: DiscoveryFiling;
+    reason: string;
+    concludedOn: CalendarDate2;
+  } | null;
+  /**
+   * 备注
+   */
+  notes: string | null;
+  events: {
+    from: DiscoveryStatus | null;
+    to: DiscoveryStatus;
+    by: string | null;
+    at: Timestamp1;
+  }[];
+}
+export interface CodedValue {
+  code: string;
+  name: string;
+}
 export interface FactSubject {
   idNumber: CanonicalIdNumber;
   name?: string | null;
@@ -544,7 +1080,7 @@ export interface BusinessRegistrationFact {
     uscc: string;
     enterpriseName?: string;
     role?: string;
-    registeredCapitalFen?: NonNegativeFen;
+    registeredCapitalFen?: NonNegativeFen1;
   };
 }
 /**
@@ -554,7 +1090,7 @@ export interface MedicalSettlementFact {
   kind: 'medical-settlement';
   attributes: {
     settlementType: 'inpatient' | 'outpatient' | 'chronic-outpatient' | 'other';
-    totalFen?: NonNegativeFen;
+    totalFen?: NonNegativeFen1;
     hospital?: string;
   };
 }
@@ -639,7 +1175,7 @@ export interface AntipovertyMonitoredFact {
     monitoringType: 'unstable-ex-poor' | 'marginal-at-risk' | 'sudden-hardship';
     riskTypes?: string[];
     riskEliminated: boolean;
-    eliminatedOn?: CalendarDate;
+    eliminatedOn?: CalendarDate2;
   };
 }
 /**
@@ -787,7 +1323,7 @@ export interface HolidayNotice {
    * 文号, e.g. 国办发明电〔2023〕7号, when a copy of the notice states it.
    */
   documentNumber?: string;
-  published: CalendarDate;
+  published: CalendarDate2;
   /**
    * The full text the dates were checked against.
    */
@@ -805,8 +1341,8 @@ export interface Holiday {
    * The festival as the notice names it (春节; 国庆节、中秋节 when one section covers both).
    */
   name: string;
-  from: CalendarDate;
-  to: CalendarDate;
+  from: CalendarDate2;
+  to: CalendarDate2;
   /**
    * The notice's 共N天 (1 when it states a single day), checked against from and to.
    */
@@ -814,11 +1350,165 @@ export interface Holiday {
   /**
    * Saturdays and Sundays the notice makes working days (…上班).
    */
-  makeUpWorkdays?: CalendarDate[];
+  makeUpWorkdays?: CalendarDate2[];
   /**
    * The notice's section, verbatim, so a reviewer can check the dates against it.
    */
   text?: string;
+}
+/**
+ * Body of PUT /v1/visit-assistants/{id}/villages: the villages the assistant covers from `since` on. Villages left out end the day before; villages kept keep their start date.
+ */
+export interface VillageAssignment {
+  /**
+   * @maxItems 100
+   */
+  villages: string[];
+  since?: CalendarDate9;
+}
+/**
+ * Body of POST /v1/visit-assistants: a village assistant of a township and the villages of that township they cover.
+ */
+export interface VillageAssistantCreate {
+  name: string;
+  townshipCode: string;
+  unit?: string;
+  /**
+   * @maxItems 100
+   */
+  villages: string[];
+  since?: CalendarDate10;
+}
+/**
+ * A village social-assistance assistant (村级社会救助协理员, seed 004 §一(二): at least one per village) and the villages they cover today.
+ */
+export interface VillageAssistant {
+  id: number;
+  name: string;
+  townshipCode: string;
+  unit: string | null;
+  retiredOn: CalendarDate2 | null;
+  villages: {
+    code: string;
+    since: CalendarDate2;
+  }[];
+}
+/**
+ * Body of POST /v1/visits, as a visiting app sends it. Idempotent by visitId: the same body again answers the stored visit; a different body under the same id is refused.
+ */
+export interface HomeVisitCreate {
+  visitId: ClientVisitId;
+  householdId: number;
+  visitor: Visitor;
+  visitedOn: CalendarDate2;
+  kind: VisitKind;
+  /**
+   * Whether the household's members were met (走访到户不见人不放过, seed 004).
+   */
+  personSeen?: boolean;
+  /**
+   * What the visitor found: living conditions, income, health, changes.
+   */
+  findings: string;
+  /**
+   * assistance-type codes of needs found (医疗 yiliao, 教育 jiaoyu …).
+   *
+   * @maxItems 13
+   */
+  needsFound?: Code2[];
+  needsNote?: string;
+  /**
+   * The visit found a hardship the household is not (fully) assisted for.
+   */
+  hardshipFound: boolean;
+  /**
+   * With hardshipFound: open a discovery case (method 走访发现) about the household.
+   */
+  openDiscoveryCase?: boolean;
+  subjectIdNumber?: IdNumber1;
+}
+export interface Visitor {
+  /**
+   * village-assistant: 村级社会救助协理员; township-staff: 乡镇（街道）工作人员.
+   */
+  kind: 'village-assistant' | 'township-staff';
+  /**
+   * Required for a village assistant: the id in GET /v1/visit-assistants.
+   */
+  assistantId?: number | null;
+  name: string;
+  unit?: string | null;
+}
+/**
+ * Households that need visiting as of a date, soonest due first: each with the category that sets its frequency, its last visit, next due date and whether it is overdue.
+ */
+export interface HomeVisitDueList {
+  asOf: CalendarDate2;
+  policy: string;
+  /**
+   * Households listed before the limit.
+   */
+  total: number;
+  /**
+   * Of those, how many are overdue.
+   */
+  overdue: number;
+  items: HomeVisitDue[];
+}
+export interface HomeVisitDue {
+  householdId: number;
+  householdNo: string;
+  headName: string | null;
+  villageCode: RegionCode1;
+  townshipCode: string;
+  /**
+   * Village assistants covering the household's village on asOf.
+   */
+  assistants: number[];
+  category: {
+    id: string;
+    title: string;
+  };
+  frequency: VisitFrequency;
+  /**
+   * Every category the household is in.
+   */
+  categories: string[];
+  dueSince: CalendarDate11;
+  lastVisitOn: CalendarDate2 | null;
+  nextDueOn: CalendarDate2;
+  /**
+   * The due date counted weekdays in a year the holiday calendar does not cover yet.
+   */
+  nextDueProvisional: boolean;
+  overdue: boolean;
+  /**
+   * Calendar days past nextDueOn; 0 when not overdue.
+   */
+  overdueDays: number;
+}
+/**
+ * A home visit (走访) as recorded: who visited which household when, what they found, and the discovery case it opened.
+ */
+export interface HomeVisit {
+  id: number;
+  visitId: ClientVisitId;
+  householdId: number;
+  householdNo: string;
+  regionCode: RegionCode2;
+  visitor: Visitor;
+  visitedOn: CalendarDate2;
+  kind: VisitKind;
+  personSeen: boolean;
+  findings: string;
+  needsFound: CodedValue[];
+  needsNote: string | null;
+  hardshipFound: boolean;
+  /**
+   * The discovery case (主动发现, 走访发现) this visit opened.
+   */
+  discoveryCaseId: number | null;
+  recordedAt: Timestamp1;
 }
 /**
  * Body of POST /v1/households: a household with its members, optionally their current enrolments and benefit accounts. Either everything is stored or nothing is.
@@ -828,10 +1518,10 @@ export interface HouseholdCreate {
    * 户编号; generated when absent.
    */
   householdNo?: string;
-  registeredRegionCode: RegionCode2;
-  residenceRegionCode: RegionCode3;
+  registeredRegionCode: RegionCode3;
+  residenceRegionCode: RegionCode4;
   address: string;
-  monthlyIncomeFen?: NonNegativeFen;
+  monthlyIncomeFen?: NonNegativeFen1;
   /**
    * @minItems 1
    * @maxItems 30
@@ -849,7 +1539,7 @@ export interface MemberInput {
   disabilityGrade?: Code2;
   labourAbility?: Code2;
   selfCareAbility?: Code2;
-  monthlyIncomeFen?: NonNegativeFen;
+  monthlyIncomeFen?: NonNegativeFen1;
   bankAccount?: BankAccount;
   /**
    * @maxItems 20
@@ -858,9 +1548,88 @@ export interface MemberInput {
 }
 export interface EnrolmentInput {
   category: '110' | '120' | '130' | '131' | '132' | '500' | '600' | '650' | '660';
-  startDate: CalendarDate;
-  endDate?: CalendarDate;
-  monthlyAmountFen?: NonNegativeFen;
+  startDate: CalendarDate2;
+  endDate?: CalendarDate2;
+  monthlyAmountFen?: NonNegativeFen1;
+}
+/**
+ * A household's poverty index (贫困指数) and need index (需救助指数) for a period, each with its parts: every component's raw value and unit, its normalised score, weight and contribution, and the formula's wording of why it counts. Derived from members' income, health and assistance, so it is personal data: no ID numbers, reads audited.
+ */
+export interface HouseholdIndices {
+  householdId: number;
+  householdNo: string;
+  residenceRegionCode: RegionCode1;
+  /**
+   * 户主 (relation 01/02), null when the register names none.
+   */
+  headName: string | null;
+  memberCount: number;
+  period: Period;
+  formula: IndexFormulaRef;
+  standard: IndexAppliedStandard;
+  poverty: IndexScore;
+  need: IndexScore;
+}
+export interface IndexFormulaRef {
+  id: string;
+  /**
+   * SM3 of the formula file as read.
+   */
+  sm3: string;
+}
+/**
+ * The 低保 standard ratio components were measured against.
+ */
+export interface IndexAppliedStandard {
+  /**
+   * Where the household lives: 城市 or 农村 standard.
+   */
+  area: 'urban' | 'rural';
+  dibaoMonthlyFen: number;
+  from: Period;
+  /**
+   * true: the formula marks this standard as an example value.
+   */
+  example: boolean;
+}
+export interface IndexScore {
+  title: string;
+  /**
+   * The sum of the components' contributions, two decimals.
+   */
+  score: number;
+  /**
+   * false when a component's source had no value (unknown income); it then contributes 0, so the score is a lower bound.
+   */
+  complete: boolean;
+  components: IndexComponentScore[];
+}
+export interface IndexComponentScore {
+  id: string;
+  title: string;
+  /**
+   * The formula's wording of why it counts.
+   */
+  why: string;
+  /**
+   * In unit: whole fen for money, two decimals otherwise; per member when perMember. null: unknown.
+   */
+  rawValue: number | null;
+  unit: 'fen' | 'square-metres' | 'count' | 'months';
+  perMember: boolean;
+  /**
+   * How the raw value became the normalised score, with the numbers used.
+   */
+  scoring: string;
+  /**
+   * 0–100, two decimals, computed from rawValue as shown.
+   */
+  normalisedScore: number;
+  weight: number;
+  /**
+   * weight × normalisedScore ÷ 100, two decimals.
+   */
+  contribution: number;
 }
 /**
  * One line of a household list: enough to find the household, no member details.
@@ -915,37 +1684,37 @@ export interface Person {
    */
   idNumberMasked?: boolean;
   name: string;
-  gender: CodedValue;
-  birthDate: CalendarDate;
-  relation: CodedValue1;
+  gender: CodedValue1;
+  birthDate: CalendarDate2;
+  relation: CodedValue2;
   /**
    * 民族, GB/T 3304.
    */
-  ethnicity?: CodedValue2 | null;
+  ethnicity?: CodedValue3 | null;
   /**
    * 婚姻状况, GB/T 2261.2.
    */
-  maritalStatus?: CodedValue2 | null;
+  maritalStatus?: CodedValue3 | null;
   /**
    * 健康状况, GB/T 2261.3.
    */
-  health?: CodedValue2 | null;
+  health?: CodedValue3 | null;
   /**
    * 残疾类别, GB/T 26341.
    */
-  disabilityCategory?: CodedValue2 | null;
+  disabilityCategory?: CodedValue3 | null;
   /**
    * 残疾等级, GB/T 26341.
    */
-  disabilityGrade?: CodedValue2 | null;
+  disabilityGrade?: CodedValue3 | null;
   /**
    * 劳动能力.
    */
-  labourAbility?: CodedValue2 | null;
+  labourAbility?: CodedValue3 | null;
   /**
    * 生活自理能力 (特困 care level).
    */
-  selfCareAbility?: CodedValue2 | null;
+  selfCareAbility?: CodedValue3 | null;
   /**
    * 月收入 in fen.
    */
@@ -961,20 +1730,358 @@ export interface Person {
 /**
  * GB/T 2261.1, derived from the ID number.
  */
-export interface CodedValue {
+export interface CodedValue1 {
   code: Code2;
   name: string;
 }
 /**
  * 与户主关系, GB/T 4761.
  */
-export interface CodedValue1 {
-  code: Code2;
-  name: string;
-}
 export interface CodedValue2 {
   code: Code2;
   name: string;
+}
+export interface CodedValue3 {
+  code: Code2;
+  name: string;
+}
+/**
+ * config/indices/<name>.json: how the poverty index (贫困指数) and the need index (需救助指数) of a household are computed (seed 003: 根据急难对象的收支情况、住房状况、受助历史等按特定公式生成贫困指数和需救助指数). Each index is a weighted sum of named components; each component reads one source (the register, facts aggregated over a window, the assistance chain or the enrolments), normalises it to 0–100 and carries a weight. poverty (贫困指数) says how poor the household is — income against the local standard, assets, housing; need (需救助指数) how much help it needs — rigid spending, dependants, illness and disability, work capacity, assistance history. The standards it compares against are here too, per county and from a month on.
+ */
+export interface IndexFormula {
+  $schema?: string;
+  /**
+   * Named in every answer, beside the file's SM3, so a score can be traced to the exact formula.
+   */
+  id: string;
+  title: string;
+  description?: string;
+  standards: IndexStandards;
+  poverty: IndexDefinition;
+  need: IndexDefinition;
+}
+/**
+ * The 低保 standards (fen per person per month) a ratio normalisation compares against: the county's own where listed, the default elsewhere. Each is a list of versions; a period uses the latest version from on or before it.
+ */
+export interface IndexStandards {
+  default: StandardVersions;
+  counties?: {
+    [k: string]: StandardVersions;
+  };
+}
+export interface IndexStandardVersion {
+  from: Period2;
+  /**
+   * 城市低保标准, fen per person per month.
+   */
+  urbanDibaoMonthlyFen: number;
+  /**
+   * 农村低保标准, fen per person per month.
+   */
+  ruralDibaoMonthlyFen: number;
+  /**
+   * true: a plausible value, not this county's published standard; set the real one before relying on the index.
+   */
+  example: boolean;
+  /**
+   * Where the value comes from.
+   */
+  source?: string;
+}
+export interface IndexDefinition {
+  /**
+   * As reports print it, e.g. 贫困指数.
+   */
+  title: string;
+  description: string;
+  /**
+   * Their weights add up to 100, so the index runs from 0 to 100.
+   *
+   * @minItems 1
+   */
+  components: [IndexComponent, ...IndexComponent[]];
+}
+export interface IndexComponent {
+  id: string;
+  /**
+   * The component's name as a clerk reads it, e.g. 家庭月人均收入.
+   */
+  title: string;
+  /**
+   * Why it counts, in the words the answer repeats beside the score.
+   */
+  why: string;
+  source: IndexIncomeSource | IndexMembersSource | IndexFactsSource | IndexAssistanceSource | IndexEnrolmentsSource;
+  normalisation: IndexRatioNormalisation | IndexLinearNormalisation | IndexBandsNormalisation;
+  /**
+   * Whole percentage points of the index.
+   */
+  weight: number;
+}
+/**
+ * The register's assessed monthly household income (家庭月总收入, households.monthly_income_fen); where the household has none, the sum of its members' monthly incomes; unknown when neither is recorded. Unit: fen.
+ */
+export interface IndexIncomeSource {
+  type: 'household-income';
+  /**
+   * member: the household's value divided by its number of members (人均).
+   */
+  per?: 'household' | 'member';
+}
+/**
+ * The number of members matching any one of the conditions (all members when none are given). Unit: count.
+ */
+export interface IndexMembersSource {
+  type: 'members';
+  /**
+   * @minItems 1
+   */
+  anyOf?: [IndexMemberCondition, ...IndexMemberCondition[]];
+  /**
+   * member: the household's value divided by its number of members (人均).
+   */
+  per?: 'household' | 'member';
+}
+/**
+ * Every property given must hold. Ages are full years at the period's last day, from the register's birth date.
+ */
+export interface IndexMemberCondition {
+  ageBelow?: number;
+  ageAtLeast?: number;
+  /**
+   * Code table health (GB/T 2261.3).
+   *
+   * @minItems 1
+   */
+  health?: [Code2, ...Code2[]];
+  /**
+   * Code table disability-grade (GB/T 26341).
+   *
+   * @minItems 1
+   */
+  disabilityGrade?: [Code2, ...Code2[]];
+  /**
+   * Code table labour-ability.
+   *
+   * @minItems 1
+   */
+  labourAbility?: [Code2, ...Code2[]];
+}
+/**
+ * Facts about the household's members: their number (unit count), the sum of their amountFen (fen) or of their attributes.areaSquareMetres (square metres). Without lookbackMonths every fact up to the period's end counts, undated standing facts included (a registered vehicle, a property).
+ */
+export interface IndexFactsSource {
+  type: 'facts';
+  /**
+   * Fact kinds (schemas/fact.schema.json).
+   *
+   * @minItems 1
+   */
+  kinds: [string, ...string[]];
+  where?: AttributeCondition[];
+  measure: 'count' | 'amountFen' | 'areaSquareMetres';
+  /**
+   * Months before the period that also count (0: the period alone; 11: the 12 months up to and including it).
+   */
+  lookbackMonths?: number;
+  /**
+   * member: the household's value divided by its number of members (人均).
+   */
+  per?: 'household' | 'member';
+}
+/**
+ * The attribute and exactly one of in and notIn.
+ */
+export interface AttributeCondition {
+  /**
+   * A fact attribute (attributes.<name>).
+   */
+  attribute: string;
+  /**
+   * The attribute holds one of these.
+   *
+   * @minItems 1
+   */
+  in?: [string | number | boolean, ...(string | number | boolean)[]];
+  /**
+   * The attribute is absent or holds none of these.
+   *
+   * @minItems 1
+   */
+  notIn?: [string | number | boolean, ...(string | number | boolean)[]];
+}
+/**
+ * The assistance chain (一户一条救助链) of the household's members in the window: the amount received (fen), the number of records (count) or the number of months with any (months).
+ */
+export interface IndexAssistanceSource {
+  type: 'assistance';
+  measure: 'amountFen' | 'count' | 'months';
+  /**
+   * Code table department; all when absent.
+   *
+   * @minItems 1
+   */
+  departments?: [Code2, ...Code2[]];
+  /**
+   * Code table assistance-type; all when absent.
+   *
+   * @minItems 1
+   */
+  assistanceTypes?: [Code2, ...Code2[]];
+  /**
+   * Months before the period that also count (0: the period alone; 11: the 12 months up to and including it).
+   */
+  lookbackMonths: number;
+  /**
+   * member: the household's value divided by its number of members (人均).
+   */
+  per?: 'household' | 'member';
+}
+/**
+ * The members' enrolments: months of the window in which any member was enrolled (months; needs lookbackMonths), or the monthly amounts of the enrolments active on the period's last day (fen).
+ */
+export interface IndexEnrolmentsSource {
+  type: 'enrolments';
+  measure: 'months' | 'monthlyAmountFen';
+  /**
+   * Code table assistance-category; all when absent.
+   *
+   * @minItems 1
+   */
+  categories?: [Code2, ...Code2[]];
+  /**
+   * Months before the period that also count (0: the period alone; 11: the 12 months up to and including it).
+   */
+  lookbackMonths?: number;
+  /**
+   * member: the household's value divided by its number of members (人均).
+   */
+  per?: 'household' | 'member';
+}
+/**
+ * The value as a multiple of the household's 低保 standard (urban or rural by where it lives), capped: higher-is-more scores 100 × min(1, multiple ÷ scale); lower-is-more scores 100 × max(0, 1 − multiple ÷ scale). For money values only.
+ */
+export interface IndexRatioNormalisation {
+  type: 'ratio';
+  standard: 'dibao';
+  /**
+   * The multiple at which the score reaches 100 (higher-is-more) or 0 (lower-is-more).
+   */
+  scale: number;
+  direction: 'higher-is-more' | 'lower-is-more';
+}
+/**
+ * 0 at zeroAt, 100 at fullAt, straight in between and capped beyond; zeroAt above fullAt makes less score more. In the source's unit (per member when the source is).
+ */
+export interface IndexLinearNormalisation {
+  type: 'linear';
+  zeroAt: number;
+  fullAt: number;
+}
+/**
+ * The score of the last band whose from the value reaches; the first band starts at 0.
+ */
+export interface IndexBandsNormalisation {
+  type: 'bands';
+  /**
+   * @minItems 2
+   */
+  bands: [IndexBand, IndexBand, ...IndexBand[]];
+}
+export interface IndexBand {
+  from: number;
+  score: number;
+}
+/**
+ * The monitoring figures of one month for a region and each division directly below it — what the bureaus report (seed 001: 预警推送、核查、处置; 调整待遇家庭; 新增救助对象 户/人; 巡访户次; 发现问题与解决). Counts only: no personal data, so liaison officers may read them.
+ */
+export interface MonitoringStatistics {
+  period: Period;
+  region: {
+    code: string;
+    name: string;
+  };
+  total: MonitoringFigures;
+  /**
+   * One entry per division directly below the region that has any figure, in code order.
+   */
+  byRegion: RegionMonitoringFigures[];
+}
+export interface MonitoringFigures {
+  /**
+   * Warnings raised in the month and pushed to a township or county (预警推送).
+   */
+  warningsPushed: number;
+  /**
+   * Warnings whose verification (核查) began in the month: they left 'pending'.
+   */
+  warningsVerified: number;
+  /**
+   * Warnings resolved in the month, whatever the outcome (处置).
+   */
+  warningsHandled: number;
+  /**
+   * Warnings still open at the month's end whose due date had passed.
+   */
+  warningsOverdue: number;
+  /**
+   * Warnings resolved in the month by outcome.
+   */
+  outcomes: {
+    'benefit-adjusted': number;
+    stopped: number;
+    included: number;
+    referred: number;
+    'no-change': number;
+  };
+  /**
+   * Households whose benefit was changed or stopped in the month (调整待遇), from the enrolment history.
+   */
+  householdsAdjusted: number;
+  /**
+   * Households with a person newly enrolled in the month (新增救助对象), not a continuation of an enrolment that ended the day before.
+   */
+  newlyIncludedHouseholds: number;
+  newlyIncludedPersons: number;
+  /**
+   * Temporary assistance (临时救助) given in the month, 户次, from the assistance chain.
+   */
+  temporaryAssistanceCases: number;
+  temporaryAssistanceFen: number;
+  /**
+   * Home visits recorded in the month (巡访户次).
+   */
+  visits: number;
+  householdsVisited: number;
+  /**
+   * Visits in the month that found a hardship or need (发现问题).
+   */
+  problemsFound: number;
+  /**
+   * Problems found by visits that were concluded in the month (解决).
+   */
+  problemsSolved: number;
+  /**
+   * Active-discovery cases (主动发现) opened in the month.
+   */
+  discoveryCasesOpened: number;
+  /**
+   * Active-discovery cases concluded in the month with 纳入救助范畴.
+   */
+  discoveryCasesIncluded: number;
+  /**
+   * Referrals (转介) sent to departments in the month.
+   */
+  referralsSent: number;
+  /**
+   * Referrals the department completed in the month.
+   */
+  referralsDone: number;
+}
+export interface RegionMonitoringFigures {
+  code: string;
+  name: string;
+  figures: MonitoringFigures;
 }
 /**
  * RFC 9457 problem details. `type` is stable (urn:jiuzhu:problem:<code>); `errors` names each failing field by JSON pointer into the request body, or by parameter name.
@@ -999,6 +2106,179 @@ export interface Problem {
     parameter?: string;
     detail: string;
   }[];
+}
+/**
+ * Body of POST /v1/referrals/cases/{id}/close: the owner closes the case once no referral and no escalation is open.
+ */
+export interface ReferralCaseClose {
+  on: CalendarDate2;
+  reason: string;
+}
+/**
+ * Body of POST /v1/referrals/cases: a first-responder case (首问负责制, seed 003) — the unit first approached owns it until it is closed, refers needs to departments and follows them up.
+ */
+export interface ReferralCaseCreate {
+  origin: ReferralOrigin;
+  subjectIdNumber: IdNumber;
+  subjectName: string;
+  regionCode: RegionCode5;
+  /**
+   * The first-responder unit, e.g. 杨和镇社会救助服务站 or 县医疗保障局.
+   */
+  ownerUnit: string;
+  openedOn?: CalendarDate12;
+  /**
+   * The person's situation and needs.
+   */
+  summary: string;
+  /**
+   * @maxItems 20
+   */
+  referrals?: ReferralInput[];
+}
+/**
+ * Where the case came from: a warning (预警), an active-discovery case, a home visit (each by its id), or a person walking in (no id).
+ */
+export interface ReferralOrigin {
+  type: 'warning' | 'discovery' | 'visit' | 'walk-in';
+  id?: number | null;
+}
+/**
+ * A need referred to a department (转介): the department has the working days the time-limit configuration gives it (one working day when urgent) from sentOn.
+ */
+export interface ReferralInput {
+  /**
+   * A referral department of the time-limit configuration: jy 教育局, wj 卫生健康局, yb 医疗保障局, rs 人社局, zj 住建局, cl 残联, yj 应急管理局, gh 总工会, fl 妇联, ts 慈善总会 …
+   */
+  department: string;
+  /**
+   * What the department is asked to do, e.g. 申请教育救助（高中生活补助）.
+   */
+  need: string;
+  /**
+   * 急难: due within the configured urgent limit whatever the department.
+   */
+  urgent?: boolean;
+  sentOn?: CalendarDate13;
+}
+/**
+ * A first-responder case (首问负责制) with its referrals and escalations. The subject's ID number is masked unless the role sees it in full.
+ */
+export interface ReferralCase {
+  id: number;
+  origin: ReferralOrigin;
+  subject: {
+    idNumber: CanonicalIdNumber;
+    idNumberMasked: boolean;
+    name: string;
+    /**
+     * The household in the register, when the person is in it.
+     */
+    householdId: number | null;
+  };
+  region: ApplicationRegion;
+  ownerUnit: string;
+  summary: string;
+  openedOn: CalendarDate2;
+  status: 'open' | 'closed';
+  closedOn: CalendarDate2 | null;
+  closeReason: string | null;
+  referrals: Referral[];
+  escalations: ReferralEscalation[];
+}
+/**
+ * A need referred to a department, with its deadline, status and history.
+ */
+export interface Referral {
+  id: number;
+  caseId: number;
+  /**
+   * The owning unit's division.
+   */
+  regionCode: string;
+  subjectName: string;
+  department: {
+    code: string;
+    name: string;
+  };
+  need: string;
+  urgent: boolean;
+  sentOn: CalendarDate2;
+  dueOn: CalendarDate2;
+  status: 'sent' | 'accepted' | 'done' | 'declined';
+  /**
+   * Still sent or accepted after dueOn.
+   */
+  overdue: boolean;
+  acceptedOn: CalendarDate2 | null;
+  /**
+   * Day done or declined.
+   */
+  finishedOn: CalendarDate2 | null;
+  declineReason: string | null;
+  outcome: string | null;
+  transitions?: ReferralTransition[];
+}
+export interface ReferralTransition {
+  /**
+   * null for the sending itself.
+   */
+  from: string | null;
+  to: string;
+  on: CalendarDate2;
+  reason: string | null;
+  actor: string | null;
+  at: Timestamp1;
+}
+/**
+ * A case taken to the county meeting (县级社会救助工作领导小组办公室专题会议, 一事一议, seed 002 task 4) because it lies beyond the policies, with the meeting's decision.
+ */
+export interface ReferralEscalation {
+  id: number;
+  escalatedOn: CalendarDate2;
+  reason: string;
+  status: 'pending' | 'decided';
+  meetingOn: CalendarDate2 | null;
+  decision: string | null;
+  escalatedBy: string | null;
+  decidedBy: string | null;
+}
+/**
+ * Body of POST /v1/referrals/cases/{id}/escalations (on, reason) and of POST …/escalations/{eid}/decision (on = the meeting day, decision).
+ */
+export interface ReferralEscalationInput {
+  on: CalendarDate2;
+  /**
+   * Escalating: why the case lies beyond policy.
+   */
+  reason?: string;
+  /**
+   * Deciding: what the meeting decided.
+   */
+  decision?: string;
+}
+/**
+ * Answer of GET /v1/referrals: referrals of cases owned within the key's region, a page at a time.
+ */
+export interface ReferralList {
+  asOf: CalendarDate14;
+  items: Referral[];
+  next: number | null;
+}
+/**
+ * Body of POST /v1/referrals/{id}/transitions: sent → accepted → done, or sent/accepted → declined with a reason. The owner of the case records the department's answer.
+ */
+export interface ReferralTransitionInput {
+  to: 'accepted' | 'done' | 'declined';
+  on: CalendarDate2;
+  /**
+   * Required to decline, and for a step taken after the referral's deadline.
+   */
+  reason?: string;
+  /**
+   * done: what the department gave, e.g. 已落实教育救助 2,000 元.
+   */
+  outcome?: string;
 }
 /**
  * An administrative or statistical division: county (区县), township or street (乡镇、街道), village or community (村、社区).
@@ -1142,27 +2422,6 @@ export interface FactMatch {
   };
 }
 /**
- * The attribute and exactly one of in and notIn.
- */
-export interface AttributeCondition {
-  /**
-   * A fact attribute (attributes.<name>).
-   */
-  attribute: string;
-  /**
-   * The attribute holds one of these.
-   *
-   * @minItems 1
-   */
-  in?: [string | number | boolean, ...(string | number | boolean)[]];
-  /**
-   * The attribute is absent or holds none of these.
-   *
-   * @minItems 1
-   */
-  notIn?: [string | number | boolean, ...(string | number | boolean)[]];
-}
-/**
  * The total (per month, or over the window) of an amount in facts of these kinds reaches a threshold.
  */
 export interface AmountMatch {
@@ -1268,4 +2527,300 @@ export interface AttributeCondition1 {
    * @minItems 1
    */
   notIn?: [string | number | boolean, ...(string | number | boolean)[]];
+}
+/**
+ * Time limits of casework, config/time-limits/<id>.json: how long a department has for a referral (转介, 首问负责制), and the steps, order and limits of an application's procedure (社会救助审核确认, 一城通办). Local policy sets these numbers; a value not found in a published source is marked example. What a schema cannot say (department codes agree with the department code table, each step once, the decision last) is checked when the file is loaded.
+ */
+export interface TimeLimits {
+  /**
+   * Equals the file name without .json.
+   */
+  id: string;
+  title: string;
+  referrals: {
+    /**
+     * The departments a first-responder unit refers needs to, with how many working days each has to handle one.
+     *
+     * @minItems 1
+     */
+    departments: [ReferralDepartment, ...ReferralDepartment[]];
+    /**
+     * Limit of a referral marked urgent, whatever the department (seed 003: 重要的或者紧急的求助事项 … 一个工作日内赶到现场).
+     */
+    urgentWorkingDays: number;
+    basis?: string;
+  };
+  applications: {
+    /**
+     * Procedure id (kebab-case) → its steps and limits.
+     */
+    procedures: {
+      [k: string]: ApplicationProcedure | undefined;
+    };
+  };
+  publicNotices: {
+    /**
+     * full: the name as village notice boards show it (people can only object to a notice that says whom it is about); masked: the middle characters hidden (张*明), where local practice publishes that way.
+     */
+    nameDisplay: 'full' | 'masked';
+    basis?: string;
+  };
+}
+export interface ReferralDepartment {
+  /**
+   * Short stable id; where the department is in the department code table, the same code and name.
+   */
+  code: string;
+  name: string;
+  /**
+   * Working days from sending to done or declined.
+   */
+  workingDays: number;
+  example?: boolean;
+}
+/**
+ * An application procedure: its steps in order, and `total`, the limit from acceptance to the decision.
+ */
+export interface ApplicationProcedure {
+  title: string;
+  /**
+   * Business codes an application under this procedure may ask for; approval enrols the covered members in it from the approval date. Empty: the decision enrols no one in the register (e.g. anti-poverty identification, recorded in the agriculture department's system).
+   */
+  categories: ('110' | '120' | '130' | '131' | '132' | '500' | '600' | '650' | '660')[];
+  /**
+   * @minItems 2
+   */
+  steps: [ProcedureStep, ProcedureStep, ...ProcedureStep[]];
+  total: TimeLimitDuration;
+  /**
+   * How much longer a complicated case may take (特殊情况), granted once with a reason. Absent: no extension.
+   */
+  extension?: {
+    days: number;
+    unit: 'working' | 'calendar';
+    example?: boolean;
+    basis?: string;
+  };
+  basis?: string;
+}
+/**
+ * One step of a procedure, due `within` after the step before it (after acceptance for the first; after the notice's last day for the step following the notice). The notice also has `length`: how long it stays posted.
+ */
+export interface ProcedureStep {
+  /**
+   * investigated 入户调查 (by the accepting township); forwarded 传至户籍地 (skipped when the applicant applies where registered); reviewed 初审 (by the registration township); notice 公示 (started); decided 审核确认 (approved or rejected), always last.
+   */
+  step: 'investigated' | 'forwarded' | 'reviewed' | 'notice' | 'decided';
+  within: TimeLimitDuration;
+  length?: TimeLimitDuration;
+}
+/**
+ * A length of time: working days on the official holiday calendar, or calendar days. Counted as the Civil Code counts periods: the starting day is not counted.
+ */
+export interface TimeLimitDuration {
+  days: number;
+  unit: 'working' | 'calendar';
+  /**
+   * true: a plausible value, not taken from a published source; set it from local policy.
+   */
+  example?: boolean;
+  /**
+   * The source of the value.
+   */
+  basis?: string;
+}
+/**
+ * How often which households must be visited (走访联系), as configuration a city changes without code (config/visits/default.json). A household in several categories follows the one that makes its next visit due soonest.
+ */
+export interface VisitPolicy {
+  $schema?: string;
+  name: string;
+  /**
+   * The document the frequencies come from.
+   */
+  source: string;
+  /**
+   * Which kinds of contact satisfy a required visit (seed 000 says 走访联系: a visit or a contact).
+   *
+   * @minItems 1
+   */
+  countedKinds: [VisitKind, ...VisitKind[]];
+  /**
+   * @minItems 1
+   */
+  categories: [VisitCategory, ...VisitCategory[]];
+}
+export interface VisitCategory {
+  id: string;
+  /**
+   * The category as the source names it.
+   */
+  title: string;
+  /**
+   * How the category is read from the register, and what it cannot tell.
+   */
+  note?: string;
+  frequency: VisitFrequency;
+  match: VisitMatch;
+}
+export interface MemberCondition {
+  /**
+   * disability-grade codes (GB/T 26341)
+   *
+   * @minItems 1
+   */
+  disabilityGrades?: [string, ...string[]];
+  /**
+   * labour-ability codes
+   *
+   * @minItems 1
+   */
+  labourAbility?: [string, ...string[]];
+  /**
+   * health codes (GB/T 2261.3)
+   *
+   * @minItems 1
+   */
+  health?: [string, ...string[]];
+  /**
+   * Age in whole years on the day asked about, at least.
+   */
+  minAge?: number;
+}
+/**
+ * A page of GET /v1/warnings, oldest first (keyset: pass `next` as `after`).
+ */
+export interface WarningList {
+  items: Warning[];
+  /**
+   * Pass as `after` for the next page; null on the last page.
+   */
+  next: number | null;
+}
+/**
+ * A warning (预警) raised by a comparison run and pushed to a township or county to verify (核查) and handle (处置): pending → verifying → resolved with an outcome. The subject's ID number is masked unless the role's policy shows it in full. GET /v1/warnings/{id} adds the evidence and the transitions; lists leave them out.
+ */
+export interface Warning {
+  id: number;
+  /**
+   * The comparison run that raised it.
+   */
+  runId: number;
+  /**
+   * The rule (config/rules/*.json) that raised it.
+   */
+  ruleId: string;
+  period: Period3;
+  subject: WarningSubject;
+  /**
+   * Where it was pushed: the township of residence, or a county; null while unassigned (a person outside the register whose ID number was issued in none of the register's counties, with several counties in the register).
+   */
+  regionCode: RegionCode1 | null;
+  handlingUnit: 'township' | 'county';
+  severity: 'high' | 'medium' | 'low';
+  /**
+   * The rule's suggested action (rule.schema.json suggestedAction).
+   */
+  suggestedAction: string;
+  /**
+   * For referrals: the department code.
+   */
+  referTo: string | null;
+  /**
+   * Amount rules: the total found (fen, or m² for housing area).
+   */
+  measured: number | null;
+  /**
+   * Amount rules: the threshold it reached.
+   */
+  threshold: number | null;
+  status: WarningStatus;
+  outcome: WarningOutcome | null;
+  /**
+   * Why it was resolved so (required when resolving).
+   */
+  outcomeReason: string | null;
+  raisedOn: CalendarDate15;
+  dueOn: CalendarDate16;
+  /**
+   * dueOn runs into a year whose holiday notice was not yet in the calendar (counted Monday to Friday there); it is recomputed when the year is added.
+   */
+  dueProvisional: boolean;
+  /**
+   * The rule's time limit when the warning was raised; null for warnings raised before it was recorded.
+   */
+  deadlineWorkingDays: number | null;
+  resolvedOn: CalendarDate2 | null;
+  /**
+   * Open warnings past dueOn (Asia/Shanghai): working days from dueOn to today, dueOn left out and today counted — 0 on rest days right after the deadline. null when not past due or resolved.
+   */
+  overdueWorkingDays: number | null;
+  evidence?: WarningEvidence[];
+  transitions?: WarningTransition[];
+}
+export interface WarningSubject {
+  idNumber: CanonicalIdNumber;
+  idNumberMasked: boolean;
+  /**
+   * As in the register when the subject is in it, else as the feed gave it.
+   */
+  name: string | null;
+  /**
+   * null when the subject is not in the register (active discovery).
+   */
+  personId: number | null;
+  householdId: number | null;
+}
+/**
+ * A fact behind the warning, as the feed delivered it. Attribute values that are ID numbers are masked like the subject's.
+ */
+export interface WarningEvidence {
+  factId: number;
+  /**
+   * fact.schema.json kind.
+   */
+  kind: string;
+  /**
+   * The feed it came from.
+   */
+  source: string;
+  occurredOn: CalendarDate2 | null;
+  period: Period | null;
+  amountFen: number | null;
+  /**
+   * The fact's attributes, flattened: lists joined with '、', nested objects left out.
+   */
+  attributes: {
+    [k: string]: (string | number | boolean) | undefined;
+  };
+}
+/**
+ * One change of status: who (the API key's label and id, or the command line), when and why.
+ */
+export interface WarningTransition {
+  id: number;
+  from: WarningStatus;
+  to: WarningStatus;
+  outcome: WarningOutcome | null;
+  reason: string | null;
+  actor: string | null;
+  actorKeyId: number | null;
+  at: Timestamp1;
+}
+/**
+ * Body of POST /v1/warnings/{id}/transitions: pending → verifying (核查), then verifying → resolved (处置) with an outcome. Every warning is verified before it is resolved. stopped ends current basic-living enrolments on the resolution date; benefit-adjusted sets their monthly amount; both say whether they act on the subject alone or the whole household. Which fields go together (outcome only when resolving, appliesTo with stopped and benefit-adjusted, newAmountFen and effectiveMonth with benefit-adjusted) is checked with the request, field by field.
+ */
+export interface WarningTransitionRequest {
+  to: 'verifying' | 'resolved';
+  /**
+   * Why: what was checked, what was found, what was decided.
+   */
+  reason: string;
+  outcome?: WarningOutcome;
+  /**
+   * stopped and benefit-adjusted: the subject's current basic-living enrolment only, or every current basic-living enrolment in the subject's household (低保 is granted per household).
+   */
+  appliesTo?: 'person' | 'household';
+  newAmountFen?: NonNegativeFen2;
+  effectiveMonth?: Period4;
 }

@@ -28,7 +28,7 @@ export async function buildTestApp(dialect: Dialect, options: { now?: () => Date
     masterKey: randomBytes(32),
     now: options.now,
   });
-  const app = await buildApp({ store, exchange });
+  const app = await buildApp({ store, exchange, now: options.now });
   return {
     app,
     store,

@@ -4,6 +4,10 @@ import * as keystore from './002-keystore.js';
 import * as facts from './003-facts.js';
 import * as deliveries from './004-deliveries.js';
 import * as monitoring from './005-monitoring.js';
+import * as warningWorkflow from './006-warning-workflow.js';
+import * as discoveryAndVisits from './007-discovery-and-visits.js';
+import * as referralsAndApplications from './008-referrals-and-applications.js';
+import * as factsIndexes from './009-facts-indexes.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -15,6 +19,10 @@ const migrations: Record<string, Knex.Migration> = {
   '003-facts': facts,
   '004-deliveries': deliveries,
   '005-monitoring': monitoring,
+  '006-warning-workflow': warningWorkflow,
+  '007-discovery-and-visits': discoveryAndVisits,
+  '008-referrals-and-applications': referralsAndApplications,
+  '009-facts-indexes': factsIndexes,
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -1,0 +1,53 @@
+/**
+ * Times one full comparison run (`runComparison`, the default rule set) over the store comparison-store.ts built:
+ * seconds, facts compared per second, warnings raised, peak RSS of this process — and, on PostgreSQL, where the
+ * work happens in the server, the peak RSS of the server backends this process used (shared buffers they touched
+ * included), read from /proc when the server runs on this machine.
+ * Usage: comparison-run.ts TARGET PERIOD TODAY
+ */
+import { readFileSync } from 'node:fs';
+import { commandLineActor } from '../../gateway/access/actor.js';
+import { runComparison } from '../../gateway/engine/compare.js';
+import { loadRuleSet } from '../../gateway/engine/rule-set.js';
+import { openMigratedStore } from '../../gateway/store/open-store.js';
+import { reportCase, secondsSince } from '../case-result.js';
+import { targetDatabase } from './comparison-target.js';
+
+const [target = '', period = '2024-06', today = '2024-07-05'] = process.argv.slice(2);
+// node-postgres names its connections after PGAPPNAME, so this run's server backends can be told from others'.
+const applicationName = `jiuzhu-bench-compare-${process.pid}`;
+process.env.PGAPPNAME = applicationName;
+
+const { store } = await openMigratedStore(targetDatabase(target));
+try {
+  const facts = Number((await store.knex('facts').count({ n: '*' }).first())?.n);
+  const rules = loadRuleSet();
+  const start = process.hrtime.bigint();
+  const report = await runComparison(store, { period, mode: 'full', rules, actor: commandLineActor('bench'), today });
+  const seconds = secondsSince(start);
+  const byRule = Object.entries(report.byRule).filter(([, n]) => n > 0).map(([rule, n]) => `${rule} ${n}`).join(', ');
+  const server = store.dialect === 'pg' ? await backendPeakRss(store.knex, applicationName) : undefined;
+  reportCase({
+    name: `compare ${facts.toLocaleString('en')} facts, default rules, ${store.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
+    rows: facts, unit: 'facts', seconds,
+    detail: `${report.warnings.toLocaleString('en')} warnings${server === undefined ? '' : `; server backend peak RSS ${server}`} (${byRule})`,
+  });
+} finally {
+  await store.close();
+}
+
+/** The largest VmHWM of this process's backends, or why it cannot be read (a remote server, no access). */
+async function backendPeakRss(knex: typeof store.knex, name: string): Promise<string> {
+  const result = await knex.raw('SELECT pid FROM pg_stat_activity WHERE application_name = ?', [name]);
+  const pids = (result as { rows: { pid: number }[] }).rows.map((row) => row.pid);
+  let peakKb = 0;
+  for (const pid of pids) {
+    try {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (match) peakKb = Math.max(peakKb, Number(match[1]));
+    } catch {
+      return 'not readable here';
+    }
+  }
+  return peakKb === 0 ? 'not readable here' : `${Math.round(peakKb / 1024)} MB`;
+}

@@ -1,0 +1,124 @@
+import type { Knex } from 'knex';
+import type { Actor } from '../../access/actor.js';
+import { isWithinScope } from '../../access/region-scope.js';
+import { UncoveredYearError } from '../../calendar/working-days.js';
+import { ProblemError } from '../../errors.js';
+import { checkIdNumber } from '../../identity/id-number.js';
+import { violatedConstraint } from '../../store/database-errors.js';
+import { insertApplication, insertApplicationStep } from '../../store/repositories/applications.js';
+import { recordAudit } from '../../store/repositories/audit-log.js';
+import { findHousehold } from '../../store/repositories/households.js';
+import { findPersonByIdNumber } from '../../store/repositories/persons.js';
+import { findRegions } from '../../store/repositories/regions.js';
+import type { ApplicationCreate } from '../../../schemas/types/index.js';
+import { requireWriter } from './application-access.js';
+import type { CaseworkSettings } from './casework-settings.js';
+import { totalDueOn } from './procedure.js';
+
+/**
+ * Takes an application (受理) in a township, for a household already in the register, and routes it to the
+ * township where the household is registered (一城通办, seed 001). The whole procedure's deadline counts from
+ * the day of acceptance. Written with its first step and its audit line in one transaction.
+ */
+export async function acceptApplication(
+  knex: Knex,
+  actor: Actor,
+  input: ApplicationCreate,
+  options: { settings: CaseworkSettings; today: string },
+): Promise<number> {
+  requireWriter(actor);
+  const { limits, calendar } = options.settings;
+  const procedure = limits.applications.procedures[input.procedure];
+  if (!procedure) {
+    const known = Object.keys(limits.applications.procedures).join(', ');
+    throw new ProblemError('application-unknown-procedure', `no procedure ${input.procedure}; the configured ones are ${known}`, [{ in: 'body', pointer: '/procedure', detail: 'unknown' }]);
+  }
+  if (procedure.categories.length > 0 && (input.category === undefined || !procedure.categories.includes(input.category))) {
+    throw new ProblemError('application-unknown-procedure', `procedure ${input.procedure} covers categories ${procedure.categories.join(', ')}`, [{ in: 'body', pointer: '/category', detail: input.category === undefined ? 'is required' : 'not covered by the procedure' }]);
+  }
+  if (procedure.categories.length === 0 && input.category !== undefined) {
+    throw new ProblemError('application-unknown-procedure', `procedure ${input.procedure} enrols no one, so it takes no category`, [{ in: 'body', pointer: '/category', detail: 'not allowed' }]);
+  }
+
+  const accepting = (await findRegions(knex, [input.acceptingRegionCode])).get(input.acceptingRegionCode);
+  if (!accepting || accepting.level !== 'township') {
+    throw new ProblemError('unknown-region', `${input.acceptingRegionCode} is not a township in the register`, [{ in: 'body', pointer: '/acceptingRegionCode', detail: 'not a township' }]);
+  }
+  if (!isWithinScope(actor.regionCode, accepting.code)) {
+    throw new ProblemError('out-of-scope', `township ${accepting.code} is outside ${actor.regionCode}`);
+  }
+
+  const checked = checkIdNumber(input.applicantIdNumber);
+  if (!checked.ok) throw new ProblemError('invalid-id-number', checked.reason, [{ in: 'body', pointer: '/applicantIdNumber', detail: checked.reason }]);
+  const applicant = await findPersonByIdNumber(knex, checked.idNumber);
+  const household = applicant ? await findHousehold(knex, applicant.householdId) : undefined;
+  if (!applicant || !household) {
+    throw new ProblemError('not-found', 'the applicant is not in the register: enter the household first (POST /v1/households)', [{ in: 'body', pointer: '/applicantIdNumber', detail: 'not in the register' }]);
+  }
+
+  const acceptedOn = input.acceptedOn ?? options.today;
+  if (acceptedOn > options.today) throw new ProblemError('validation-failed', `acceptance on ${acceptedOn} is after today (${options.today})`, [{ in: 'body', pointer: '/acceptedOn', detail: 'in the future' }]);
+  let dueOn: string;
+  try {
+    dueOn = totalDueOn(calendar, procedure, acceptedOn);
+  } catch (error) {
+    if (error instanceof UncoveredYearError) throw new ProblemError('validation-failed', error.message, [{ in: 'body', pointer: '/acceptedOn', detail: 'outside the holiday calendar' }]);
+    throw error;
+  }
+  // 户籍地: the township of the household's registration (its 12-digit village code starts with the 9-digit township's).
+  const registrationRegion = household.registeredRegion.slice(0, 9);
+
+  try {
+    return await insertAccepted(knex, actor, input, { dueOn, acceptedOn, registrationRegion, acceptingRegion: accepting.code, householdId: household.id, applicantId: applicant.id });
+  } catch (error) {
+    const constraint = violatedConstraint(error);
+    // PostgreSQL names the index; SQLite names its columns.
+    if (constraint?.kind === 'unique' && (constraint.name === 'applications_one_open_per_household' || constraint.name.startsWith('applications.household_id'))) {
+      throw new ProblemError('application-exists', `the household already has an open ${input.procedure} application; continue that one`);
+    }
+    throw error;
+  }
+}
+
+/** Where and by when an accepted application goes. */
+interface Routed {
+  dueOn: string;
+  acceptedOn: string;
+  acceptingRegion: string;
+  registrationRegion: string;
+  householdId: number;
+  applicantId: number;
+}
+
+async function insertAccepted(knex: Knex, actor: Actor, input: ApplicationCreate, routed: Routed): Promise<number> {
+  return knex.transaction(async (trx) => {
+    const id = await insertApplication(trx, {
+      procedure: input.procedure,
+      category: input.category ?? null,
+      householdId: routed.householdId,
+      applicantPersonId: routed.applicantId,
+      acceptingRegion: routed.acceptingRegion,
+      registrationRegion: routed.registrationRegion,
+      acceptedOn: routed.acceptedOn,
+      dueOn: routed.dueOn,
+      extended: false,
+      reason: input.reason ?? null,
+      status: 'open',
+      lastStep: 'accepted',
+      lastStepOn: routed.acceptedOn,
+      noticeStartsOn: null,
+      noticeEndsOn: null,
+      proposedMonthlyAmountFen: null,
+      decidedOn: null,
+    });
+    await insertApplicationStep(trx, {
+      applicationId: id, step: 'accepted', on: routed.acceptedOn, dueOn: null, reason: input.reason ?? null, detail: null,
+      actor: { label: actor.label, keyId: actor.keyId, role: actor.role },
+    });
+    await recordAudit(trx, actor, {
+      action: 'application.create', outcome: 'ok', resourceType: 'application', resourceId: String(id),
+      regionCode: routed.acceptingRegion, subjectPersonIds: [routed.applicantId], detail: `${input.procedure} routed to ${routed.registrationRegion}`,
+    });
+    return id;
+  });
+}

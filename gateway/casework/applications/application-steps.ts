@@ -1,0 +1,178 @@
+import type { Knex } from 'knex';
+import type { Actor } from '../../access/actor.js';
+import { UncoveredYearError } from '../../calendar/working-days.js';
+import { ProblemError, type FieldError } from '../../errors.js';
+import { checkIdNumber } from '../../identity/id-number.js';
+import { violatedConstraint } from '../../store/database-errors.js';
+import {
+  findApplication, insertApplicationStep, linkEnrolments, updateApplicationIfUnchanged, type ApplicationRow, type NewApplication,
+} from '../../store/repositories/applications.js';
+import { recordAudit } from '../../store/repositories/audit-log.js';
+import { insertEnrolment, type EnrolmentRow } from '../../store/repositories/enrolments.js';
+import { findHousehold } from '../../store/repositories/households.js';
+import { personsOfHouseholds } from '../../store/repositories/persons.js';
+import type { ApplicationProcedure, ApplicationStepInput } from '../../../schemas/types/index.js';
+import { canSee, requireStepScope, requireWriter } from './application-access.js';
+import { deadlinesOf, procedureOf } from './application-deadlines.js';
+import type { CaseworkSettings } from './casework-settings.js';
+import { extendedDueOn, noticeEndsOn } from './procedure.js';
+
+interface PlannedChange {
+  changes: Partial<NewApplication>;
+  /** The deadline the step had, if it had one. */
+  dueOn: string | null;
+  detail: Record<string, unknown> | null;
+  enrolments: { personId: number; monthlyAmountFen: number }[];
+}
+
+/**
+ * Records one step of an application: it must be the procedure's next step, done by the township whose step it
+ * is, on a day not before the step before it (and, after the notice, not before the notice has run out). A step
+ * done late, a rejection, a withdrawal and the one extension each say why. Approval enrols the covered members
+ * from the approval date (seed 001: 从作出审核确认同意决定之日起发放). The step, its enrolments and its audit line
+ * commit together.
+ */
+export async function recordApplicationStep(
+  knex: Knex,
+  actor: Actor,
+  applicationId: number,
+  input: ApplicationStepInput,
+  options: { settings: CaseworkSettings; today: string },
+): Promise<void> {
+  requireWriter(actor);
+  const application = await findApplication(knex, applicationId);
+  if (!application || !canSee(actor, application)) throw new ProblemError('not-found', `no application ${applicationId} within ${actor.regionCode}`);
+  requireStepScope(actor, application, input.step);
+  if (application.status !== 'open') throw new ProblemError('application-closed', `application ${applicationId} is ${application.status}`);
+  if (input.on > options.today) throw fieldProblem('/on', `${input.on} is after today (${options.today})`);
+  if (input.on < application.lastStepOn) throw fieldProblem('/on', `${input.on} is before the application's last step (${application.lastStep} on ${application.lastStepOn})`);
+
+  const procedure = procedureOf(options.settings, application);
+  let planned: PlannedChange;
+  try {
+    planned = await planStep(knex, options.settings, procedure, application, input);
+  } catch (error) {
+    if (error instanceof UncoveredYearError) throw fieldProblem('/on', error.message);
+    throw error;
+  }
+  const late = planned.dueOn !== null && input.on > planned.dueOn;
+  if (late && input.reason === undefined) throw fieldProblem('/reason', `the step was due by ${planned.dueOn}: say why it is late`);
+
+  try {
+    await knex.transaction(async (trx) => {
+      if (!(await updateApplicationIfUnchanged(trx, application, planned.changes))) {
+        throw new ProblemError('application-step-out-of-order', `application ${applicationId} was changed meanwhile; read it again`);
+      }
+      await insertApplicationStep(trx, {
+        applicationId, step: input.step, on: input.on, dueOn: planned.dueOn, reason: input.reason ?? null, detail: planned.detail,
+        actor: { label: actor.label, keyId: actor.keyId, role: actor.role },
+      });
+      const household = planned.enrolments.length > 0 ? await findHousehold(trx, application.householdId) : undefined;
+      const enrolmentIds: number[] = [];
+      for (const enrolment of planned.enrolments) {
+        enrolmentIds.push(await insertEnrolment(trx, {
+          personId: enrolment.personId,
+          householdId: application.householdId,
+          category: application.category as EnrolmentRow['category'],
+          // As households registered through the API hold theirs: the village of registration, which pays (户籍地).
+          regionCode: household!.registeredRegion,
+          startDate: input.on,
+          endDate: null,
+          endReason: null,
+          monthlyAmountFen: enrolment.monthlyAmountFen,
+        }, actor.label));
+      }
+      await linkEnrolments(trx, applicationId, enrolmentIds);
+      await recordAudit(trx, actor, {
+        action: 'application.step', outcome: 'ok', resourceType: 'application', resourceId: String(applicationId),
+        regionCode: application.registrationRegion,
+        subjectPersonIds: [application.applicantPersonId, ...planned.enrolments.map((e) => e.personId)],
+        detail: `${input.step} on ${input.on}${late ? ` (due ${planned.dueOn})` : ''}${input.reason ? `: ${input.reason}` : ''}`,
+      });
+    });
+  } catch (error) {
+    const constraint = violatedConstraint(error);
+    if (constraint?.kind === 'trigger' && constraint.name.includes('basic-living')) {
+      throw new ProblemError('enrolment-overlap', 'a covered member already holds a basic-living category from the approval date');
+    }
+    throw error;
+  }
+}
+
+function fieldProblem(pointer: string, detail: string): ProblemError {
+  return new ProblemError('validation-failed', detail, [{ in: 'body', pointer, detail }]);
+}
+
+async function planStep(knex: Knex, settings: CaseworkSettings, procedure: ApplicationProcedure, application: ApplicationRow, input: ApplicationStepInput): Promise<PlannedChange> {
+  const { calendar } = settings;
+  if (input.proposedMonthlyAmountFen !== undefined && input.step !== 'reviewed' && input.step !== 'notice') {
+    throw fieldProblem('/proposedMonthlyAmountFen', 'only the review or the notice proposes an amount');
+  }
+  if (input.enrolments !== undefined && input.step !== 'approved') throw fieldProblem('/enrolments', 'only an approval enrols members');
+  const needsReason = input.step === 'rejected' || input.step === 'withdrawn' || input.step === 'extended';
+  if (needsReason && input.reason === undefined) throw fieldProblem('/reason', `a ${input.step === 'extended' ? 'extension' : input.step === 'rejected' ? 'rejection' : 'withdrawal'} says why`);
+
+  const { next } = deadlinesOf(settings, application);
+  if (input.step === 'withdrawn') return { changes: { status: 'withdrawn' }, dueOn: null, detail: null, enrolments: [] };
+  if (input.step === 'extended') {
+    if (!procedure.extension) throw new ProblemError('application-step-out-of-order', `procedure ${application.procedure} allows no extension`);
+    if (application.extended) throw new ProblemError('application-step-out-of-order', `application ${application.id} was already extended once`);
+    const dueOn = extendedDueOn(calendar, procedure, application.dueOn)!;
+    return { changes: { extended: true, dueOn }, dueOn: null, detail: { previousDueOn: application.dueOn, dueOn }, enrolments: [] };
+  }
+  if (!next) throw new ProblemError('application-closed', `application ${application.id} has no step left`);
+  // A rejection may come at any step (the investigation may show the household does not qualify); it is the decision.
+  if (input.step === 'rejected') {
+    return { changes: { status: 'rejected', decidedOn: input.on, lastStep: 'decided', lastStepOn: input.on }, dueOn: application.dueOn, detail: null, enrolments: [] };
+  }
+  const expected = input.step === 'approved' ? 'decided' : input.step;
+  if (next.step !== expected) {
+    const detail = input.step === 'forwarded' && application.acceptingRegion === application.registrationRegion
+      ? 'the application was taken where the household is registered: there is nothing to forward'
+      : `the next step of application ${application.id} is ${next.step}, not ${input.step}`;
+    throw new ProblemError('application-step-out-of-order', detail);
+  }
+  if (next.notBefore !== null && input.on < next.notBefore) {
+    throw new ProblemError('application-step-out-of-order', `the notice runs until ${application.noticeEndsOn}; ${next.step} can be done from ${next.notBefore}`);
+  }
+  const moved = { lastStep: next.step, lastStepOn: input.on };
+  if (input.step === 'notice') {
+    const endsOn = noticeEndsOn(calendar, procedure, input.on);
+    return {
+      changes: { ...moved, noticeStartsOn: input.on, noticeEndsOn: endsOn, ...(input.proposedMonthlyAmountFen !== undefined ? { proposedMonthlyAmountFen: input.proposedMonthlyAmountFen } : {}) },
+      dueOn: next.dueOn, detail: { noticeEndsOn: endsOn }, enrolments: [],
+    };
+  }
+  if (input.step === 'reviewed') {
+    return { changes: { ...moved, ...(input.proposedMonthlyAmountFen !== undefined ? { proposedMonthlyAmountFen: input.proposedMonthlyAmountFen } : {}) }, dueOn: next.dueOn, detail: null, enrolments: [] };
+  }
+  if (input.step === 'approved') {
+    const enrolments = await coveredMembers(knex, procedure, application, input);
+    return { changes: { status: 'approved', decidedOn: input.on, lastStep: 'decided', lastStepOn: input.on }, dueOn: next.dueOn, detail: null, enrolments };
+  }
+  return { changes: moved, dueOn: next.dueOn, detail: null, enrolments: [] };
+}
+
+/** The members an approval enrols: each in the applicant's household, each once; none for a procedure that enrols no one. */
+async function coveredMembers(knex: Knex, procedure: ApplicationProcedure, application: ApplicationRow, input: ApplicationStepInput): Promise<PlannedChange['enrolments']> {
+  if (procedure.categories.length === 0) {
+    if (input.enrolments) throw fieldProblem('/enrolments', `procedure ${application.procedure} enrols no one in the register`);
+    return [];
+  }
+  if (!input.enrolments) throw fieldProblem('/enrolments', 'an approval names the members it enrols and their monthly amounts');
+  const members = new Map((await personsOfHouseholds(knex, [application.householdId])).map((p) => [p.idNumber, p.id]));
+  const errors: FieldError[] = [];
+  const seen = new Set<number>();
+  const covered = input.enrolments.flatMap((enrolment, index) => {
+    const checked = checkIdNumber(enrolment.idNumber);
+    const personId = checked.ok ? members.get(checked.idNumber) : undefined;
+    if (!checked.ok) errors.push({ in: 'body', pointer: `/enrolments/${index}/idNumber`, detail: checked.reason });
+    else if (personId === undefined) errors.push({ in: 'body', pointer: `/enrolments/${index}/idNumber`, detail: 'not a member of the applicant’s household' });
+    else if (seen.has(personId)) errors.push({ in: 'body', pointer: `/enrolments/${index}/idNumber`, detail: 'named twice' });
+    if (personId === undefined || seen.has(personId)) return [];
+    seen.add(personId);
+    return [{ personId, monthlyAmountFen: enrolment.monthlyAmountFen }];
+  });
+  if (errors.length > 0) throw new ProblemError('validation-failed', `${errors.length} enrolment(s) cannot be made`, errors);
+  return covered;
+}

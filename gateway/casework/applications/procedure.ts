@@ -1,0 +1,76 @@
+/**
+ * An application procedure's order and deadlines, as pure functions over its configuration (time-limits.ts)
+ * and the working calendar: which step comes next, by when, and from which day it may be done.
+ */
+import { addWorkingDaysProvisionally, dateOfDayNumber, dayNumberOf, type WorkingCalendar } from '../../calendar/working-days.js';
+import type { ApplicationProcedure, ProcedureStep, TimeLimitDuration } from '../../../schemas/types/index.js';
+
+export type ProcedureStepName = ProcedureStep['step'];
+
+/** Where an application stands: its last main step (or its acceptance) and the notice, once posted. */
+export interface ProcedureProgress {
+  acceptedOn: string;
+  /** Accepted in one township, registered in another (一城通办): the materials are forwarded. */
+  crossTownship: boolean;
+  lastStep: 'accepted' | ProcedureStepName;
+  lastStepOn: string;
+  noticeEndsOn: string | null;
+}
+
+export interface NextStep {
+  step: ProcedureStepName;
+  dueOn: string;
+  /** While the notice runs, the first day the next step may be done. */
+  notBefore: string | null;
+}
+
+/**
+ * `start` plus a duration, counted as the Civil Code counts periods (民法典 第二百零一条: the starting day is not
+ * counted): 3 working days from a Friday is the third working day after it; a 7-day notice posted on the 1st has
+ * the 8th as its last day. Working days running into a year whose holiday notice is not out yet count weekdays
+ * there, as warnings' deadlines do (working-days.ts); the date is then provisional.
+ */
+export function addDuration(calendar: WorkingCalendar, start: string, duration: Pick<TimeLimitDuration, 'days' | 'unit'>): string {
+  if (duration.unit === 'calendar') return dateOfDayNumber(dayNumberOf(start) + duration.days);
+  return addWorkingDaysProvisionally(calendar, start, duration.days).date;
+}
+
+export function dayAfter(date: string): string {
+  return dateOfDayNumber(dayNumberOf(date) + 1);
+}
+
+/** The steps this application goes through: forwarding to the registration township only when it is another one. */
+export function plannedSteps(procedure: ApplicationProcedure, crossTownship: boolean): ProcedureStep[] {
+  return procedure.steps.filter((s) => crossTownship || s.step !== 'forwarded');
+}
+
+/** The step expected next and its deadline: counted from the step before it, or from the notice's last day after the notice. */
+export function nextStepOf(calendar: WorkingCalendar, procedure: ApplicationProcedure, progress: ProcedureProgress): NextStep | null {
+  const planned = plannedSteps(procedure, progress.crossTownship);
+  const position = progress.lastStep === 'accepted' ? -1 : planned.findIndex((s) => s.step === progress.lastStep);
+  if (progress.lastStep !== 'accepted' && position === -1) {
+    throw new Error(`[applications] last step ${progress.lastStep} is not a step of procedure "${procedure.title}"`);
+  }
+  const step = planned[position + 1];
+  if (!step) return null;
+  const afterNotice = progress.lastStep === 'notice' && progress.noticeEndsOn !== null;
+  const from = afterNotice ? progress.noticeEndsOn! : progress.lastStepOn;
+  return { step: step.step, dueOn: addDuration(calendar, from, step.within), notBefore: afterNotice ? dayAfter(progress.noticeEndsOn!) : null };
+}
+
+/** The notice's last day, for a notice posted on `startsOn`. */
+export function noticeEndsOn(calendar: WorkingCalendar, procedure: ApplicationProcedure, startsOn: string): string {
+  const notice = procedure.steps.find((s) => s.step === 'notice');
+  if (!notice?.length) throw new Error(`[applications] procedure "${procedure.title}" has no notice length`);
+  return addDuration(calendar, startsOn, notice.length);
+}
+
+/** The whole procedure's deadline from acceptance. */
+export function totalDueOn(calendar: WorkingCalendar, procedure: ApplicationProcedure, acceptedOn: string): string {
+  return addDuration(calendar, acceptedOn, procedure.total);
+}
+
+/** The deadline after the one extension: the extension runs on from the original deadline. */
+export function extendedDueOn(calendar: WorkingCalendar, procedure: ApplicationProcedure, dueOn: string): string | null {
+  return procedure.extension ? addDuration(calendar, dueOn, procedure.extension) : null;
+}

@@ -1,0 +1,143 @@
+import { addMonths, lastDayOfPeriod } from '../calendar/periods.js';
+import { addWorkingDaysProvisionally, dateOfDayNumber, dayNumberOf, isWeekend, UncoveredYearError, type WorkingCalendar } from '../calendar/working-days.js';
+import type { MemberCondition, VisitCategory, VisitPolicy } from '../../schemas/types/index.js';
+
+/**
+ * Which visit categories a household is in, and when its next visit is due — pure functions over what the register
+ * holds, so the rules are tested without a database. Seed 000 (东民〔2021〕48号 §二(二)) sets the frequencies; the
+ * policy file maps them to the register's codes.
+ */
+export interface HouseholdForVisits {
+  members: readonly { relation: string; birthDate: string; health: string | null; disabilityGrade: string | null; labourAbility: string | null }[];
+  /** Enrolments current on the day asked about. */
+  enrolments: readonly { category: string; startDate: string }[];
+  /** Warnings of trigger rules about members, raised on or before the day asked about. */
+  warnings: readonly { ruleId: string; raisedOn: string }[];
+  /** The latest counted visit on or before the day asked about. */
+  lastVisitOn: string | null;
+}
+
+export interface VisitRequirement {
+  category: VisitCategory;
+  /** When the requirement began: the earliest current enrolment of the category, or the warning's day. */
+  since: string;
+  nextDueOn: string;
+  /** A trigger's deadline ran into a year the holiday calendar does not cover yet; weekdays were counted. */
+  provisional: boolean;
+}
+
+/**
+ * Every requirement the household is under on `asOf`. A periodic category (everyMonths) is due that many months
+ * after the last visit, or after it began when there has been no visit since; "每季度不少于1次" is read as no more
+ * than three months between visits — never laxer than calendar quarters. A trigger (withinWorkingDays) is due
+ * that many working days after the earliest warning not yet followed by a visit, and gone once one is recorded.
+ */
+export function visitRequirements(policy: VisitPolicy, household: HouseholdForVisits, asOf: string, calendar: WorkingCalendar): VisitRequirement[] {
+  const requirements: VisitRequirement[] = [];
+  for (const category of policy.categories) {
+    const { match, frequency } = category;
+    if ('warningRules' in match) {
+      if (!('withinWorkingDays' in frequency)) continue;
+      const pending = household.warnings
+        .filter((w) => match.warningRules.includes(w.ruleId) && w.raisedOn <= asOf && (household.lastVisitOn === null || household.lastVisitOn < w.raisedOn))
+        .map((w) => w.raisedOn)
+        .sort();
+      const since = pending[0];
+      if (since === undefined) continue;
+      const due = addWorkingDaysOrWeekdays(calendar, since, frequency.withinWorkingDays);
+      requirements.push({ category, since, nextDueOn: due.date, provisional: due.provisional });
+      continue;
+    }
+    if (!('everyMonths' in frequency)) continue;
+    const starts = household.enrolments.filter((e) => match.enrolmentCategories.includes(e.category) && e.startDate <= asOf).map((e) => e.startDate).sort();
+    const since = starts[0];
+    if (since === undefined) continue;
+    if (match.member && !household.members.some((m) => memberMatches(m, match.member!, asOf))) continue;
+    if (match.childWithoutParent && !hasChildWithoutParent(household.members, match.childWithoutParent.underAge, asOf)) continue;
+    const base = household.lastVisitOn !== null && household.lastVisitOn >= since ? household.lastVisitOn : since;
+    requirements.push({ category, since, nextDueOn: addCalendarMonths(base, frequency.everyMonths), provisional: false });
+  }
+  return requirements;
+}
+
+/**
+ * The requirement that decides the household's next visit: the one due soonest, so a household in two categories
+ * follows the stricter; on the same day, the one listed first in the policy.
+ */
+export function governingRequirement(requirements: readonly VisitRequirement[]): VisitRequirement | undefined {
+  let best: VisitRequirement | undefined;
+  for (const requirement of requirements) {
+    if (!best || requirement.nextDueOn < best.nextDueOn) best = requirement;
+  }
+  return best;
+}
+
+/** The same day `months` later, or that month's last day when it is shorter: 2024-01-31 + 1 → 2024-02-29. */
+export function addCalendarMonths(date: string, months: number): string {
+  const period = addMonths(date.slice(0, 7), months);
+  const last = lastDayOfPeriod(period);
+  const day = date.slice(8, 10);
+  return day > last.slice(8, 10) ? last : `${period}-${day}`;
+}
+
+/** Whole years of age on `on`. */
+export function ageOn(birthDate: string, on: string): number {
+  const years = Number(on.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  return on.slice(5) >= birthDate.slice(5) ? years : years - 1;
+}
+
+/** Calendar days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return dayNumberOf(to) - dayNumberOf(from);
+}
+
+function memberMatches(member: HouseholdForVisits['members'][number], condition: MemberCondition, asOf: string): boolean {
+  if (condition.disabilityGrades && !(member.disabilityGrade !== null && condition.disabilityGrades.includes(member.disabilityGrade))) return false;
+  if (condition.labourAbility && !(member.labourAbility !== null && condition.labourAbility.includes(member.labourAbility))) return false;
+  if (condition.health && !(member.health !== null && condition.health.includes(member.health))) return false;
+  if (condition.minAge !== undefined && ageOn(member.birthDate, asOf) < condition.minAge) return false;
+  return true;
+}
+
+/**
+ * GB/T 4761 relations to the head of household, as code ranges: who would be the parents of a member with a given
+ * relation. A child of the head (20–27, 29, 30–37, 39) has the head as parent, who is always there; a grandchild
+ * (40–49) needs a son or daughter of the head (20–39); the head, or a sibling of the head (70–79), needs a parent
+ * of the head (50–52, 57–59); a nephew or niece (93–96) a sibling of the head. A non-relative child (99) has no
+ * parent in the household by definition. For other relations the register cannot tell, and the child is not counted.
+ */
+function parentsPresent(relation: string, relations: readonly number[]): boolean | undefined {
+  const code = Number(relation);
+  const any = (ranges: readonly (readonly [number, number])[]) => relations.some((r) => ranges.some(([low, high]) => r >= low && r <= high));
+  const parentsOfHead = [[50, 52], [57, 59]] as const;
+  if (code === 1 || code === 2) return any(parentsOfHead);
+  if ((code >= 20 && code <= 27) || code === 29 || (code >= 30 && code <= 37) || code === 39) return true;
+  if (code >= 40 && code <= 49) return any([[20, 39]]);
+  if (code >= 70 && code <= 79) return any(parentsOfHead);
+  if (code >= 93 && code <= 96) return any([[70, 79]]);
+  if (code === 99) return false;
+  return undefined;
+}
+
+function hasChildWithoutParent(members: HouseholdForVisits['members'], underAge: number, asOf: string): boolean {
+  const relations = members.map((m) => Number(m.relation));
+  return members.some((m) => ageOn(m.birthDate, asOf) < underAge && parentsPresent(m.relation, relations) === false);
+}
+
+/**
+ * A trigger raised in a year the holiday file does not cover (older warnings, or a file not yet updated) still gets
+ * a due date: weekdays are counted and the date is provisional, as for a deadline running into an uncovered year.
+ */
+function addWorkingDaysOrWeekdays(calendar: WorkingCalendar, start: string, n: number): { date: string; provisional: boolean } {
+  try {
+    return addWorkingDaysProvisionally(calendar, start, n);
+  } catch (error) {
+    if (!(error instanceof UncoveredYearError)) throw error;
+    let day = dayNumberOf(start);
+    for (let counted = 0; counted < n; ) {
+      day += 1;
+      if (!isWeekend(day)) counted += 1;
+    }
+    return { date: dateOfDayNumber(day), provisional: true };
+  }
+}

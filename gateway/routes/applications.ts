@@ -1,0 +1,142 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApplicationCreate, ApplicationStepInput } from '../../schemas/types/index.js';
+import { todayInShanghai } from '../calendar/shanghai-date.js';
+import { acceptApplication } from '../casework/applications/application-intake.js';
+import { recordApplicationStep } from '../casework/applications/application-steps.js';
+import { viewApplication, viewApplicationList } from '../casework/applications/application-views.js';
+import { defaultCaseworkSettings, type CaseworkSettings } from '../casework/applications/casework-settings.js';
+import { viewNoticeList } from '../casework/applications/public-notices.js';
+import { actorOf } from '../plugins/app/auth.js';
+import { problemResponses, ref } from '../plugins/app/schemas.js';
+
+const regionPattern = '^([0-9]{6}|[0-9]{9}|[0-9]{12})$';
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
+
+/** Applications for assistance taken in one township and decided in another (一城通办), their steps, and the public notices. */
+export default async function applicationRoutes(fastify: FastifyInstance, options: { settings?: CaseworkSettings; now?: () => Date } = {}): Promise<void> {
+  const { knex } = fastify.store;
+  const settings = options.settings ?? defaultCaseworkSettings();
+  /** The app's clock (tests fix it), as a calendar date in Asia/Shanghai. */
+  const today = (): string => todayInShanghai(options.now?.() ?? new Date());
+
+  fastify.post<{ Body: ApplicationCreate }>('/v1/applications', {
+    config: { audit: 'application.create' },
+    schema: {
+      summary: 'Take an application (受理) for a household in the register; it is routed to the township where the household is registered',
+      tags: ['casework'],
+      body: ref('application-create'),
+      response: { 201: ref('application'), ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const actor = actorOf(request);
+      const day = today();
+      const id = await acceptApplication(knex, actor, request.body, { settings, today: day });
+      request.markAudited();
+      const { view } = await viewApplication(knex, actor, id, { settings, today: day });
+      return reply.code(201).header('location', `/v1/applications/${id}`).send(view);
+    },
+  });
+
+  fastify.get<{ Querystring: { region?: string; status?: 'open' | 'approved' | 'rejected' | 'withdrawn'; overdue?: boolean; asOf?: string; after?: number; limit: number } }>('/v1/applications', {
+    config: { audit: 'application.list' },
+    schema: {
+      summary: 'Applications accepted in or routed to the key’s region, a page at a time; overdue=true lists those past a step’s or the whole deadline',
+      tags: ['casework'],
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          region: { type: 'string', pattern: regionPattern, description: 'Narrow to a township (either side) or village' },
+          status: { type: 'string', enum: ['open', 'approved', 'rejected', 'withdrawn'] },
+          overdue: { type: 'boolean' },
+          asOf: { type: 'string', format: 'date', description: 'The day overdue is judged on; today (Asia/Shanghai) when absent' },
+          after: { type: 'integer', minimum: 0 },
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+        },
+      },
+      response: { 200: ref('application-list'), ...problemResponses },
+    },
+    handler: async (request) => {
+      const { region, status, overdue, asOf = today(), after, limit } = request.query;
+      const viewed = await viewApplicationList(knex, actorOf(request), { regionCode: region, status, overdue, asOf, afterId: after, limit }, settings);
+      await request.auditRead(viewed);
+      const items = viewed.view;
+      return { asOf, items, next: items.length === limit ? items[items.length - 1]!.id : null };
+    },
+  });
+
+  fastify.get<{ Params: { id: number } }>('/v1/applications/:id', {
+    config: { audit: 'application.read' },
+    schema: {
+      summary: 'One application with its steps, deadlines and next step',
+      tags: ['casework'],
+      params: idParams,
+      response: { 200: ref('application'), ...problemResponses },
+    },
+    handler: async (request) => {
+      const viewed = await viewApplication(knex, actorOf(request), request.params.id, { settings, today: today() });
+      await request.auditRead(viewed, { type: 'application', id: String(request.params.id) });
+      return viewed.view;
+    },
+  });
+
+  fastify.get<{ Params: { id: number } }>('/v1/applications/:id/steps', {
+    config: { audit: 'application.read' },
+    schema: {
+      summary: 'The steps of an application: what, when, by whom, why',
+      tags: ['casework'],
+      params: idParams,
+      response: {
+        200: { type: 'object', additionalProperties: false, required: ['items'], properties: { items: { type: 'array', items: ref('application-step') } } },
+        ...problemResponses,
+      },
+    },
+    handler: async (request) => {
+      const viewed = await viewApplication(knex, actorOf(request), request.params.id, { settings, today: today() });
+      await request.auditRead(viewed, { type: 'application', id: String(request.params.id) });
+      return { items: viewed.view.steps };
+    },
+  });
+
+  fastify.post<{ Params: { id: number }; Body: ApplicationStepInput }>('/v1/applications/:id/steps', {
+    config: { audit: 'application.step' },
+    schema: {
+      summary: 'Record the next step (入户调查, 传至户籍地, 初审, 公示, 审核确认), a rejection, a withdrawal or the one extension; approval enrols the members from its date',
+      tags: ['casework'],
+      params: idParams,
+      body: ref('application-step-input'),
+      response: { 201: ref('application'), ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const actor = actorOf(request);
+      const day = today();
+      await recordApplicationStep(knex, actor, request.params.id, request.body, { settings, today: day });
+      request.markAudited();
+      const { view } = await viewApplication(knex, actor, request.params.id, { settings, today: day });
+      return reply.code(201).send(view);
+    },
+  });
+
+  fastify.get<{ Querystring: { township: string; period: string } }>('/v1/notices', {
+    config: { audit: 'notice.read' },
+    schema: {
+      summary: 'The public notice list (公示名单) of a township for a month: name, village, household size, assistance type, amount — never an ID number, phone, account or health',
+      tags: ['casework'],
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['township', 'period'],
+        properties: {
+          township: { type: 'string', pattern: '^[0-9]{9}$' },
+          period: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' },
+        },
+      },
+      response: { 200: ref('application-notice'), ...problemResponses },
+    },
+    handler: async (request) => {
+      const viewed = await viewNoticeList(knex, actorOf(request), request.query.township, request.query.period, settings);
+      await request.auditRead(viewed, { type: 'notice', id: `${request.query.township}/${request.query.period}` });
+      return viewed.view;
+    },
+  });
+}

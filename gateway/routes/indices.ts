@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import { previousPeriod } from '../calendar/periods.js';
+import { loadIndexFormula, type LoadedIndexFormula } from '../indices/index-formula.js';
+import { viewHouseholdIndices, viewIndicesList } from '../indices/index-views.js';
+import { actorOf } from '../plugins/app/auth.js';
+import { problemResponses, ref, schemaBase } from '../plugins/app/schemas.js';
+
+const periodProperty = { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'The month scored, YYYY-MM (default: last month)' };
+
+/** The poverty and need indices (贫困指数, 需救助指数, seed 003). The formula is config/indices/default.json unless given. */
+export default async function indexRoutes(fastify: FastifyInstance, options: { formula?: LoadedIndexFormula }): Promise<void> {
+  const { knex } = fastify.store;
+  const formula = options.formula ?? loadIndexFormula();
+
+  fastify.get<{ Params: { id: number }; Querystring: { period?: string } }>('/v1/households/:id/indices', {
+    config: { audit: 'indices.read' },
+    schema: {
+      summary: 'A household’s poverty index and need index for a month, each component with its raw value, score, weight, contribution and why it counts',
+      tags: ['monitoring'],
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { period: periodProperty } },
+      response: { 200: ref('household-indices'), ...problemResponses },
+    },
+    handler: async (request) => {
+      const period = request.query.period ?? previousPeriod();
+      const viewed = await viewHouseholdIndices(knex, actorOf(request), request.params.id, period, formula);
+      await request.auditRead(viewed, { type: 'household', id: String(request.params.id) });
+      return viewed.view;
+    },
+  });
+
+  fastify.get<{ Querystring: { township?: string; period?: string; minPoverty?: number; minNeed?: number; order: 'need' | 'poverty'; limit: number } }>('/v1/indices', {
+    config: { audit: 'indices.list' },
+    schema: {
+      summary: 'Households living in the key’s region (or a township or village of it) ranked by need or poverty index, for active discovery (主动发现)',
+      tags: ['monitoring'],
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          township: { type: 'string', pattern: '^([0-9]{9}|[0-9]{12})$', description: 'A township (9 digits) or a village (12) within the key’s region' },
+          period: periodProperty,
+          minPoverty: { type: 'number', minimum: 0, maximum: 100, description: 'Only households whose poverty index is at least this' },
+          minNeed: { type: 'number', minimum: 0, maximum: 100, description: 'Only households whose need index is at least this' },
+          order: { type: 'string', enum: ['need', 'poverty'], default: 'need', description: 'The index ranked on, highest first' },
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+        },
+      },
+      response: { 200: { $ref: `${schemaBase}household-indices.schema.json#/definitions/list` }, ...problemResponses },
+    },
+    handler: async (request) => {
+      const { township, period, minPoverty, minNeed, order, limit } = request.query;
+      const viewed = await viewIndicesList(
+        knex,
+        actorOf(request),
+        { regionCode: township, period: period ?? previousPeriod(), minPoverty, minNeed, order, limit },
+        formula,
+      );
+      await request.auditRead(viewed, { type: 'region', id: viewed.view.regionCode });
+      return viewed.view;
+    },
+  });
+}

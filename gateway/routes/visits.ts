@@ -1,0 +1,166 @@
+import type { FastifyInstance } from 'fastify';
+import { loadWorkingCalendar } from '../calendar/holiday-calendar.js';
+import { todayInShanghai } from '../calendar/shanghai-date.js';
+import type { WorkingCalendar } from '../calendar/working-days.js';
+import { recordVisit, viewHouseholdVisits, viewVisit } from '../casework/home-visits.js';
+import { assignVillages, createAssistant, viewAssistant, viewAssistants } from '../casework/village-assistants.js';
+import { loadVisitPolicy } from '../casework/visit-policy.js';
+import { listVisitsDue } from '../casework/visits-due.js';
+import type { LoadedRuleSet } from '../engine/rule-set.js';
+import { actorOf } from '../plugins/app/auth.js';
+import { problemResponses, ref } from '../plugins/app/schemas.js';
+import type { HomeVisitCreate, VillageAssistantCreate, VillageAssignment, VisitPolicy } from '../../schemas/types/index.js';
+
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
+const date = { type: 'string', format: 'date' } as const;
+
+export interface VisitRouteOptions {
+  /** config/visits/default.json unless given. */
+  policy?: VisitPolicy;
+  /** The comparison rules, so the policy's trigger rules are checked against them. */
+  rules?: LoadedRuleSet;
+  calendar?: WorkingCalendar;
+  now?: () => Date;
+}
+
+export default async function visitRoutes(fastify: FastifyInstance, options: VisitRouteOptions): Promise<void> {
+  const { knex } = fastify.store;
+  const policy = options.policy ?? loadVisitPolicy(undefined, { ruleIds: options.rules?.ruleSet.rules.map((r) => r.id) });
+  const calendar = options.calendar ?? loadWorkingCalendar();
+  const today = () => todayInShanghai(options.now?.() ?? new Date());
+
+  fastify.post<{ Body: HomeVisitCreate }>('/v1/visits', {
+    config: { audit: 'visit.record' },
+    schema: {
+      summary: 'Record a home visit (走访) as a visiting app sends it; idempotent by the app’s visitId (201 first, 200 on a repeat)',
+      tags: ['casework'],
+      body: ref('home-visit-create'),
+      response: { 200: ref('home-visit'), 201: ref('home-visit'), ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const actor = actorOf(request);
+      const recorded = await recordVisit(knex, actor, request.body, today());
+      request.markAudited();
+      const { view } = await viewVisit(knex, actor, recorded.id);
+      return reply.code(recorded.replayed ? 200 : 201).header('location', `/v1/visits/${recorded.id}`).send(view);
+    },
+  });
+
+  fastify.get<{ Querystring: { household: number; from?: string; to?: string } }>('/v1/visits', {
+    config: { audit: 'visit.list' },
+    schema: {
+      summary: 'A household’s visits, latest first',
+      tags: ['casework'],
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['household'],
+        properties: { household: { type: 'integer', minimum: 1 }, from: date, to: date },
+      },
+      response: {
+        200: { type: 'object', additionalProperties: false, required: ['items'], properties: { items: { type: 'array', items: ref('home-visit') } } },
+        ...problemResponses,
+      },
+    },
+    handler: async (request) => {
+      const { household, from, to } = request.query;
+      const viewed = await viewHouseholdVisits(knex, actorOf(request), household, { from, to });
+      await request.auditRead(viewed, { type: 'household', id: String(household) });
+      return { items: viewed.view };
+    },
+  });
+
+  fastify.get<{ Querystring: { township?: string; assistant?: number; asOf?: string; overdue?: boolean; limit: number } }>('/v1/visits/due', {
+    config: { audit: 'visit.due' },
+    schema: {
+      summary: 'Households due for a visit as of a date, per township or per village assistant, soonest first, with the overdue flagged',
+      tags: ['casework'],
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          township: { type: 'string', pattern: '^[0-9]{9}$' },
+          assistant: { type: 'integer', minimum: 1, description: 'Only the villages this assistant covers on asOf' },
+          asOf: { ...date, description: 'Today (Asia/Shanghai) when absent' },
+          overdue: { type: 'boolean', description: 'Only households whose visit is overdue' },
+          limit: { type: 'integer', minimum: 1, maximum: 5000, default: 1000 },
+        },
+      },
+      response: { 200: ref('home-visit-due'), ...problemResponses },
+    },
+    handler: async (request) => {
+      const { township, assistant, asOf, overdue, limit } = request.query;
+      const { list, headPersonIds } = await listVisitsDue(knex, actorOf(request), policy, calendar, {
+        asOf: asOf ?? today(), townshipCode: township, assistantId: assistant, overdueOnly: overdue === true, limit,
+      });
+      await request.auditRead({ view: list, subjectPersonIds: headPersonIds, regionCode: township });
+      return list;
+    },
+  });
+
+  fastify.get<{ Params: { id: number } }>('/v1/visits/:id', {
+    config: { audit: 'visit.read' },
+    schema: { summary: 'One recorded visit', tags: ['casework'], params: idParams, response: { 200: ref('home-visit'), ...problemResponses } },
+    handler: async (request) => {
+      const viewed = await viewVisit(knex, actorOf(request), request.params.id);
+      await request.auditRead(viewed, { type: 'home-visit', id: String(request.params.id) });
+      return viewed.view;
+    },
+  });
+
+  fastify.post<{ Body: VillageAssistantCreate }>('/v1/visit-assistants', {
+    config: { audit: 'visit-assistant.create' },
+    schema: {
+      summary: 'Add a village social-assistance assistant (村级社会救助协理员) and the villages of their township they cover',
+      tags: ['casework'],
+      body: ref('home-visit-assistant-create'),
+      response: { 201: ref('home-visit-assistant'), ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const actor = actorOf(request);
+      const id = await createAssistant(knex, actor, request.body, today());
+      request.markAudited();
+      return reply.code(201).header('location', `/v1/visit-assistants/${id}`).send(await viewAssistant(knex, actor, id, request.body.since ?? today()));
+    },
+  });
+
+  fastify.get<{ Querystring: { township?: string; on?: string } }>('/v1/visit-assistants', {
+    config: { audit: 'visit-assistant.list' },
+    schema: {
+      summary: 'Village assistants within the key’s region, with the villages each covers on a day',
+      tags: ['casework'],
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { township: { type: 'string', pattern: '^[0-9]{9}$' }, on: { ...date, description: 'Today when absent' } },
+      },
+      response: {
+        200: { type: 'object', additionalProperties: false, required: ['items'], properties: { items: { type: 'array', items: ref('home-visit-assistant') } } },
+        ...problemResponses,
+      },
+    },
+    handler: async (request) => {
+      const items = await viewAssistants(knex, actorOf(request), { townshipCode: request.query.township, on: request.query.on ?? today() });
+      // Staff, not citizens: the line records who listed them, with no person of the register.
+      await request.auditRead({ view: items, subjectPersonIds: [], regionCode: request.query.township });
+      return { items };
+    },
+  });
+
+  fastify.put<{ Params: { id: number }; Body: VillageAssignment }>('/v1/visit-assistants/:id/villages', {
+    config: { audit: 'visit-assistant.assign' },
+    schema: {
+      summary: 'Set the villages an assistant covers from a day on (those dropped end the day before)',
+      tags: ['casework'],
+      params: idParams,
+      body: ref('home-visit-assignment'),
+      response: { 200: ref('home-visit-assistant'), ...problemResponses },
+    },
+    handler: async (request) => {
+      const actor = actorOf(request);
+      await assignVillages(knex, actor, request.params.id, request.body, today());
+      request.markAudited();
+      return viewAssistant(knex, actor, request.params.id, request.body.since ?? today());
+    },
+  });
+}

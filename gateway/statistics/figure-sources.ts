@@ -1,0 +1,185 @@
+import type { Knex } from 'knex';
+import type { MonitoringFigures } from '../../schemas/types/index.js';
+
+export type FigureName = keyof MonitoringFigures;
+
+/** The month being counted: dates for date columns, UTC instants for timestamp columns. */
+export interface PeriodWindow {
+  firstDay: string;
+  lastDay: string;
+  startInstant: string;
+  endInstant: string;
+}
+
+export interface FigureQueryContext {
+  /** The region's code range (region-scope.ts prefixRange). */
+  range: { low: string; high: string };
+  window: PeriodWindow;
+  /** How many leading digits of a region code name the division a row is counted under. */
+  groupLength: number;
+}
+
+export interface FigureRow {
+  region_key: string;
+  value: number | string;
+  outcome?: string;
+}
+
+export interface FigureSource {
+  figure: FigureName;
+  query(knex: Knex, context: FigureQueryContext): Promise<FigureRow[]>;
+}
+
+/** Rows of `table` whose region code lies in the range, grouped by the division they fall under. */
+function grouped(knex: Knex, table: string, regionColumn: string, context: FigureQueryContext): Knex.QueryBuilder {
+  return knex(table)
+    .where(regionColumn, '>=', context.range.low)
+    .andWhere(regionColumn, '<', context.range.high)
+    // The length is written into the SQL, not bound: PostgreSQL must see the same expression in SELECT and GROUP BY.
+    .select(knex.raw(`substr(??, 1, ${Math.trunc(context.groupLength)}) as region_key`, [regionColumn]))
+    .groupByRaw(`substr(??, 1, ${Math.trunc(context.groupLength)})`, [regionColumn]);
+}
+
+function dayBefore(date: string): string {
+  const day = new Date(`${date}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() - 1);
+  return day.toISOString().slice(0, 10);
+}
+
+/**
+ * One query per figure. Warnings count under the township they were pushed to (a warning with no region
+ * reached nobody and counts nowhere); enrolments under their region; assistance under the household's
+ * residence; visits under the village visited; discovery cases under their township; referrals under the
+ * region of the unit that owns the case.
+ */
+export const figureSources: FigureSource[] = [
+  {
+    figure: 'warningsPushed',
+    query: (knex, c) => grouped(knex, 'warnings', 'region_code', c)
+      .whereBetween('raised_on', [c.window.firstDay, c.window.lastDay])
+      .count({ value: '*' }),
+  },
+  {
+    // Verification began when the warning first left 'pending' (to verifying, or straight to resolved).
+    figure: 'warningsVerified',
+    query: (knex, c) => grouped(knex, 'warning_transitions as t', 'w.region_code', c)
+      .join('warnings as w', 'w.id', 't.warning_id')
+      .where('t.from_status', 'pending')
+      .andWhere('t.at', '>=', c.window.startInstant)
+      .andWhere('t.at', '<', c.window.endInstant)
+      .countDistinct({ value: 't.warning_id' }),
+  },
+  {
+    figure: 'warningsHandled',
+    query: (knex, c) => grouped(knex, 'warnings', 'region_code', c)
+      .where('status', 'resolved')
+      .whereBetween('resolved_on', [c.window.firstDay, c.window.lastDay])
+      .count({ value: '*' }),
+  },
+  {
+    figure: 'outcomes',
+    query: (knex, c) => grouped(knex, 'warnings', 'region_code', c)
+      .where('status', 'resolved')
+      .whereBetween('resolved_on', [c.window.firstDay, c.window.lastDay])
+      .select('outcome')
+      .groupBy('outcome')
+      .count({ value: '*' }),
+  },
+  {
+    // Open at the month's end (raised by then, not resolved by then) and past its due date on that day.
+    figure: 'warningsOverdue',
+    query: (knex, c) => grouped(knex, 'warnings', 'region_code', c)
+      .where('raised_on', '<=', c.window.lastDay)
+      .andWhere('due_on', '<', c.window.lastDay)
+      .andWhere((q) => q.whereNull('resolved_on').orWhere('resolved_on', '>', c.window.lastDay))
+      .count({ value: '*' }),
+  },
+  {
+    figure: 'householdsAdjusted',
+    query: (knex, c) => grouped(knex, 'enrolment_events as ev', 'e.region_code', c)
+      .join('enrolments as e', 'e.id', 'ev.enrolment_id')
+      .whereIn('ev.kind', ['amount-changed', 'ended'])
+      .andWhere('ev.at', '>=', c.window.startInstant)
+      .andWhere('ev.at', '<', c.window.endInstant)
+      .countDistinct({ value: 'e.household_id' }),
+  },
+  ...(['newlyIncludedHouseholds', 'newlyIncludedPersons'] as const).map((figure): FigureSource => ({
+    figure,
+    // Newly included: enrolled in the month and held no enrolment on the month's eve, so a move from 低保 to
+    // 特困, or a renewal, is not a new person.
+    query: (knex, c) => grouped(knex, 'enrolments as e', 'e.region_code', c)
+      .whereBetween('e.start_date', [c.window.firstDay, c.window.lastDay])
+      .whereNotExists((q) => q.select(knex.raw('1')).from('enrolments as earlier')
+        .whereRaw('earlier.person_id = e.person_id')
+        .andWhere('earlier.start_date', '<', c.window.firstDay)
+        .andWhere((open) => open.whereNull('earlier.end_date').orWhere('earlier.end_date', '>=', dayBefore(c.window.firstDay))))
+      .countDistinct({ value: figure === 'newlyIncludedHouseholds' ? 'e.household_id' : 'e.person_id' }),
+  })),
+  ...(['temporaryAssistanceCases', 'temporaryAssistanceFen'] as const).map((figure): FigureSource => ({
+    figure,
+    query: async (knex, c) => {
+      const q = grouped(knex, 'assistance_records as a', 'h.residence_region', c)
+        .join('households as h', 'h.id', 'a.household_id')
+        .where('a.assistance_type', 'linshi')
+        .whereBetween('a.assisted_on', [c.window.firstDay, c.window.lastDay]);
+      return figure === 'temporaryAssistanceCases' ? q.count({ value: '*' }) : q.sum({ value: 'a.amount_fen' });
+    },
+  })),
+  {
+    figure: 'visits',
+    query: (knex, c) => grouped(knex, 'home_visits', 'region_code', c)
+      .whereBetween('visited_on', [c.window.firstDay, c.window.lastDay])
+      .count({ value: '*' }),
+  },
+  {
+    figure: 'householdsVisited',
+    query: (knex, c) => grouped(knex, 'home_visits', 'region_code', c)
+      .whereBetween('visited_on', [c.window.firstDay, c.window.lastDay])
+      .countDistinct({ value: 'household_id' }),
+  },
+  {
+    figure: 'problemsFound',
+    query: (knex, c) => grouped(knex, 'home_visits', 'region_code', c)
+      .whereBetween('visited_on', [c.window.firstDay, c.window.lastDay])
+      .where('hardship_found', true)
+      .count({ value: '*' }),
+  },
+  {
+    // A hardship a visit found is followed up as a discovery case opened from that visit; concluding the case,
+    // whatever its result, is the problem solved. Counted under the visit's village, like the problem itself.
+    figure: 'problemsSolved',
+    query: (knex, c) => grouped(knex, 'discovery_cases as d', 'v.region_code', c)
+      .join('home_visits as v', 'v.id', 'd.visit_id')
+      .where('d.status', 'concluded')
+      .whereBetween('d.concluded_on', [c.window.firstDay, c.window.lastDay])
+      .count({ value: '*' }),
+  },
+  {
+    figure: 'discoveryCasesOpened',
+    query: (knex, c) => grouped(knex, 'discovery_cases', 'township_code', c)
+      .whereBetween('discovered_on', [c.window.firstDay, c.window.lastDay])
+      .count({ value: '*' }),
+  },
+  {
+    figure: 'discoveryCasesIncluded',
+    query: (knex, c) => grouped(knex, 'discovery_cases', 'township_code', c)
+      .where('result', 'included')
+      .whereBetween('concluded_on', [c.window.firstDay, c.window.lastDay])
+      .count({ value: '*' }),
+  },
+  {
+    figure: 'referralsSent',
+    query: (knex, c) => grouped(knex, 'referrals as r', 'rc.region_code', c)
+      .join('referral_cases as rc', 'rc.id', 'r.case_id')
+      .whereBetween('r.sent_on', [c.window.firstDay, c.window.lastDay])
+      .count({ value: '*' }),
+  },
+  {
+    figure: 'referralsDone',
+    query: (knex, c) => grouped(knex, 'referrals as r', 'rc.region_code', c)
+      .join('referral_cases as rc', 'rc.id', 'r.case_id')
+      .where('r.status', 'done')
+      .whereBetween('r.finished_on', [c.window.firstDay, c.window.lastDay])
+      .count({ value: '*' }),
+  },
+];

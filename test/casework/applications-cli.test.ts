@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandLineActor } from '../../gateway/access/actor.js';
+import { acceptApplication } from '../../gateway/casework/applications/application-intake.js';
+import { defaultCaseworkSettings } from '../../gateway/casework/applications/casework-settings.js';
+import { openCase } from '../../gateway/casework/referrals/first-responder-cases.js';
+import { openMigratedStore } from '../../gateway/store/open-store.js';
+import { runJiuzhu } from '../helpers/cli.js';
+import { addHousehold, idNumber } from '../helpers/monitoring.js';
+
+/** The built `jiuzhu` (npm run build first) against a SQLite file prepared through the services. */
+const dir = mkdtempSync(join(tmpdir(), 'jiuzhu-casework-cli-'));
+const database = join(dir, 'casework.db');
+const env = { JIUZHU_DB: database, JIUZHU_MASTER_KEY_FILE: join(dir, 'master.key') };
+const applicant = idNumber('640121', '1972-07-07', 41);
+
+beforeAll(async () => {
+  const { store } = await openMigratedStore({ client: 'sqlite', filename: database });
+  try {
+    const settings = defaultCaseworkSettings();
+    const options = { settings, today: '2024-12-20' };
+    await addHousehold(store.knex, '640121100200', [{ idNumber: applicant, name: '马国强' }]);
+    // Taken where registered (杨和镇): no forwarding; investigation due 3 working days after Friday 09-27, i.e. 10-08.
+    await acceptApplication(store.knex, commandLineActor('test'), { procedure: 'dibao', category: '120', applicantIdNumber: applicant, acceptingRegionCode: '640121100', acceptedOn: '2024-09-27' }, options);
+    await openCase(store.knex, commandLineActor('test'), {
+      origin: { type: 'walk-in' }, subjectIdNumber: applicant, subjectName: '马国强', regionCode: '640121100', ownerUnit: '杨和镇社会救助服务站',
+      summary: '就医困难', openedOn: '2024-09-27', referrals: [{ department: 'yb', need: '医疗救助', urgent: true }],
+    }, options);
+  } finally {
+    await store.close();
+  }
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('jiuzhu applications overdue / referrals overdue', () => {
+  it('lists the application whose investigation is late, as JSON, and nothing the day it is due', async () => {
+    const late = await runJiuzhu(env, 'applications', 'overdue', '--as-of', '2024-10-09', '--json');
+    expect(late.code, late.stderr).toBe(0);
+    const report = JSON.parse(late.stdout);
+    expect(report.asOf).toBe('2024-10-09');
+    expect(report.items).toEqual([expect.objectContaining({ procedure: 'dibao', applicantName: '马国强', acceptingRegionCode: '640121100', registrationRegionCode: '640121100', nextStep: { step: 'investigated', dueOn: '2024-10-08', notBefore: null }, overdue: true })]);
+    expect(JSON.parse((await runJiuzhu(env, 'applications', 'overdue', '--as-of', '2024-10-08', '--json')).stdout).items).toEqual([]);
+    const text = await runJiuzhu(env, 'applications', 'overdue', '--as-of', '2024-10-09');
+    expect(text.stdout).toContain('1 overdue application(s) as of 2024-10-09');
+    expect(text.stdout).toContain('investigated due 2024-10-08');
+  });
+
+  it('lists the urgent referral not answered within one working day', async () => {
+    // Urgent, sent Friday 09-27: due Sunday 09-29, a make-up working day.
+    const result = await runJiuzhu(env, 'referrals', 'overdue', '--as-of', '2024-09-30', '--json');
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).items.map((r: { department: { code: string }; dueOn: string; urgent: boolean }) => [r.department.code, r.dueOn, r.urgent])).toEqual([['yb', '2024-09-29', true]]);
+    expect(JSON.parse((await runJiuzhu(env, 'referrals', 'overdue', '--as-of', '2024-09-29', '--json')).stdout).items).toEqual([]);
+  });
+
+  it('refuses an --as-of that is not a date, in one sentence', async () => {
+    const result = await runJiuzhu(env, 'referrals', 'overdue', '--as-of', '2024-9-30');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('jiuzhu: The request does not match its schema: --as-of 2024-9-30 is not a date YYYY-MM-DD\n');
+  });
+});

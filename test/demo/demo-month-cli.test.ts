@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL('../../bin/jiuzhu.js', import.meta.url));
+const workDir = mkdtempSync(join(tmpdir(), 'jiuzhu-demo-cli-'));
+const env = { ...process.env, JIUZHU_DB: join(workDir, 'demo.db'), JIUZHU_MASTER_KEY_FILE: join(workDir, 'master.key'), DATABASE_URL: '' };
+
+async function jiuzhu(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env, timeout: 60_000 });
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const e = error as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+describe('jiuzhu demo', () => {
+  const out = join(workDir, 'may');
+
+  it('runs the month into the configured store and prints the summary as JSON', async () => {
+    const { stdout, stderr, code } = await jiuzhu('demo', '--out', out, '--period', '2024-05', '--json');
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+    const summary = JSON.parse(stdout);
+    expect(summary.period).toBe('2024-05');
+    expect(summary.imported).toMatchObject({ files: 19, rejected: 5, newBatches: 19 });
+    expect(summary.warnings.total).toBe(21);
+    expect(summary.warnings.byRule.filter((r: { count: number }) => r.count === 0)).toEqual([]);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toEqual(summary);
+    expect(existsSync(join(out, 'summary.md'))).toBe(true);
+    expect(existsSync(join(out, 'feeds', 'vehicles-2024-05.xlsx'))).toBe(true);
+    expect(stderr).toContain('jiuzhu: compared 2024-05: run 1, 21 new warnings');
+  }, 60_000);
+
+  it('says plainly that a second run of the month found nothing new', async () => {
+    const { stdout, code } = await jiuzhu('demo', '--out', join(workDir, 'may-again'), '--period', '2024-05');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^demo month 2024-05, 永宁县: 19 files, \d+ facts, 5 rejected rows; 21 warnings \(none new\); 10 transitions, 1 visits, 1 referrals, 1 discovery cases\n/);
+    expect(stdout).toContain('     1  recipient-died');
+    expect(stdout).toContain(`summary: ${join(workDir, 'may-again', 'summary.md')}`);
+  }, 60_000);
+
+  it('refuses a month that has not ended, in one sentence', async () => {
+    const { stderr, code } = await jiuzhu('demo', '--out', join(workDir, 'future'), '--period', '2999-01');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^jiuzhu: 2999-01 has not ended yet \(today is \d{4}-\d{2}-\d{2}\); run a month up to \d{4}-\d{2}\n$/);
+  });
+});

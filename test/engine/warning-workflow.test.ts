@@ -1,0 +1,237 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { commandLineActor, type Actor } from '../../gateway/access/actor.js';
+import { loadWorkingCalendar } from '../../gateway/calendar/holiday-calendar.js';
+import type { WorkingCalendar } from '../../gateway/calendar/working-days.js';
+import { runComparison } from '../../gateway/engine/compare.js';
+import { loadRuleSet } from '../../gateway/engine/rule-set.js';
+import { overdueWorkingDays, recomputeProvisionalDeadlines } from '../../gateway/engine/warning-deadlines.js';
+import { applyWarningTransition, checkTransitionRequest, transitionWarning } from '../../gateway/engine/warning-workflow.js';
+import { ProblemError } from '../../gateway/errors.js';
+import { findWarning, isWarningInScope, listWarnings } from '../../gateway/store/repositories/warnings.js';
+import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
+import { addFacts, addHousehold, clearMonitoringData, idNumber } from '../helpers/monitoring.js';
+
+const calendar = loadWorkingCalendar();
+/** The national calendar once the State Council's notice for 2027 is in: here only New Year's Day (Friday 1 January). */
+const calendarWith2027: WorkingCalendar = {
+  ...calendar,
+  name: 'cn with 2027',
+  years: new Set([...calendar.years, 2027]),
+  holidays: new Set([...calendar.holidays, '2027-01-01']),
+};
+
+const county = '640121';
+const township = '640121100';
+const people = {
+  recipient: idNumber(county, '1970-03-05', 11),
+  wife: idNumber(county, '1972-08-09', 22),
+  outsider: idNumber(county, '1965-01-20', 41),
+  elsewhere: idNumber('110105', '1980-02-02', 61),
+};
+const townshipActor: Actor = { keyId: null, role: 'township', regionCode: township, label: 'test township' };
+
+async function problemOf(promise: Promise<unknown>): Promise<ProblemError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ProblemError) return error;
+    throw error;
+  }
+  throw new Error('expected a problem');
+}
+
+describe('overdue working days', () => {
+  const open = (dueOn: string) => ({ status: 'pending' as const, dueOn });
+
+  it('counts working days after the deadline, National Day 2024’s make-up Saturday included, rest days not', () => {
+    expect(overdueWorkingDays(calendar, open('2024-10-10'), '2024-10-10')).toBeNull();
+    expect(overdueWorkingDays(calendar, open('2024-10-10'), '2024-10-11')).toBe(1);
+    expect(overdueWorkingDays(calendar, open('2024-10-10'), '2024-10-12')).toBe(2);
+    expect(overdueWorkingDays(calendar, open('2024-10-10'), '2024-10-13')).toBe(2);
+    expect(overdueWorkingDays(calendar, open('2024-10-10'), '2024-10-14')).toBe(3);
+    // Due the last working day before the holiday: the whole of 1–7 October counts nothing.
+    expect(overdueWorkingDays(calendar, open('2024-09-30'), '2024-10-07')).toBe(0);
+    expect(overdueWorkingDays(calendar, open('2024-09-30'), '2024-10-08')).toBe(1);
+  });
+
+  it('is null for a resolved warning and one not yet due', () => {
+    expect(overdueWorkingDays(calendar, { status: 'resolved', dueOn: '2024-10-10' }, '2024-10-14')).toBeNull();
+    expect(overdueWorkingDays(calendar, open('2024-10-16'), '2024-10-14')).toBeNull();
+  });
+
+  it('counts Monday to Friday in a year the calendar does not cover yet, instead of failing', () => {
+    expect(overdueWorkingDays(calendar, open('2026-12-31'), '2027-01-04')).toBe(2);
+    expect(overdueWorkingDays(calendarWith2027, open('2026-12-31'), '2027-01-04')).toBe(1);
+  });
+});
+
+describe('which fields go with which transition', () => {
+  const pointers = (request: Parameters<typeof checkTransitionRequest>[0]) => {
+    try {
+      checkTransitionRequest(request);
+      return [];
+    } catch (error) {
+      return (error as ProblemError).errors.map((e) => e.pointer);
+    }
+  };
+
+  it('names each misplaced or missing field', () => {
+    expect(pointers({ to: 'verifying', reason: '核查' })).toEqual([]);
+    expect(pointers({ to: 'resolved', reason: '已核实', outcome: 'no-change' })).toEqual([]);
+    expect(pointers({ to: 'resolved', reason: '已核实' })).toEqual(['/outcome']);
+    expect(pointers({ to: 'resolved', reason: '已核实', outcome: 'referred', appliesTo: 'person', newAmountFen: 1 })).toEqual(['/appliesTo', '/newAmountFen']);
+    expect(pointers({ to: 'resolved', reason: '已核实', outcome: 'benefit-adjusted' })).toEqual(['/appliesTo', '/newAmountFen']);
+    expect(pointers({ to: 'resolved', reason: '已核实', outcome: 'stopped', appliesTo: 'household', effectiveMonth: '2024-10' })).toEqual(['/effectiveMonth']);
+  });
+});
+
+describe('region scope of a warning', () => {
+  const warning = (regionCode: string | null, subjectIdNumber = people.elsewhere) => ({ regionCode, subjectIdNumber });
+
+  it('shows a township its own, a county all of its own, and unassigned ones only to county-or-wider keys of the issuing region', () => {
+    expect(isWarningInScope(township, warning(township))).toBe(true);
+    expect(isWarningInScope(township, warning(county))).toBe(false);
+    expect(isWarningInScope(county, warning(township))).toBe(true);
+    expect(isWarningInScope(county, warning('640121101'))).toBe(true);
+    expect(isWarningInScope('640121101', warning(township))).toBe(false);
+    expect(isWarningInScope('110105', warning(null))).toBe(true);
+    expect(isWarningInScope('110000', warning(null))).toBe(true);
+    expect(isWarningInScope('000000', warning(null))).toBe(true);
+    expect(isWarningInScope(county, warning(null))).toBe(false);
+    expect(isWarningInScope('110105001', warning(null))).toBe(false);
+  });
+});
+
+describe.each(dialects)('the warnings workflow on %s', (dialect) => {
+  let store: TestStore;
+  const rules = loadRuleSet();
+
+  beforeAll(async () => {
+    store = await openTestStore(dialect);
+  });
+  afterAll(async () => store.dispose());
+  beforeEach(async () => {
+    await clearMonitoringData(store.knex);
+    await addHousehold(store.knex, '640121100200', [
+      { idNumber: people.recipient, name: '马建国', enrolment: { category: '120', startDate: '2023-01-01' } },
+      { idNumber: people.wife, name: '丁秀兰', enrolment: { category: '120', startDate: '2023-01-01' } },
+    ]);
+    await addFacts(store.knex, 'gongan-vehicles', [{ kind: 'vehicle-registered', idNumber: people.recipient, occurredOn: '2026-11-05', attributes: { plate: '宁A12345' } }]);
+    await addFacts(store.knex, 'yibao', [
+      { kind: 'medical-settlement', idNumber: people.outsider, occurredOn: '2026-11-03', amountFen: 2_500_000, attributes: { settlementType: 'inpatient' } },
+      { kind: 'medical-settlement', idNumber: people.elsewhere, occurredOn: '2026-11-03', amountFen: 2_500_000, attributes: { settlementType: 'inpatient' } },
+    ]);
+    // Thursday 24 December 2026: a 10-working-day deadline runs into 2027, whose notice is not in the calendar.
+    await runComparison(store, { period: '2026-11', mode: 'full', rules, actor: commandLineActor('test'), today: '2026-12-24' });
+  });
+
+  const warningOf = async (subject: string) => {
+    const row = await store.knex('warnings').where('subject_id_number', subject).first('id');
+    return (await findWarning(store.knex, Number(row.id)))!;
+  };
+
+  it('records the rule’s time limit and whether the due date is provisional', async () => {
+    const vehicle = await warningOf(people.recipient);
+    // 25, 28–31 December, then 2027 counted Monday to Friday: 1, 4, 5, 6, 7 January.
+    expect(vehicle).toMatchObject({ ruleId: 'recipient-household-vehicle', regionCode: township, raisedOn: '2026-12-24', dueOn: '2027-01-07', deadlineWorkingDays: 10, dueProvisional: true });
+    // 15 working days end in 2027 too: 25, 28–31 Dec; 1, 4–8, 11–14 Jan.
+    expect(await warningOf(people.outsider)).toMatchObject({ ruleId: 'non-recipient-inpatient-self-pay', regionCode: county, dueOn: '2027-01-14', deadlineWorkingDays: 15, dueProvisional: true });
+  });
+
+  it('lists unassigned warnings only to keys of the region that issued the ID number', async () => {
+    const listed = async (scope: string) => (await listWarnings(store.knex, { scopeRegionCode: scope, today: '2026-12-24', limit: 50 })).map((w) => w.subjectIdNumber).sort();
+    expect(await listed('000000')).toEqual([people.elsewhere, people.outsider, people.recipient].sort());
+    expect(await listed('110105')).toEqual([people.elsewhere]);
+    expect(await listed(county)).toEqual([people.outsider, people.recipient].sort());
+    expect(await listed(township)).toEqual([people.recipient]);
+  });
+
+  it('recomputes provisional due dates once the calendar covers the year, with an audit line each, and leaves resolved ones alone', async () => {
+    const vehicle = await warningOf(people.recipient);
+    const outsider = await warningOf(people.outsider);
+    await store.knex('warnings').where('id', outsider.id).update({ status: 'resolved', outcome: 'no-change', resolved_on: '2026-12-28' });
+
+    const unchanged = await recomputeProvisionalDeadlines(store.knex, commandLineActor('test'), { calendar });
+    expect(unchanged).toEqual({ examined: 2, changed: [] });
+
+    const elsewhere = await warningOf(people.elsewhere);
+    const result = await recomputeProvisionalDeadlines(store.knex, commandLineActor('test'), { calendar: calendarWith2027, now: () => new Date('2027-01-02T01:00:00Z') });
+    // New Year's Day 2027 is off: the tenth working day moves from Thursday 7 to Friday 8 January, the unassigned
+    // warning's fifteenth from Thursday 14 to Friday 15 January.
+    expect(result).toEqual({ examined: 2, changed: [
+      { warningId: vehicle.id, from: '2027-01-07', to: '2027-01-08', provisional: false },
+      { warningId: elsewhere.id, from: '2027-01-14', to: '2027-01-15', provisional: false },
+    ] });
+    expect(await findWarning(store.knex, vehicle.id)).toMatchObject({ dueOn: '2027-01-08', dueProvisional: false });
+    expect(await findWarning(store.knex, outsider.id)).toMatchObject({ dueOn: '2027-01-14', dueProvisional: true, status: 'resolved' });
+    const audit = await store.knex('audit_log').where('action', 'warning.deadline-recomputed').orderBy('id').select('id', 'resource_id', 'actor_label', 'detail');
+    expect(audit.map((a) => a.resource_id)).toEqual([String(vehicle.id), String(elsewhere.id)]);
+    expect(audit[0]).toMatchObject({
+      actor_label: 'test', detail: 'due 2027-01-07 (provisional) → 2027-01-08: 10 working days after 2026-12-24 on the calendar "cn with 2027"',
+    });
+    expect(await store.knex('audit_subjects').where('audit_id', audit[0].id).pluck('person_id')).toEqual([vehicle.personId]);
+    expect(await recomputeProvisionalDeadlines(store.knex, commandLineActor('test'), { calendar: calendarWith2027 })).toEqual({ examined: 0, changed: [] });
+  });
+
+  it('gives the loser of a race warning-changed and writes nothing for it', async () => {
+    const stale = await warningOf(people.recipient);
+    await transitionWarning(store.knex, townshipActor, stale.id, { to: 'verifying', reason: '甲核查' });
+    const lost = await problemOf(store.knex.transaction((trx) => applyWarningTransition(trx, townshipActor, stale, { to: 'verifying', reason: '乙核查' }, new Date())));
+    expect(lost.code).toBe('warning-changed');
+    expect(await store.knex('warning_transitions').where('warning_id', stale.id).pluck('reason')).toEqual(['甲核查']);
+    expect(Number((await store.knex('audit_log').where('action', 'warning.transition').count({ n: '*' }).first())?.n)).toBe(1);
+  });
+
+  it('makes a concurrent move wait for the first and then lose, without overwriting it', async () => {
+    const warning = await warningOf(people.recipient);
+    const first = await store.knex.transaction();
+    await applyWarningTransition(first, townshipActor, warning, { to: 'verifying', reason: '甲核查' }, new Date());
+    const second = problemOf(transitionWarning(store.knex, townshipActor, warning.id, { to: 'verifying', reason: '乙核查' }));
+    if (dialect === 'pg') await waitForLockWait(store);
+    await first.commit();
+    // PostgreSQL: the second read 'pending', waited on the row, and found it moved; SQLite: it waited for the connection and read 'verifying'.
+    expect((await second).code).toBe(dialect === 'pg' ? 'warning-changed' : 'warning-transition-illegal');
+    expect(await store.knex('warning_transitions').where('warning_id', warning.id).pluck('reason')).toEqual(['甲核查']);
+  });
+
+  it('refuses to stop or adjust the benefit of someone outside the register, and rolls the move back', async () => {
+    const outsider = await warningOf(people.outsider);
+    const countyActor: Actor = { ...townshipActor, regionCode: county };
+    await transitionWarning(store.knex, countyActor, outsider.id, { to: 'verifying', reason: '核查' });
+    const refused = await problemOf(transitionWarning(store.knex, countyActor, outsider.id, { to: 'resolved', outcome: 'stopped', appliesTo: 'person', reason: '停保' }));
+    expect(refused.code).toBe('warning-outcome-not-applicable');
+    expect(await findWarning(store.knex, outsider.id)).toMatchObject({ status: 'verifying', outcome: null, resolvedOn: null });
+    expect(await store.knex('warning_transitions').where('warning_id', outsider.id).pluck('to_status')).toEqual(['verifying']);
+  });
+
+  it('refuses a benefit adjustment to the amount already paid', async () => {
+    const vehicle = await warningOf(people.recipient);
+    await transitionWarning(store.knex, townshipActor, vehicle.id, { to: 'verifying', reason: '核查' });
+    const same = await problemOf(transitionWarning(store.knex, townshipActor, vehicle.id,
+      { to: 'resolved', outcome: 'benefit-adjusted', appliesTo: 'household', newAmountFen: 60_000, reason: '调整' }));
+    expect(same.code).toBe('warning-outcome-not-applicable');
+    expect(same.message).toBe(`warning ${vehicle.id}: the monthly amount is already 60000 fen; resolve it as no-change`);
+  });
+
+  it('writes the effective month the change set reads, when given', async () => {
+    const vehicle = await warningOf(people.recipient);
+    const now = () => new Date('2026-12-29T03:00:00Z');
+    await transitionWarning(store.knex, townshipActor, vehicle.id, { to: 'verifying', reason: '核查' }, { now });
+    const result = await transitionWarning(store.knex, townshipActor, vehicle.id,
+      { to: 'resolved', outcome: 'benefit-adjusted', appliesTo: 'person', newAmountFen: 52_000, effectiveMonth: '2027-01', reason: '车辆折价计入收入' }, { now });
+    expect(result.warning).toMatchObject({ status: 'resolved', outcome: 'benefit-adjusted', resolvedOn: '2026-12-29' });
+    expect(result.effects.adjusted).toEqual([{ enrolmentId: expect.any(Number), fromFen: 60_000, toFen: 52_000 }]);
+    const event = await store.knex('enrolment_events').where({ enrolment_id: result.effects.adjusted[0]!.enrolmentId, kind: 'amount-changed' }).first('detail');
+    expect(JSON.parse(event.detail)).toEqual({ fromFen: 60_000, toFen: 52_000, effectiveMonth: '2027-01' });
+  });
+});
+
+/** Until another connection waits on a row lock: the second transaction has read and reached its UPDATE. */
+async function waitForLockWait(store: TestStore): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const result = await store.knex.raw(`SELECT COUNT(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'update "warnings"%'`);
+    if (Number(result.rows[0].n) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the second transaction never waited on the warning row');
+}

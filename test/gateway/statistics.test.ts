@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../helpers/build-app.js';
+import { dialects } from '../helpers/dialects.js';
+import { addHousehold, idNumber } from '../helpers/monitoring.js';
+
+describe.each(dialects)('GET /v1/statistics/monitoring on %s', (dialect) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await buildTestApp(dialect);
+    await addHousehold(t.store.knex, '640121100200', [{ idNumber: idNumber('640121', '1970-03-05', 11), name: '马建国', enrolment: { category: '120', startDate: '2024-05-03' } }]);
+  });
+  afterAll(async () => t.close());
+
+  it('gives a liaison officer the figures of their county, counts only', async () => {
+    const liaison = await t.authAs('liaison', '640121');
+    const response = await t.app.inject({ method: 'GET', url: '/v1/statistics/monitoring?period=2024-05', headers: liaison });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    expect(body.region.code).toBe('640121');
+    expect(body.byRegion.map((r: { code: string }) => r.code)).toEqual(['640121100']);
+    expect(body.total).toMatchObject({ newlyIncludedHouseholds: 1, newlyIncludedPersons: 1, warningsPushed: 0 });
+    expect(response.body).not.toContain('马建国');
+  });
+
+  it('keeps a township to its own figures', async () => {
+    const township = await t.authAs('township', '640121100');
+    const own = await t.app.inject({ method: 'GET', url: '/v1/statistics/monitoring?period=2024-05', headers: township });
+    expect(own.json().region.code).toBe('640121100');
+    const county = await t.app.inject({ method: 'GET', url: '/v1/statistics/monitoring?period=2024-05&region=640121', headers: township });
+    expect(county.statusCode).toBe(403);
+    expect(county.json().type).toBe('urn:jiuzhu:problem:out-of-scope');
+  });
+
+  it('needs a key and a month', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/v1/statistics/monitoring?period=2024-05' })).statusCode).toBe(401);
+    const liaison = await t.authAs('liaison', '640121');
+    expect((await t.app.inject({ method: 'GET', url: '/v1/statistics/monitoring?period=2024-13', headers: liaison })).statusCode).toBe(400);
+  });
+});
