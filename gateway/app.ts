@@ -75,9 +75,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(feedRoutes);
   await app.register(batchRoutes);
   await app.register(comparisonRoutes, { rules: options.rules ?? loadRuleSet() });
-  await app.register(indexRoutes);
+  await app.register(indexRoutes, { now: options.now });
   await app.register(warningRoutes, { now: options.now ?? (() => new Date()) });
-  await app.register(statisticsRoutes);
+  await app.register(statisticsRoutes, { now: options.now });
   await app.register(discoveryRoutes, { rules: options.rules ?? loadRuleSet(), now: options.now });
   await app.register(visitRoutes, { rules: options.rules ?? loadRuleSet(), now: options.now });
   await app.register(referralRoutes, { now: options.now });

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { discoveriesCommand, visitsCommand } from './cli/casework-commands.js';
 import { envelopeCommand, partnersCommand, sm3Command } from './cli/exchange-commands.js';
 import { deliveriesCommand } from './cli/delivery-commands.js';
+import { deadlinesCommand } from './cli/deadline-commands.js';
 import { demoCommand } from './cli/demo-command.js';
 import { exportCommand } from './cli/export-commands.js';
 import { idCommand } from './cli/id-command.js';
@@ -35,6 +36,7 @@ const program = new Command('jiuzhu')
   .addCommand(compareCommand())
   .addCommand(rulesCommand())
   .addCommand(warningsCommand())
+  .addCommand(deadlinesCommand())
   .addCommand(visitsCommand())
   .addCommand(discoveriesCommand())
   .addCommand(referralsCommand())

@@ -27,3 +27,11 @@ export function prefixRange(prefix: string): { low: string; high: string } {
   const last = prefix.charCodeAt(prefix.length - 1);
   return { low: prefix, high: prefix.slice(0, -1) + String.fromCharCode(last + 1) };
 }
+
+/**
+ * A household is within a scope when it is registered there or lives there: both the place of registration
+ * (户籍地, which decides and pays) and the place of residence (居住地, which visits and verifies) handle it.
+ */
+export function isHouseholdInScope(scopeRegionCode: string, household: { registeredRegion: string; residenceRegion: string }): boolean {
+  return isWithinScope(scopeRegionCode, household.registeredRegion) || isWithinScope(scopeRegionCode, household.residenceRegion);
+}

@@ -1,4 +1,7 @@
 import type { Role } from '../../schemas/types/index.js';
+import { ProblemError } from '../errors.js';
+import { maskIdNumber } from '../identity/id-number.js';
+import type { Actor } from './actor.js';
 
 export interface RolePolicy {
   /** May read persons and households (姓名, 地址, 家庭成员 …). */
@@ -37,4 +40,22 @@ export function isRole(value: string): value is Role {
 /** Bank account for display: keep the last 4 digits, as bank statements do. */
 export function maskAccountNumber(accountNumber: string): string {
   return '*'.repeat(Math.max(0, accountNumber.length - 4)) + accountNumber.slice(-4);
+}
+
+/** What a route needs of the caller's role: to see personal data, or to change the register and its casework. */
+export type Capability = 'readPersonalData' | 'writeRegister';
+
+/**
+ * The one place a role is refused: 403 `forbidden` naming what the role cannot do (`what`: "see warnings",
+ * "take or handle applications" …). Returns the role's policy, which says what the caller sees in full.
+ */
+export function requireCapability(actor: Actor, capability: Capability, what: string): RolePolicy {
+  const policy = rolePolicies[actor.role];
+  if (!policy[capability]) throw new ProblemError('forbidden', `role ${actor.role} cannot ${what}`);
+  return policy;
+}
+
+/** A citizen ID number as this role may see it: in full, or 640121********002X. */
+export function displayIdNumber(policy: RolePolicy, idNumber: string): string {
+  return policy.fullIdNumber ? idNumber : maskIdNumber(idNumber);
 }

@@ -59,6 +59,16 @@ export function dateOfDayNumber(dayNumber: number): string {
   return new Date(dayNumber * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
+/** The calendar date n days after (or, with n < 0, before) a date. */
+export function addDays(date: string, n: number): string {
+  return dateOfDayNumber(dayNumberOf(date) + n);
+}
+
+/** Calendar days from one date to another: 0 for the same day, negative when `to` comes first. */
+export function daysBetween(from: string, to: string): number {
+  return dayNumberOf(to) - dayNumberOf(from);
+}
+
 /** 0 = Sunday … 6 = Saturday. 1970-01-01 (day 0) was a Thursday. */
 export function weekdayOf(dayNumber: number): number {
   return (((dayNumber + 4) % 7) + 7) % 7;
@@ -135,6 +145,41 @@ export function workingDaysBetween(calendar: WorkingCalendar, from: string, to: 
   }
   // 0 − count rather than −count, which is −0 when no working day lies between (and −0 !== 0 to Object.is).
   return fromDay <= toDay ? count : 0 - count;
+}
+
+/**
+ * isWorkingDay for a date whose year the calendar may not cover yet: the calendar's answer in the years it covers,
+ * Monday to Friday in the others — how addWorkingDaysProvisionally counts, for deadlines and lists that must not fail
+ * on 2 January because that year's notice is not transcribed yet.
+ */
+export function isWorkingDayProvisionally(calendar: WorkingCalendar, date: string): boolean {
+  return isWorkingDayNumberProvisionally(calendar, dayNumberOf(date));
+}
+
+/**
+ * workingDaysBetween for dates that may lie in years the calendar does not cover yet: days of such years count
+ * Monday to Friday, and the answer says so (`provisional`) whenever one of them was counted or an endpoint lies in
+ * one. The same conventions otherwise: the working days in (from, to], negative when `to` comes first.
+ */
+export function workingDaysBetweenProvisionally(calendar: WorkingCalendar, from: string, to: string): { days: number; provisional: boolean } {
+  const fromDay = dayNumberOf(from);
+  const toDay = dayNumberOf(to);
+  const [first, last] = fromDay <= toDay ? [fromDay, toDay] : [toDay, fromDay];
+  let provisional = !isCoveredDayNumber(calendar, fromDay) || !isCoveredDayNumber(calendar, toDay);
+  let count = 0;
+  for (let day = first + 1; day <= last; day += 1) {
+    if (!isCoveredDayNumber(calendar, day)) provisional = true;
+    if (isWorkingDayNumberProvisionally(calendar, day)) count += 1;
+  }
+  return { days: fromDay <= toDay ? count : 0 - count, provisional };
+}
+
+function isCoveredDayNumber(calendar: WorkingCalendar, day: number): boolean {
+  return calendar.years.has(Number(dateOfDayNumber(day).slice(0, 4)));
+}
+
+function isWorkingDayNumberProvisionally(calendar: WorkingCalendar, day: number): boolean {
+  return isCoveredDayNumber(calendar, day) ? isWorkingDayNumber(calendar, day) : !isWeekend(day);
 }
 
 function isWorkingDayNumber(calendar: WorkingCalendar, day: number): boolean {

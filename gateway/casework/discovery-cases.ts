@@ -1,22 +1,23 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../access/actor.js';
-import { isWithinScope, scopePrefix } from '../access/region-scope.js';
+import { isHouseholdInScope, isWithinScope } from '../access/region-scope.js';
+import { requireCapability } from '../access/role-policy.js';
 import type { LoadedRuleSet } from '../engine/rule-set.js';
+import { findWarningInScope } from '../engine/warning-views.js';
 import { ProblemError, type FieldError } from '../errors.js';
 import { checkIdNumber } from '../identity/id-number.js';
 import { violatedConstraint } from '../store/database-errors.js';
 import { isKnownCode } from '../store/reference-data/code-tables.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
 import {
-  findDiscoveryCase, findDiscoveryCaseBySource, findWarningSubject, insertDiscoveryCase, insertDiscoveryEvent, recordConclusion,
-  recordInvestigation, type DiscoveryCaseRow, type NewDiscoveryCase, type WarningSubject,
+  findDiscoveryCase, findDiscoveryCaseBySource, insertDiscoveryCase, insertDiscoveryEvent, recordConclusion, recordInvestigation,
+  type DiscoveryCaseRow, type NewDiscoveryCase,
 } from '../store/repositories/discovery-cases.js';
 import { findHomeVisit } from '../store/repositories/home-visits.js';
-import { findHousehold, type HouseholdRow } from '../store/repositories/households.js';
+import { findHousehold } from '../store/repositories/households.js';
 import { findPersonByIdNumber, personsOfHouseholds } from '../store/repositories/persons.js';
 import { findRegions } from '../store/repositories/regions.js';
 import type { DiscoveryCaseConclusion, DiscoveryCaseCreate, DiscoveryCaseInvestigation } from '../../schemas/types/index.js';
-import { requireCaseworkReader, requireCaseworkWriter } from './casework-access.js';
 import { situationFromWarning, suggestedAssistanceOf } from './warning-prefill.js';
 
 /**
@@ -31,22 +32,13 @@ export interface CaseworkContext {
   rules: LoadedRuleSet;
 }
 
-export function householdInScope(actor: Actor, household: HouseholdRow): boolean {
-  return isWithinScope(actor.regionCode, household.registeredRegion) || isWithinScope(actor.regionCode, household.residenceRegion);
-}
-
 /**
- * A warning is the key's when its region is inside the key's; a warning without a region (a person outside the
- * register whose county could not be told) only for a county-or-wider key over the county that issued the ID number.
+ * Casework holds personal data (names, family situations, findings): reading it needs the role's readPersonalData,
+ * recording it the role that changes the register (township staff, the integrator behind a visiting app, the
+ * administrator). Liaison officers see neither.
  */
-function warningInScope(actor: Actor, warning: WarningSubject): boolean {
-  if (warning.regionCode !== null) return isWithinScope(actor.regionCode, warning.regionCode);
-  const prefix = scopePrefix(actor.regionCode);
-  return prefix.length <= 6 && warning.subjectIdNumber.startsWith(prefix);
-}
-
 export async function createDiscoveryCase(knex: Knex, actor: Actor, input: DiscoveryCaseCreate, context: CaseworkContext): Promise<number> {
-  requireCaseworkWriter(actor);
+  requireCapability(actor, 'writeRegister', 'record casework');
   if (input.warningId !== undefined && input.visitId !== undefined) {
     throw new ProblemError('casework-inconsistent', 'a case comes from a warning or from a visit, not both', [
       { in: 'body', pointer: '/visitId', detail: 'give warningId or visitId, not both' },
@@ -94,8 +86,8 @@ async function refuseSecondCase(knex: Knex, source: { warningId?: number; visitI
 }
 
 async function draftFromWarning(knex: Knex, actor: Actor, input: DiscoveryCaseCreate, warningId: number, context: CaseworkContext): Promise<NewDiscoveryCase> {
-  const warning = await findWarningSubject(knex, warningId);
-  if (!warning || !warningInScope(actor, warning)) throw new ProblemError('not-found', `no warning ${warningId} within ${actor.regionCode}`);
+  // The warning as its own workflow scopes it: out of scope looks like missing.
+  const warning = await findWarningInScope(knex, actor, warningId);
   await refuseSecondCase(knex, { warningId });
   const township = input.townshipCode ?? (warning.regionCode !== null && warning.regionCode.length >= 9 ? warning.regionCode.slice(0, 9) : undefined);
   if (township === undefined) {
@@ -125,7 +117,7 @@ async function draftFromWarning(knex: Knex, actor: Actor, input: DiscoveryCaseCr
 async function draftFromVisit(knex: Knex, actor: Actor, input: DiscoveryCaseCreate, visitId: number): Promise<NewDiscoveryCase> {
   const visit = await findHomeVisit(knex, visitId);
   const household = visit ? await findHousehold(knex, visit.householdId) : undefined;
-  if (!visit || !household || !householdInScope(actor, household)) throw new ProblemError('not-found', `no visit ${visitId} within ${actor.regionCode}`);
+  if (!visit || !household || !isHouseholdInScope(actor.regionCode, household)) throw new ProblemError('not-found', `no visit ${visitId} within ${actor.regionCode}`);
   await refuseSecondCase(knex, { visitId });
   const subject = input.subject?.idNumber !== undefined
     ? await resolveSubject(knex, actor, input.subject.idNumber, input.subject.name)
@@ -212,7 +204,7 @@ async function resolveSubject(knex: Knex, actor: Actor, rawIdNumber: string, nam
 async function linkedSubject(knex: Knex, actor: Actor, idNumber: string, name: string | null): Promise<Subject> {
   const person = await findPersonByIdNumber(knex, idNumber);
   const household = person ? await findHousehold(knex, person.householdId) : undefined;
-  if (person && household && householdInScope(actor, household)) {
+  if (person && household && isHouseholdInScope(actor.regionCode, household)) {
     return { subjectIdNumber: idNumber, subjectName: name ?? person.name, personId: person.id, householdId: household.id };
   }
   return { subjectIdNumber: idNumber, subjectName: name ?? '', personId: null, householdId: null };
@@ -262,8 +254,8 @@ export async function caseInScope(db: Knex | Knex.Transaction, actor: Actor, id:
 }
 
 export async function investigateCase(knex: Knex, actor: Actor, id: number, input: DiscoveryCaseInvestigation, today: string): Promise<void> {
-  requireCaseworkReader(actor);
-  requireCaseworkWriter(actor);
+  requireCapability(actor, 'readPersonalData', 'see casework');
+  requireCapability(actor, 'writeRegister', 'record casework');
   const found = await caseInScope(knex, actor, id);
   if (found.status !== 'open') throw new ProblemError('discovery-status-conflict', `case ${id} is ${found.status}; an investigation is recorded on an open case`);
   checkDateWithin(input.investigatedOn, found.discoveredOn, today, '/investigatedOn', 'the discovery');
@@ -281,8 +273,8 @@ export async function investigateCase(knex: Knex, actor: Actor, id: number, inpu
 }
 
 export async function concludeCase(knex: Knex, actor: Actor, id: number, input: DiscoveryCaseConclusion, today: string): Promise<void> {
-  requireCaseworkReader(actor);
-  requireCaseworkWriter(actor);
+  requireCapability(actor, 'readPersonalData', 'see casework');
+  requireCapability(actor, 'writeRegister', 'record casework');
   const found = await caseInScope(knex, actor, id);
   if (found.status !== 'investigating') {
     throw new ProblemError('discovery-status-conflict', `case ${id} is ${found.status}; a conclusion follows the investigation`);

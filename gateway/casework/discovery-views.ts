@@ -1,18 +1,16 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../access/actor.js';
-import type { RolePolicy } from '../access/role-policy.js';
+import { displayIdNumber, requireCapability, type RolePolicy } from '../access/role-policy.js';
 import { lastDayOfPeriod } from '../calendar/periods.js';
-import { maskIdNumber } from '../identity/id-number.js';
 import type { Viewed } from '../register/register-views.js';
 import { codeName } from '../store/reference-data/code-tables.js';
 import { eventsOfDiscoveryCases, listDiscoveryCases, type DiscoveryCaseRow, type DiscoveryEventRow } from '../store/repositories/discovery-cases.js';
 import { findRegions, type RegionRow } from '../store/repositories/regions.js';
 import type { DiscoveryCase, DiscoveryStatus } from '../../schemas/types/index.js';
-import { requireCaseworkReader } from './casework-access.js';
 import { caseInScope } from './discovery-cases.js';
 
 export async function viewDiscoveryCase(knex: Knex, actor: Actor, id: number): Promise<Viewed<DiscoveryCase>> {
-  const policy = requireCaseworkReader(actor);
+  const policy = requireCapability(actor, 'readPersonalData', 'see casework');
   const found = await caseInScope(knex, actor, id);
   const [events, regions] = await Promise.all([eventsOfDiscoveryCases(knex, [id]), findRegions(knex, [found.townshipCode])]);
   return { view: presentCase(found, policy, regions, events), subjectPersonIds: found.personId !== null ? [found.personId] : [], regionCode: found.townshipCode };
@@ -28,7 +26,7 @@ export interface DiscoveryListQuery {
 }
 
 export async function viewDiscoveryCases(knex: Knex, actor: Actor, query: DiscoveryListQuery): Promise<Viewed<DiscoveryCase[]>> {
-  const policy = requireCaseworkReader(actor);
+  const policy = requireCapability(actor, 'readPersonalData', 'see casework');
   const rows = await listDiscoveryCases(knex, {
     scopeRegionCode: actor.regionCode,
     townshipCode: query.townshipCode,
@@ -60,7 +58,7 @@ export function presentCase(row: DiscoveryCaseRow, policy: RolePolicy, regions: 
     discoverer: { name: row.discovererName, unit: row.discovererUnit },
     township: { code: row.townshipCode, name: regions.get(row.townshipCode)?.name ?? '' },
     subject: {
-      idNumber: row.subjectIdNumber === null ? null : policy.fullIdNumber ? row.subjectIdNumber : maskIdNumber(row.subjectIdNumber),
+      idNumber: row.subjectIdNumber === null ? null : displayIdNumber(policy, row.subjectIdNumber),
       idNumberMasked: row.subjectIdNumber !== null && !policy.fullIdNumber,
       name: row.subjectName,
       inRegister: row.personId !== null,

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../access/actor.js';
+import { isHouseholdInScope } from '../access/region-scope.js';
+import { requireCapability } from '../access/role-policy.js';
 import { sm3Hex } from '../crypto/sm3.js';
 import { ProblemError, type FieldError } from '../errors.js';
 import { checkIdNumber } from '../identity/id-number.js';
@@ -14,8 +16,7 @@ import {
 import { findHousehold, type HouseholdRow } from '../store/repositories/households.js';
 import { personsOfHouseholds } from '../store/repositories/persons.js';
 import type { HomeVisit, HomeVisitCreate } from '../../schemas/types/index.js';
-import { requireCaseworkReader, requireCaseworkWriter } from './casework-access.js';
-import { checkDraft, draftOfVisit, headOf, householdInScope, insertCaseInTransaction, type Subject } from './discovery-cases.js';
+import { checkDraft, draftOfVisit, headOf, insertCaseInTransaction, type Subject } from './discovery-cases.js';
 
 export interface RecordedVisit {
   id: number;
@@ -30,14 +31,14 @@ export interface RecordedVisit {
  * case (走访发现) in the same transaction.
  */
 export async function recordVisit(knex: Knex, actor: Actor, input: HomeVisitCreate, today: string): Promise<RecordedVisit> {
-  requireCaseworkWriter(actor);
+  requireCapability(actor, 'writeRegister', 'record casework');
   const body = normalisedBody(input);
   const digest = sm3Hex(JSON.stringify(body));
   const earlier = await replayOf(knex, actor, input.visitId, digest);
   if (earlier) return earlier;
 
   const household = await findHousehold(knex, input.householdId);
-  if (!household || !householdInScope(actor, household)) {
+  if (!household || !isHouseholdInScope(actor.regionCode, household)) {
     throw new ProblemError('not-found', `no household ${input.householdId} within ${actor.regionCode}`, [{ in: 'body', pointer: '/householdId', detail: 'not found' }]);
   }
   await checkVisit(knex, household, body, today);
@@ -102,7 +103,7 @@ async function replayOf(knex: Knex, actor: Actor, clientVisitId: string, digest:
   const existing = await findHomeVisitByClientId(knex, clientVisitId);
   if (!existing) return undefined;
   const household = await findHousehold(knex, existing.householdId);
-  if (existing.bodySm3 !== digest || !household || !householdInScope(actor, household)) {
+  if (existing.bodySm3 !== digest || !household || !isHouseholdInScope(actor.regionCode, household)) {
     throw new ProblemError('visit-id-conflict', `visit id ${clientVisitId} was already used for a different visit`, [{ in: 'body', pointer: '/visitId', detail: 'already used' }]);
   }
   return { id: existing.id, replayed: true };
@@ -148,9 +149,9 @@ async function caseSubject(knex: Knex, household: HouseholdRow, rawIdNumber: str
 }
 
 export async function viewHouseholdVisits(knex: Knex, actor: Actor, householdId: number, range: { from?: string; to?: string }): Promise<Viewed<HomeVisit[]>> {
-  requireCaseworkReader(actor);
+  requireCapability(actor, 'readPersonalData', 'see casework');
   const household = await findHousehold(knex, householdId);
-  if (!household || !householdInScope(actor, household)) throw new ProblemError('not-found', `no household ${householdId} within ${actor.regionCode}`);
+  if (!household || !isHouseholdInScope(actor.regionCode, household)) throw new ProblemError('not-found', `no household ${householdId} within ${actor.regionCode}`);
   const rows = await visitsOfHousehold(knex, householdId, range);
   const cases = await discoveryCasesOfVisits(knex, rows.map((r) => r.id));
   const members = await personsOfHouseholds(knex, [householdId]);
@@ -158,10 +159,10 @@ export async function viewHouseholdVisits(knex: Knex, actor: Actor, householdId:
 }
 
 export async function viewVisit(knex: Knex, actor: Actor, id: number): Promise<Viewed<HomeVisit>> {
-  requireCaseworkReader(actor);
+  requireCapability(actor, 'readPersonalData', 'see casework');
   const row = await findHomeVisit(knex, id);
   const household = row ? await findHousehold(knex, row.householdId) : undefined;
-  if (!row || !household || !householdInScope(actor, household)) throw new ProblemError('not-found', `no visit ${id} within ${actor.regionCode}`);
+  if (!row || !household || !isHouseholdInScope(actor.regionCode, household)) throw new ProblemError('not-found', `no visit ${id} within ${actor.regionCode}`);
   const cases = await discoveryCasesOfVisits(knex, [id]);
   const members = await personsOfHouseholds(knex, [household.id]);
   return { view: presentVisit(row, cases.get(id) ?? null), subjectPersonIds: members.map((m) => m.id), regionCode: household.residenceRegion };

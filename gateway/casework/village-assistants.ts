@@ -1,15 +1,15 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../access/actor.js';
+import { requireCapability } from '../access/role-policy.js';
 import { isWithinScope } from '../access/region-scope.js';
-import { dateOfDayNumber, dayNumberOf } from '../calendar/working-days.js';
+import { addDays } from '../calendar/working-days.js';
 import { ProblemError, type FieldError } from '../errors.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
 import {
-  assignmentsOn, endAssignments, findAssistant, insertAssignments, insertAssistant, listAssistants, openAssignments, type AssistantRow,
+  assignmentBounds, assignmentsOn, endAssignments, findAssistant, insertAssignments, insertAssistant, listAssistants, openAssignments, type AssistantRow,
 } from '../store/repositories/home-visits.js';
 import { findRegions } from '../store/repositories/regions.js';
 import type { VillageAssistant, VillageAssistantCreate, VillageAssignment } from '../../schemas/types/index.js';
-import { requireCaseworkReader, requireCaseworkWriter } from './casework-access.js';
 
 /**
  * Village social-assistance assistants (社会救助协理员): at least one per village (seed 004 §一(二)), managed by the
@@ -17,9 +17,10 @@ import { requireCaseworkReader, requireCaseworkWriter } from './casework-access.
  * assignment is dated, so the due list for a past day names who covered the village then.
  */
 export async function createAssistant(knex: Knex, actor: Actor, input: VillageAssistantCreate, today: string): Promise<number> {
-  requireCaseworkWriter(actor);
+  requireCapability(actor, 'writeRegister', 'record casework');
   await checkTownshipAndVillages(knex, actor, input.townshipCode, input.villages);
   const since = input.since ?? today;
+  checkSince(since, null, today);
   return knex.transaction(async (trx) => {
     const id = await insertAssistant(trx, { name: input.name, townshipCode: input.townshipCode, unit: input.unit ?? null });
     await insertAssignments(trx, id, input.villages, since);
@@ -31,14 +32,22 @@ export async function createAssistant(knex: Knex, actor: Actor, input: VillageAs
   });
 }
 
-/** Replaces the villages an assistant covers from `since`: villages dropped end the day before, new ones start then. */
+/**
+ * Replaces the villages an assistant covers from `since`: villages dropped end the day before, new ones start then.
+ * `since` lies between the assistant's last recorded change and today: an earlier day would rewrite the dated
+ * history the due lists of past days are read from (and could end an assignment before it began); a later one
+ * would record as fact a change that has not happened yet.
+ */
 export async function assignVillages(knex: Knex, actor: Actor, assistantId: number, input: VillageAssignment, today: string): Promise<void> {
-  requireCaseworkWriter(actor);
+  requireCapability(actor, 'writeRegister', 'record casework');
   const assistant = await assistantInScope(knex, actor, assistantId);
   await checkTownshipAndVillages(knex, actor, assistant.townshipCode, input.villages, '/villages');
   const since = input.since ?? today;
-  const dayBefore = dateOfDayNumber(dayNumberOf(since) - 1);
+  const dayBefore = addDays(since, -1);
   await knex.transaction(async (trx) => {
+    const { lastStart, lastEnd } = await assignmentBounds(trx, assistantId);
+    const lastChange = [lastStart, lastEnd === null ? null : addDays(lastEnd, 1)].reduce<string | null>((a, b) => (b !== null && (a === null || b > a) ? b : a), null);
+    checkSince(since, lastChange, today);
     const open = (await openAssignments(trx, assistantId, since)).map((a) => a.villageCode);
     const dropped = open.filter((code) => !input.villages.includes(code));
     const added = input.villages.filter((code) => !open.includes(code));
@@ -52,17 +61,28 @@ export async function assignVillages(knex: Knex, actor: Actor, assistantId: numb
 }
 
 export async function viewAssistants(knex: Knex, actor: Actor, query: { townshipCode?: string; on: string }): Promise<VillageAssistant[]> {
-  requireCaseworkReader(actor);
+  requireCapability(actor, 'readPersonalData', 'see casework');
   const rows = await listAssistants(knex, { scopeRegionCode: actor.regionCode, townshipCode: query.townshipCode });
   const assignments = await assignmentsOn(knex, query.on, { assistantIds: rows.map((r) => r.id) });
   return rows.map((row) => presentAssistant(row, assignments.filter((a) => a.assistantId === row.id).map((a) => ({ code: a.villageCode, since: a.startDate }))));
 }
 
 export async function viewAssistant(knex: Knex, actor: Actor, id: number, on: string): Promise<VillageAssistant> {
-  requireCaseworkReader(actor);
+  requireCapability(actor, 'readPersonalData', 'see casework');
   const row = await assistantInScope(knex, actor, id);
   const assignments = await assignmentsOn(knex, on, { assistantIds: [id] });
   return presentAssistant(row, assignments.map((a) => ({ code: a.villageCode, since: a.startDate })));
+}
+
+function checkSince(since: string, notBefore: string | null, today: string): void {
+  if (since > today) {
+    throw new ProblemError('validation-failed', `since ${since} is after today (${today}): record a change of villages once it takes effect`,
+      [{ in: 'body', pointer: '/since', detail: `after today (${today})` }]);
+  }
+  if (notBefore !== null && since < notBefore) {
+    throw new ProblemError('validation-failed', `since ${since} is before the assistant's last recorded change of villages (${notBefore})`,
+      [{ in: 'body', pointer: '/since', detail: `before ${notBefore}, the last recorded change` }]);
+  }
 }
 
 function presentAssistant(row: AssistantRow, villages: { code: string; since: string }[]): VillageAssistant {

@@ -1,5 +1,7 @@
 import { addMonths, lastDayOfPeriod } from '../calendar/periods.js';
-import { addWorkingDaysProvisionally, dateOfDayNumber, dayNumberOf, isWeekend, UncoveredYearError, type WorkingCalendar } from '../calendar/working-days.js';
+import {
+  addDays, addWorkingDaysProvisionally, isWorkingDayProvisionally, UncoveredYearError, type WorkingCalendar,
+} from '../calendar/working-days.js';
 import type { MemberCondition, VisitCategory, VisitPolicy } from '../../schemas/types/index.js';
 
 /**
@@ -86,11 +88,6 @@ export function ageOn(birthDate: string, on: string): number {
   return on.slice(5) >= birthDate.slice(5) ? years : years - 1;
 }
 
-/** Calendar days from `from` to `to` (negative when `to` is earlier). */
-export function daysBetween(from: string, to: string): number {
-  return dayNumberOf(to) - dayNumberOf(from);
-}
-
 function memberMatches(member: HouseholdForVisits['members'][number], condition: MemberCondition, asOf: string): boolean {
   if (condition.disabilityGrades && !(member.disabilityGrade !== null && condition.disabilityGrades.includes(member.disabilityGrade))) return false;
   if (condition.labourAbility && !(member.labourAbility !== null && condition.labourAbility.includes(member.labourAbility))) return false;
@@ -126,18 +123,19 @@ function hasChildWithoutParent(members: HouseholdForVisits['members'], underAge:
 
 /**
  * A trigger raised in a year the holiday file does not cover (older warnings, or a file not yet updated) still gets
- * a due date: weekdays are counted and the date is provisional, as for a deadline running into an uncovered year.
+ * a due date: that year's weekdays are counted (the calendar's days once it reaches a covered year) and the date is
+ * provisional, as for a deadline running into an uncovered year.
  */
 function addWorkingDaysOrWeekdays(calendar: WorkingCalendar, start: string, n: number): { date: string; provisional: boolean } {
   try {
     return addWorkingDaysProvisionally(calendar, start, n);
   } catch (error) {
     if (!(error instanceof UncoveredYearError)) throw error;
-    let day = dayNumberOf(start);
+    let date = start;
     for (let counted = 0; counted < n; ) {
-      day += 1;
-      if (!isWeekend(day)) counted += 1;
+      date = addDays(date, 1);
+      if (isWorkingDayProvisionally(calendar, date)) counted += 1;
     }
-    return { date: dateOfDayNumber(day), provisional: true };
+    return { date, provisional: true };
   }
 }

@@ -1,14 +1,14 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../access/actor.js';
-import { isWithinScope } from '../access/region-scope.js';
-import type { WorkingCalendar } from '../calendar/working-days.js';
+import { requireCapability } from '../access/role-policy.js';
+import { isWithinScope, scopePrefix } from '../access/region-scope.js';
+import { daysBetween, type WorkingCalendar } from '../calendar/working-days.js';
 import { ProblemError } from '../errors.js';
 import {
   assignmentsOn, currentEnrolmentsOf, dueCandidates, dueMembers, findAssistant, lastVisitsOf, triggerWarningsOf,
 } from '../store/repositories/home-visits.js';
 import type { HomeVisitDue, HomeVisitDueList, VisitPolicy } from '../../schemas/types/index.js';
-import { requireCaseworkReader } from './casework-access.js';
-import { daysBetween, governingRequirement, visitRequirements } from './visit-frequency.js';
+import { governingRequirement, visitRequirements } from './visit-frequency.js';
 import { policyEnrolmentCategories, policyWarningRules } from './visit-policy.js';
 
 export interface DueListQuery {
@@ -19,7 +19,12 @@ export interface DueListQuery {
   limit: number;
 }
 
-/** Households are read a page at a time, so a county's list never holds its whole register in memory at once. */
+/**
+ * Households are read a page at a time and only the `limit` soonest due are kept, so memory follows the page and the
+ * limit, not the register. Time still follows the region walked — every candidate's due date must be worked out to
+ * know which come first — so the widest region one request walks is a county: a key wider than that names a
+ * township (or an assistant, whose villages lie in one township).
+ */
 const pageSize = 500;
 
 /**
@@ -31,9 +36,13 @@ const pageSize = 500;
 export async function listVisitsDue(
   knex: Knex, actor: Actor, policy: VisitPolicy, calendar: WorkingCalendar, query: DueListQuery,
 ): Promise<{ list: HomeVisitDueList; headPersonIds: number[] }> {
-  requireCaseworkReader(actor);
+  requireCapability(actor, 'readPersonalData', 'see casework');
   if (query.townshipCode && !isWithinScope(actor.regionCode, query.townshipCode)) {
     throw new ProblemError('out-of-scope', `township ${query.townshipCode} is outside ${actor.regionCode}`);
+  }
+  if (query.townshipCode === undefined && query.assistantId === undefined && scopePrefix(actor.regionCode).length < 6) {
+    throw new ProblemError('validation-failed', `a key for ${actor.regionCode}, wider than a county, lists visits due one township at a time: give township`,
+      [{ in: 'query', parameter: 'township', detail: 'required for a key wider than a county (or give assistant)' }]);
   }
   let villageCodes: string[] | undefined;
   if (query.assistantId !== undefined) {
@@ -46,7 +55,9 @@ export async function listVisitsDue(
 
   const enrolmentCategories = policyEnrolmentCategories(policy);
   const warningRules = policyWarningRules(policy);
-  const items: HomeVisitDue[] = [];
+  const kept = new SoonestFirst(query.limit);
+  let total = 0;
+  let overdue = 0;
   const heads = new Map<number, number>();
   for (let afterId = 0; ; ) {
     const page = await dueCandidates(knex, {
@@ -77,7 +88,9 @@ export async function listVisitsDue(
       const head = own.find((m) => m.relation === '01' || m.relation === '02');
       const late = daysBetween(governing.nextDueOn, query.asOf);
       if (query.overdueOnly && late <= 0) continue;
-      items.push({
+      total += 1;
+      if (late > 0) overdue += 1;
+      const dropped = kept.offer({
         householdId: household.id,
         householdNo: household.householdNo,
         headName: head?.name ?? null,
@@ -95,12 +108,39 @@ export async function listVisitsDue(
         overdueDays: Math.max(0, late),
       });
       if (head) heads.set(household.id, head.personId);
+      if (dropped !== undefined) heads.delete(dropped);
     }
   }
-  items.sort((a, b) => (a.nextDueOn < b.nextDueOn ? -1 : a.nextDueOn > b.nextDueOn ? 1 : a.householdId - b.householdId));
-  const shown = items.slice(0, query.limit);
+  const shown = kept.items;
   return {
-    list: { asOf: query.asOf, policy: policy.name, total: items.length, overdue: items.filter((i) => i.overdue).length, items: shown },
+    list: { asOf: query.asOf, policy: policy.name, total, overdue, items: shown },
     headPersonIds: shown.flatMap((i) => (heads.has(i.householdId) ? [heads.get(i.householdId)!] : [])),
   };
+}
+
+/** Soonest due first; the same day by household id, so the order is stable. */
+function compareDue(a: HomeVisitDue, b: HomeVisitDue): number {
+  return a.nextDueOn < b.nextDueOn ? -1 : a.nextDueOn > b.nextDueOn ? 1 : a.householdId - b.householdId;
+}
+
+/** The `limit` soonest-due items seen so far, in order: an insertion into a sorted array of at most `limit`. */
+class SoonestFirst {
+  readonly items: HomeVisitDue[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** Keeps the item if it is among the soonest; returns the household id of the item that fell out, if any. */
+  offer(item: HomeVisitDue): number | undefined {
+    if (this.limit <= 0) return item.householdId;
+    if (this.items.length === this.limit && compareDue(item, this.items[this.items.length - 1]!) >= 0) return item.householdId;
+    let low = 0;
+    let high = this.items.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (compareDue(this.items[middle]!, item) < 0) low = middle + 1;
+      else high = middle;
+    }
+    this.items.splice(low, 0, item);
+    return this.items.length > this.limit ? this.items.pop()!.householdId : undefined;
+  }
 }

@@ -1,5 +1,8 @@
 import type { LoadedRuleSet } from '../engine/rule-set.js';
-import type { WarningSubject } from '../store/repositories/discovery-cases.js';
+import type { WarningRow } from '../store/repositories/warnings.js';
+
+/** What a prefill reads of the warning a case is opened from. */
+type WarningSubject = Pick<WarningRow, 'ruleId' | 'period' | 'measured' | 'threshold' | 'suggestedAction' | 'referTo'>;
 
 /**
  * What a discovery case opened from a warning (信息推送发现) starts with: the situation in words and the assistance

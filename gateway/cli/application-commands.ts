@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { commandLineActor } from '../access/actor.js';
 import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { viewApplicationList } from '../casework/applications/application-views.js';
-import { defaultCaseworkSettings } from '../casework/applications/casework-settings.js';
+import { defaultCaseworkSettings } from '../casework/casework-settings.js';
 import { viewReferralList } from '../casework/referrals/referral-views.js';
 import { loadConfig } from '../config.js';
 import { ProblemError } from '../errors.js';

@@ -62,7 +62,7 @@ export function indicesCommand(): Command {
           printJson(list);
           return;
         }
-        printLine(`${list.period}, ${options.township ?? 'all regions'}: ${list.matched} households (formula ${list.formula.id}), ranked by ${options.order}`);
+        printLine(`${list.period}, ${options.township}: ${list.matched} households (formula ${list.formula.id}), ranked by ${options.order}`);
         printLine(`${'need'.padStart(7)} ${'poverty'.padStart(7)}  ${'household'.padEnd(20)} ${'village'.padEnd(12)} members  head`);
         for (const item of list.items) {
           const flag = item.need.complete && item.poverty.complete ? '' : '  (incomplete: a source had no value)';

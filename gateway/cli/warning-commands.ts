@@ -3,7 +3,6 @@ import { commandLineActor } from '../access/actor.js';
 import { loadWorkingCalendar } from '../calendar/holiday-calendar.js';
 import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { loadConfig } from '../config.js';
-import { recomputeProvisionalDeadlines } from '../engine/warning-deadlines.js';
 import { viewWarningList } from '../engine/warning-views.js';
 import { openMigratedStore } from '../store/open-store.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
@@ -54,25 +53,6 @@ export function warningsCommand(): Command {
       }
     });
 
-  warnings.command('recompute-deadlines')
-    .description('work out again the provisional due dates of open warnings, after a year was added to config/holidays/cn.json')
-    .option('--json', 'print {examined, changed: [{warningId, from, to, provisional}]}')
-    .action(async (options: { json?: boolean }) => {
-      const { store } = await openMigratedStore(loadConfig().database);
-      try {
-        const result = await recomputeProvisionalDeadlines(store.knex, commandLineActor(), { calendar: loadWorkingCalendar() });
-        if (options.json) {
-          printJson(result);
-          return;
-        }
-        printLine(`${result.examined} open warnings with a provisional due date, ${result.changed.length} changed`);
-        for (const change of result.changed) {
-          printLine(`  warning ${change.warningId}: due ${change.from} → ${change.to}${change.provisional ? ' (still provisional)' : ''}`);
-        }
-      } finally {
-        await store.close();
-      }
-    });
   return warnings;
 }
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../access/actor.js';
-import { addWorkingDaysProvisionally, dayNumberOf, dateOfDayNumber, isWeekend, isWorkingDay, workingDaysBetween, type WorkingCalendar } from '../calendar/working-days.js';
+import { addWorkingDaysProvisionally, workingDaysBetweenProvisionally, type WorkingCalendar } from '../calendar/working-days.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
 import { openStatuses, provisionalOpenWarnings, redateWarning, type WarningRow } from '../store/repositories/warnings.js';
 
@@ -14,14 +14,7 @@ import { openStatuses, provisionalOpenWarnings, redateWarning, type WarningRow }
  */
 export function overdueWorkingDays(calendar: WorkingCalendar, warning: Pick<WarningRow, 'status' | 'dueOn'>, today: string): number | null {
   if (!openStatuses.includes(warning.status) || warning.dueOn >= today) return null;
-  const covered = (date: string) => calendar.years.has(Number(date.slice(0, 4)));
-  if (covered(warning.dueOn) && covered(today)) return workingDaysBetween(calendar, warning.dueOn, today);
-  let count = 0;
-  for (let day = dayNumberOf(warning.dueOn) + 1; day <= dayNumberOf(today); day += 1) {
-    const date = dateOfDayNumber(day);
-    if (covered(date) ? isWorkingDay(calendar, date) : !isWeekend(day)) count += 1;
-  }
-  return count;
+  return workingDaysBetweenProvisionally(calendar, warning.dueOn, today).days;
 }
 
 export interface DeadlineChange {

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import { changeEventKinds } from '../../adapters/jinmin/change-set.js';
+import type { Actor } from '../access/actor.js';
+import { isWithinScope } from '../access/region-scope.js';
 import { ProblemError } from '../errors.js';
 import { basicLivingCategories } from '../store/enrolment-guard.js';
 import type { WarningRow } from '../store/repositories/warnings.js';
@@ -19,7 +21,14 @@ interface CurrentEnrolment {
   id: number;
   person_id: number;
   monthly_amount_fen: number | null;
+  region_code: string;
 }
+
+/**
+ * The rules' suggested action for 重复享受 (conflicting-enrolment): the county decides which of two enrolments stands,
+ * so stopping names the one that ends instead of ending every basic-living enrolment of the subject.
+ */
+const resolveConflict = 'resolve-conflict';
 
 /**
  * The register side of an outcome, inside the resolving transaction so the warning, the enrolments and the audit
@@ -29,25 +38,35 @@ interface CurrentEnrolment {
  * outcomes (included, referred, no change) are recorded on the warning alone: inclusion goes through an application
  * and a referral through a referral, each with its own record.
  *
+ * Only enrolments granted within the actor's region are touched: the registration place (户籍地) decides and pays a
+ * benefit, while a warning goes to the township of residence, which verifies. A residence township whose household is
+ * registered elsewhere records its finding (no-change, referred) and the registration place acts on the benefit.
+ *
  * Writes enrolments here rather than in the enrolments repository only because that module belongs to the register
  * intake; both follow the same rule: an enrolment is never deleted, ending one sets end_date and end_reason.
  */
 export async function applyOutcome(
   trx: Knex.Transaction,
+  actor: Actor,
   warning: WarningRow,
   request: WarningTransitionRequest,
-  context: { resolvedOn: string; at: string; actorLabel: string },
+  context: { resolvedOn: string; at: string },
 ): Promise<OutcomeEffects> {
   const effects: OutcomeEffects = { endedEnrolmentIds: [], adjusted: [], personIds: [] };
   if (request.outcome !== 'stopped' && request.outcome !== 'benefit-adjusted') return effects;
+  if (request.outcome === 'stopped' && warning.suggestedAction === resolveConflict && request.enrolmentId === undefined) {
+    throw new ProblemError('validation-failed', `warning ${warning.id} is a conflict of enrolments: name the enrolment that ends`,
+      [{ in: 'body', pointer: '/enrolmentId', detail: 'required to stop on a resolve-conflict warning: the enrolment that must not stand' }]);
+  }
 
-  const current = await currentBasicLiving(trx, warning, request.appliesTo ?? 'person', context.resolvedOn);
+  const current = await enrolmentsToChange(trx, actor, warning, request, context.resolvedOn);
+  const actorLabel = actor.label;
   if (request.outcome === 'stopped') {
     const endReason = `预警${warning.id}核查停保：${request.reason}`.slice(0, 200);
     for (const enrolment of current) {
       await trx('enrolments').where('id', enrolment.id).update({ end_date: context.resolvedOn, end_reason: endReason, updated_at: context.at });
       await trx('enrolment_events').insert({
-        enrolment_id: enrolment.id, kind: changeEventKinds.ended, at: context.at, actor: context.actorLabel,
+        enrolment_id: enrolment.id, kind: changeEventKinds.ended, at: context.at, actor: actorLabel,
         detail: JSON.stringify({ endDate: context.resolvedOn, endReason, warningId: warning.id }),
       });
       effects.endedEnrolmentIds.push(enrolment.id);
@@ -63,7 +82,7 @@ export async function applyOutcome(
     await trx('enrolments').where('id', enrolment.id).update({ monthly_amount_fen: toFen, updated_at: context.at });
     // Exactly the detail the change set parses: {fromFen, toFen, effectiveMonth?}.
     await trx('enrolment_events').insert({
-      enrolment_id: enrolment.id, kind: changeEventKinds.amountChanged, at: context.at, actor: context.actorLabel,
+      enrolment_id: enrolment.id, kind: changeEventKinds.amountChanged, at: context.at, actor: actorLabel,
       detail: JSON.stringify({ fromFen, toFen, ...(request.effectiveMonth ? { effectiveMonth: request.effectiveMonth } : {}) }),
     });
     effects.adjusted.push({ enrolmentId: enrolment.id, fromFen, toFen });
@@ -76,25 +95,51 @@ export async function applyOutcome(
   return effects;
 }
 
-/** The subject's (or its household's) basic-living enrolments running on `date`; refuses when there are none. */
-async function currentBasicLiving(trx: Knex.Transaction, warning: WarningRow, appliesTo: 'person' | 'household', date: string): Promise<CurrentEnrolment[]> {
+/**
+ * The subject's (or its household's) basic-living enrolments running on `date` that the actor's region granted — or
+ * the one `enrolmentId` names among them. Refuses when there are none, saying whether none run at all or the
+ * registration place elsewhere holds them.
+ */
+async function enrolmentsToChange(
+  trx: Knex.Transaction,
+  actor: Actor,
+  warning: WarningRow,
+  request: WarningTransitionRequest,
+  date: string,
+): Promise<CurrentEnrolment[]> {
+  const appliesTo = request.appliesTo ?? 'person';
   const key = appliesTo === 'person' ? warning.personId : warning.householdId;
   if (key === null) {
     throw new ProblemError('warning-outcome-not-applicable',
       `warning ${warning.id}: the subject has no ${appliesTo} in the register, so there is no benefit to stop or adjust`,
       [{ in: 'body', pointer: '/outcome', detail: 'the subject is not in the register' }]);
   }
-  const rows: CurrentEnrolment[] = await trx('enrolments')
-    .select('id', 'person_id', 'monthly_amount_fen')
+  const running: CurrentEnrolment[] = await trx('enrolments')
+    .select('id', 'person_id', 'monthly_amount_fen', 'region_code')
     .where(appliesTo === 'person' ? 'person_id' : 'household_id', key)
     .whereIn('category', basicLivingCategories)
     .where('start_date', '<=', date)
     .where((q) => q.whereNull('end_date').orWhere('end_date', '>=', date))
     .orderBy('id');
-  if (rows.length === 0) {
+  if (running.length === 0) {
     throw new ProblemError('warning-outcome-not-applicable',
       `warning ${warning.id}: the ${appliesTo} has no basic-living enrolment (低保/特困) running on ${date}`,
       [{ in: 'body', pointer: '/appliesTo', detail: `no current basic-living enrolment for the ${appliesTo}` }]);
   }
-  return rows;
+  const granted = running.filter((e) => isWithinScope(actor.regionCode, e.region_code));
+  if (granted.length === 0) {
+    const places = [...new Set(running.map((e) => e.region_code))].join(', ');
+    throw new ProblemError('warning-outcome-not-applicable',
+      `warning ${warning.id}: the ${appliesTo}'s basic-living enrolments were granted in ${places}, outside ${actor.regionCode}; `
+        + 'the registration place must stop or adjust them — record your finding with no-change or referred',
+      [{ in: 'body', pointer: '/outcome', detail: `no current basic-living enrolment granted within ${actor.regionCode}` }]);
+  }
+  if (request.enrolmentId === undefined) return granted;
+  const named = granted.filter((e) => Number(e.id) === request.enrolmentId);
+  if (named.length === 0) {
+    throw new ProblemError('warning-outcome-not-applicable',
+      `warning ${warning.id}: enrolment ${request.enrolmentId} is not a current basic-living enrolment of the ${appliesTo} granted within ${actor.regionCode}`,
+      [{ in: 'body', pointer: '/enrolmentId', detail: `one of ${granted.map((e) => e.id).join(', ')}` }]);
+  }
+  return named;
 }

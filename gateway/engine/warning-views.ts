@@ -1,16 +1,15 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../access/actor.js';
-import { rolePolicies, type RolePolicy } from '../access/role-policy.js';
+import { displayIdNumber, requireCapability, type RolePolicy } from '../access/role-policy.js';
 import type { WorkingCalendar } from '../calendar/working-days.js';
 import { ProblemError } from '../errors.js';
-import { isValidIdNumber, maskIdNumber } from '../identity/id-number.js';
 import type { Viewed } from '../register/register-views.js';
 import {
-  evidenceOfWarning, findWarning, isWarningInScope, listWarnings, transitionsOfWarning,
-  type WarningEvidenceRow, type WarningListQuery, type WarningRow,
+  evidenceOfWarning, findWarning, isWarningInScope, listWarnings, transitionsOfWarning, type WarningListQuery, type WarningRow,
 } from '../store/repositories/warnings.js';
-import type { Warning, WarningEvidence } from '../../schemas/types/index.js';
+import type { Warning } from '../../schemas/types/index.js';
 import { overdueWorkingDays } from './warning-deadlines.js';
+import { presentEvidence } from './warning-evidence.js';
 
 /** A read of warnings also names them: a subject outside the register has no person id for the audit log. */
 export interface ViewedWarnings<T> extends Viewed<T> {
@@ -19,9 +18,7 @@ export interface ViewedWarnings<T> extends Viewed<T> {
 
 /** Warnings name people and say why their benefit may be wrong: personal data, never shown to liaison officers. */
 export function warningReadPolicy(actor: Actor): RolePolicy {
-  const policy = rolePolicies[actor.role];
-  if (!policy.readPersonalData) throw new ProblemError('forbidden', `role ${actor.role} does not see warnings, which hold personal data`);
-  return policy;
+  return requireCapability(actor, 'readPersonalData', 'see warnings, which hold personal data');
 }
 
 /**
@@ -41,7 +38,7 @@ export function presentWarning(warning: WarningRow, policy: RolePolicy, calendar
     ruleId: warning.ruleId,
     period: warning.period,
     subject: {
-      idNumber: policy.fullIdNumber ? warning.subjectIdNumber : maskIdNumber(warning.subjectIdNumber),
+      idNumber: displayIdNumber(policy, warning.subjectIdNumber),
       idNumberMasked: !policy.fullIdNumber,
       name: warning.subjectName,
       personId: warning.personId,
@@ -100,24 +97,4 @@ export async function viewWarning(knex: Knex, actor: Actor, id: number, calendar
 
 function personIdsOf(rows: readonly WarningRow[]): number[] {
   return [...new Set(rows.flatMap((row) => (row.personId === null ? [] : [row.personId])))];
-}
-
-/**
- * The fact as the feed gave it, flattened for reading. Some kinds carry other people's ID numbers (the household
- * head's, a related staff member's): those are masked by the same policy as the subject's.
- */
-function presentEvidence(fact: WarningEvidenceRow, policy: RolePolicy): WarningEvidence {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fact.attributes);
-  } catch {
-    parsed = {};
-  }
-  const attributes: Record<string, string | number | boolean> = {};
-  for (const [name, value] of Object.entries(parsed !== null && typeof parsed === 'object' ? parsed : {})) {
-    const flat = Array.isArray(value) ? value.filter((v) => ['string', 'number', 'boolean'].includes(typeof v)).join('、') : value;
-    if (typeof flat === 'string') attributes[name] = !policy.fullIdNumber && (/IdNumber$/.test(name) || isValidIdNumber(flat)) ? maskIdNumber(flat) : flat;
-    else if (typeof flat === 'number' || typeof flat === 'boolean') attributes[name] = flat;
-  }
-  return { factId: fact.factId, kind: fact.kind, source: fact.source, occurredOn: fact.occurredOn, period: fact.period, amountFen: fact.amountFen, attributes };
 }

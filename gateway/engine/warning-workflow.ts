@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../access/actor.js';
-import { rolePolicies } from '../access/role-policy.js';
+import { requireCapability } from '../access/role-policy.js';
 import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { ProblemError, type FieldError } from '../errors.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
@@ -43,7 +43,7 @@ export async function transitionWarning(
   options: { now?: () => Date } = {},
 ): Promise<TransitionResult> {
   warningReadPolicy(actor);
-  if (!rolePolicies[actor.role].writeRegister) throw new ProblemError('forbidden', `role ${actor.role} cannot verify or resolve warnings`);
+  requireCapability(actor, 'writeRegister', 'verify or resolve warnings');
   checkTransitionRequest(request);
   const now = (options.now ?? (() => new Date()))();
   return knex.transaction(async (trx) => {
@@ -73,7 +73,7 @@ export async function applyWarningTransition(
 
   const effects = resolvedOn === null
     ? { endedEnrolmentIds: [], adjusted: [], personIds: [] }
-    : await applyOutcome(trx, warning, request, { resolvedOn, at, actorLabel: actor.label });
+    : await applyOutcome(trx, actor, warning, request, { resolvedOn, at });
   const transitionId = await insertWarningTransition(trx, {
     warningId: warning.id, from: warning.status, to: request.to, outcome: request.outcome ?? null, reason: request.reason,
     actor: actor.label, actorKeyId: actor.keyId, at,
@@ -111,7 +111,10 @@ export function checkTransitionRequest(request: WarningTransitionRequest): void 
   if (actsOnEnrolments && request.appliesTo === undefined) {
     errors.push({ in: 'body', pointer: '/appliesTo', detail: `required for ${request.outcome}: person or household` });
   }
-  if (!actsOnEnrolments) misplaced('appliesTo', 'only with outcome stopped or benefit-adjusted');
+  if (!actsOnEnrolments) {
+    misplaced('appliesTo', 'only with outcome stopped or benefit-adjusted');
+    misplaced('enrolmentId', 'only with outcome stopped or benefit-adjusted');
+  }
   if (request.outcome === 'benefit-adjusted' && request.newAmountFen === undefined) {
     errors.push({ in: 'body', pointer: '/newAmountFen', detail: 'required for benefit-adjusted: the new monthly amount in fen' });
   }

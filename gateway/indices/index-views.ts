@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../access/actor.js';
-import { isWithinScope, scopePrefix } from '../access/region-scope.js';
-import { rolePolicies } from '../access/role-policy.js';
+import { isHouseholdInScope, isWithinScope, scopePrefix } from '../access/region-scope.js';
+import { requireCapability } from '../access/role-policy.js';
 import { ProblemError } from '../errors.js';
 import type { Viewed } from '../register/register-views.js';
 import { findHousehold } from '../store/repositories/households.js';
@@ -33,7 +33,18 @@ export interface IndicesListQuery {
  * that read personal data (liaison officers get 403), and every read is audited with the persons it covered.
  */
 function assertMayRead(actor: Actor): void {
-  if (!rolePolicies[actor.role].readPersonalData) throw new ProblemError('forbidden', `role ${actor.role} does not see personal data`);
+  requireCapability(actor, 'readPersonalData', 'see personal data');
+}
+
+/**
+ * The list scores every household of the region asked about, per request: a county (some tens of thousands of
+ * households) is the widest region one request may score, so a key wider than a county names a township.
+ */
+function requireCountyOrNarrower(actor: Actor, regionCode: string | undefined): void {
+  if (regionCode === undefined && scopePrefix(actor.regionCode).length < 6) {
+    throw new ProblemError('validation-failed', `a key for ${actor.regionCode}, wider than a county, lists indices one township at a time: give township`,
+      [{ in: 'query', parameter: 'township', detail: 'required for a key wider than a county' }]);
+  }
 }
 
 async function memberIdsOf(knex: Knex, householdIds: readonly number[]): Promise<number[]> {
@@ -49,7 +60,7 @@ export async function viewHouseholdIndices(knex: Knex, actor: Actor, householdId
   assertMayRead(actor);
   const household = await findHousehold(knex, householdId);
   // Out of scope looks exactly like missing, as for the household itself, so a key cannot probe other regions.
-  if (!household || !(isWithinScope(actor.regionCode, household.registeredRegion) || isWithinScope(actor.regionCode, household.residenceRegion))) {
+  if (!household || !isHouseholdInScope(actor.regionCode, household)) {
     throw new ProblemError('not-found', `no household ${householdId} within ${actor.regionCode}`);
   }
   const view = await computeHouseholdIndices(knex, { householdId, period, formula });
@@ -66,6 +77,7 @@ export async function viewIndicesList(knex: Knex, actor: Actor, query: IndicesLi
   if (query.regionCode !== undefined && !isWithinScope(actor.regionCode, query.regionCode)) {
     throw new ProblemError('out-of-scope', `region ${query.regionCode} is outside ${actor.regionCode}`);
   }
+  requireCountyOrNarrower(actor, query.regionCode);
   const regionPrefix = query.regionCode ?? scopePrefix(actor.regionCode);
   const all = await computeIndices(knex, { regionPrefix, period: query.period, formula });
   const other = query.order === 'need' ? 'poverty' : 'need';

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../access/actor.js';
-import { isWithinScope } from '../access/region-scope.js';
-import { maskAccountNumber, rolePolicies, type RolePolicy } from '../access/role-policy.js';
+import { isHouseholdInScope } from '../access/region-scope.js';
+import { displayIdNumber, maskAccountNumber, requireCapability, type RolePolicy } from '../access/role-policy.js';
 import { ProblemError } from '../errors.js';
-import { checkIdNumber, maskIdNumber } from '../identity/id-number.js';
+import { checkIdNumber } from '../identity/id-number.js';
 import { codeName } from '../store/reference-data/code-tables.js';
 import { assistanceRecordsOfPerson } from '../store/repositories/assistance-records.js';
 import { bankAccountsOfPersons } from '../store/repositories/bank-accounts.js';
@@ -25,21 +25,11 @@ export interface Viewed<T> {
   regionCode?: string;
 }
 
-function policyFor(actor: Actor): RolePolicy {
-  const policy = rolePolicies[actor.role];
-  if (!policy.readPersonalData) throw new ProblemError('forbidden', `role ${actor.role} does not see personal data`);
-  return policy;
-}
-
 /** Out of scope reads look exactly like missing ones, so a key cannot probe who is registered elsewhere. */
-function inScope(actor: Actor, household: HouseholdRow): boolean {
-  return isWithinScope(actor.regionCode, household.registeredRegion) || isWithinScope(actor.regionCode, household.residenceRegion);
-}
-
 export async function viewHousehold(knex: Knex, actor: Actor, householdId: number): Promise<Viewed<Household>> {
-  const policy = policyFor(actor);
+  const policy = requireCapability(actor, 'readPersonalData', 'see personal data');
   const household = await findHousehold(knex, householdId);
-  if (!household || !inScope(actor, household)) throw new ProblemError('not-found', `no household ${householdId} within ${actor.regionCode}`);
+  if (!household || !isHouseholdInScope(actor.regionCode, household)) throw new ProblemError('not-found', `no household ${householdId} within ${actor.regionCode}`);
   const persons = await personsOfHouseholds(knex, [household.id]);
   const ids = persons.map((p) => p.id);
   const [enrolments, accounts, regions] = await Promise.all([
@@ -60,7 +50,7 @@ export async function viewHousehold(knex: Knex, actor: Actor, householdId: numbe
 }
 
 export async function viewHouseholdList(knex: Knex, actor: Actor, query: Omit<HouseholdListQuery, 'scopeRegionCode'>): Promise<Viewed<HouseholdSummary[]>> {
-  policyFor(actor);
+  requireCapability(actor, 'readPersonalData', 'see personal data');
   const rows = await listHouseholds(knex, { ...query, scopeRegionCode: actor.regionCode });
   const ids = rows.map((r) => r.id);
   const persons = await personsOfHouseholds(knex, ids);
@@ -84,14 +74,14 @@ async function findPersonInScope(knex: Knex, actor: Actor, rawIdNumber: string):
   }
   const person = await findPersonByIdNumber(knex, checked.idNumber);
   const household = person ? await findHousehold(knex, person.householdId) : undefined;
-  if (!person || !household || !inScope(actor, household)) {
+  if (!person || !household || !isHouseholdInScope(actor.regionCode, household)) {
     throw new ProblemError('not-found', `no such person within ${actor.regionCode}`);
   }
   return { person, household };
 }
 
 export async function viewPerson(knex: Knex, actor: Actor, rawIdNumber: string): Promise<Viewed<Person>> {
-  const policy = policyFor(actor);
+  const policy = requireCapability(actor, 'readPersonalData', 'see personal data');
   const { person, household } = await findPersonInScope(knex, actor, rawIdNumber);
   const [enrolments, accounts] = await Promise.all([enrolmentsOfPersons(knex, [person.id]), bankAccountsOfPersons(knex, [person.id])]);
   return {
@@ -102,7 +92,7 @@ export async function viewPerson(knex: Knex, actor: Actor, rawIdNumber: string):
 }
 
 export async function viewAssistanceChain(knex: Knex, actor: Actor, rawIdNumber: string): Promise<Viewed<AssistanceChain>> {
-  const policy = policyFor(actor);
+  const policy = requireCapability(actor, 'readPersonalData', 'see personal data');
   const { person, household } = await findPersonInScope(knex, actor, rawIdNumber);
   const [enrolments, records] = await Promise.all([enrolmentsOfPersons(knex, [person.id]), assistanceRecordsOfPerson(knex, person.id)]);
   const totals = new Map<string, { department: string; assistanceType: string; count: number; amountFen: number }>();
@@ -115,7 +105,7 @@ export async function viewAssistanceChain(knex: Knex, actor: Actor, rawIdNumber:
   }
   return {
     view: {
-      idNumber: policy.fullIdNumber ? person.idNumber : maskIdNumber(person.idNumber),
+      idNumber: displayIdNumber(policy, person.idNumber),
       name: person.name,
       enrolments: enrolments.map(presentEnrolment),
       records,
@@ -136,7 +126,7 @@ function presentEnrolment(e: EnrolmentRow): Enrolment {
 
 function presentPerson(p: PersonRow, policy: RolePolicy, enrolments: readonly EnrolmentRow[], account: BankAccount | null): Person {
   return {
-    idNumber: policy.fullIdNumber ? p.idNumber : maskIdNumber(p.idNumber),
+    idNumber: displayIdNumber(policy, p.idNumber),
     idNumberMasked: !policy.fullIdNumber,
     name: p.name,
     gender: coded('gender', p.gender)!,

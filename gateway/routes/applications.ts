@@ -4,7 +4,7 @@ import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { acceptApplication } from '../casework/applications/application-intake.js';
 import { recordApplicationStep } from '../casework/applications/application-steps.js';
 import { viewApplication, viewApplicationList } from '../casework/applications/application-views.js';
-import { defaultCaseworkSettings, type CaseworkSettings } from '../casework/applications/casework-settings.js';
+import { defaultCaseworkSettings, type CaseworkSettings } from '../casework/casework-settings.js';
 import { viewNoticeList } from '../casework/applications/public-notices.js';
 import { actorOf } from '../plugins/app/auth.js';
 import { problemResponses, ref } from '../plugins/app/schemas.js';

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { previousPeriod } from '../calendar/periods.js';
+import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { loadIndexFormula, type LoadedIndexFormula } from '../indices/index-formula.js';
 import { viewHouseholdIndices, viewIndicesList } from '../indices/index-views.js';
 import { actorOf } from '../plugins/app/auth.js';
@@ -8,9 +9,16 @@ import { problemResponses, ref, schemaBase } from '../plugins/app/schemas.js';
 const periodProperty = { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'The month scored, YYYY-MM (default: last month)' };
 
 /** The poverty and need indices (贫困指数, 需救助指数, seed 003). The formula is config/indices/default.json unless given. */
-export default async function indexRoutes(fastify: FastifyInstance, options: { formula?: LoadedIndexFormula }): Promise<void> {
+export interface IndexRouteOptions {
+  formula?: LoadedIndexFormula;
+  /** The clock: the default month is the one before today's in Asia/Shanghai. */
+  now?: () => Date;
+}
+
+export default async function indexRoutes(fastify: FastifyInstance, options: IndexRouteOptions): Promise<void> {
   const { knex } = fastify.store;
   const formula = options.formula ?? loadIndexFormula();
+  const lastMonth = () => previousPeriod(todayInShanghai(options.now?.() ?? new Date()));
 
   fastify.get<{ Params: { id: number }; Querystring: { period?: string } }>('/v1/households/:id/indices', {
     config: { audit: 'indices.read' },
@@ -22,7 +30,7 @@ export default async function indexRoutes(fastify: FastifyInstance, options: { f
       response: { 200: ref('household-indices'), ...problemResponses },
     },
     handler: async (request) => {
-      const period = request.query.period ?? previousPeriod();
+      const period = request.query.period ?? lastMonth();
       const viewed = await viewHouseholdIndices(knex, actorOf(request), request.params.id, period, formula);
       await request.auditRead(viewed, { type: 'household', id: String(request.params.id) });
       return viewed.view;
@@ -38,7 +46,7 @@ export default async function indexRoutes(fastify: FastifyInstance, options: { f
         type: 'object',
         additionalProperties: false,
         properties: {
-          township: { type: 'string', pattern: '^([0-9]{9}|[0-9]{12})$', description: 'A township (9 digits) or a village (12) within the key’s region' },
+          township: { type: 'string', pattern: '^([0-9]{9}|[0-9]{12})$', description: 'A township (9 digits) or a village (12) within the key’s region; required for a key wider than a county' },
           period: periodProperty,
           minPoverty: { type: 'number', minimum: 0, maximum: 100, description: 'Only households whose poverty index is at least this' },
           minNeed: { type: 'number', minimum: 0, maximum: 100, description: 'Only households whose need index is at least this' },
@@ -53,7 +61,7 @@ export default async function indexRoutes(fastify: FastifyInstance, options: { f
       const viewed = await viewIndicesList(
         knex,
         actorOf(request),
-        { regionCode: township, period: period ?? previousPeriod(), minPoverty, minNeed, order, limit },
+        { regionCode: township, period: period ?? lastMonth(), minPoverty, minNeed, order, limit },
         formula,
       );
       await request.auditRead(viewed, { type: 'region', id: viewed.view.regionCode });

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ReferralCaseClose, ReferralCaseCreate, ReferralEscalationInput, ReferralInput, ReferralTransitionInput } from '../../schemas/types/index.js';
 import { todayInShanghai } from '../calendar/shanghai-date.js';
-import { defaultCaseworkSettings, type CaseworkSettings } from '../casework/applications/casework-settings.js';
+import { defaultCaseworkSettings, type CaseworkSettings } from '../casework/casework-settings.js';
 import { decideEscalation, escalateCase } from '../casework/referrals/escalations.js';
 import { closeCase, openCase } from '../casework/referrals/first-responder-cases.js';
 import { referNeed, transitionReferral } from '../casework/referrals/referral-handling.js';

@@ -1,12 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { isWithinScope } from '../access/region-scope.js';
 import { previousPeriod } from '../calendar/periods.js';
+import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { ProblemError } from '../errors.js';
 import { actorOf } from '../plugins/app/auth.js';
 import { problemResponses, ref } from '../plugins/app/schemas.js';
 import { monitoringStatistics } from '../statistics/monitoring-statistics.js';
 
-export default async function statisticsRoutes(fastify: FastifyInstance): Promise<void> {
+export interface StatisticsRouteOptions {
+  /** The clock: the default month is the one before today's in Asia/Shanghai. */
+  now?: () => Date;
+}
+
+export default async function statisticsRoutes(fastify: FastifyInstance, options: StatisticsRouteOptions): Promise<void> {
+  const lastMonth = () => previousPeriod(todayInShanghai(options.now?.() ?? new Date()));
   fastify.get<{ Querystring: { period?: string; region?: string } }>('/v1/statistics/monitoring', {
     schema: {
       summary: 'The month’s monitoring figures for a region and each division below it (预警推送、核查、处置, 调整待遇, 新增, 巡访, 发现与解决); counts only, open to every role within its region',
@@ -25,7 +32,7 @@ export default async function statisticsRoutes(fastify: FastifyInstance): Promis
       const actor = actorOf(request);
       const regionCode = request.query.region ?? actor.regionCode;
       if (!isWithinScope(actor.regionCode, regionCode)) throw new ProblemError('out-of-scope', `region ${regionCode} is outside ${actor.regionCode}`);
-      return monitoringStatistics(fastify.store.knex, { regionCode, period: request.query.period ?? previousPeriod() });
+      return monitoringStatistics(fastify.store.knex, { regionCode, period: request.query.period ?? lastMonth() });
     },
   });
 }

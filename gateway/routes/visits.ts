@@ -79,7 +79,7 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
         type: 'object',
         additionalProperties: false,
         properties: {
-          township: { type: 'string', pattern: '^[0-9]{9}$' },
+          township: { type: 'string', pattern: '^[0-9]{9}$', description: 'Required (or assistant) for a key wider than a county' },
           assistant: { type: 'integer', minimum: 1, description: 'Only the villages this assistant covers on asOf' },
           asOf: { ...date, description: 'Today (Asia/Shanghai) when absent' },
           overdue: { type: 'boolean', description: 'Only households whose visit is overdue' },

@@ -102,7 +102,8 @@ export default async function warningRoutes(fastify: FastifyInstance, options: W
       summary: 'Verify (pending → verifying) or resolve (verifying → resolved, with an outcome and a reason) a warning',
       description: 'Roles that write the register (township, admin, integrator), within their region. stopped ends the current basic-living '
         + 'enrolments of the person or household on the resolution date; benefit-adjusted sets their monthly amount; both reach the 金民 '
-        + 'monthly change set. 409 warning-transition-illegal for a move the workflow does not allow, 409 warning-changed when another '
+        + 'monthly change set, and act only on enrolments granted within the key’s region (else 422 warning-outcome-not-applicable: the '
+        + 'registration place acts). enrolmentId narrows them to one, and is required to stop on a resolve-conflict warning. 409 warning-transition-illegal for a move the workflow does not allow, 409 warning-changed when another '
         + 'request moved the warning first.',
       tags: ['monitoring'],
       params: idParams,

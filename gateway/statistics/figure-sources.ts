@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { addDays } from '../calendar/working-days.js';
 import type { MonitoringFigures } from '../../schemas/types/index.js';
 
 export type FigureName = keyof MonitoringFigures;
@@ -38,12 +39,6 @@ function grouped(knex: Knex, table: string, regionColumn: string, context: Figur
     // The length is written into the SQL, not bound: PostgreSQL must see the same expression in SELECT and GROUP BY.
     .select(knex.raw(`substr(??, 1, ${Math.trunc(context.groupLength)}) as region_key`, [regionColumn]))
     .groupByRaw(`substr(??, 1, ${Math.trunc(context.groupLength)})`, [regionColumn]);
-}
-
-function dayBefore(date: string): string {
-  const day = new Date(`${date}T00:00:00Z`);
-  day.setUTCDate(day.getUTCDate() - 1);
-  return day.toISOString().slice(0, 10);
 }
 
 /**
@@ -112,7 +107,7 @@ export const figureSources: FigureSource[] = [
       .whereNotExists((q) => q.select(knex.raw('1')).from('enrolments as earlier')
         .whereRaw('earlier.person_id = e.person_id')
         .andWhere('earlier.start_date', '<', c.window.firstDay)
-        .andWhere((open) => open.whereNull('earlier.end_date').orWhere('earlier.end_date', '>=', dayBefore(c.window.firstDay))))
+        .andWhere((open) => open.whereNull('earlier.end_date').orWhere('earlier.end_date', '>=', addDays(c.window.firstDay, -1))))
       .countDistinct({ value: figure === 'newlyIncludedHouseholds' ? 'e.household_id' : 'e.person_id' }),
   })),
   ...(['temporaryAssistanceCases', 'temporaryAssistanceFen'] as const).map((figure): FigureSource => ({

@@ -414,12 +414,20 @@ export interface ApplicationSummary {
   registrationRegionCode: string;
   acceptedOn: CalendarDate2;
   dueOn: CalendarDate2;
+  /**
+   * The whole procedure's due date counts weekdays of a year the holiday calendar does not cover yet.
+   */
+  dueProvisional: boolean;
   nextStep: ApplicationNextStep | null;
   overdue: boolean;
 }
 export interface ApplicationNextStep {
   step: 'investigated' | 'forwarded' | 'reviewed' | 'notice' | 'decided';
   dueOn: CalendarDate2;
+  /**
+   * true: the step’s due date runs into a year whose official holiday notice is not in the calendar yet, so that year's weekdays were counted; it is worked out again once the year is added.
+   */
+  dueProvisional: boolean;
   /**
    * While the notice runs: the first day the step can be done.
    */
@@ -454,10 +462,13 @@ export interface ApplicationNoticeItem {
    */
   householdSize: number;
   /**
-   * The business code applied for and its name; null for procedures that enrol no one.
+   * The business code applied for and its name, or the general wording configured for categories whose name would disclose health (刚性支出困难家庭); null for procedures that enrol no one.
    */
   assistanceType: {
-    code: string;
+    /**
+     * null where the configuration generalises the category (publicNotices.generalisedCategories), so the code cannot reveal it either.
+     */
+    code: string | null;
     name: string;
   } | null;
   /**
@@ -518,6 +529,10 @@ export interface ApplicationStep {
    */
   dueOn: CalendarDate2 | null;
   /**
+   * true: the deadline the step was recorded against runs into a year whose official holiday notice is not in the calendar yet, so that year's weekdays were counted; it is worked out again once the year is added.
+   */
+  dueProvisional: boolean;
+  /**
    * Done after dueOn.
    */
   late: boolean;
@@ -547,6 +562,10 @@ export interface Application {
   registrationRegion: ApplicationRegion;
   acceptedOn: CalendarDate2;
   dueOn: CalendarDate5;
+  /**
+   * true: the due date runs into a year whose official holiday notice is not in the calendar yet, so that year's weekdays were counted; it is worked out again (jiuzhu applications recompute-deadlines) once the year is added.
+   */
+  dueProvisional: boolean;
   extended: boolean;
   /**
    * 申请原因.
@@ -2205,6 +2224,10 @@ export interface Referral {
   urgent: boolean;
   sentOn: CalendarDate2;
   dueOn: CalendarDate2;
+  /**
+   * true: the due date runs into a year whose official holiday notice is not in the calendar yet, so that year's weekdays were counted; it is worked out again once the year is added.
+   */
+  dueProvisional: boolean;
   status: 'sent' | 'accepted' | 'done' | 'declined';
   /**
    * Still sent or accepted after dueOn.
@@ -2557,6 +2580,11 @@ export interface TimeLimits {
     procedures: {
       [k: string]: ApplicationProcedure | undefined;
     };
+    /**
+     * Where 一城通办 applies: a township takes applications only from households registered in the same county (county) or the same city (prefecture: the same prefecture-level city; for the municipalities 北京, 天津, 上海 and 重庆 the whole municipality). Seed 001 is 天津's city-wide scheme, hence prefecture by default. Anyone registered outside the area is treated as not found, so the route cannot probe the national register.
+     */
+    oneCityArea: 'county' | 'prefecture';
+    basis?: string;
   };
   publicNotices: {
     /**
@@ -2564,6 +2592,14 @@ export interface TimeLimits {
      */
     nameDisplay: 'full' | 'masked';
     basis?: string;
+    /**
+     * Assistance categories whose own name would tell neighbours something private (刚性支出困难家庭 650 implies serious illness or disability costs): on a notice they appear under `shownAs`, without their code.
+     */
+    generalisedCategories: {
+      categories: ('110' | '120' | '130' | '131' | '132' | '500' | '600' | '650' | '660')[];
+      shownAs: string;
+      basis?: string;
+    };
   };
 }
 export interface ReferralDepartment {
@@ -2808,7 +2844,7 @@ export interface WarningTransition {
   at: Timestamp1;
 }
 /**
- * Body of POST /v1/warnings/{id}/transitions: pending → verifying (核查), then verifying → resolved (处置) with an outcome. Every warning is verified before it is resolved. stopped ends current basic-living enrolments on the resolution date; benefit-adjusted sets their monthly amount; both say whether they act on the subject alone or the whole household. Which fields go together (outcome only when resolving, appliesTo with stopped and benefit-adjusted, newAmountFen and effectiveMonth with benefit-adjusted) is checked with the request, field by field.
+ * Body of POST /v1/warnings/{id}/transitions: pending → verifying (核查), then verifying → resolved (处置) with an outcome. Every warning is verified before it is resolved. stopped ends current basic-living enrolments on the resolution date; benefit-adjusted sets their monthly amount; both say whether they act on the subject alone or the whole household, and act only on enrolments granted within the key's region (the registration place decides and pays). Which fields go together (outcome only when resolving, appliesTo with stopped and benefit-adjusted, newAmountFen and effectiveMonth with benefit-adjusted, enrolmentId with either) is checked with the request, field by field.
  */
 export interface WarningTransitionRequest {
   to: 'verifying' | 'resolved';
@@ -2822,5 +2858,9 @@ export interface WarningTransitionRequest {
    */
   appliesTo?: 'person' | 'household';
   newAmountFen?: NonNegativeFen2;
+  /**
+   * stopped and benefit-adjusted: the one enrolment to act on, among the current basic-living enrolments the key's region granted for the person or household. Required to stop on a resolve-conflict warning (重复享受), where the county ends the enrolment that must not stand rather than every one.
+   */
+  enrolmentId?: number;
   effectiveMonth?: Period4;
 }

@@ -8,8 +8,10 @@ import {
   dateOfDayNumber,
   dayNumberOf,
   isWorkingDay,
+  isWorkingDayProvisionally,
   nextWorkingDay,
   workingDaysBetween,
+  workingDaysBetweenProvisionally,
 } from '../../gateway/calendar/working-days.js';
 
 const calendar = loadWorkingCalendar();
@@ -160,6 +162,27 @@ describe('provisional deadlines into a year whose notice is not out yet', () => 
 
   it('still refuses a start in a year the calendar lacks', () => {
     expect(() => addWorkingDaysProvisionally(calendar, '2027-01-04', 1)).toThrow(UncoveredYearError);
+  });
+});
+
+describe('working days between dates in years whose notice is not out yet', () => {
+  it('counts the calendar where it covers the year and Monday to Friday where it does not, and says so', () => {
+    // 31 December 2026 (Thursday) to Monday 4 January 2027: Friday 1 January counts as a weekday, the weekend not.
+    expect(workingDaysBetweenProvisionally(calendar, '2026-12-31', '2027-01-04')).toEqual({ days: 2, provisional: true });
+    expect(workingDaysBetweenProvisionally(calendar, '2027-01-04', '2026-12-31')).toEqual({ days: -2, provisional: true });
+    // Entirely inside covered years it is workingDaysBetween, not provisional: National Day 2024 and its make-up Saturday.
+    expect(workingDaysBetweenProvisionally(calendar, '2024-10-10', '2024-10-14')).toEqual({ days: workingDaysBetween(calendar, '2024-10-10', '2024-10-14'), provisional: false });
+    expect(workingDaysBetweenProvisionally(calendar, '2024-10-10', '2024-10-14').days).toBe(3);
+    expect(workingDaysBetweenProvisionally(calendar, '2024-10-10', '2024-10-10')).toEqual({ days: 0, provisional: false });
+    // From a year before the calendar into it: 2023's weekdays, then 2024's New Year's Day off.
+    expect(workingDaysBetweenProvisionally(calendar, '2023-12-29', '2024-01-02')).toEqual({ days: 1, provisional: true });
+  });
+
+  it('tells a working day by the calendar where it can, by the weekday where it cannot', () => {
+    expect(isWorkingDayProvisionally(calendar, '2024-10-12')).toBe(true);
+    expect(isWorkingDayProvisionally(calendar, '2024-10-01')).toBe(false);
+    expect(isWorkingDayProvisionally(calendar, '2027-01-01')).toBe(true);
+    expect(isWorkingDayProvisionally(calendar, '2027-01-02')).toBe(false);
   });
 });
 

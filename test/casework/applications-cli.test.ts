@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandLineActor } from '../../gateway/access/actor.js';
 import { acceptApplication } from '../../gateway/casework/applications/application-intake.js';
-import { defaultCaseworkSettings } from '../../gateway/casework/applications/casework-settings.js';
+import { defaultCaseworkSettings } from '../../gateway/casework/casework-settings.js';
 import { openCase } from '../../gateway/casework/referrals/first-responder-cases.js';
 import { openMigratedStore } from '../../gateway/store/open-store.js';
 import { runJiuzhu } from '../helpers/cli.js';
@@ -40,7 +40,7 @@ describe('jiuzhu applications overdue / referrals overdue', () => {
     expect(late.code, late.stderr).toBe(0);
     const report = JSON.parse(late.stdout);
     expect(report.asOf).toBe('2024-10-09');
-    expect(report.items).toEqual([expect.objectContaining({ procedure: 'dibao', applicantName: '马国强', acceptingRegionCode: '640121100', registrationRegionCode: '640121100', nextStep: { step: 'investigated', dueOn: '2024-10-08', notBefore: null }, overdue: true })]);
+    expect(report.items).toEqual([expect.objectContaining({ procedure: 'dibao', applicantName: '马国强', acceptingRegionCode: '640121100', registrationRegionCode: '640121100', nextStep: { step: 'investigated', dueOn: '2024-10-08', dueProvisional: false, notBefore: null }, overdue: true })]);
     expect(JSON.parse((await runJiuzhu(env, 'applications', 'overdue', '--as-of', '2024-10-08', '--json')).stdout).items).toEqual([]);
     const text = await runJiuzhu(env, 'applications', 'overdue', '--as-of', '2024-10-09');
     expect(text.stdout).toContain('1 overdue application(s) as of 2024-10-09');

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadWorkingCalendar } from '../../gateway/calendar/holiday-calendar.js';
-import { addDuration, extendedDueOn, nextStepOf, noticeEndsOn, plannedSteps, totalDueOn, type ProcedureProgress } from '../../gateway/casework/applications/procedure.js';
-import { maskName } from '../../gateway/casework/applications/public-notices.js';
-import { checkTimeLimits, loadTimeLimits, TimeLimitsError } from '../../gateway/casework/applications/time-limits.js';
+import type { WorkingCalendar } from '../../gateway/calendar/working-days.js';
+import { isWithinOneCityArea, oneCityAreaOf } from '../../gateway/casework/applications/application-access.js';
+import { addDuration, applicationDueOn, extendedDueOn, nextStepOf, noticeEndsOn, plannedSteps, totalDueOn, type ProcedureProgress } from '../../gateway/casework/applications/procedure.js';
+import { maskName, noticeAssistanceType } from '../../gateway/casework/applications/public-notices.js';
+import { checkTimeLimits, loadTimeLimits, TimeLimitsError } from '../../gateway/casework/time-limits.js';
 
 const calendar = loadWorkingCalendar();
 const limits = loadTimeLimits();
@@ -10,41 +12,73 @@ const dibao = limits.applications.procedures['dibao']!;
 const antipoverty = limits.applications.procedures['antipoverty']!;
 
 function progress(values: Partial<ProcedureProgress>): ProcedureProgress {
-  return { acceptedOn: '2024-09-27', crossTownship: true, lastStep: 'accepted', lastStepOn: '2024-09-27', noticeEndsOn: null, ...values };
+  return { acceptedOn: '2024-09-27', crossTownship: true, lastStep: 'accepted', lastStepOn: '2024-09-27', noticeEndsOn: null, noticeEndsProvisional: false, ...values };
 }
 
 describe('application procedures (config/time-limits/default.json)', () => {
   it('counts working days across 2024 National Day and its make-up working days, calendar days straight through', () => {
     // Friday 09-27 + 3 working days: Sunday 09-29 (make-up), Monday 09-30, Tuesday 10-08.
-    expect(addDuration(calendar, '2024-09-27', { days: 3, unit: 'working' })).toBe('2024-10-08');
+    expect(addDuration(calendar, '2024-09-27', { days: 3, unit: 'working' })).toEqual({ date: '2024-10-08', provisional: false });
     // Friday 10-11 + 1 working day: Saturday 10-12 is a make-up working day.
-    expect(addDuration(calendar, '2024-10-11', { days: 1, unit: 'working' })).toBe('2024-10-12');
-    expect(addDuration(calendar, '2024-09-27', { days: 7, unit: 'calendar' })).toBe('2024-10-04');
+    expect(addDuration(calendar, '2024-10-11', { days: 1, unit: 'working' })).toEqual({ date: '2024-10-12', provisional: false });
+    expect(addDuration(calendar, '2024-09-27', { days: 7, unit: 'calendar' })).toEqual({ date: '2024-10-04', provisional: false });
   });
 
   it('gives the 低保 procedure its whole deadline, the one extension, and the 7-day notice', () => {
-    expect(totalDueOn(calendar, dibao, '2024-09-27')).toBe('2024-11-13');
-    expect(extendedDueOn(calendar, dibao, '2024-11-13')).toBe('2024-12-04');
-    expect(noticeEndsOn(calendar, dibao, '2024-09-27')).toBe('2024-10-04');
-    expect(extendedDueOn(calendar, antipoverty, '2024-10-12')).toBeNull();
+    expect(totalDueOn(calendar, dibao, '2024-09-27').date).toBe('2024-11-13');
+    expect(extendedDueOn(calendar, dibao, { date: '2024-11-13', provisional: false })).toEqual({ date: '2024-12-04', provisional: false });
+    expect(noticeEndsOn(calendar, dibao, '2024-09-27').date).toBe('2024-10-04');
+    expect(extendedDueOn(calendar, antipoverty, { date: '2024-10-12', provisional: false })).toBeNull();
     // Anti-poverty identification: 15 calendar days from the clue, the notice at least 5 days.
-    expect(totalDueOn(calendar, antipoverty, '2024-09-27')).toBe('2024-10-12');
-    expect(noticeEndsOn(calendar, antipoverty, '2024-10-08')).toBe('2024-10-13');
+    expect(totalDueOn(calendar, antipoverty, '2024-09-27').date).toBe('2024-10-12');
+    expect(noticeEndsOn(calendar, antipoverty, '2024-10-08').date).toBe('2024-10-13');
   });
 
   it('forwards only applications taken outside the registration township', () => {
     expect(plannedSteps(dibao, true).map((s) => s.step)).toEqual(['investigated', 'forwarded', 'reviewed', 'notice', 'decided']);
     expect(plannedSteps(dibao, false).map((s) => s.step)).toEqual(['investigated', 'reviewed', 'notice', 'decided']);
     // Review within 5 working days of Monday 09-30: 10-08, 09, 10, 11 and Saturday 10-12 (make-up).
-    expect(nextStepOf(calendar, dibao, progress({ crossTownship: false, lastStep: 'investigated', lastStepOn: '2024-09-30' }))).toEqual({ step: 'reviewed', dueOn: '2024-10-12', notBefore: null });
+    expect(nextStepOf(calendar, dibao, progress({ crossTownship: false, lastStep: 'investigated', lastStepOn: '2024-09-30' }))).toEqual({ step: 'reviewed', dueOn: '2024-10-12', dueProvisional: false, notBefore: null });
   });
 
   it('counts the step after the notice from its last day, and not before it has run out', () => {
     // Notice posted 09-27 runs through 10-04; the decision is due 10 working days later, make-up Saturday 10-12 included.
-    expect(nextStepOf(calendar, dibao, progress({ lastStep: 'notice', lastStepOn: '2024-09-27', noticeEndsOn: '2024-10-04' }))).toEqual({ step: 'decided', dueOn: '2024-10-18', notBefore: '2024-10-05' });
+    expect(nextStepOf(calendar, dibao, progress({ lastStep: 'notice', lastStepOn: '2024-09-27', noticeEndsOn: '2024-10-04' }))).toEqual({ step: 'decided', dueOn: '2024-10-18', dueProvisional: false, notBefore: '2024-10-05' });
     // Anti-poverty: notice, then the township's review.
-    expect(nextStepOf(calendar, antipoverty, progress({ lastStep: 'notice', lastStepOn: '2024-10-08', noticeEndsOn: '2024-10-13' }))).toEqual({ step: 'reviewed', dueOn: '2024-10-15', notBefore: '2024-10-14' });
+    expect(nextStepOf(calendar, antipoverty, progress({ lastStep: 'notice', lastStepOn: '2024-10-08', noticeEndsOn: '2024-10-13' }))).toEqual({ step: 'reviewed', dueOn: '2024-10-15', dueProvisional: false, notBefore: '2024-10-14' });
     expect(nextStepOf(calendar, dibao, progress({ lastStep: 'decided', lastStepOn: '2024-10-20' }))).toBeNull();
+  });
+
+  it('marks deadlines that run into a year the calendar does not cover as provisional, and counts them right once it does', () => {
+    const calendarWith2027: WorkingCalendar = { ...calendar, name: 'cn with 2027', years: new Set([...calendar.years, 2027]), holidays: new Set([...calendar.holidays, '2027-01-01']) };
+    // Accepted Thursday 2026-12-10: 30 working days are 14 in December (11 … 31), then 16 weekdays of January 2027,
+    // New Year's Day among them until the 2027 notice is in.
+    expect(totalDueOn(calendar, dibao, '2026-12-10')).toEqual({ date: '2027-01-21', provisional: true });
+    expect(totalDueOn(calendarWith2027, dibao, '2026-12-10')).toEqual({ date: '2027-01-22', provisional: false });
+    // The extension runs on from a provisional deadline, so it stays provisional even where it adds nothing uncovered.
+    expect(applicationDueOn(calendar, dibao, '2026-12-10', true)).toEqual({ date: '2027-02-11', provisional: true });
+    expect(applicationDueOn(calendarWith2027, dibao, '2026-12-10', true)).toEqual({ date: '2027-02-12', provisional: false });
+    // A step due after a provisional notice end is provisional too.
+    expect(nextStepOf(calendar, dibao, progress({ lastStep: 'notice', lastStepOn: '2024-09-27', noticeEndsOn: '2024-10-04', noticeEndsProvisional: true }))?.dueProvisional).toBe(true);
+    expect(nextStepOf(calendar, dibao, progress({ lastStep: 'reviewed', lastStepOn: '2026-12-30' }))).toEqual({ step: 'notice', dueOn: '2027-01-01', dueProvisional: true, notBefore: null });
+  });
+
+  it('takes applications within the county or the city (一城通办), a municipality being one city', () => {
+    expect(oneCityAreaOf('640121100', 'prefecture')).toBe('6401');
+    expect(oneCityAreaOf('640121100', 'county')).toBe('640121');
+    // 重庆: 500114 (市辖区, 5001) and 500229 (县, 5002) are one city.
+    expect(isWithinOneCityArea('500114100', '500229101201', 'prefecture')).toBe(true);
+    expect(isWithinOneCityArea('500114100', '500229101201', 'county')).toBe(false);
+    expect(isWithinOneCityArea('640121100', '640104001001', 'prefecture')).toBe(true);
+    expect(isWithinOneCityArea('640121100', '640104001001', 'county')).toBe(false);
+    expect(isWithinOneCityArea('640121100', '500114100200', 'prefecture')).toBe(false);
+    expect(limits.applications.oneCityArea).toBe('prefecture');
+  });
+
+  it('shows 刚性支出困难家庭 on notices under the general wording, without its code', () => {
+    expect(noticeAssistanceType(limits.publicNotices, '650')).toEqual({ code: null, name: '低收入家庭' });
+    expect(noticeAssistanceType(limits.publicNotices, '110')).toEqual({ code: '110', name: '城市最低生活保障' });
+    expect(noticeAssistanceType(limits.publicNotices, null)).toBeNull();
   });
 
   it('refuses a configuration whose steps or departments do not hold together, naming each problem', () => {

@@ -35,13 +35,20 @@ describe('casework from the command line', () => {
     expect(list.items[0]).toMatchObject({ headName: '马建国', category: { id: 'dibao' }, lastVisitOn: null, nextDueOn: '2024-04-10', overdue: true, overdueDays: 182 });
   });
 
-  it('prints the whole county in words, soonest first', async () => {
-    const result = await runJiuzhu(env, 'visits', 'due', '--as-of', '2024-10-09');
+  it('prints a township in words, soonest first', async () => {
+    const result = await runJiuzhu(env, 'visits', 'due', '--township', '640121101', '--as-of', '2024-10-09');
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trim().split('\n');
-    expect(lines[0]).toBe('2 households due as of 2024-10-09 (policy default), 1 overdue');
-    expect(lines[1]).toMatch(/^ {2}2024-04-10 OVERDUE {2}182d .*马建国.*生活状况稳定的低保对象$/);
-    expect(lines[2]).toMatch(/^ {2}2024-10-20 .*李老汉.*every 1 mo +分散供养特困人员$/);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe('1 households due as of 2024-10-09 (policy default), 0 overdue');
+    expect(lines[1]).toMatch(/^ {2}2024-10-20 .*李老汉.*every 1 mo +分散供养特困人员$/);
+  });
+
+  it('refuses to walk the whole register: the operator, wider than a county, names a township', async () => {
+    const result = await runJiuzhu(env, 'visits', 'due', '--as-of', '2024-10-09');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('jiuzhu: The request does not match its schema: a key for 000000, wider than a county, lists visits due one township at a time: '
+      + 'give township (township: required for a key wider than a county (or give assistant))\n');
   });
 
   it('refuses a township code that is not 9 digits, in one sentence', async () => {

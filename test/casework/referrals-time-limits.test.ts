@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadWorkingCalendar } from '../../gateway/calendar/holiday-calendar.js';
-import { loadTimeLimits } from '../../gateway/casework/applications/time-limits.js';
+import { loadTimeLimits } from '../../gateway/casework/time-limits.js';
 import { referralDueOn } from '../../gateway/casework/referrals/referral-handling.js';
 import { isReferralOverdue } from '../../gateway/casework/referrals/referral-views.js';
 import { ProblemError } from '../../gateway/errors.js';
@@ -11,17 +11,17 @@ const settings = { limits: loadTimeLimits(), calendar: loadWorkingCalendar() };
 describe('referral deadlines', () => {
   it('gives each department its working days from configuration, across National Day and its make-up days', () => {
     // 教育局 10: 09-29 (make-up Sunday), 09-30, 10-08, 09, 10, 11, 12 (make-up Saturday), 14, 15, 16.
-    expect(referralDueOn(settings, { department: 'jy', urgent: false, sentOn: '2024-09-27' })).toBe('2024-10-16');
+    expect(referralDueOn(settings, { department: 'jy', urgent: false, sentOn: '2024-09-27' }).date).toBe('2024-10-16');
     // 应急管理局 5 from Monday 09-30: 10-08, 09, 10, 11, 12.
-    expect(referralDueOn(settings, { department: 'yj', urgent: false, sentOn: '2024-09-30' })).toBe('2024-10-12');
+    expect(referralDueOn(settings, { department: 'yj', urgent: false, sentOn: '2024-09-30' }).date).toBe('2024-10-12');
     // Urgent, whatever the department: one working day (seed 003).
-    expect(referralDueOn(settings, { department: 'ts', urgent: true, sentOn: '2024-09-30' })).toBe('2024-10-08');
-    expect(referralDueOn(settings, { department: 'ts', urgent: true, sentOn: '2024-10-11' })).toBe('2024-10-12');
+    expect(referralDueOn(settings, { department: 'ts', urgent: true, sentOn: '2024-09-30' }).date).toBe('2024-10-08');
+    expect(referralDueOn(settings, { department: 'ts', urgent: true, sentOn: '2024-10-11' }).date).toBe('2024-10-12');
   });
 
   it('counts weekdays into a year the holiday calendar does not cover yet, as warnings do', () => {
     // Monday 2026-12-28 + 10: 29, 30, 31, then 2027 unknown — Friday 01-01 counts as a weekday — 01-04 … 01-08, 01-11.
-    expect(referralDueOn(settings, { department: 'jy', urgent: false, sentOn: '2026-12-28' })).toBe('2027-01-11');
+    expect(referralDueOn(settings, { department: 'jy', urgent: false, sentOn: '2026-12-28' })).toEqual({ date: '2027-01-11', provisional: true });
   });
 
   it('refuses a department referrals do not go to', () => {

@@ -86,6 +86,13 @@ describe('the default visit policy (seed 000: quarterly, monthly, immediately)',
       .toEqual({ category: 'dibao', nextDueOn: '2024-12-30', all: ['dibao'] });
   });
 
+  it('counts a warning raised before the calendar’s first year in weekdays, then by the calendar once it reaches a covered year', () => {
+    const enrolled = { enrolments: [{ category: '120', startDate: '2023-01-01' }] };
+    // Raised Friday 29 December 2023 (2023 is not in the calendar): Monday 1 January 2024 is New Year's Day, so Tuesday.
+    expect(due({ ...enrolled, warnings: [{ ruleId: 'disaster-victim', raisedOn: '2023-12-29' }], lastVisitOn: '2023-12-01' }, '2024-01-05'))
+      .toMatchObject({ category: 'sudden-hardship', nextDueOn: '2024-01-02' });
+  });
+
   it('ignores enrolments that have not started by the day asked about', () => {
     expect(due({ enrolments: [{ category: '120', startDate: '2024-07-01' }] })).toBeUndefined();
   });

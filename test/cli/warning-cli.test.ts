@@ -47,10 +47,13 @@ describe('warnings from the command line', () => {
   it('recomputes a due date counted before 2026’s notice was in the calendar, and lists it overdue', async () => {
     // Raised Friday 26 December 2025 with 10 working days, when 2026 was counted Monday to Friday: due 9 January.
     await store.knex('warnings').where('id', warningId).update({ raised_on: '2025-12-26', due_on: '2026-01-09', due_provisional: true, deadline_working_days: 10 });
-    const recomputed = await runJiuzhu(env, 'warnings', 'recompute-deadlines', '--json');
+    const recomputed = await runJiuzhu(env, 'deadlines', 'recompute', '--json');
     expect(recomputed.code, recomputed.stderr).toBe(0);
     // 1–3 January 2026 are off and Sunday 4 January is worked: the tenth working day is Monday 12 January.
-    expect(JSON.parse(recomputed.stdout)).toEqual({ examined: 1, changed: [{ warningId, from: '2026-01-09', to: '2026-01-12', provisional: false }] });
+    expect(JSON.parse(recomputed.stdout)).toEqual({
+      warnings: { examined: 1, changed: [{ warningId, from: '2026-01-09', to: '2026-01-12', provisional: false }] },
+      casework: { examined: 0, changed: [] },
+    });
     expect(await store.knex('audit_log').where('action', 'warning.deadline-recomputed').pluck('resource_id')).toEqual([String(warningId)]);
 
     const overdue = JSON.parse((await runJiuzhu(env, 'warnings', 'list', '--overdue', '--json')).stdout);
@@ -58,7 +61,7 @@ describe('warnings from the command line', () => {
     expect(overdue).toEqual([expect.objectContaining({ id: warningId, dueOn: '2026-01-12', dueProvisional: false, overdueWorkingDays: expected })]);
     const text = await runJiuzhu(env, 'warnings', 'list', '--overdue');
     expect(text.stdout).toContain(`due 2026-01-12  pending, ${expected} working days overdue`);
-    expect(JSON.parse((await runJiuzhu(env, 'warnings', 'recompute-deadlines', '--json')).stdout)).toEqual({ examined: 0, changed: [] });
+    expect(JSON.parse((await runJiuzhu(env, 'deadlines', 'recompute', '--json')).stdout).warnings).toEqual({ examined: 0, changed: [] });
   });
 
   it('refuses a township code that is not 9 digits', async () => {

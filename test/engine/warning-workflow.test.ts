@@ -5,11 +5,15 @@ import type { WorkingCalendar } from '../../gateway/calendar/working-days.js';
 import { runComparison } from '../../gateway/engine/compare.js';
 import { loadRuleSet } from '../../gateway/engine/rule-set.js';
 import { overdueWorkingDays, recomputeProvisionalDeadlines } from '../../gateway/engine/warning-deadlines.js';
+import { maskIdNumbersWithin } from '../../gateway/engine/warning-evidence.js';
+import { viewWarning } from '../../gateway/engine/warning-views.js';
 import { applyWarningTransition, checkTransitionRequest, transitionWarning } from '../../gateway/engine/warning-workflow.js';
 import { ProblemError } from '../../gateway/errors.js';
+import { registerHousehold } from '../../gateway/register/household-intake.js';
 import { findWarning, isWarningInScope, listWarnings } from '../../gateway/store/repositories/warnings.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
 import { addFacts, addHousehold, clearMonitoringData, idNumber } from '../helpers/monitoring.js';
+import type { HouseholdCreate, WarningTransitionRequest } from '../../schemas/types/index.js';
 
 const calendar = loadWorkingCalendar();
 /** The national calendar once the State Council's notice for 2027 is in: here only New Year's Day (Friday 1 January). */
@@ -235,3 +239,139 @@ async function waitForLockWait(store: TestStore): Promise<void> {
   }
   throw new Error('the second transaction never waited on the warning row');
 }
+
+describe('ID numbers inside evidence values', () => {
+  const holder = idNumber(county, '1975-08-23', 44);
+
+  it('masks every valid 18-character run, as in a 残联 certificate number built from the holder’s ID number', () => {
+    expect(maskIdNumbersWithin(`${holder}12`)).toBe(`${holder.slice(0, 6)}********${holder.slice(14)}12`);
+    expect(maskIdNumbersWithin(`残疾证${holder}号`)).toBe(`残疾证${holder.slice(0, 6)}********${holder.slice(14)}号`);
+    // Not an ID number: a wrong check character, or too short.
+    const wrongCheck = `${holder.slice(0, 17)}${holder.endsWith('0') ? '1' : '0'}`;
+    expect(maskIdNumbersWithin(wrongCheck)).toBe(wrongCheck);
+    expect(maskIdNumbersWithin('宁(2019)永宁县不动产权第0001号')).toBe('宁(2019)永宁县不动产权第0001号');
+  });
+});
+
+describe.each(dialects)('outcomes and evidence where places differ, on %s', (dialect) => {
+  let store: TestStore;
+  const rules = loadRuleSet();
+  const resolvedAt = () => new Date('2024-10-08T02:00:00Z');
+  const persons = {
+    /** Registered in 500114 (重庆市黔江区), living in 杨和镇 of 永宁县. */
+    registeredElsewhere: idNumber('500114', '1965-05-05', 71),
+    /** Registered in 杨和镇 (640121100), living in 李俊镇 (640121101) of the same county. */
+    livesInOtherTownship: idNumber(county, '1962-02-02', 81),
+    conflicted: idNumber(county, '1960-06-06', 91),
+    conflictedSpouse: idNumber(county, '1961-07-07', 92),
+    disabled: idNumber(county, '1975-08-23', 44),
+  };
+  const countyActor: Actor = { keyId: null, role: 'township', regionCode: county, label: 'test county' };
+  const otherTownshipActor: Actor = { keyId: null, role: 'township', regionCode: '640121101', label: 'test 李俊镇' };
+  const integrator: Actor = { keyId: null, role: 'integrator', regionCode: county, label: 'test integrator' };
+
+  const warningAbout = async (subject: string, ruleId: string) => {
+    const row = await store.knex('warnings').where({ subject_id_number: subject, rule_id: ruleId }).first('id');
+    return Number(row.id);
+  };
+  const enrolmentOf = async (subject: string) =>
+    store.knex('enrolments').join('persons', 'persons.id', 'enrolments.person_id').where('persons.id_number', subject)
+      .first('enrolments.id as id', 'enrolments.end_date as endDate', 'enrolments.region_code as regionCode');
+  const verify = (actor: Actor, id: number) => transitionWarning(store.knex, actor, id, { to: 'verifying', reason: '核查' }, { now: resolvedAt });
+  const resolve = (actor: Actor, id: number, request: Partial<WarningTransitionRequest>) =>
+    transitionWarning(store.knex, actor, id, { to: 'resolved', reason: '核实后处置', ...request }, { now: resolvedAt });
+
+  beforeAll(async () => {
+    store = await openTestStore(dialect);
+    await clearMonitoringData(store.knex);
+    const register = (registered: string, residence: string, members: { idNumber: string; name: string; enrolled: boolean }[]) =>
+      registerHousehold(store.knex, commandLineActor('test'), {
+        registeredRegionCode: registered, residenceRegionCode: residence, address: '测试村一组1号', monthlyIncomeFen: 50_000,
+        members: members.map((m, index) => ({
+          idNumber: m.idNumber, name: m.name, relation: index === 0 ? '02' : '10',
+          ...(m.enrolled ? { enrolments: [{ category: '120', startDate: '2023-01-01', monthlyAmountFen: 60_000 }] } : {}),
+        })),
+      } as HouseholdCreate);
+    await register('500114001001', '640121100200', [{ idNumber: persons.registeredElsewhere, name: '张平', enrolled: true }]);
+    await register('640121100200', '640121101200', [{ idNumber: persons.livesInOtherTownship, name: '李德明', enrolled: true }]);
+    await register('640121100200', '640121100200', [
+      { idNumber: persons.conflicted, name: '马福贵', enrolled: true },
+      { idNumber: persons.conflictedSpouse, name: '丁秀兰', enrolled: true },
+    ]);
+    await register('640121100200', '640121100200', [{ idNumber: persons.disabled, name: '杨志强', enrolled: false }]);
+    await addFacts(store.knex, 'gongan-hukou', [
+      { kind: 'person-death', idNumber: persons.registeredElsewhere, occurredOn: '2024-09-20', attributes: {} },
+      { kind: 'person-death', idNumber: persons.livesInOtherTownship, occurredOn: '2024-09-21', attributes: {} },
+    ]);
+    await addFacts(store.knex, 'jinmin', [
+      { kind: 'jinmin-enrolment', idNumber: persons.conflicted, period: '2024-09', amountFen: 60_000, attributes: { category: '120', regionCode: '640105001' } },
+      { kind: 'jinmin-enrolment', idNumber: persons.conflictedSpouse, period: '2024-09', amountFen: 60_000, attributes: { category: '120', regionCode: '640121100' } },
+    ]);
+    // A feed that stores more than the kind defines: the phone number must not reach the evidence.
+    await addFacts(store.knex, 'canlian', [{
+      kind: 'disability-certificate', idNumber: persons.disabled, occurredOn: '2024-09-05',
+      attributes: { certificateNo: `${persons.disabled}12`, category: '4', grade: '1', phone: '13912345678' },
+    }]);
+    await runComparison(store, { period: '2024-09', mode: 'full', rules, actor: commandLineActor('test'), today: '2024-09-27' });
+  });
+  afterAll(async () => store.dispose());
+
+  it('shows a disability certificate number with the holder’s ID number masked, and only the attributes the kind defines', async () => {
+    const id = await warningAbout(persons.disabled, 'severe-disability-without-work');
+    const masked = `${persons.disabled.slice(0, 6)}********${persons.disabled.slice(14)}12`;
+    const township = await viewWarning(store.knex, townshipActor, id, calendar, '2024-10-08');
+    expect(township.view.evidence).toEqual([expect.objectContaining({ kind: 'disability-certificate', attributes: { certificateNo: masked, category: '4', grade: '1' } })]);
+    const admin = await viewWarning(store.knex, { ...townshipActor, role: 'admin', regionCode: '000000' }, id, calendar, '2024-10-08');
+    expect(admin.view.evidence?.[0]?.attributes).toEqual({ certificateNo: masked, category: '4', grade: '1' });
+    const full = await viewWarning(store.knex, integrator, id, calendar, '2024-10-08');
+    expect(full.view.evidence?.[0]?.attributes).toEqual({ certificateNo: `${persons.disabled}12`, category: '4', grade: '1' });
+  });
+
+  it('refuses to stop a benefit the registration county granted, when the residence township resolves', async () => {
+    const id = await warningAbout(persons.registeredElsewhere, 'recipient-died');
+    expect((await findWarning(store.knex, id))!.regionCode).toBe(township);
+    await verify(townshipActor, id);
+    const refused = await problemOf(resolve(townshipActor, id, { outcome: 'stopped', appliesTo: 'person' }));
+    expect(refused.code).toBe('warning-outcome-not-applicable');
+    expect(refused.message).toBe(`warning ${id}: the person's basic-living enrolments were granted in 500114001001, outside ${township}; `
+      + 'the registration place must stop or adjust them — record your finding with no-change or referred');
+    const byCounty = await problemOf(resolve(countyActor, id, { outcome: 'benefit-adjusted', appliesTo: 'household', newAmountFen: 30_000 }));
+    expect(byCounty.message).toMatch(/granted in 500114001001, outside 640121; the registration place must/);
+    expect(await enrolmentOf(persons.registeredElsewhere)).toMatchObject({ endDate: null, regionCode: '500114001001' });
+    expect(await findWarning(store.knex, id)).toMatchObject({ status: 'verifying', outcome: null });
+    // What the residence township may record: its finding, with no change to the register.
+    expect((await resolve(townshipActor, id, { outcome: 'no-change' })).warning.status).toBe('resolved');
+  });
+
+  it('lets the county stop a benefit its township granted for someone living in another of its townships, but not that township', async () => {
+    const id = await warningAbout(persons.livesInOtherTownship, 'recipient-died');
+    expect((await findWarning(store.knex, id))!.regionCode).toBe('640121101');
+    await verify(otherTownshipActor, id);
+    const refused = await problemOf(resolve(otherTownshipActor, id, { outcome: 'stopped', appliesTo: 'person' }));
+    expect(refused.code).toBe('warning-outcome-not-applicable');
+    expect(refused.message).toMatch(/granted in 640121100200, outside 640121101; the registration place must/);
+    expect(await enrolmentOf(persons.livesInOtherTownship)).toMatchObject({ endDate: null });
+    const result = await resolve(countyActor, id, { outcome: 'stopped', appliesTo: 'person' });
+    const enrolment = await enrolmentOf(persons.livesInOtherTownship);
+    expect(result.effects.endedEnrolmentIds).toEqual([enrolment.id]);
+    expect(enrolment.endDate).toBe('2024-10-08');
+  });
+
+  it('ends only the enrolment the county names on a conflicting-enrolment warning', async () => {
+    const id = await warningAbout(persons.conflicted, 'conflicting-enrolment');
+    expect(await findWarning(store.knex, id)).toMatchObject({ regionCode: county, handlingUnit: 'county', suggestedAction: 'resolve-conflict' });
+    await verify(countyActor, id);
+    const unnamed = await problemOf(resolve(countyActor, id, { outcome: 'stopped', appliesTo: 'household' }));
+    expect(unnamed.code).toBe('validation-failed');
+    expect(unnamed.errors).toEqual([{ in: 'body', pointer: '/enrolmentId', detail: 'required to stop on a resolve-conflict warning: the enrolment that must not stand' }]);
+    const own = await enrolmentOf(persons.conflicted);
+    const spouse = await enrolmentOf(persons.conflictedSpouse);
+    const notTheirs = await problemOf(resolve(countyActor, id, { outcome: 'stopped', appliesTo: 'person', enrolmentId: Number(spouse.id) }));
+    expect(notTheirs.code).toBe('warning-outcome-not-applicable');
+    expect(notTheirs.errors).toEqual([{ in: 'body', pointer: '/enrolmentId', detail: `one of ${own.id}` }]);
+    const result = await resolve(countyActor, id, { outcome: 'stopped', appliesTo: 'household', enrolmentId: Number(own.id) });
+    expect(result.effects.endedEnrolmentIds).toEqual([own.id]);
+    expect((await enrolmentOf(persons.conflicted)).endDate).toBe('2024-10-08');
+    expect((await enrolmentOf(persons.conflictedSpouse)).endDate).toBeNull();
+  });
+});

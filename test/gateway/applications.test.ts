@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandLineActor } from '../../gateway/access/actor.js';
-import { defaultCaseworkSettings } from '../../gateway/casework/applications/casework-settings.js';
+import { defaultCaseworkSettings } from '../../gateway/casework/casework-settings.js';
 import { viewNoticeList } from '../../gateway/casework/applications/public-notices.js';
 import { registerHousehold } from '../../gateway/register/household-intake.js';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
@@ -52,6 +52,23 @@ describe.each(dialects)('applications (一城通办) on %s', (dialect) => {
   });
   afterAll(async () => t.close());
 
+  it('answers someone registered outside the city exactly as someone not in the register', async () => {
+    const outsider = idNumber('500114', '1977-07-07', 26);
+    await registerHousehold(t.store.knex, commandLineActor('test'), {
+      registeredRegionCode: '500114001001', residenceRegionCode: '500114001001', address: '黔江', members: [{ idNumber: outsider, name: '秦远山', relation: '01' }],
+    });
+    const farAway = await apply(lijunKey, { applicantIdNumber: outsider, acceptedOn: '2024-10-08' });
+    const unknown = await apply(lijunKey, { applicantIdNumber: idNumber('640121', '1977-07-07', 27), acceptedOn: '2024-10-08' });
+    expect(farAway.statusCode).toBe(404);
+    const { requestId: _a, ...far } = farAway.json();
+    const { requestId: _b, ...none } = unknown.json();
+    expect(far).toEqual(none);
+    expect(far).toMatchObject({ code: 'not-found', errors: [{ pointer: '/applicantIdNumber', detail: 'not in the register here' }] });
+    expect(JSON.stringify(far)).not.toContain('秦远山');
+    const [taken] = await t.store.knex('applications').whereIn('household_id', t.store.knex('persons').select('household_id').where('name', '秦远山')).count({ n: '*' });
+    expect(Number(taken!.n)).toBe(0);
+  });
+
   async function apply(key: { authorization: string }, body: Record<string, unknown>) {
     return t.app.inject({ method: 'POST', url: '/v1/applications', headers: key, payload: { procedure: 'dibao', category: '120', applicantIdNumber: head, acceptingRegionCode: lijun, ...body } });
   }
@@ -72,7 +89,7 @@ describe.each(dialects)('applications (一城通办) on %s', (dialect) => {
       dueOn: '2024-11-13',
       extended: false,
       // 3 working days from Friday 09-27: Sunday 09-29, Monday 09-30, then Tuesday 10-08 after the holiday.
-      nextStep: { step: 'investigated', dueOn: '2024-10-08', notBefore: null },
+      nextStep: { step: 'investigated', dueOn: '2024-10-08', dueProvisional: false, notBefore: null },
     });
     expect(application.steps).toEqual([expect.objectContaining({ step: 'accepted', on: '2024-09-27', dueOn: null, late: false, reason: '独居，无劳动能力，无固定收入' })]);
     // The registration township cannot take a second one for the same household while this one is open.
@@ -115,12 +132,12 @@ describe.each(dialects)('applications (一城通办) on %s', (dialect) => {
     expect(backwards.statusCode).toBe(400);
     expect(backwards.json().errors).toEqual([expect.objectContaining({ pointer: '/on' })]);
     // 5 working days from Tuesday 10-08: 09, 10, 11, Saturday 12 (make-up), Monday 14.
-    expect((await step(lijunKey, id, { step: 'forwarded', on: '2024-10-08' })).json().nextStep).toEqual({ step: 'reviewed', dueOn: '2024-10-14', notBefore: null });
+    expect((await step(lijunKey, id, { step: 'forwarded', on: '2024-10-08' })).json().nextStep).toEqual({ step: 'reviewed', dueOn: '2024-10-14', dueProvisional: false, notBefore: null });
     expect((await step(yangheKey, id, { step: 'reviewed', on: '2024-10-10', proposedMonthlyAmountFen: 90_000 })).statusCode).toBe(201);
     const noticed = (await step(yangheKey, id, { step: 'notice', on: '2024-10-11' })).json();
     // 7 calendar days, the posting day not counted; the decision is due 10 working days after its last day.
     expect(noticed.notice).toEqual({ startsOn: '2024-10-11', endsOn: '2024-10-18' });
-    expect(noticed.nextStep).toEqual({ step: 'decided', dueOn: '2024-11-01', notBefore: '2024-10-19' });
+    expect(noticed.nextStep).toEqual({ step: 'decided', dueOn: '2024-11-01', dueProvisional: false, notBefore: '2024-10-19' });
     const during = await step(yangheKey, id, { step: 'approved', on: '2024-10-18', enrolments: [{ idNumber: head, monthlyAmountFen: 30_000 }] });
     expect(during.statusCode).toBe(409);
     expect(during.json().detail).toBe('the notice runs until 2024-10-18; decided can be done from 2024-10-19');
@@ -220,10 +237,17 @@ describe.each(dialects)('applications (一城通办) on %s', (dialect) => {
     // Where local practice masks names on notices, the configuration says so.
     const settings = defaultCaseworkSettings();
     const masked = await viewNoticeList(t.store.knex, { keyId: null, role: 'township', regionCode: yanghe, label: 'test' }, yanghe, '2024-10', {
-      ...settings, limits: { ...settings.limits, publicNotices: { nameDisplay: 'masked' } },
+      ...settings, limits: { ...settings.limits, publicNotices: { ...settings.limits.publicNotices, nameDisplay: 'masked' } },
     });
     expect(masked.view).toMatchObject({ nameDisplay: 'masked' });
     expect(masked.view.items.map((i) => i.name)).toEqual(['马*成', '马*成', '马*成']);
+    expect(masked.view.items.map((i) => i.assistanceType)).toEqual(Array(3).fill({ code: '120', name: '农村最低生活保障' }));
+    // A category configured as revealing (by default 650, 刚性支出困难家庭) appears under the general wording, code and all.
+    const generalised = await viewNoticeList(t.store.knex, { keyId: null, role: 'township', regionCode: yanghe, label: 'test' }, yanghe, '2024-10', {
+      ...settings, limits: { ...settings.limits, publicNotices: { ...settings.limits.publicNotices, generalisedCategories: { categories: ['120', '650'], shownAs: '低收入家庭' } } },
+    });
+    expect(generalised.view.items.map((i) => i.assistanceType)).toEqual(Array(3).fill({ code: null, name: '低收入家庭' }));
+    expect(JSON.stringify(generalised.view)).not.toContain('最低生活保障');
     // Whatever the role: integrators and auditors, who see full ID numbers elsewhere, get the same columns.
     const auditor = await t.authAs('auditor', '640121');
     const audited = await t.app.inject({ method: 'GET', url: `/v1/notices?township=${yanghe}&period=2024-10`, headers: auditor });

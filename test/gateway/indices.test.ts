@@ -18,7 +18,8 @@ describe.each(dialects)('poverty and need indices API on %s', (dialect) => {
   };
 
   beforeAll(async () => {
-    t = await buildTestApp(dialect);
+    // 10:00 on 10 June 2024 in Shanghai: "last month", the default, is May 2024.
+    t = await buildTestApp(dialect, { now: () => new Date('2024-06-10T10:00:00+08:00') });
     ids = await addIndexHouseholds(t.store.knex);
   });
   afterAll(async () => t.close());
@@ -38,6 +39,26 @@ describe.each(dialects)('poverty and need indices API on %s', (dialect) => {
     // No ID number appears anywhere in the answer, masked or not.
     expect(JSON.stringify({ ...body, formula: null })).not.toMatch(/\d{6}(\d{8}|\*{8})\d{3}[\dX]/);
     expect(await lastAudit('indices.read')).toEqual({ outcome: 'ok', role: 'township', resource: `household:${ids.family}`, subjects: await memberIds(ids.family) });
+  });
+
+  it('scores last month by the app’s clock when no period is given', async () => {
+    const township = await t.authAs('township', '640121100');
+    const one = (await t.app.inject({ url: `/v1/households/${ids.family}/indices`, headers: township })).json();
+    expect(one).toMatchObject({ period: '2024-05', poverty: { score: 89.67 }, need: { score: 46.49 } });
+    const list = (await t.app.inject({ url: '/v1/indices?township=640121100', headers: township })).json();
+    expect(list).toMatchObject({ period: '2024-05', matched: 2 });
+  });
+
+  it('makes a key wider than a county name a township, since the list scores every household of the region', async () => {
+    const province = await t.authAs('auditor', '640000');
+    const refused = await t.app.inject({ url: '/v1/indices?period=2024-05', headers: province });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ code: 'validation-failed', errors: [{ in: 'query', parameter: 'township', detail: 'required for a key wider than a county' }] });
+    const named = await t.app.inject({ url: '/v1/indices?township=640121100&period=2024-05', headers: province });
+    expect(named.statusCode, named.body).toBe(200);
+    expect(named.json().matched).toBe(2);
+    const county = await t.app.inject({ url: '/v1/indices?period=2024-05', headers: await t.authAs('auditor', '640121') });
+    expect(county.statusCode, county.body).toBe(200);
   });
 
   it('ranks the households of a township by need, then by poverty, for active discovery', async () => {

@@ -8,21 +8,42 @@ const yanghe = '640121100';
 const wangyuan = '640121102';
 const student = idNumber('640121', '2007-06-01', 31);
 const walkIn = idNumber('640121', '1961-11-20', 32);
+/** Registered in 黔江 (500114), another county and province. */
+const elsewhere = idNumber('500114', '1980-03-03', 33);
+/** Registered and living in 望远镇, another township of the county. */
+const wangyuanResident = idNumber('640121', '1990-07-07', 34);
 
 describe.each(dialects)('referrals (首问负责, 转介, 一事一议) on %s', (dialect) => {
   let t: TestApp;
   let yangheKey: { authorization: string };
+  let wangyuanKey: { authorization: string };
+  /** A discovery case of 杨和镇 the cases below come from, and one of 望远镇, which 杨和镇 must not be able to name. */
+  let discoveryId: number;
+  let foreignDiscoveryId: number;
+
+  async function discover(key: { authorization: string }, township: string): Promise<number> {
+    const response = await t.app.inject({ method: 'POST', url: '/v1/discoveries', headers: key, payload: {
+      discoverer: { name: '网格员' }, townshipCode: township, subject: { name: '走访对象' }, familySituation: '困难', suspectedAssistance: ['linshi'], discoveredOn: '2024-09-26',
+    } });
+    if (response.statusCode !== 201) throw new Error(response.body);
+    return response.json().id as number;
+  }
 
   beforeAll(async () => {
     t = await buildTestApp(dialect, { now: () => new Date('2024-12-20T02:00:00Z') });
     await addHousehold(t.store.knex, '640121100200', [{ idNumber: idNumber('640121', '1975-02-02', 30), name: '杨桂花', enrolment: { category: '120', startDate: '2023-01-01' } }, { idNumber: student, name: '杨小龙' }]);
+    await addHousehold(t.store.knex, '500114001001', [{ idNumber: elsewhere, name: '刘远' }]);
+    await addHousehold(t.store.knex, '640121102001', [{ idNumber: wangyuanResident, name: '王立' }]);
     yangheKey = await t.authAs('township', yanghe);
+    wangyuanKey = await t.authAs('township', wangyuan);
+    discoveryId = await discover(yangheKey, yanghe);
+    foreignDiscoveryId = await discover(wangyuanKey, wangyuan);
   });
   afterAll(async () => t.close());
 
   async function openCase(body: Record<string, unknown>, key = yangheKey) {
     return t.app.inject({ method: 'POST', url: '/v1/referrals/cases', headers: key, payload: {
-      origin: { type: 'warning', id: 41 }, subjectIdNumber: student, subjectName: '杨小龙', regionCode: yanghe, ownerUnit: '杨和镇社会救助服务站',
+      origin: { type: 'discovery', id: discoveryId }, subjectIdNumber: student, subjectName: '杨小龙', regionCode: yanghe, ownerUnit: '杨和镇社会救助服务站',
       summary: '低保家庭高中生，未享受教育救助', openedOn: '2024-09-27', ...body,
     } });
   }
@@ -35,7 +56,7 @@ describe.each(dialects)('referrals (首问负责, 转介, 一事一议) on %s', 
     expect(response.statusCode, response.body).toBe(201);
     const opened = response.json();
     expect(opened).toMatchObject({
-      origin: { type: 'warning', id: 41 },
+      origin: { type: 'discovery', id: discoveryId },
       subject: { idNumber: `640121********${student.slice(-4)}`, idNumberMasked: true, name: '杨小龙', householdId: expect.any(Number) },
       region: { code: yanghe }, ownerUnit: '杨和镇社会救助服务站', status: 'open', escalations: [],
     });
@@ -87,14 +108,13 @@ describe.each(dialects)('referrals (首问负责, 转介, 一事一议) on %s', 
     // 住建局 10 working days from 10-08: 09, 10, 11, 12 (make-up Saturday), 14, 15, 16, 17, 18, 21.
     expect((await query('2024-10-21')).items).toEqual([]);
     expect((await query('2024-10-22')).items.map((r: { caseId: number; department: { code: string }; dueOn: string; overdue: boolean }) => [r.caseId, r.department.code, r.dueOn, r.overdue])).toEqual([[id, 'zj', '2024-10-21', true]]);
-    const wangyuanKey = await t.authAs('township', wangyuan);
     expect((await query('2024-10-22', wangyuanKey)).items).toEqual([]);
     expect((await t.app.inject({ method: 'GET', url: `/v1/referrals/cases/${id}`, headers: wangyuanKey })).statusCode).toBe(404);
     expect((await transition(1, { to: 'accepted', on: '2024-10-09' }, wangyuanKey)).statusCode).toBe(404);
   });
 
   it('escalates to the county meeting, records its decision, and closes only when nothing is open', async () => {
-    const { id, referrals } = (await openCase({ origin: { type: 'discovery', id: 7 }, subjectIdNumber: walkIn, subjectName: '李长贵', summary: '火灾后无房可住', openedOn: '2024-11-01',
+    const { id, referrals } = (await openCase({ origin: { type: 'discovery', id: discoveryId }, subjectIdNumber: walkIn, subjectName: '李长贵', summary: '火灾后无房可住', openedOn: '2024-11-01',
       referrals: [{ department: 'yj', need: '受灾人员救助', sentOn: '2024-11-01' }] })).json();
     const close = (body: Record<string, unknown>) => t.app.inject({ method: 'POST', url: `/v1/referrals/cases/${id}/close`, headers: yangheKey, payload: body });
     const refused = await close({ on: '2024-11-04', reason: '已救助' });
@@ -120,6 +140,50 @@ describe.each(dialects)('referrals (首问负责, 转介, 一事一议) on %s', 
     expect(closed.statusCode).toBe(200);
     expect(closed.json()).toMatchObject({ status: 'closed', closedOn: '2024-11-15', closeReason: '救助已落实' });
     expect((await t.app.inject({ method: 'POST', url: `/v1/referrals/cases/${id}/referrals`, headers: yangheKey, payload: { department: 'cl', need: '残疾评定' } })).statusCode).toBe(409);
+  });
+
+  it('refuses an origin the key cannot see exactly as a missing one', async () => {
+    for (const origin of [{ type: 'warning', id: 987654 }, { type: 'discovery', id: foreignDiscoveryId }, { type: 'discovery', id: 987654 }, { type: 'visit', id: 987654 }]) {
+      const refused = await openCase({ origin });
+      expect(refused.statusCode, JSON.stringify(origin)).toBe(404);
+      expect(refused.json()).toMatchObject({ code: 'not-found', detail: `no ${origin.type} ${origin.id} within ${yanghe}`, errors: [{ pointer: '/origin/id', detail: 'not found' }] });
+    }
+    expect(await t.store.knex('referral_cases').whereIn('origin_id', [987654, foreignDiscoveryId]).count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
+
+  it('links the subject to the register only within the key’s region, and names the household only to keys that hold it', async () => {
+    const outside = (await openCase({ subjectIdNumber: elsewhere, subjectName: '刘远', openedOn: '2024-12-02' })).json();
+    expect(outside.subject).toMatchObject({ name: '刘远', householdId: null });
+    expect(await t.store.knex('referral_cases').where('id', outside.id).first('person_id', 'household_id')).toEqual({ person_id: null, household_id: null });
+    // A county key links a case it owns in 杨和镇 to a household of 望远镇; 杨和镇's key sees the case but not the household.
+    const county = await t.authAs('township', '640121');
+    const linked = (await openCase({ subjectIdNumber: wangyuanResident, subjectName: '王立', openedOn: '2024-12-02' }, county)).json();
+    expect(linked.subject.householdId).toEqual(expect.any(Number));
+    const seenByYanghe = (await t.app.inject({ method: 'GET', url: `/v1/referrals/cases/${linked.id}`, headers: yangheKey })).json();
+    expect(seenByYanghe.subject).toMatchObject({ name: '王立', householdId: null });
+  });
+
+  it('lets one of a close and a new referral racing on a case win, never both', async () => {
+    const { id } = (await openCase({ origin: { type: 'walk-in' }, subjectIdNumber: walkIn, subjectName: '李长贵', summary: '临时困难', openedOn: '2024-12-02' })).json();
+    const [closed, referred] = await Promise.all([
+      t.app.inject({ method: 'POST', url: `/v1/referrals/cases/${id}/close`, headers: yangheKey, payload: { on: '2024-12-03', reason: '已解决' } }),
+      t.app.inject({ method: 'POST', url: `/v1/referrals/cases/${id}/referrals`, headers: yangheKey, payload: { department: 'mz', need: '临时救助', sentOn: '2024-12-03' } }),
+    ]);
+    expect([closed.statusCode, referred.statusCode].sort()).toEqual(closed.statusCode === 200 ? [200, 409] : [201, 409]);
+    const status = (await t.store.knex('referral_cases').where('id', id).first('status')).status;
+    const open = await t.store.knex('referrals').where({ case_id: id }).whereIn('status', ['sent', 'accepted']).count({ n: '*' });
+    // Never a closed case with a referral still open.
+    expect(status === 'closed' ? Number(open[0]!.n) : 0).toBe(0);
+  });
+
+  it('keeps one escalation pending per case, even when two are sent at once', async () => {
+    const { id } = (await openCase({ origin: { type: 'walk-in' }, subjectIdNumber: walkIn, subjectName: '李长贵', summary: '重病', openedOn: '2024-12-02' })).json();
+    const escalate = () => t.app.inject({ method: 'POST', url: `/v1/referrals/cases/${id}/escalations`, headers: yangheKey, payload: { on: '2024-12-03', reason: '超出政策' } });
+    const answers = await Promise.all([escalate(), escalate()]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409]);
+    expect(answers.find((a) => a.statusCode === 409)!.json()).toMatchObject({ code: 'referral-transition-illegal', detail: expect.stringMatching(/still awaits the meeting$/) });
+    const [pending] = await t.store.knex('case_escalations').where({ case_id: id, status: 'pending' }).count({ n: '*' });
+    expect(Number(pending!.n)).toBe(1);
   });
 
   it('shows full ID numbers only to roles whose policy says so, and no personal data to liaison officers', async () => {

@@ -7,7 +7,8 @@ describe.each(dialects)('GET /v1/statistics/monitoring on %s', (dialect) => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await buildTestApp(dialect);
+    // 10:00 on 10 June 2024 in Shanghai: "last month", the default, is May 2024.
+    t = await buildTestApp(dialect, { now: () => new Date('2024-06-10T10:00:00+08:00') });
     await addHousehold(t.store.knex, '640121100200', [{ idNumber: idNumber('640121', '1970-03-05', 11), name: '马建国', enrolment: { category: '120', startDate: '2024-05-03' } }]);
   });
   afterAll(async () => t.close());
@@ -21,6 +22,12 @@ describe.each(dialects)('GET /v1/statistics/monitoring on %s', (dialect) => {
     expect(body.byRegion.map((r: { code: string }) => r.code)).toEqual(['640121100']);
     expect(body.total).toMatchObject({ newlyIncludedHouseholds: 1, newlyIncludedPersons: 1, warningsPushed: 0 });
     expect(response.body).not.toContain('马建国');
+  });
+
+  it('counts last month by the app’s clock when no period is given', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/v1/statistics/monitoring', headers: await t.authAs('liaison', '640121') });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({ period: '2024-05', total: { newlyIncludedHouseholds: 1, newlyIncludedPersons: 1 } });
   });
 
   it('keeps a township to its own figures', async () => {

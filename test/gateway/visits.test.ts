@@ -192,4 +192,45 @@ describe.each(dialects)('home visits through the API on %s', (dialect) => {
     const lines = await t.store.knex('audit_log').whereIn('action', ['visit.record', 'discovery.create']).where('outcome', 'ok').orderBy('id').pluck('action');
     expect(lines.slice(-2)).toEqual(['visit.record', 'discovery.create']);
   });
+
+  it('keeps only the soonest due in memory but counts them all, and makes a key wider than a county name a township', async () => {
+    const firstTwo = (await t.app.inject({ method: 'GET', url: '/v1/visits/due?township=640121100&asOf=2024-09-15&limit=1', headers: township })).json();
+    expect(firstTwo).toMatchObject({ total: 2, overdue: 0, items: [{ householdId: households.monthly, nextDueOn: '2024-09-15' }] });
+    expect(firstTwo.items).toHaveLength(1);
+    const nationwide = await t.authAs('auditor', '000000');
+    const refused = await t.app.inject({ method: 'GET', url: '/v1/visits/due?asOf=2024-10-09', headers: nationwide });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ code: 'validation-failed', errors: [{ in: 'query', parameter: 'township', detail: 'required for a key wider than a county (or give assistant)' }] });
+    const province = await t.app.inject({ method: 'GET', url: '/v1/visits/due?asOf=2024-10-09', headers: await t.authAs('auditor', '640000') });
+    expect(province.statusCode).toBe(400);
+    const named = await t.app.inject({ method: 'GET', url: '/v1/visits/due?township=640121101&asOf=2024-10-09', headers: nationwide });
+    expect(named.statusCode, named.body).toBe(200);
+    expect(named.json().items.map((i: { householdId: number }) => i.householdId)).toEqual([households.elsewhere]);
+  });
+
+  it('changes an assistant’s villages only from a day between their last recorded change and today', async () => {
+    const put = (since: string, villages: string[]) =>
+      t.app.inject({ method: 'PUT', url: `/v1/visit-assistants/${assistantId}/villages`, headers: township, payload: { villages, since } });
+    const moved = await put('2024-10-09', [village, otherVillage]);
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json().villages).toEqual([{ code: village, since: '2024-01-01' }, { code: otherVillage, since: '2024-10-09' }]);
+
+    const rewrite = await put('2024-10-01', [otherVillage]);
+    expect(rewrite.statusCode).toBe(400);
+    expect(rewrite.json()).toMatchObject({
+      code: 'validation-failed', detail: 'since 2024-10-01 is before the assistant\'s last recorded change of villages (2024-10-09)',
+      errors: [{ in: 'body', pointer: '/since', detail: 'before 2024-10-09, the last recorded change' }],
+    });
+    const future = await put('2024-10-10', [otherVillage]);
+    expect(future.statusCode).toBe(400);
+    expect(future.json()).toMatchObject({ errors: [{ in: 'body', pointer: '/since', detail: 'after today (2024-10-09)' }] });
+    const created = await t.app.inject({
+      method: 'POST', url: '/v1/visit-assistants', headers: township,
+      payload: { name: '王协理', townshipCode: '640121100', villages: [otherVillage], since: '2024-11-01' },
+    });
+    expect(created.statusCode).toBe(400);
+    // Nothing was rewritten: the history reads as before the refused requests.
+    const rows = await t.store.knex('assistant_villages').where('assistant_id', assistantId).orderBy(['village_code', 'start_date']).select('village_code', 'start_date', 'end_date');
+    expect(rows.map((r) => [r.village_code, String(r.start_date).slice(0, 10), r.end_date])).toEqual([[village, '2024-01-01', null], [otherVillage, '2024-10-09', null]]);
+  });
 });

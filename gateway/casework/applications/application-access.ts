@@ -1,18 +1,34 @@
 import type { Actor } from '../../access/actor.js';
 import { isWithinScope } from '../../access/region-scope.js';
-import { rolePolicies, type RolePolicy } from '../../access/role-policy.js';
+import { requireCapability, type RolePolicy } from '../../access/role-policy.js';
 import { ProblemError } from '../../errors.js';
 import type { ApplicationRow } from '../../store/repositories/applications.js';
-import type { ApplicationStepInput } from '../../../schemas/types/index.js';
+import type { ApplicationStepInput, TimeLimits } from '../../../schemas/types/index.js';
 
-export function requireReader(actor: Actor): RolePolicy {
-  const policy = rolePolicies[actor.role];
-  if (!policy.readPersonalData) throw new ProblemError('forbidden', `role ${actor.role} does not see personal data`);
-  return policy;
+/** Applications name the applicant and the household: reading them is reading personal data. */
+export function requireApplicationReader(actor: Actor): RolePolicy {
+  return requireCapability(actor, 'readPersonalData', 'see applications, which hold personal data');
 }
 
-export function requireWriter(actor: Actor): void {
-  if (!rolePolicies[actor.role].writeRegister) throw new ProblemError('forbidden', `role ${actor.role} cannot take or handle applications`);
+export function requireApplicationWriter(actor: Actor): RolePolicy {
+  return requireCapability(actor, 'writeRegister', 'take or handle applications');
+}
+
+/** 北京, 天津, 上海, 重庆: their districts and counties sit under two "prefecture" codes (xx01, xx02), but the city is the municipality. */
+const municipalities = new Set(['11', '12', '31', '50']);
+
+/**
+ * The area within which 一城通办 lets a township take an application, as the prefix every division code in it
+ * shares: the county (6 digits), or the prefecture-level city (4 digits; 2 for a municipality).
+ */
+export function oneCityAreaOf(regionCode: string, area: TimeLimits['applications']['oneCityArea']): string {
+  if (area === 'county') return regionCode.slice(0, 6);
+  return municipalities.has(regionCode.slice(0, 2)) ? regionCode.slice(0, 2) : regionCode.slice(0, 4);
+}
+
+/** Whether a township may take an application for a household registered in `registeredRegion` (一城通办, seed 001). */
+export function isWithinOneCityArea(acceptingTownship: string, registeredRegion: string, area: TimeLimits['applications']['oneCityArea']): boolean {
+  return oneCityAreaOf(acceptingTownship, area) === oneCityAreaOf(registeredRegion, area);
 }
 
 /** Under 一城通办 both townships handle the application: the one that took it and the one where the household is registered. */

@@ -1,7 +1,7 @@
 import { ProblemError } from '../../errors.js';
 import type { ApplicationRow } from '../../store/repositories/applications.js';
 import type { ApplicationProcedure } from '../../../schemas/types/index.js';
-import type { CaseworkSettings } from './casework-settings.js';
+import type { CaseworkSettings } from '../casework-settings.js';
 import { nextStepOf, type NextStep, type ProcedureProgress } from './procedure.js';
 
 export function procedureOf(settings: CaseworkSettings, application: Pick<ApplicationRow, 'id' | 'procedure'>): ApplicationProcedure {
@@ -19,6 +19,7 @@ export function progressOf(application: ApplicationRow): ProcedureProgress {
     lastStep: application.lastStep as ProcedureProgress['lastStep'],
     lastStepOn: application.lastStepOn,
     noticeEndsOn: application.noticeEndsOn,
+    noticeEndsProvisional: application.noticeEndsProvisional,
   };
 }
 
@@ -29,7 +30,7 @@ export function progressOf(application: ApplicationRow): ProcedureProgress {
 export function deadlinesOf(settings: CaseworkSettings, application: ApplicationRow, asOf?: string): { next: NextStep | null; overdue: boolean } {
   if (application.status !== 'open') return { next: null, overdue: false };
   const found = nextStepOf(settings.calendar, procedureOf(settings, application), progressOf(application));
-  const next = found && found.dueOn > application.dueOn ? { ...found, dueOn: application.dueOn } : found;
+  const next = found && found.dueOn > application.dueOn ? { ...found, dueOn: application.dueOn, dueProvisional: application.dueProvisional } : found;
   const overdue = asOf !== undefined && (asOf > application.dueOn || (next !== null && asOf > next.dueOn));
   return { next, overdue };
 }

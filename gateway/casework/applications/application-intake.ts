@@ -11,14 +11,17 @@ import { findHousehold } from '../../store/repositories/households.js';
 import { findPersonByIdNumber } from '../../store/repositories/persons.js';
 import { findRegions } from '../../store/repositories/regions.js';
 import type { ApplicationCreate } from '../../../schemas/types/index.js';
-import { requireWriter } from './application-access.js';
-import type { CaseworkSettings } from './casework-settings.js';
-import { totalDueOn } from './procedure.js';
+import { fieldProblem } from '../casework-dates.js';
+import type { CaseworkSettings } from '../casework-settings.js';
+import { isWithinOneCityArea, requireApplicationWriter } from './application-access.js';
+import { totalDueOn, type Dated } from './procedure.js';
 
 /**
- * Takes an application (受理) in a township, for a household already in the register, and routes it to the
- * township where the household is registered (一城通办, seed 001). The whole procedure's deadline counts from
- * the day of acceptance. Written with its first step and its audit line in one transaction.
+ * Takes an application (受理) in a township, for a household already in the register and registered within the
+ * area where 一城通办 applies (the county or the city, configuration), and routes it to the township where the
+ * household is registered (seed 001). Someone registered outside that area is answered exactly as someone not in
+ * the register, so a township cannot use the route to look people up nationwide. The whole procedure's deadline
+ * counts from the day of acceptance. Written with its first step and its audit line in one transaction.
  */
 export async function acceptApplication(
   knex: Knex,
@@ -26,7 +29,7 @@ export async function acceptApplication(
   input: ApplicationCreate,
   options: { settings: CaseworkSettings; today: string },
 ): Promise<number> {
-  requireWriter(actor);
+  requireApplicationWriter(actor);
   const { limits, calendar } = options.settings;
   const procedure = limits.applications.procedures[input.procedure];
   if (!procedure) {
@@ -52,24 +55,25 @@ export async function acceptApplication(
   if (!checked.ok) throw new ProblemError('invalid-id-number', checked.reason, [{ in: 'body', pointer: '/applicantIdNumber', detail: checked.reason }]);
   const applicant = await findPersonByIdNumber(knex, checked.idNumber);
   const household = applicant ? await findHousehold(knex, applicant.householdId) : undefined;
-  if (!applicant || !household) {
-    throw new ProblemError('not-found', 'the applicant is not in the register: enter the household first (POST /v1/households)', [{ in: 'body', pointer: '/applicantIdNumber', detail: 'not in the register' }]);
+  if (!applicant || !household || !isWithinOneCityArea(accepting.code, household.registeredRegion, limits.applications.oneCityArea)) {
+    // One answer for "not in the register" and "registered outside the area": the difference is what must not leak.
+    throw new ProblemError('not-found', `no applicant with that ID number is registered within the ${limits.applications.oneCityArea} of township ${accepting.code}: enter the household first (POST /v1/households)`, [{ in: 'body', pointer: '/applicantIdNumber', detail: 'not in the register here' }]);
   }
 
   const acceptedOn = input.acceptedOn ?? options.today;
-  if (acceptedOn > options.today) throw new ProblemError('validation-failed', `acceptance on ${acceptedOn} is after today (${options.today})`, [{ in: 'body', pointer: '/acceptedOn', detail: 'in the future' }]);
-  let dueOn: string;
+  if (acceptedOn > options.today) throw fieldProblem('/acceptedOn', `acceptance on ${acceptedOn} is after today (${options.today})`);
+  let due: Dated;
   try {
-    dueOn = totalDueOn(calendar, procedure, acceptedOn);
+    due = totalDueOn(calendar, procedure, acceptedOn);
   } catch (error) {
-    if (error instanceof UncoveredYearError) throw new ProblemError('validation-failed', error.message, [{ in: 'body', pointer: '/acceptedOn', detail: 'outside the holiday calendar' }]);
+    if (error instanceof UncoveredYearError) throw fieldProblem('/acceptedOn', error.message);
     throw error;
   }
   // 户籍地: the township of the household's registration (its 12-digit village code starts with the 9-digit township's).
   const registrationRegion = household.registeredRegion.slice(0, 9);
 
   try {
-    return await insertAccepted(knex, actor, input, { dueOn, acceptedOn, registrationRegion, acceptingRegion: accepting.code, householdId: household.id, applicantId: applicant.id });
+    return await insertAccepted(knex, actor, input, { due, acceptedOn, registrationRegion, acceptingRegion: accepting.code, householdId: household.id, applicantId: applicant.id });
   } catch (error) {
     const constraint = violatedConstraint(error);
     // PostgreSQL names the index; SQLite names its columns.
@@ -82,7 +86,7 @@ export async function acceptApplication(
 
 /** Where and by when an accepted application goes. */
 interface Routed {
-  dueOn: string;
+  due: Dated;
   acceptedOn: string;
   acceptingRegion: string;
   registrationRegion: string;
@@ -100,7 +104,8 @@ async function insertAccepted(knex: Knex, actor: Actor, input: ApplicationCreate
       acceptingRegion: routed.acceptingRegion,
       registrationRegion: routed.registrationRegion,
       acceptedOn: routed.acceptedOn,
-      dueOn: routed.dueOn,
+      dueOn: routed.due.date,
+      dueProvisional: routed.due.provisional,
       extended: false,
       reason: input.reason ?? null,
       status: 'open',
@@ -108,11 +113,12 @@ async function insertAccepted(knex: Knex, actor: Actor, input: ApplicationCreate
       lastStepOn: routed.acceptedOn,
       noticeStartsOn: null,
       noticeEndsOn: null,
+      noticeEndsProvisional: false,
       proposedMonthlyAmountFen: null,
       decidedOn: null,
     });
     await insertApplicationStep(trx, {
-      applicationId: id, step: 'accepted', on: routed.acceptedOn, dueOn: null, reason: input.reason ?? null, detail: null,
+      applicationId: id, step: 'accepted', on: routed.acceptedOn, dueOn: null, dueProvisional: false, reason: input.reason ?? null, detail: null,
       actor: { label: actor.label, keyId: actor.keyId, role: actor.role },
     });
     await recordAudit(trx, actor, {

@@ -12,15 +12,17 @@ import { insertEnrolment, type EnrolmentRow } from '../../store/repositories/enr
 import { findHousehold } from '../../store/repositories/households.js';
 import { personsOfHouseholds } from '../../store/repositories/persons.js';
 import type { ApplicationProcedure, ApplicationStepInput } from '../../../schemas/types/index.js';
-import { canSee, requireStepScope, requireWriter } from './application-access.js';
+import { checkDoneOn, fieldProblem } from '../casework-dates.js';
+import type { CaseworkSettings } from '../casework-settings.js';
+import { canSee, requireApplicationWriter, requireStepScope } from './application-access.js';
 import { deadlinesOf, procedureOf } from './application-deadlines.js';
-import type { CaseworkSettings } from './casework-settings.js';
 import { extendedDueOn, noticeEndsOn } from './procedure.js';
 
 interface PlannedChange {
   changes: Partial<NewApplication>;
-  /** The deadline the step had, if it had one. */
+  /** The deadline the step had, if it had one, and whether it was counted provisionally. */
   dueOn: string | null;
+  dueProvisional: boolean;
   detail: Record<string, unknown> | null;
   enrolments: { personId: number; monthlyAmountFen: number }[];
 }
@@ -39,13 +41,12 @@ export async function recordApplicationStep(
   input: ApplicationStepInput,
   options: { settings: CaseworkSettings; today: string },
 ): Promise<void> {
-  requireWriter(actor);
+  requireApplicationWriter(actor);
   const application = await findApplication(knex, applicationId);
   if (!application || !canSee(actor, application)) throw new ProblemError('not-found', `no application ${applicationId} within ${actor.regionCode}`);
   requireStepScope(actor, application, input.step);
   if (application.status !== 'open') throw new ProblemError('application-closed', `application ${applicationId} is ${application.status}`);
-  if (input.on > options.today) throw fieldProblem('/on', `${input.on} is after today (${options.today})`);
-  if (input.on < application.lastStepOn) throw fieldProblem('/on', `${input.on} is before the application's last step (${application.lastStep} on ${application.lastStepOn})`);
+  checkDoneOn('/on', input.on, options.today, { date: application.lastStepOn, what: `the application's last step (${application.lastStep})` });
 
   const procedure = procedureOf(options.settings, application);
   let planned: PlannedChange;
@@ -64,7 +65,7 @@ export async function recordApplicationStep(
         throw new ProblemError('application-step-out-of-order', `application ${applicationId} was changed meanwhile; read it again`);
       }
       await insertApplicationStep(trx, {
-        applicationId, step: input.step, on: input.on, dueOn: planned.dueOn, reason: input.reason ?? null, detail: planned.detail,
+        applicationId, step: input.step, on: input.on, dueOn: planned.dueOn, dueProvisional: planned.dueProvisional, reason: input.reason ?? null, detail: planned.detail,
         actor: { label: actor.label, keyId: actor.keyId, role: actor.role },
       });
       const household = planned.enrolments.length > 0 ? await findHousehold(trx, application.householdId) : undefined;
@@ -99,10 +100,6 @@ export async function recordApplicationStep(
   }
 }
 
-function fieldProblem(pointer: string, detail: string): ProblemError {
-  return new ProblemError('validation-failed', detail, [{ in: 'body', pointer, detail }]);
-}
-
 async function planStep(knex: Knex, settings: CaseworkSettings, procedure: ApplicationProcedure, application: ApplicationRow, input: ApplicationStepInput): Promise<PlannedChange> {
   const { calendar } = settings;
   if (input.proposedMonthlyAmountFen !== undefined && input.step !== 'reviewed' && input.step !== 'notice') {
@@ -113,17 +110,20 @@ async function planStep(knex: Knex, settings: CaseworkSettings, procedure: Appli
   if (needsReason && input.reason === undefined) throw fieldProblem('/reason', `a ${input.step === 'extended' ? 'extension' : input.step === 'rejected' ? 'rejection' : 'withdrawal'} says why`);
 
   const { next } = deadlinesOf(settings, application);
-  if (input.step === 'withdrawn') return { changes: { status: 'withdrawn' }, dueOn: null, detail: null, enrolments: [] };
+  if (input.step === 'withdrawn') return { changes: { status: 'withdrawn' }, dueOn: null, dueProvisional: false, detail: null, enrolments: [] };
   if (input.step === 'extended') {
     if (!procedure.extension) throw new ProblemError('application-step-out-of-order', `procedure ${application.procedure} allows no extension`);
     if (application.extended) throw new ProblemError('application-step-out-of-order', `application ${application.id} was already extended once`);
-    const dueOn = extendedDueOn(calendar, procedure, application.dueOn)!;
-    return { changes: { extended: true, dueOn }, dueOn: null, detail: { previousDueOn: application.dueOn, dueOn }, enrolments: [] };
+    const due = extendedDueOn(calendar, procedure, { date: application.dueOn, provisional: application.dueProvisional })!;
+    return {
+      changes: { extended: true, dueOn: due.date, dueProvisional: due.provisional },
+      dueOn: null, dueProvisional: false, detail: { previousDueOn: application.dueOn, dueOn: due.date }, enrolments: [],
+    };
   }
   if (!next) throw new ProblemError('application-closed', `application ${application.id} has no step left`);
   // A rejection may come at any step (the investigation may show the household does not qualify); it is the decision.
   if (input.step === 'rejected') {
-    return { changes: { status: 'rejected', decidedOn: input.on, lastStep: 'decided', lastStepOn: input.on }, dueOn: application.dueOn, detail: null, enrolments: [] };
+    return { changes: { status: 'rejected', decidedOn: input.on, lastStep: 'decided', lastStepOn: input.on }, dueOn: application.dueOn, dueProvisional: application.dueProvisional, detail: null, enrolments: [] };
   }
   const expected = input.step === 'approved' ? 'decided' : input.step;
   if (next.step !== expected) {
@@ -136,21 +136,25 @@ async function planStep(knex: Knex, settings: CaseworkSettings, procedure: Appli
     throw new ProblemError('application-step-out-of-order', `the notice runs until ${application.noticeEndsOn}; ${next.step} can be done from ${next.notBefore}`);
   }
   const moved = { lastStep: next.step, lastStepOn: input.on };
+  const deadline = { dueOn: next.dueOn, dueProvisional: next.dueProvisional };
   if (input.step === 'notice') {
     const endsOn = noticeEndsOn(calendar, procedure, input.on);
     return {
-      changes: { ...moved, noticeStartsOn: input.on, noticeEndsOn: endsOn, ...(input.proposedMonthlyAmountFen !== undefined ? { proposedMonthlyAmountFen: input.proposedMonthlyAmountFen } : {}) },
-      dueOn: next.dueOn, detail: { noticeEndsOn: endsOn }, enrolments: [],
+      changes: {
+        ...moved, noticeStartsOn: input.on, noticeEndsOn: endsOn.date, noticeEndsProvisional: endsOn.provisional,
+        ...(input.proposedMonthlyAmountFen !== undefined ? { proposedMonthlyAmountFen: input.proposedMonthlyAmountFen } : {}),
+      },
+      ...deadline, detail: { noticeEndsOn: endsOn.date }, enrolments: [],
     };
   }
   if (input.step === 'reviewed') {
-    return { changes: { ...moved, ...(input.proposedMonthlyAmountFen !== undefined ? { proposedMonthlyAmountFen: input.proposedMonthlyAmountFen } : {}) }, dueOn: next.dueOn, detail: null, enrolments: [] };
+    return { changes: { ...moved, ...(input.proposedMonthlyAmountFen !== undefined ? { proposedMonthlyAmountFen: input.proposedMonthlyAmountFen } : {}) }, ...deadline, detail: null, enrolments: [] };
   }
   if (input.step === 'approved') {
     const enrolments = await coveredMembers(knex, procedure, application, input);
-    return { changes: { status: 'approved', decidedOn: input.on, lastStep: 'decided', lastStepOn: input.on }, dueOn: next.dueOn, detail: null, enrolments };
+    return { changes: { status: 'approved', decidedOn: input.on, lastStep: 'decided', lastStepOn: input.on }, ...deadline, detail: null, enrolments };
   }
-  return { changes: moved, dueOn: next.dueOn, detail: null, enrolments: [] };
+  return { changes: moved, ...deadline, detail: null, enrolments: [] };
 }
 
 /** The members an approval enrols: each in the applicant's household, each once; none for a procedure that enrols no one. */

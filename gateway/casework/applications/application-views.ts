@@ -1,9 +1,8 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../../access/actor.js';
 import { isWithinScope } from '../../access/region-scope.js';
-import type { RolePolicy } from '../../access/role-policy.js';
+import { displayIdNumber, type RolePolicy } from '../../access/role-policy.js';
 import { ProblemError } from '../../errors.js';
-import { maskIdNumber } from '../../identity/id-number.js';
 import type { Viewed } from '../../register/register-views.js';
 import {
   enrolmentIdsOfApplication, findApplication, listApplications, stepsOfApplication, type ApplicationListRow, type ApplicationRow,
@@ -11,9 +10,9 @@ import {
 import { personsOfHouseholds } from '../../store/repositories/persons.js';
 import { findRegions } from '../../store/repositories/regions.js';
 import type { Application, ApplicationSummary } from '../../../schemas/types/index.js';
-import { canSee, requireReader } from './application-access.js';
+import { canSee, requireApplicationReader } from './application-access.js';
 import { deadlinesOf, procedureOf } from './application-deadlines.js';
-import type { CaseworkSettings } from './casework-settings.js';
+import type { CaseworkSettings } from '../casework-settings.js';
 
 /** One application with its steps, as both townships see it; out of scope looks exactly like missing. */
 export async function viewApplication(
@@ -22,7 +21,7 @@ export async function viewApplication(
   applicationId: number,
   options: { settings: CaseworkSettings; today: string },
 ): Promise<Viewed<Application>> {
-  const policy = requireReader(actor);
+  const policy = requireApplicationReader(actor);
   const application = await findApplication(knex, applicationId);
   if (!application || !canSee(actor, application)) throw new ProblemError('not-found', `no application ${applicationId} within ${actor.regionCode}`);
   const [members, steps, enrolmentIds, regions] = await Promise.all([
@@ -46,6 +45,7 @@ export async function viewApplication(
     registrationRegion: { code: application.registrationRegion, name: regions.get(application.registrationRegion)?.fullName ?? '' },
     acceptedOn: application.acceptedOn,
     dueOn: application.dueOn,
+    dueProvisional: application.dueProvisional,
     extended: application.extended,
     reason: application.reason,
     notice: application.noticeStartsOn && application.noticeEndsOn ? { startsOn: application.noticeStartsOn, endsOn: application.noticeEndsOn } : null,
@@ -53,14 +53,14 @@ export async function viewApplication(
     decidedOn: application.decidedOn,
     nextStep: next,
     overdue,
-    steps: steps.map((s) => ({ step: s.step as Application['steps'][number]['step'], on: s.on, dueOn: s.dueOn, late: s.dueOn !== null && s.on > s.dueOn, reason: s.reason, actor: s.actorLabel, at: s.at })),
+    steps: steps.map((s) => ({ step: s.step as Application['steps'][number]['step'], on: s.on, dueOn: s.dueOn, dueProvisional: s.dueProvisional, late: s.dueOn !== null && s.on > s.dueOn, reason: s.reason, actor: s.actorLabel, at: s.at })),
     enrolmentIds,
   };
   return { view, subjectPersonIds: [applicant.id], regionCode: application.registrationRegion };
 }
 
 function presentIdentity(policy: RolePolicy, idNumber: string, name: string): Application['applicant'] {
-  return { idNumber: policy.fullIdNumber ? idNumber : maskIdNumber(idNumber), idNumberMasked: !policy.fullIdNumber, name };
+  return { idNumber: displayIdNumber(policy, idNumber), idNumberMasked: !policy.fullIdNumber, name };
 }
 
 export interface ApplicationListOptions {
@@ -77,7 +77,7 @@ export interface ApplicationListOptions {
  * working days), so with overdue=true the store is read in chunks until the page is full.
  */
 export async function viewApplicationList(knex: Knex, actor: Actor, query: ApplicationListOptions, settings: CaseworkSettings): Promise<Viewed<ApplicationSummary[]>> {
-  requireReader(actor);
+  requireApplicationReader(actor);
   if (query.regionCode && !isWithinScope(actor.regionCode, query.regionCode) && !isWithinScope(query.regionCode, actor.regionCode)) {
     throw new ProblemError('out-of-scope', `${query.regionCode} is outside ${actor.regionCode}`);
   }
@@ -115,6 +115,7 @@ function summarise(settings: CaseworkSettings, row: ApplicationListRow, asOf: st
     registrationRegionCode: row.registrationRegion,
     acceptedOn: row.acceptedOn,
     dueOn: row.dueOn,
+    dueProvisional: row.dueProvisional,
     nextStep: next,
     overdue,
   };

@@ -2,7 +2,8 @@
  * An application procedure's order and deadlines, as pure functions over its configuration (time-limits.ts)
  * and the working calendar: which step comes next, by when, and from which day it may be done.
  */
-import { addWorkingDaysProvisionally, dateOfDayNumber, dayNumberOf, type WorkingCalendar } from '../../calendar/working-days.js';
+import { addDays, type WorkingCalendar } from '../../calendar/working-days.js';
+import { addWorkingDaysFromAnyDay } from '../casework-dates.js';
 import type { ApplicationProcedure, ProcedureStep, TimeLimitDuration } from '../../../schemas/types/index.js';
 
 export type ProcedureStepName = ProcedureStep['step'];
@@ -15,11 +16,21 @@ export interface ProcedureProgress {
   lastStep: 'accepted' | ProcedureStepName;
   lastStepOn: string;
   noticeEndsOn: string | null;
+  /** The notice's last day counted weekdays of an uncovered year. */
+  noticeEndsProvisional: boolean;
+}
+
+/** A counted date; provisional when it counted weekdays of a year the holiday calendar does not cover yet. */
+export interface Dated {
+  date: string;
+  provisional: boolean;
 }
 
 export interface NextStep {
   step: ProcedureStepName;
   dueOn: string;
+  /** The due date counted weekdays of an uncovered year (or follows a notice end that did). */
+  dueProvisional: boolean;
   /** While the notice runs, the first day the next step may be done. */
   notBefore: string | null;
 }
@@ -28,15 +39,12 @@ export interface NextStep {
  * `start` plus a duration, counted as the Civil Code counts periods (民法典 第二百零一条: the starting day is not
  * counted): 3 working days from a Friday is the third working day after it; a 7-day notice posted on the 1st has
  * the 8th as its last day. Working days running into a year whose holiday notice is not out yet count weekdays
- * there, as warnings' deadlines do (working-days.ts); the date is then provisional.
+ * there, as warnings' deadlines do (working-days.ts); the date is then provisional, and the caller keeps the flag so
+ * the date is worked out again once the year is in the calendar.
  */
-export function addDuration(calendar: WorkingCalendar, start: string, duration: Pick<TimeLimitDuration, 'days' | 'unit'>): string {
-  if (duration.unit === 'calendar') return dateOfDayNumber(dayNumberOf(start) + duration.days);
-  return addWorkingDaysProvisionally(calendar, start, duration.days).date;
-}
-
-export function dayAfter(date: string): string {
-  return dateOfDayNumber(dayNumberOf(date) + 1);
+export function addDuration(calendar: WorkingCalendar, start: string, duration: Pick<TimeLimitDuration, 'days' | 'unit'>): Dated {
+  if (duration.unit === 'calendar') return { date: addDays(start, duration.days), provisional: false };
+  return addWorkingDaysFromAnyDay(calendar, start, duration.days);
 }
 
 /** The steps this application goes through: forwarding to the registration township only when it is another one. */
@@ -55,22 +63,39 @@ export function nextStepOf(calendar: WorkingCalendar, procedure: ApplicationProc
   if (!step) return null;
   const afterNotice = progress.lastStep === 'notice' && progress.noticeEndsOn !== null;
   const from = afterNotice ? progress.noticeEndsOn! : progress.lastStepOn;
-  return { step: step.step, dueOn: addDuration(calendar, from, step.within), notBefore: afterNotice ? dayAfter(progress.noticeEndsOn!) : null };
+  const due = addDuration(calendar, from, step.within);
+  return {
+    step: step.step,
+    dueOn: due.date,
+    dueProvisional: due.provisional || (afterNotice && progress.noticeEndsProvisional),
+    notBefore: afterNotice ? addDays(progress.noticeEndsOn!, 1) : null,
+  };
 }
 
 /** The notice's last day, for a notice posted on `startsOn`. */
-export function noticeEndsOn(calendar: WorkingCalendar, procedure: ApplicationProcedure, startsOn: string): string {
+export function noticeEndsOn(calendar: WorkingCalendar, procedure: ApplicationProcedure, startsOn: string): Dated {
   const notice = procedure.steps.find((s) => s.step === 'notice');
   if (!notice?.length) throw new Error(`[applications] procedure "${procedure.title}" has no notice length`);
   return addDuration(calendar, startsOn, notice.length);
 }
 
 /** The whole procedure's deadline from acceptance. */
-export function totalDueOn(calendar: WorkingCalendar, procedure: ApplicationProcedure, acceptedOn: string): string {
+export function totalDueOn(calendar: WorkingCalendar, procedure: ApplicationProcedure, acceptedOn: string): Dated {
   return addDuration(calendar, acceptedOn, procedure.total);
 }
 
-/** The deadline after the one extension: the extension runs on from the original deadline. */
-export function extendedDueOn(calendar: WorkingCalendar, procedure: ApplicationProcedure, dueOn: string): string | null {
-  return procedure.extension ? addDuration(calendar, dueOn, procedure.extension) : null;
+/**
+ * The deadline after the one extension: the extension runs on from the original deadline, so it is provisional
+ * when that deadline was.
+ */
+export function extendedDueOn(calendar: WorkingCalendar, procedure: ApplicationProcedure, due: Dated): Dated | null {
+  if (!procedure.extension) return null;
+  const extended = addDuration(calendar, due.date, procedure.extension);
+  return { date: extended.date, provisional: extended.provisional || due.provisional };
+}
+
+/** The whole procedure's deadline as it stands: from acceptance, and on through the extension once granted. */
+export function applicationDueOn(calendar: WorkingCalendar, procedure: ApplicationProcedure, acceptedOn: string, extended: boolean): Dated {
+  const total = totalDueOn(calendar, procedure, acceptedOn);
+  return extended ? (extendedDueOn(calendar, procedure, total) ?? total) : total;
 }

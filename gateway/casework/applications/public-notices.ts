@@ -7,9 +7,9 @@ import type { Viewed } from '../../register/register-views.js';
 import { codeName } from '../../store/reference-data/code-tables.js';
 import { noticeRows, type NoticeRow } from '../../store/repositories/applications.js';
 import { findRegions } from '../../store/repositories/regions.js';
-import type { ApplicationNoticeItem, ApplicationNoticeList } from '../../../schemas/types/index.js';
-import { requireReader } from './application-access.js';
-import type { CaseworkSettings } from './casework-settings.js';
+import type { ApplicationNoticeItem, ApplicationNoticeList, TimeLimits } from '../../../schemas/types/index.js';
+import type { CaseworkSettings } from '../casework-settings.js';
+import { requireApplicationReader } from './application-access.js';
 
 /**
  * A name as some places publish it: first and last character kept, the middle hidden (张小明 → 张*明, 欧阳小明 →
@@ -28,7 +28,7 @@ export function maskName(name: string): string {
  * which reads no ID number, phone, account or health column, so none can reach a notice whatever the role.
  */
 export async function viewNoticeList(knex: Knex, actor: Actor, township: string, period: string, settings: CaseworkSettings): Promise<Viewed<ApplicationNoticeList>> {
-  requireReader(actor);
+  requireApplicationReader(actor);
   const region = (await findRegions(knex, [township])).get(township);
   if (!region || region.level !== 'township') {
     throw new ProblemError('unknown-region', `${township} is not a township in the register`, [{ in: 'query', parameter: 'township', detail: 'not a township' }]);
@@ -48,7 +48,7 @@ export async function viewNoticeList(knex: Knex, actor: Actor, township: string,
       name: nameDisplay === 'masked' ? maskName(row.applicantName) : row.applicantName,
       village: { code: villageCode, name: villages.get(villageCode)?.name ?? '' },
       householdSize: row.householdSize,
-      assistanceType: row.category === null ? null : { code: row.category, name: codeName('assistance-category', row.category) ?? '' },
+      assistanceType: noticeAssistanceType(settings.limits.publicNotices, row.category),
     };
     if (row.noticeStartsOn !== null && row.noticeStartsOn >= from && row.noticeStartsOn <= to) {
       items.push({ ...common, stage: 'notice', monthlyAmountFen: row.proposedMonthlyAmountFen, startsOn: row.noticeStartsOn, endsOn: row.noticeEndsOn });
@@ -63,6 +63,17 @@ export async function viewNoticeList(knex: Knex, actor: Actor, township: string,
     subjectPersonIds: rows.map((r) => r.applicantPersonId),
     regionCode: township,
   };
+}
+
+/**
+ * The assistance type as a notice shows it. A category whose own name would tell the village something private
+ * (刚性支出困难家庭: heavy medical or disability costs) is shown under the configured general wording, and without
+ * its code, which would say the same to anyone who knows the table.
+ */
+export function noticeAssistanceType(notices: TimeLimits['publicNotices'], category: string | null): ApplicationNoticeItem['assistanceType'] {
+  if (category === null) return null;
+  if ((notices.generalisedCategories.categories as readonly string[]).includes(category)) return { code: null, name: notices.generalisedCategories.shownAs };
+  return { code: category, name: codeName('assistance-category', category) ?? '' };
 }
 
 /** The village the notice is posted in, within this township: of registration if it is here, else of residence. */

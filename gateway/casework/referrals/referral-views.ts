@@ -1,16 +1,17 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../../access/actor.js';
-import { isWithinScope } from '../../access/region-scope.js';
+import { isHouseholdInScope, isWithinScope } from '../../access/region-scope.js';
+import { displayIdNumber } from '../../access/role-policy.js';
 import { ProblemError } from '../../errors.js';
-import { maskIdNumber } from '../../identity/id-number.js';
+import { findHousehold } from '../../store/repositories/households.js';
 import type { Viewed } from '../../register/register-views.js';
 import {
   escalationsOfCase, listReferrals, referralsOfCase, transitionsOfReferrals, type ReferralRow, type ReferralTransitionRow,
 } from '../../store/repositories/referrals.js';
 import { findRegions } from '../../store/repositories/regions.js';
 import type { Referral, ReferralCase } from '../../../schemas/types/index.js';
-import type { CaseworkSettings } from '../applications/casework-settings.js';
-import { referralDepartment } from '../applications/time-limits.js';
+import type { CaseworkSettings } from '../casework-settings.js';
+import { referralDepartment } from '../time-limits.js';
 import { findCaseInScope, requireCaseReader } from './case-access.js';
 
 /** Still with the department after its deadline. */
@@ -29,6 +30,7 @@ function presentReferral(settings: CaseworkSettings, row: ReferralRow, asOf: str
     urgent: row.urgent,
     sentOn: row.sentOn,
     dueOn: row.dueOn,
+    dueProvisional: row.dueProvisional,
     status: row.status,
     overdue: isReferralOverdue(row, asOf),
     acceptedOn: row.acceptedOn,
@@ -45,14 +47,18 @@ export async function viewCase(knex: Knex, actor: Actor, caseId: number, options
   const found = await findCaseInScope(knex, actor, caseId);
   const [referrals, escalations, regions] = await Promise.all([referralsOfCase(knex, caseId), escalationsOfCase(knex, caseId), findRegions(knex, [found.regionCode])]);
   const transitions = await transitionsOfReferrals(knex, referrals.map((r) => r.id));
+  // The household is named only to a key whose region holds it: a county key may link a case it owns in one
+  // township to a household living in another, which that first township's key must not learn.
+  const household = found.householdId === null ? undefined : await findHousehold(knex, found.householdId);
+  const householdId = household && isHouseholdInScope(actor.regionCode, household) ? household.id : null;
   const view: ReferralCase = {
     id: found.id,
     origin: { type: found.originType, id: found.originId },
     subject: {
-      idNumber: policy.fullIdNumber ? found.subjectIdNumber : maskIdNumber(found.subjectIdNumber),
+      idNumber: displayIdNumber(policy, found.subjectIdNumber),
       idNumberMasked: !policy.fullIdNumber,
       name: found.subjectName,
-      householdId: found.householdId,
+      householdId,
     },
     region: { code: found.regionCode, name: regions.get(found.regionCode)?.fullName ?? '' },
     ownerUnit: found.ownerUnit,

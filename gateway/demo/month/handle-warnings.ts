@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../../access/actor.js';
-import { defaultCaseworkSettings } from '../../casework/applications/casework-settings.js';
+import { defaultCaseworkSettings } from '../../casework/casework-settings.js';
 import { createDiscoveryCase } from '../../casework/discovery-cases.js';
 import { recordVisit } from '../../casework/home-visits.js';
 import { openCase } from '../../casework/referrals/first-responder-cases.js';

@@ -8,6 +8,7 @@ import * as warningWorkflow from './006-warning-workflow.js';
 import * as discoveryAndVisits from './007-discovery-and-visits.js';
 import * as referralsAndApplications from './008-referrals-and-applications.js';
 import * as factsIndexes from './009-facts-indexes.js';
+import * as caseworkDeadlines from './010-casework-deadlines.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -23,6 +24,7 @@ const migrations: Record<string, Knex.Migration> = {
   '007-discovery-and-visits': discoveryAndVisits,
   '008-referrals-and-applications': referralsAndApplications,
   '009-facts-indexes': factsIndexes,
+  '010-casework-deadlines': caseworkDeadlines,
 };
 
 const source: Knex.MigrationSource<string> = {

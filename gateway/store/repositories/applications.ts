@@ -12,6 +12,8 @@ export interface ApplicationRow {
   registrationRegion: string;
   acceptedOn: string;
   dueOn: string;
+  /** dueOn counted weekdays of a year the holiday calendar did not cover yet. */
+  dueProvisional: boolean;
   extended: boolean;
   reason: string | null;
   status: 'open' | 'approved' | 'rejected' | 'withdrawn';
@@ -19,6 +21,7 @@ export interface ApplicationRow {
   lastStepOn: string;
   noticeStartsOn: string | null;
   noticeEndsOn: string | null;
+  noticeEndsProvisional: boolean;
   proposedMonthlyAmountFen: number | null;
   decidedOn: string | null;
 }
@@ -35,6 +38,7 @@ const columns: Record<keyof ApplicationRow, string> = {
   registrationRegion: 'registration_region',
   acceptedOn: 'accepted_on',
   dueOn: 'due_on',
+  dueProvisional: 'due_provisional',
   extended: 'extended',
   reason: 'reason',
   status: 'status',
@@ -42,6 +46,7 @@ const columns: Record<keyof ApplicationRow, string> = {
   lastStepOn: 'last_step_on',
   noticeStartsOn: 'notice_starts_on',
   noticeEndsOn: 'notice_ends_on',
+  noticeEndsProvisional: 'notice_ends_provisional',
   proposedMonthlyAmountFen: 'proposed_monthly_amount_fen',
   decidedOn: 'decided_on',
 };
@@ -50,7 +55,7 @@ const selectList = Object.entries(columns).map(([key, column]) => `applications.
 
 /** SQLite answers booleans as 0/1. */
 function fromDatabase(row: ApplicationRow): ApplicationRow {
-  return { ...row, extended: Boolean(row.extended) };
+  return { ...row, extended: Boolean(row.extended), dueProvisional: Boolean(row.dueProvisional), noticeEndsProvisional: Boolean(row.noticeEndsProvisional) };
 }
 
 function toColumns(values: Partial<ApplicationRow>): Record<string, unknown> {
@@ -80,6 +85,32 @@ export async function updateApplicationIfUnchanged(
   const count = await trx('applications')
     .where({ id: seen.id, last_step: seen.lastStep, extended: seen.extended, status: 'open' })
     .update({ ...toColumns(changes), updated_at: new Date().toISOString() });
+  return Number(count) === 1;
+}
+
+/** Open applications whose deadline or notice end was counted provisionally: those to count again once the calendar covers their year. */
+export async function provisionalOpenApplications(db: Knex | Knex.Transaction): Promise<ApplicationRow[]> {
+  const rows = await db('applications')
+    .select(selectList)
+    .where('status', 'open')
+    .andWhere((q) => q.where('due_provisional', true).orWhere('notice_ends_provisional', true))
+    .orderBy('id');
+  return rows.map(fromDatabase);
+}
+
+/**
+ * Moves an open application's deadline and notice end to their recount, unless the application changed meanwhile
+ * (a step, an extension, a parallel recount); answers whether it applied.
+ */
+export async function redateApplication(
+  trx: Knex.Transaction,
+  seen: Pick<ApplicationRow, 'id' | 'dueOn' | 'noticeEndsOn' | 'lastStep' | 'extended'>,
+  dates: Pick<ApplicationRow, 'dueOn' | 'dueProvisional' | 'noticeEndsOn' | 'noticeEndsProvisional'>,
+): Promise<boolean> {
+  const count = await trx('applications')
+    .where({ id: seen.id, status: 'open', due_on: seen.dueOn, last_step: seen.lastStep, extended: seen.extended })
+    .andWhere((q) => (seen.noticeEndsOn === null ? q.whereNull('notice_ends_on') : q.where('notice_ends_on', seen.noticeEndsOn)))
+    .update({ ...toColumns(dates), updated_at: new Date().toISOString() });
   return Number(count) === 1;
 }
 
@@ -125,6 +156,7 @@ export interface ApplicationStepRow {
   step: string;
   on: string;
   dueOn: string | null;
+  dueProvisional: boolean;
   reason: string | null;
   detail: string | null;
   actorLabel: string | null;
@@ -136,6 +168,7 @@ export interface NewApplicationStep {
   step: string;
   on: string;
   dueOn: string | null;
+  dueProvisional: boolean;
   reason: string | null;
   detail: Record<string, unknown> | null;
   actor: { label: string; keyId: number | null; role: string };
@@ -147,6 +180,7 @@ export async function insertApplicationStep(trx: Knex.Transaction, step: NewAppl
     step: step.step,
     effective_on: step.on,
     due_on: step.dueOn,
+    due_provisional: step.dueProvisional,
     reason: step.reason,
     detail: step.detail === null ? null : JSON.stringify(step.detail),
     actor_label: step.actor.label,
@@ -158,11 +192,11 @@ export async function insertApplicationStep(trx: Knex.Transaction, step: NewAppl
 
 export async function stepsOfApplication(db: Knex | Knex.Transaction, applicationId: number): Promise<ApplicationStepRow[]> {
   const rows = await db('application_steps')
-    .select('step', 'effective_on as on', 'due_on as dueOn', 'reason', 'detail', 'actor_label as actorLabel', 'at')
+    .select('step', 'effective_on as on', 'due_on as dueOn', 'due_provisional as dueProvisional', 'reason', 'detail', 'actor_label as actorLabel', 'at')
     .where('application_id', applicationId)
     .orderBy('id');
   // PostgreSQL answers timestamptz as a Date, SQLite as the text written.
-  return rows.map((r: ApplicationStepRow & { at: string | Date }) => ({ ...r, at: new Date(r.at).toISOString() }));
+  return rows.map((r: ApplicationStepRow & { at: string | Date }) => ({ ...r, dueProvisional: Boolean(r.dueProvisional), at: new Date(r.at).toISOString() }));
 }
 
 export async function linkEnrolments(trx: Knex.Transaction, applicationId: number, enrolmentIds: readonly number[]): Promise<void> {

@@ -3,8 +3,8 @@ import { prefixRange, scopePrefix } from '../../access/region-scope.js';
 import type { DiscoveryFiling, DiscoveryMethod, DiscoveryResult, DiscoveryStatus } from '../../../schemas/types/index.js';
 
 /**
- * Discovery cases (主动发现) and their events. The only module that reads or writes discovery_cases.subject_id_number,
- * and — until the warnings workflow has its own repository for it — the subject of a warning a case is opened from.
+ * Discovery cases (主动发现) and their events. The only module that reads or writes discovery_cases.subject_id_number;
+ * the warning a case is opened from is read through repositories/warnings.ts, like every warning.
  */
 export interface DiscoveryCaseRow {
   id: number;
@@ -222,38 +222,4 @@ export async function eventsOfDiscoveryCases(db: Knex | Knex.Transaction, caseId
     .whereIn('case_id', caseIds)
     .orderBy(['case_id', 'id']);
   return rows.map((r) => ({ ...r, caseId: Number(r.caseId), at: new Date(r.at as string | Date).toISOString() }));
-}
-
-export interface WarningSubject {
-  id: number;
-  ruleId: string;
-  period: string;
-  subjectIdNumber: string;
-  subjectName: string | null;
-  personId: number | null;
-  householdId: number | null;
-  regionCode: string | null;
-  raisedOn: string;
-  measured: number | null;
-  threshold: number | null;
-  suggestedAction: string;
-  referTo: string | null;
-}
-
-/** What a discovery case takes from the warning it is opened from. */
-export async function findWarningSubject(db: Knex | Knex.Transaction, warningId: number): Promise<WarningSubject | undefined> {
-  const row = await db('warnings')
-    .first(
-      'id', 'rule_id as ruleId', 'period', 'subject_id_number as subjectIdNumber', 'subject_name as subjectName', 'person_id as personId',
-      'household_id as householdId', 'region_code as regionCode', 'raised_on as raisedOn', 'measured', 'threshold',
-      'suggested_action as suggestedAction', 'refer_to as referTo',
-    )
-    .where('id', warningId);
-  if (!row) return undefined;
-  return {
-    ...row,
-    // bigint columns arrive as strings from PostgreSQL.
-    measured: row.measured === null ? null : Number(row.measured),
-    threshold: row.threshold === null ? null : Number(row.threshold),
-  };
 }

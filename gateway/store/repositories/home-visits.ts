@@ -168,6 +168,14 @@ export async function insertAssignments(trx: Knex.Transaction, assistantId: numb
   await trx('assistant_villages').insert(villageCodes.map((villageCode) => ({ assistant_id: assistantId, village_code: villageCode, start_date: startDate })));
 }
 
+/** The latest start date and the latest end date among an assistant's assignments, each null when there is none. */
+export async function assignmentBounds(db: Knex | Knex.Transaction, assistantId: number): Promise<{ lastStart: string | null; lastEnd: string | null }> {
+  const row = await db('assistant_villages').where('assistant_id', assistantId)
+    .max({ lastStart: 'start_date' }).max({ lastEnd: 'end_date' }).first();
+  const text = (value: unknown) => (value === null || value === undefined ? null : dateText(value));
+  return { lastStart: text(row?.lastStart), lastEnd: text(row?.lastEnd) };
+}
+
 /**
  * Ends the assistant's open assignments of these villages the day before `since`; an assignment that had not
  * started by then is removed instead, since it never took effect.

@@ -44,9 +44,29 @@ export async function findReferralCase(db: Knex | Knex.Transaction, id: number):
   return db('referral_cases').select(caseColumns).where('id', id).first();
 }
 
-/** Closes the case unless someone closed it meanwhile; answers whether it did. */
-export async function closeReferralCaseIfOpen(trx: Knex.Transaction, id: number, closedOn: string, reason: string): Promise<boolean> {
-  const count = await trx('referral_cases').where({ id, status: 'open' }).update({ status: 'closed', closed_on: closedOn, close_reason: reason, updated_at: new Date().toISOString() });
+/**
+ * Reads a case inside a transaction that is about to change it or add to it, with its row locked on PostgreSQL
+ * (SELECT … FOR UPDATE) until the transaction ends: closing, referring and escalating all take this lock first, so
+ * they run one after another on a case and each sees what the one before committed. SQLite needs no lock: its one
+ * pooled connection (connect.ts) already runs transactions one at a time.
+ */
+export async function lockReferralCase(trx: Knex.Transaction, id: number): Promise<ReferralCaseRow | undefined> {
+  const query = trx('referral_cases').select(caseColumns).where('id', id).first();
+  if (trx.client.config.client === 'pg') query.forUpdate();
+  return query;
+}
+
+/**
+ * Closes the case only if it is still open, no referral of it is still with a department (sent or accepted) and
+ * no escalation awaits the meeting — one conditional statement, so nothing added meanwhile can be closed over;
+ * answers whether it closed.
+ */
+export async function closeReferralCaseIfClear(trx: Knex.Transaction, id: number, closedOn: string, reason: string): Promise<boolean> {
+  const count = await trx('referral_cases')
+    .where({ id, status: 'open' })
+    .whereNotExists((q) => q.select(trx.raw('1')).from('referrals').whereRaw('referrals.case_id = referral_cases.id').whereIn('referrals.status', ['sent', 'accepted']))
+    .whereNotExists((q) => q.select(trx.raw('1')).from('case_escalations').whereRaw('case_escalations.case_id = referral_cases.id').where('case_escalations.status', 'pending'))
+    .update({ status: 'closed', closed_on: closedOn, close_reason: reason, updated_at: new Date().toISOString() });
   return Number(count) === 1;
 }
 
@@ -58,6 +78,8 @@ export interface ReferralRow {
   urgent: boolean;
   sentOn: string;
   dueOn: string;
+  /** dueOn counted weekdays of a year the holiday calendar did not cover yet. */
+  dueProvisional: boolean;
   status: 'sent' | 'accepted' | 'done' | 'declined';
   acceptedOn: string | null;
   finishedOn: string | null;
@@ -71,7 +93,7 @@ export interface ReferralRow {
 
 const referralColumns = [
   'referrals.id as id', 'referrals.case_id as caseId', 'referrals.department as department', 'referrals.need as need',
-  'referrals.urgent as urgent', 'referrals.sent_on as sentOn', 'referrals.due_on as dueOn', 'referrals.status as status',
+  'referrals.urgent as urgent', 'referrals.sent_on as sentOn', 'referrals.due_on as dueOn', 'referrals.due_provisional as dueProvisional', 'referrals.status as status',
   'referrals.accepted_on as acceptedOn', 'referrals.finished_on as finishedOn', 'referrals.decline_reason as declineReason',
   'referrals.outcome as outcome', 'referral_cases.region_code as regionCode', 'referral_cases.subject_name as subjectName',
   'referral_cases.person_id as personId',
@@ -83,7 +105,7 @@ function referralsQuery(db: Knex | Knex.Transaction): Knex.QueryBuilder {
 
 /** SQLite answers booleans as 0/1. */
 function fromDatabase(row: ReferralRow): ReferralRow {
-  return { ...row, urgent: Boolean(row.urgent) };
+  return { ...row, urgent: Boolean(row.urgent), dueProvisional: Boolean(row.dueProvisional) };
 }
 
 export interface NewReferral {
@@ -93,6 +115,7 @@ export interface NewReferral {
   urgent: boolean;
   sentOn: string;
   dueOn: string;
+  dueProvisional: boolean;
 }
 
 export interface TransitionActor {
@@ -105,7 +128,7 @@ export async function insertReferral(trx: Knex.Transaction, referral: NewReferra
   const now = new Date().toISOString();
   const [inserted] = await trx('referrals').insert({
     case_id: referral.caseId, department: referral.department, need: referral.need, urgent: referral.urgent, sent_on: referral.sentOn,
-    due_on: referral.dueOn, status: 'sent', created_at: now, updated_at: now,
+    due_on: referral.dueOn, due_provisional: referral.dueProvisional, status: 'sent', created_at: now, updated_at: now,
   }).returning('id');
   const id = (inserted as { id: number }).id;
   await insertReferralTransition(trx, { referralId: id, from: null, to: 'sent', on: referral.sentOn, reason: null }, actor);
@@ -119,6 +142,20 @@ export async function findReferral(db: Knex | Knex.Transaction, id: number): Pro
 
 export async function referralsOfCase(db: Knex | Knex.Transaction, caseId: number): Promise<ReferralRow[]> {
   return (await referralsQuery(db).where('referrals.case_id', caseId).orderBy('referrals.id')).map(fromDatabase);
+}
+
+/** Referrals still with their department whose due date was counted provisionally. */
+export async function provisionalOpenReferrals(db: Knex | Knex.Transaction): Promise<ReferralRow[]> {
+  return (await referralsQuery(db).whereIn('referrals.status', ['sent', 'accepted']).andWhere('referrals.due_provisional', true).orderBy('referrals.id')).map(fromDatabase);
+}
+
+/** Moves a referral's due date to its recount unless it was answered or redated meanwhile; answers whether it applied. */
+export async function redateReferral(trx: Knex.Transaction, seen: Pick<ReferralRow, 'id' | 'dueOn'>, due: { dueOn: string; dueProvisional: boolean }): Promise<boolean> {
+  const count = await trx('referrals')
+    .where({ id: seen.id, due_on: seen.dueOn, due_provisional: true })
+    .whereIn('status', ['sent', 'accepted'])
+    .update({ due_on: due.dueOn, due_provisional: due.dueProvisional, updated_at: new Date().toISOString() });
+  return Number(count) === 1;
 }
 
 export type ReferralChanges = Partial<Pick<ReferralRow, 'status' | 'acceptedOn' | 'finishedOn' | 'declineReason' | 'outcome'>>;

@@ -1,5 +1,5 @@
-import { loadWorkingCalendar } from '../../calendar/holiday-calendar.js';
-import type { WorkingCalendar } from '../../calendar/working-days.js';
+import { loadWorkingCalendar } from '../calendar/holiday-calendar.js';
+import type { WorkingCalendar } from '../calendar/working-days.js';
 import { loadTimeLimits, type TimeLimits } from './time-limits.js';
 
 /** What casework deadlines are counted with: the time limits and the holiday calendar, injected so tests and cities can swap them. */

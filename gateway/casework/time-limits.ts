@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { projectPath } from '../../project-files.js';
-import { describeSchemaError, schemaErrorPointer, schemaValidator } from '../../schema-validator.js';
-import { codeName } from '../../store/reference-data/code-tables.js';
-import type { ApplicationProcedure, ReferralDepartment, TimeLimits } from '../../../schemas/types/index.js';
+import { projectPath } from '../project-files.js';
+import { describeSchemaError, schemaErrorPointer, schemaValidator } from '../schema-validator.js';
+import { codeName } from '../store/reference-data/code-tables.js';
+import type { ApplicationProcedure, ReferralDepartment, TimeLimits } from '../../schemas/types/index.js';
 
 export type { ApplicationProcedure, ReferralDepartment, TimeLimits };
 
