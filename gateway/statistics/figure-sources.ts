@@ -41,6 +41,11 @@ function grouped(knex: Knex, table: string, regionColumn: string, context: Figur
     .groupByRaw(`substr(??, 1, ${Math.trunc(context.groupLength)})`, [regionColumn]);
 }
 
+/** grouped(), narrowed to rows whose date column falls in the month. */
+function inMonth(knex: Knex, table: string, regionColumn: string, dateColumn: string, context: FigureQueryContext): Knex.QueryBuilder {
+  return grouped(knex, table, regionColumn, context).whereBetween(dateColumn, [context.window.firstDay, context.window.lastDay]);
+}
+
 /**
  * One query per figure. Warnings count under the township they were pushed to (a warning with no region
  * reached nobody and counts nowhere); enrolments under their region; assistance under the household's
@@ -50,8 +55,7 @@ function grouped(knex: Knex, table: string, regionColumn: string, context: Figur
 export const figureSources: FigureSource[] = [
   {
     figure: 'warningsPushed',
-    query: (knex, c) => grouped(knex, 'warnings', 'region_code', c)
-      .whereBetween('raised_on', [c.window.firstDay, c.window.lastDay])
+    query: (knex, c) => inMonth(knex, 'warnings', 'region_code', 'raised_on', c)
       .count({ value: '*' }),
   },
   {
@@ -66,16 +70,14 @@ export const figureSources: FigureSource[] = [
   },
   {
     figure: 'warningsHandled',
-    query: (knex, c) => grouped(knex, 'warnings', 'region_code', c)
+    query: (knex, c) => inMonth(knex, 'warnings', 'region_code', 'resolved_on', c)
       .where('status', 'resolved')
-      .whereBetween('resolved_on', [c.window.firstDay, c.window.lastDay])
       .count({ value: '*' }),
   },
   {
     figure: 'outcomes',
-    query: (knex, c) => grouped(knex, 'warnings', 'region_code', c)
+    query: (knex, c) => inMonth(knex, 'warnings', 'region_code', 'resolved_on', c)
       .where('status', 'resolved')
-      .whereBetween('resolved_on', [c.window.firstDay, c.window.lastDay])
       .select('outcome')
       .groupBy('outcome')
       .count({ value: '*' }),
@@ -102,8 +104,7 @@ export const figureSources: FigureSource[] = [
     figure,
     // Newly included: enrolled in the month and held no enrolment on the month's eve, so a move from 低保 to
     // 特困, or a renewal, is not a new person.
-    query: (knex, c) => grouped(knex, 'enrolments as e', 'e.region_code', c)
-      .whereBetween('e.start_date', [c.window.firstDay, c.window.lastDay])
+    query: (knex, c) => inMonth(knex, 'enrolments as e', 'e.region_code', 'e.start_date', c)
       .whereNotExists((q) => q.select(knex.raw('1')).from('enrolments as earlier')
         .whereRaw('earlier.person_id = e.person_id')
         .andWhere('earlier.start_date', '<', c.window.firstDay)
@@ -113,29 +114,25 @@ export const figureSources: FigureSource[] = [
   ...(['temporaryAssistanceCases', 'temporaryAssistanceFen'] as const).map((figure): FigureSource => ({
     figure,
     query: async (knex, c) => {
-      const q = grouped(knex, 'assistance_records as a', 'h.residence_region', c)
+      const q = inMonth(knex, 'assistance_records as a', 'h.residence_region', 'a.assisted_on', c)
         .join('households as h', 'h.id', 'a.household_id')
-        .where('a.assistance_type', 'linshi')
-        .whereBetween('a.assisted_on', [c.window.firstDay, c.window.lastDay]);
+        .where('a.assistance_type', 'linshi');
       return figure === 'temporaryAssistanceCases' ? q.count({ value: '*' }) : q.sum({ value: 'a.amount_fen' });
     },
   })),
   {
     figure: 'visits',
-    query: (knex, c) => grouped(knex, 'home_visits', 'region_code', c)
-      .whereBetween('visited_on', [c.window.firstDay, c.window.lastDay])
+    query: (knex, c) => inMonth(knex, 'home_visits', 'region_code', 'visited_on', c)
       .count({ value: '*' }),
   },
   {
     figure: 'householdsVisited',
-    query: (knex, c) => grouped(knex, 'home_visits', 'region_code', c)
-      .whereBetween('visited_on', [c.window.firstDay, c.window.lastDay])
+    query: (knex, c) => inMonth(knex, 'home_visits', 'region_code', 'visited_on', c)
       .countDistinct({ value: 'household_id' }),
   },
   {
     figure: 'problemsFound',
-    query: (knex, c) => grouped(knex, 'home_visits', 'region_code', c)
-      .whereBetween('visited_on', [c.window.firstDay, c.window.lastDay])
+    query: (knex, c) => inMonth(knex, 'home_visits', 'region_code', 'visited_on', c)
       .where('hardship_found', true)
       .count({ value: '*' }),
   },
@@ -143,38 +140,33 @@ export const figureSources: FigureSource[] = [
     // A hardship a visit found is followed up as a discovery case opened from that visit; concluding the case,
     // whatever its result, is the problem solved. Counted under the visit's village, like the problem itself.
     figure: 'problemsSolved',
-    query: (knex, c) => grouped(knex, 'discovery_cases as d', 'v.region_code', c)
+    query: (knex, c) => inMonth(knex, 'discovery_cases as d', 'v.region_code', 'd.concluded_on', c)
       .join('home_visits as v', 'v.id', 'd.visit_id')
       .where('d.status', 'concluded')
-      .whereBetween('d.concluded_on', [c.window.firstDay, c.window.lastDay])
       .count({ value: '*' }),
   },
   {
     figure: 'discoveryCasesOpened',
-    query: (knex, c) => grouped(knex, 'discovery_cases', 'township_code', c)
-      .whereBetween('discovered_on', [c.window.firstDay, c.window.lastDay])
+    query: (knex, c) => inMonth(knex, 'discovery_cases', 'township_code', 'discovered_on', c)
       .count({ value: '*' }),
   },
   {
     figure: 'discoveryCasesIncluded',
-    query: (knex, c) => grouped(knex, 'discovery_cases', 'township_code', c)
+    query: (knex, c) => inMonth(knex, 'discovery_cases', 'township_code', 'concluded_on', c)
       .where('result', 'included')
-      .whereBetween('concluded_on', [c.window.firstDay, c.window.lastDay])
       .count({ value: '*' }),
   },
   {
     figure: 'referralsSent',
-    query: (knex, c) => grouped(knex, 'referrals as r', 'rc.region_code', c)
+    query: (knex, c) => inMonth(knex, 'referrals as r', 'rc.region_code', 'r.sent_on', c)
       .join('referral_cases as rc', 'rc.id', 'r.case_id')
-      .whereBetween('r.sent_on', [c.window.firstDay, c.window.lastDay])
       .count({ value: '*' }),
   },
   {
     figure: 'referralsDone',
-    query: (knex, c) => grouped(knex, 'referrals as r', 'rc.region_code', c)
+    query: (knex, c) => inMonth(knex, 'referrals as r', 'rc.region_code', 'r.finished_on', c)
       .join('referral_cases as rc', 'rc.id', 'r.case_id')
       .where('r.status', 'done')
-      .whereBetween('r.finished_on', [c.window.firstDay, c.window.lastDay])
       .count({ value: '*' }),
   },
 ];
