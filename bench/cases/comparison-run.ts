@@ -4,6 +4,8 @@
  * work happens in the server, the peak RSS of the server backends this process used (shared buffers they touched
  * included), read from /proc when the server runs on this machine.
  * Usage: comparison-run.ts TARGET PERIOD TODAY
+ * With BENCH_COMPARE_TRACE=MS, also prints to stderr each statement of the run that took MS ms or more, with the
+ * rule it served: where a run's seconds go (`node dist/bench/cases/comparison-run.js sqlite:/tmp/x.db` on a kept store).
  */
 import { readFileSync } from 'node:fs';
 import { commandLineActor } from '../../gateway/access/actor.js';
@@ -19,6 +21,7 @@ const applicationName = `jiuzhu-bench-compare-${process.pid}`;
 process.env.PGAPPNAME = applicationName;
 
 const { store } = await openMigratedStore(targetDatabase(target));
+if (process.env.BENCH_COMPARE_TRACE !== undefined) traceStatements(store.knex, Number(process.env.BENCH_COMPARE_TRACE) || 0);
 try {
   const facts = Number((await store.knex('facts').count({ n: '*' }).first())?.n);
   const rules = loadRuleSet();
@@ -50,4 +53,18 @@ async function backendPeakRss(knex: typeof store.knex, name: string): Promise<st
     }
   }
   return peakKb === 0 ? 'not readable here' : `${Math.round(peakKb / 1024)} MB`;
+}
+
+/** Statement timings on stderr; a match INSERT's second binding is its rule id, which names the line. */
+function traceStatements(knex: typeof store.knex, minimumMs: number): void {
+  type Query = { __knexQueryUid: string; sql: string; bindings?: unknown[] };
+  const started = new Map<string, bigint>();
+  knex.on('query', (query: Query) => started.set(query.__knexQueryUid, process.hrtime.bigint()));
+  knex.on('query-response', (_response: unknown, query: Query) => {
+    const ms = Number(process.hrtime.bigint() - (started.get(query.__knexQueryUid) ?? 0n)) / 1e6;
+    started.delete(query.__knexQueryUid);
+    if (ms < minimumMs) return;
+    const rule = /^\s*INSERT INTO (comparison_matches|warnings)/.test(query.sql) ? String(query.bindings?.[1] ?? '') : '';
+    process.stderr.write(`${ms.toFixed(0).padStart(7)} ms  ${rule.padEnd(44)}  ${query.sql.replace(/\s+/g, ' ').trim().slice(0, 90)}\n`);
+  });
 }

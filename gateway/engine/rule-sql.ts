@@ -35,6 +35,16 @@ export interface MatchContext {
  * (attribute names) — so a rule file cannot inject SQL.
  */
 export function matchInsert(rule: Rule, variant: ThresholdVariant, context: MatchContext): Sql {
+  const select = matchSelect(rule, variant, context);
+  return { text: `INSERT INTO comparison_matches (${matchColumns.join(', ')})\n    ${select.text}`, bindings: select.bindings };
+}
+
+/** The columns of comparison_matches that matchSelect's rows fill, in its order. */
+export const matchColumns = ['run_id', 'rule_id', 'fact_id', 'subject_id_number', 'subject_name', 'person_id', 'household_id', 'group_key', 'measure',
+  'threshold', 'divisor', 'is_new', 'exemption'] as const;
+
+/** The SELECT of matchInsert alone: its rows, in matchColumns' order. */
+export function matchSelect(rule: Rule, variant: ThresholdVariant, context: MatchContext): Sql {
   const match = rule.match;
   if (match.type === 'enrolment-conflict') return conflictInsert(rule, variant, context);
   const sql = new SqlBuilder();
@@ -47,18 +57,23 @@ export function matchInsert(rule: Rule, variant: ThresholdVariant, context: Matc
     ? `'h' || ${castText(dialect, 'p.household_id')}${perMonth ? ` || ':' || ${month}` : ''}`
     : `f.subject_id_number${perMonth ? ` || ':' || ${month}` : ''}`;
   const measure = isAmount ? measureExpression(dialect, match.measure) : 'NULL';
-  const threshold = isAmount ? thresholdExpression(variant, match.threshold, match.exPoorThreshold) : 'NULL';
+  const threshold = isAmount ? thresholdExpression(dialect, variant, match.threshold, match.exPoorThreshold) : 'NULL';
   const divisor = perHousehold ? '(SELECT COUNT(*) FROM persons m WHERE m.household_id = p.household_id)' : '1';
 
-  sql.add(`INSERT INTO comparison_matches (run_id, rule_id, fact_id, subject_id_number, subject_name, person_id, household_id, group_key, measure, threshold, divisor, is_new, exemption)
-    SELECT ?, ?, f.id, f.subject_id_number, f.subject_name, p.id, p.household_id, ${groupKey}, ${measure}, `, context.runId, rule.id);
+  sql.add(`SELECT ?, ?, f.id, f.subject_id_number, f.subject_name, p.id, p.household_id, ${groupKey}, ${measure}, `, context.runId, rule.id);
   sql.add(threshold);
-  sql.add(`, ${divisor}, ${isNew}, `, rule.id);
+  sql.add(`, ${divisor}, `);
+  isNewColumn(sql, dialect, rule.id);
+  sql.add(', ');
   exemptionCase(sql, dialect, rule.exemptions ?? []);
   sql.add(`
       FROM facts f
       LEFT JOIN persons p ON p.id_number = f.subject_id_number
-      LEFT JOIN households hh ON hh.id = p.household_id
+      LEFT JOIN households hh ON hh.id = p.household_id`);
+  isNewJoin(sql, dialect, rule.id);
+  if (isAmount && match.exPoorThreshold !== undefined && dialect === 'pg') sql.add(`
+      LEFT JOIN (SELECT DISTINCT a.subject_id_number FROM facts a WHERE a.kind = 'antipoverty-monitored') ap ON ap.subject_id_number = f.subject_id_number`);
+  sql.add(`
      WHERE f.kind IN (${placeholders(match.kinds)})`, ...match.kinds);
   windowCondition(sql, dialect, 'f', context, match.lookbackMonths);
   for (const condition of match.where ?? []) {
@@ -93,9 +108,10 @@ export function matchInsert(rule: Rule, variant: ThresholdVariant, context: Matc
 function conflictInsert(rule: Rule, variant: ThresholdVariant, context: MatchContext): Sql {
   const { dialect } = context;
   const categories = basicLivingCategories();
+  // CASE x WHEN: x is worked out once, not once per category — on the roster's side, a JSON parse each time.
   const groupOf = (expression: string, sql: SqlBuilder) => {
-    sql.add('CASE');
-    for (const category of categories) sql.add(` WHEN ${expression} = ? THEN ?`, category.code, String(category.group ?? category.code));
+    sql.add(`CASE ${expression}`);
+    for (const category of categories) sql.add(' WHEN ? THEN ?', category.code, String(category.group ?? category.code));
     sql.add(' END');
   };
   const codes = categories.map((c) => c.code);
@@ -103,13 +119,15 @@ function conflictInsert(rule: Rule, variant: ThresholdVariant, context: MatchCon
   const region = attributeText(dialect, 'f', 'regionCode');
   const match = rule.match as { lookbackMonths?: number };
   const sql = new SqlBuilder();
-  sql.add(`INSERT INTO comparison_matches (run_id, rule_id, fact_id, subject_id_number, subject_name, person_id, household_id, group_key, measure, threshold, divisor, is_new, exemption)
-    SELECT ?, ?, f.id, f.subject_id_number, f.subject_name, p.id, p.household_id, f.subject_id_number, NULL, NULL, 1,
-           ${isNew}, NULL
+  sql.add(`SELECT ?, ?, f.id, f.subject_id_number, f.subject_name, p.id, p.household_id, f.subject_id_number, NULL, NULL, 1, `, context.runId, rule.id);
+  isNewColumn(sql, dialect, rule.id);
+  sql.add(`, NULL
       FROM facts f
       JOIN persons p ON p.id_number = f.subject_id_number
-      JOIN households hh ON hh.id = p.household_id
-     WHERE f.kind = 'jinmin-enrolment' AND ${category} IN (${placeholders(codes)})`, context.runId, rule.id, rule.id, ...codes);
+      JOIN households hh ON hh.id = p.household_id`);
+  isNewJoin(sql, dialect, rule.id);
+  sql.add(`
+     WHERE f.kind = 'jinmin-enrolment' AND ${category} IN (${placeholders(codes)})`, ...codes);
   windowCondition(sql, dialect, 'f', context, match.lookbackMonths);
   sql.add(` AND EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND ${activeAtPeriodEnd}
        AND e.category IN (${placeholders(codes)}) AND (`, context.periodEnd, context.periodEnd, ...codes);
@@ -123,13 +141,26 @@ function conflictInsert(rule: Rule, variant: ThresholdVariant, context: MatchCon
 }
 
 /**
- * 1 unless the fact is already evidence of a warning of the rule (binds the rule id). CROSS JOIN makes SQLite start
- * from the fact's evidence rows (index on fact_id, a row or two) rather than from every warning of the rule, which it
- * would otherwise pick without statistics: a probe that grew with each month's warnings (a second run over 1M facts
- * took 4.9 s instead of 1.2). PostgreSQL plans a CROSS JOIN with its WHERE as any inner join.
+ * is_new: 1 unless the fact is already evidence of a warning of the rule.
+ * - SQLite: a subquery per fact (binds the rule id). CROSS JOIN makes it start from the fact's evidence rows (index on
+ *   fact_id, a row or two) rather than from every warning of the rule, which it would otherwise pick without
+ *   statistics: a probe that grew with each month's warnings (a second run over 1M facts took 4.9 s instead of 1.2).
+ * - PostgreSQL: a join to the rule's evidenced facts (isNewJoin, which binds the rule id). A correlated subquery in
+ *   the select list is parallel-restricted: the whole join above the facts scan ran in one process, the workers
+ *   only scanning.
  */
-const isNew = `CASE WHEN EXISTS (SELECT 1 FROM warning_evidence we CROSS JOIN warnings w WHERE we.fact_id = f.id AND w.id = we.warning_id AND w.rule_id = ?)
-    THEN 0 ELSE 1 END`;
+function isNewColumn(sql: SqlBuilder, dialect: Dialect, ruleId: string): void {
+  if (dialect === 'pg') sql.add('CASE WHEN seen.fact_id IS NULL THEN 1 ELSE 0 END');
+  else sql.add(`CASE WHEN EXISTS (SELECT 1 FROM warning_evidence we CROSS JOIN warnings w WHERE we.fact_id = f.id AND w.id = we.warning_id AND w.rule_id = ?)
+    THEN 0 ELSE 1 END`, ruleId);
+}
+
+/** PostgreSQL's side of isNewColumn: each fact evidence of a warning of the rule, once (DISTINCT keeps one row per fact). */
+function isNewJoin(sql: SqlBuilder, dialect: Dialect, ruleId: string): void {
+  if (dialect !== 'pg') return;
+  sql.add(`
+      LEFT JOIN (SELECT DISTINCT we.fact_id FROM warning_evidence we JOIN warnings w ON w.id = we.warning_id WHERE w.rule_id = ?) seen ON seen.fact_id = f.id`, ruleId);
+}
 
 /** Active at the period's end: started by then and not ended by then (binds the period's last day twice). */
 const activeAtPeriodEnd = 'e.start_date <= ? AND (e.end_date IS NULL OR e.end_date > ?)';
@@ -157,10 +188,14 @@ function placeholders(values: readonly unknown[]): string {
   return values.map(() => '?').join(', ');
 }
 
-/** The month a fact belongs to: its own period, else the month of its date; NULL for an undated standing fact. */
+/**
+ * The month a fact belongs to: its own period, else the month of its date; NULL for an undated standing fact. On
+ * PostgreSQL this is, word for word, the expression migration 011 indexes with the kind (EXTRACT, not to_char,
+ * which cannot be indexed): change one, change the other.
+ */
 export function factMonth(dialect: Dialect, alias: string): string {
   return dialect === 'pg'
-    ? `COALESCE(${alias}.period, to_char(${alias}.occurred_on, 'YYYY-MM'))`
+    ? `COALESCE(${alias}.period::text, lpad(extract(year FROM ${alias}.occurred_on)::int::text, 4, '0') || '-' || lpad(extract(month FROM ${alias}.occurred_on)::int::text, 2, '0'))`
     : `COALESCE(${alias}.period, substr(${alias}.occurred_on, 1, 7))`;
 }
 
@@ -213,14 +248,21 @@ function measureExpression(dialect: Dialect, measure: string): string {
     : `CAST(ROUND(CAST(json_extract(f.attributes, '$.${attribute}') AS REAL) * 100) AS INTEGER)`;
 }
 
-/** The subject's threshold: the ex-poor one for a subject the anti-poverty system monitors, when the rule has one. */
-function thresholdExpression(variant: ThresholdVariant, name: string, exPoorName: string | undefined): string {
+/**
+ * The subject's threshold: the ex-poor one for a subject the anti-poverty system monitors (any antipoverty-monitored
+ * fact), when the rule has one. PostgreSQL reads it from the join `ap` (matchInsert adds it), not from a correlated
+ * subquery, for the reason isNewColumn gives.
+ */
+function thresholdExpression(dialect: Dialect, variant: ThresholdVariant, name: string, exPoorName: string | undefined): string {
   const value = variant.values[name];
   if (value === undefined) throw new Error(`threshold ${name} has no value`);
   if (exPoorName === undefined) return String(Math.trunc(value));
   const exPoor = variant.values[exPoorName];
   if (exPoor === undefined) throw new Error(`threshold ${exPoorName} has no value`);
-  return `CASE WHEN EXISTS (SELECT 1 FROM facts a WHERE a.subject_id_number = f.subject_id_number AND a.kind = 'antipoverty-monitored') THEN ${Math.trunc(exPoor)} ELSE ${Math.trunc(value)} END`;
+  const monitored = dialect === 'pg'
+    ? 'ap.subject_id_number IS NOT NULL'
+    : "EXISTS (SELECT 1 FROM facts a WHERE a.subject_id_number = f.subject_id_number AND a.kind = 'antipoverty-monitored')";
+  return `CASE WHEN ${monitored} THEN ${Math.trunc(exPoor)} ELSE ${Math.trunc(value)} END`;
 }
 
 
@@ -233,12 +275,15 @@ function subjectCondition(sql: SqlBuilder, subjects: string, context: MatchConte
     case 'recipient-households':
       sql.add(` AND p.id IS NOT NULL AND EXISTS (SELECT 1 FROM enrolments e WHERE e.household_id = p.household_id AND ${activeAtPeriodEnd})`, end, end);
       return;
+    // Outside the register (p.id NULL) nothing matches e.person_id = p.id, so NOT EXISTS alone covers both cases: no
+    // "p.id IS NULL OR", which would keep PostgreSQL from making it an anti-join (a subquery run once per fact, in
+    // one process).
     case 'non-recipients':
-      sql.add(` AND (p.id IS NULL OR NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND ${activeAtPeriodEnd}))`, end, end);
+      sql.add(` AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND ${activeAtPeriodEnd})`, end, end);
       return;
     case 'not-basic-living': {
       const codes = basicLivingCategories().map((c) => c.code);
-      sql.add(` AND (p.id IS NULL OR NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND ${activeAtPeriodEnd} AND e.category IN (${placeholders(codes)})))`, end, end, ...codes);
+      sql.add(` AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND ${activeAtPeriodEnd} AND e.category IN (${placeholders(codes)}))`, end, end, ...codes);
       return;
     }
     case 'anyone':

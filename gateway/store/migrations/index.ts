@@ -9,6 +9,7 @@ import * as discoveryAndVisits from './007-discovery-and-visits.js';
 import * as referralsAndApplications from './008-referrals-and-applications.js';
 import * as factsIndexes from './009-facts-indexes.js';
 import * as caseworkDeadlines from './010-casework-deadlines.js';
+import * as factsMonthIndex from './011-facts-month-index.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -25,6 +26,7 @@ const migrations: Record<string, Knex.Migration> = {
   '008-referrals-and-applications': referralsAndApplications,
   '009-facts-indexes': factsIndexes,
   '010-casework-deadlines': caseworkDeadlines,
+  '011-facts-month-index': factsMonthIndex,
 };
 
 const source: Knex.MigrationSource<string> = {
