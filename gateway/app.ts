@@ -74,7 +74,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(personRoutes);
   await app.register(feedRoutes);
   await app.register(batchRoutes);
-  await app.register(comparisonRoutes, { rules: options.rules ?? loadRuleSet() });
+  await app.register(comparisonRoutes, { rules: options.rules ?? loadRuleSet(), now: options.now });
   await app.register(indexRoutes, { now: options.now });
   await app.register(warningRoutes, { now: options.now ?? (() => new Date()) });
   await app.register(statisticsRoutes, { now: options.now });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ComparisonRequest, ComparisonRun } from '../../schemas/types/index.js';
 import { previousPeriod } from '../calendar/periods.js';
+import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { runComparison } from '../engine/compare.js';
 import type { LoadedRuleSet } from '../engine/rule-set.js';
 import { ProblemError } from '../errors.js';
@@ -10,7 +11,7 @@ import { problemResponses, ref } from '../plugins/app/schemas.js';
 /** A run looks at every county's facts and register, so only those who run the whole system start one. */
 const runners = new Set(['admin', 'integrator']);
 
-export default async function comparisonRoutes(fastify: FastifyInstance, options: { rules: LoadedRuleSet }): Promise<void> {
+export default async function comparisonRoutes(fastify: FastifyInstance, options: { rules: LoadedRuleSet; now?: () => Date }): Promise<void> {
   fastify.post<{ Body: ComparisonRequest }>('/v1/comparisons', {
     // The run writes its own audit line inside its transaction.
     config: { audit: 'comparison.run' },
@@ -23,8 +24,10 @@ export default async function comparisonRoutes(fastify: FastifyInstance, options
     handler: async (request, reply) => {
       const actor = actorOf(request);
       if (!runners.has(actor.role)) throw new ProblemError('forbidden', `role ${actor.role} cannot start a comparison run`);
+      // The app's clock (tests pin it) decides the default month and the day the warnings are pushed.
+      const today = todayInShanghai(options.now?.() ?? new Date());
       const report: ComparisonRun = await runComparison(fastify.store, {
-        period: request.body.period ?? previousPeriod(), mode: request.body.mode ?? 'full', rules: options.rules, actor,
+        period: request.body.period ?? previousPeriod(today), mode: request.body.mode ?? 'full', rules: options.rules, actor, today,
       });
       request.markAudited();
       return reply.code(201).send(report);

@@ -44,3 +44,26 @@ describe.each(dialects)('POST /v1/comparisons on %s', (dialect) => {
     expect(again.json()).toMatchObject({ warnings: 0, byRule: { 'recipient-died': 0 } });
   });
 });
+
+describe.each(dialects)('POST /v1/comparisons with the app clock pinned on %s', (dialect) => {
+  let t: TestApp;
+  const recipient = idNumber('640121', '1971-04-06', 12);
+
+  beforeAll(async () => {
+    // 10 June 2024, 01:00 in Shanghai (still 9 June in UTC).
+    t = await buildTestApp(dialect, { now: () => new Date('2024-06-09T17:00:00Z') });
+    await addHousehold(t.store.knex, '640121100200', [{ idNumber: recipient, name: '马建军', enrolment: { category: '120', startDate: '2023-01-01' } }]);
+    await addFacts(t.store.knex, 'gongan-hukou', [{ kind: 'person-death', idNumber: recipient, occurredOn: '2024-05-02', attributes: {} }]);
+  });
+  afterAll(async () => t.close());
+
+  it('compares last month by that clock and pushes the warnings on its day', async () => {
+    const integrator = await t.authAs('integrator', '640121');
+    const response = await t.app.inject({ method: 'POST', url: '/v1/comparisons', headers: integrator, payload: {} });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({ period: '2024-05', warnings: 1 });
+    const warning = await t.store.knex('warnings').first('raised_on', 'due_on');
+    // 10 June is the Dragon Boat Festival (端午节); five working days after it: 11–14 and Monday 17 June.
+    expect(warning).toEqual({ raised_on: '2024-06-10', due_on: '2024-06-17' });
+  });
+});
