@@ -1,25 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runJiuzhu } from '../helpers/cli.js';
 
-const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../../bin/jiuzhu.js', import.meta.url));
 const workDir = mkdtempSync(join(tmpdir(), 'jiuzhu-demo-cli-'));
-const env = { ...process.env, JIUZHU_DB: join(workDir, 'demo.db'), JIUZHU_MASTER_KEY_FILE: join(workDir, 'master.key'), DATABASE_URL: '' };
-
-async function jiuzhu(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env, timeout: 60_000 });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const env = { JIUZHU_DB: join(workDir, 'demo.db'), JIUZHU_MASTER_KEY_FILE: join(workDir, 'master.key') };
+const jiuzhu = (...args: string[]) => runJiuzhu(env, ...args);
 
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
