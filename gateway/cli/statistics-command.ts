@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { nationwide } from '../access/region-scope.js';
 import { previousPeriod } from '../calendar/periods.js';
+import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { loadConfig } from '../config.js';
 import { monitoringStatistics } from '../statistics/monitoring-statistics.js';
 import { openMigratedStore } from '../store/open-store.js';
@@ -33,7 +34,8 @@ export function statisticsCommand(): Command {
     .action(async (options: { period?: string; region?: string; json?: boolean }) => {
       const { store } = await openMigratedStore(loadConfig().database);
       try {
-        const statistics = await monitoringStatistics(store.knex, { regionCode: options.region ?? nationwide, period: options.period ?? previousPeriod() });
+        const today = todayInShanghai();
+        const statistics = await monitoringStatistics(store.knex, { regionCode: options.region ?? nationwide, period: options.period ?? previousPeriod(today), today });
         if (options.json) {
           printJson(statistics);
           return;

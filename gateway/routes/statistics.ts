@@ -13,7 +13,6 @@ export interface StatisticsRouteOptions {
 }
 
 export default async function statisticsRoutes(fastify: FastifyInstance, options: StatisticsRouteOptions): Promise<void> {
-  const lastMonth = () => previousPeriod(todayInShanghai(options.now?.() ?? new Date()));
   fastify.get<{ Querystring: { period?: string; region?: string } }>('/v1/statistics/monitoring', {
     schema: {
       summary: 'The month’s monitoring figures for a region and each division below it (预警推送、核查、处置, 调整待遇, 新增, 巡访, 发现与解决); counts only, open to every role within its region',
@@ -32,7 +31,8 @@ export default async function statisticsRoutes(fastify: FastifyInstance, options
       const actor = actorOf(request);
       const regionCode = request.query.region ?? actor.regionCode;
       if (!isWithinScope(actor.regionCode, regionCode)) throw new ProblemError('out-of-scope', `region ${regionCode} is outside ${actor.regionCode}`);
-      return monitoringStatistics(fastify.store.knex, { regionCode, period: request.query.period ?? lastMonth() });
+      const today = todayInShanghai(options.now?.() ?? new Date());
+      return monitoringStatistics(fastify.store.knex, { regionCode, period: request.query.period ?? previousPeriod(today), today });
     },
   });
 }

@@ -10,6 +10,8 @@ export interface PeriodWindow {
   lastDay: string;
   startInstant: string;
   endInstant: string;
+  /** The day open warnings are judged overdue on: the month's last day, or today while the month is running. */
+  overdueOn: string;
 }
 
 export interface FigureQueryContext {
@@ -83,12 +85,12 @@ export const figureSources: FigureSource[] = [
       .count({ value: '*' }),
   },
   {
-    // Open at the month's end (raised by then, not resolved by then) and past its due date on that day.
+    // Open on the day judged (raised by then, not resolved by then) and past its due date on that day.
     figure: 'warningsOverdue',
     query: (knex, c) => grouped(knex, 'warnings', 'region_code', c)
-      .where('raised_on', '<=', c.window.lastDay)
-      .andWhere('due_on', '<', c.window.lastDay)
-      .andWhere((q) => q.whereNull('resolved_on').orWhere('resolved_on', '>', c.window.lastDay))
+      .where('raised_on', '<=', c.window.overdueOn)
+      .andWhere('due_on', '<', c.window.overdueOn)
+      .andWhere((q) => q.whereNull('resolved_on').orWhere('resolved_on', '>', c.window.overdueOn))
       .count({ value: '*' }),
   },
   {

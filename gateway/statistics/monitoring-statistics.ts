@@ -10,10 +10,10 @@ import { figureSources, type FigureName, type PeriodWindow } from './figure-sour
  * grouped query (see figure-sources.ts), so a province's month costs a few index range scans, not a walk
  * over its households.
  */
-export async function monitoringStatistics(knex: Knex, query: { regionCode: string; period: string }): Promise<MonitoringStatistics> {
+export async function monitoringStatistics(knex: Knex, query: { regionCode: string; period: string; today: string }): Promise<MonitoringStatistics> {
   const prefix = scopePrefix(query.regionCode);
   const groupLength = childCodeLength(prefix);
-  const window = periodWindow(query.period);
+  const window = periodWindow(query.period, query.today);
   const byKey = new Map<string, MonitoringFigures>();
 
   for (const source of figureSources) {
@@ -62,11 +62,14 @@ function childCode(key: string): string {
  * The month as dates (for date columns) and as instants (for timestamps, stored in UTC): a month in
  * Asia/Shanghai starts at 16:00 UTC on the previous day.
  */
-function periodWindow(period: string): PeriodWindow {
+function periodWindow(period: string, today: string): PeriodWindow {
   const next = addMonths(period, 1);
+  const lastDay = lastDayOfPeriod(period);
   return {
     firstDay: `${period}-01`,
-    lastDay: lastDayOfPeriod(period),
+    lastDay,
+    // A month still running is judged as of today: what is overdue now, not what would be on its last day.
+    overdueOn: today < lastDay ? today : lastDay,
     startInstant: new Date(`${period}-01T00:00:00+08:00`).toISOString(),
     endInstant: new Date(`${next}-01T00:00:00+08:00`).toISOString(),
   };

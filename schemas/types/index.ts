@@ -2040,7 +2040,7 @@ export interface MonitoringFigures {
    */
   warningsHandled: number;
   /**
-   * Warnings still open at the month's end whose due date had passed.
+   * Warnings still open at the month's end — or today, while the month is running — whose due date had passed.
    */
   warningsOverdue: number;
   /**

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRuleSet } from '../../gateway/engine/rule-set.js';
 import { previousPeriod } from '../../gateway/calendar/periods.js';
+import { todayInShanghai } from '../../gateway/calendar/shanghai-date.js';
 import { runJiuzhu } from '../helpers/cli.js';
 import { idNumber } from '../helpers/monitoring.js';
 
@@ -34,6 +35,18 @@ describe('comparison from the command line', () => {
 
     const again = JSON.parse((await runJiuzhu(env, 'compare', '--period', '2024-05', '--json')).stdout);
     expect(again).toMatchObject({ runId: report.runId + 1, warnings: 0 });
+  });
+
+  it('counts the warning the comparison pushed today in this month’s statistics, under the county it went to', async () => {
+    const month = todayInShanghai().slice(0, 7);
+    const result = await runJiuzhu(env, 'stats', '--region', '640121', '--period', month, '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const statistics = JSON.parse(result.stdout);
+    expect(statistics.total).toMatchObject({ warningsPushed: 1, warningsHandled: 0, warningsOverdue: 0 });
+    // An inpatient outside the register goes to the county that issued the ID number, handled there.
+    expect(statistics.byRegion.map((r: { code: string }) => r.code)).toEqual(['640121']);
+    const text = await runJiuzhu(env, 'stats', '--region', '640121', '--period', month);
+    expect(text.stdout).toMatch(/^合计\s+1\s+0\s+0\s+0/m);
   });
 
   it('refuses a period that is not YYYY-MM', async () => {

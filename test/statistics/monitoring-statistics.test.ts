@@ -124,7 +124,7 @@ describe.each(dialects)('monitoring statistics on %s', (dialect) => {
   afterAll(async () => store.dispose());
 
   it('counts the month per township, with Shanghai month boundaries, and sums them for the county', async () => {
-    const statistics = await monitoringStatistics(store.knex, { regionCode: '640121', period: '2024-05' });
+    const statistics = await monitoringStatistics(store.knex, { regionCode: '640121', period: '2024-05', today: '2024-07-01' });
     expect(statistics.region).toEqual({ code: '640121', name: expect.stringContaining('永宁县') });
     const yanghe = { ...emptyFigures(), warningsPushed: 3, warningsVerified: 1, warningsHandled: 1, warningsOverdue: 1,
       outcomes: { ...emptyFigures().outcomes, stopped: 1 }, householdsAdjusted: 1, newlyIncludedHouseholds: 1, newlyIncludedPersons: 2,
@@ -141,31 +141,34 @@ describe.each(dialects)('monitoring statistics on %s', (dialect) => {
   });
 
   it('breaks a township down by village, and a province by prefecture', async () => {
-    const township = await monitoringStatistics(store.knex, { regionCode: 杨和镇, period: '2024-05' });
+    const township = await monitoringStatistics(store.knex, { regionCode: 杨和镇, period: '2024-05', today: '2024-07-01' });
     // Warnings are pushed to the township itself, not a village: they count under its own code.
     expect(township.byRegion.map((r) => r.code)).toEqual([杨和镇, '640121100200']);
     expect(township.total.warningsPushed).toBe(3);
     expect(township.total.newlyIncludedPersons).toBe(2);
-    const province = await monitoringStatistics(store.knex, { regionCode: '640000', period: '2024-05' });
+    const province = await monitoringStatistics(store.knex, { regionCode: '640000', period: '2024-05', today: '2024-07-01' });
     expect(province.byRegion.map((r) => r.code)).toEqual(['640100']);
     expect(province.total.warningsPushed).toBe(3);
   });
 
   it('counts April and June on their own', async () => {
-    const april = await monitoringStatistics(store.knex, { regionCode: '640121', period: '2024-04' });
+    const april = await monitoringStatistics(store.knex, { regionCode: '640121', period: '2024-04', today: '2024-07-01' });
     expect(april.total).toMatchObject({ warningsPushed: 2, warningsVerified: 1, warningsHandled: 1, householdsAdjusted: 1, newlyIncludedPersons: 0 });
     expect(april.total.outcomes['no-change']).toBe(1);
     // On 30 April the 团结西路街道 warning was due that day: not yet overdue.
     expect(april.total.warningsOverdue).toBe(0);
     expect(april.total).toMatchObject({ visits: 1, problemsFound: 1, problemsSolved: 0, discoveryCasesOpened: 0, referralsSent: 0 });
-    const june = await monitoringStatistics(store.knex, { regionCode: '640121', period: '2024-06' });
+    const june = await monitoringStatistics(store.knex, { regionCode: '640121', period: '2024-06', today: '2024-07-01' });
     expect(june.total).toMatchObject({ warningsPushed: 0, warningsHandled: 1, warningsOverdue: 2, temporaryAssistanceCases: 1, temporaryAssistanceFen: 70_000 });
     expect(june.total.outcomes['benefit-adjusted']).toBe(1);
+    // While June is still running, on 5 June, only the warning due 13 May is overdue; the one due 7 June is not yet.
+    const early = await monitoringStatistics(store.knex, { regionCode: '640121', period: '2024-06', today: '2024-06-05' });
+    expect(early.total.warningsOverdue).toBe(1);
     expect(june.total).toMatchObject({ discoveryCasesOpened: 0, discoveryCasesIncluded: 1, referralsSent: 0, referralsDone: 1, visits: 0 });
   });
 
   it('answers zeros, not an error, for an empty month', async () => {
-    const empty = await monitoringStatistics(store.knex, { regionCode: '640121', period: '2022-12' });
+    const empty = await monitoringStatistics(store.knex, { regionCode: '640121', period: '2022-12', today: '2024-07-01' });
     expect(empty.byRegion).toEqual([]);
     expect(empty.total).toEqual(emptyFigures());
   });
