@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { defaultCaseworkSettings } from './casework/casework-settings.js';
 import { loadRuleSet, type LoadedRuleSet } from './engine/rule-set.js';
 import type { Exchange } from './keystore/exchange.js';
 import type { Store } from './store/connect.js';
@@ -74,14 +75,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(personRoutes);
   await app.register(feedRoutes);
   await app.register(batchRoutes);
-  await app.register(comparisonRoutes, { rules: options.rules ?? loadRuleSet(), now: options.now });
-  await app.register(indexRoutes, { now: options.now });
-  await app.register(warningRoutes, { now: options.now ?? (() => new Date()) });
-  await app.register(statisticsRoutes, { now: options.now });
-  await app.register(discoveryRoutes, { rules: options.rules ?? loadRuleSet(), now: options.now });
-  await app.register(visitRoutes, { rules: options.rules ?? loadRuleSet(), now: options.now });
-  await app.register(referralRoutes, { now: options.now });
-  await app.register(applicationRoutes, { now: options.now });
+  // The monitoring configuration is read once here and shared, not once per route file.
+  const rules = options.rules ?? loadRuleSet();
+  const casework = defaultCaseworkSettings();
+  const { now } = options;
+  await app.register(comparisonRoutes, { rules, now });
+  await app.register(indexRoutes, { now });
+  await app.register(warningRoutes, { now: now ?? (() => new Date()), calendar: casework.calendar });
+  await app.register(statisticsRoutes, { now });
+  await app.register(discoveryRoutes, { rules, now });
+  await app.register(visitRoutes, { rules, calendar: casework.calendar, now });
+  await app.register(referralRoutes, { settings: casework, now });
+  await app.register(applicationRoutes, { settings: casework, now });
   await app.ready();
   return app;
 }

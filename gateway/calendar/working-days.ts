@@ -91,9 +91,7 @@ export function isWorkingDay(calendar: WorkingCalendar, date: string): boolean {
  * is due the next Monday, or the Saturday if that is a make-up working day. n = 0 gives `start` unchanged.
  */
 export function addWorkingDays(calendar: WorkingCalendar, start: string, n: number): string {
-  if (!Number.isSafeInteger(n) || n < 0) {
-    throw new RangeError(`[working-days] the number of working days must be a whole number ≥ 0, not ${n}`);
-  }
+  requireWorkingDayCount(n);
   let day = coveredDayNumberOf(calendar, start);
   for (let counted = 0; counted < n; ) {
     day += 1;
@@ -109,16 +107,25 @@ export function addWorkingDays(calendar: WorkingCalendar, start: string, n: numb
  * provisional by that fact, and is worked out again once the year is added. `start` must be in a covered year.
  */
 export function addWorkingDaysProvisionally(calendar: WorkingCalendar, start: string, n: number): { date: string; provisional: boolean } {
-  if (!Number.isSafeInteger(n) || n < 0) {
-    throw new RangeError(`[working-days] the number of working days must be a whole number ≥ 0, not ${n}`);
-  }
-  let day = coveredDayNumberOf(calendar, start);
-  let provisional = false;
+  requireWorkingDayCount(n);
+  coveredDayNumberOf(calendar, start);
+  return addWorkingDaysFromAnyDay(calendar, start, n);
+}
+
+/**
+ * addWorkingDaysProvisionally that also takes a start in a year whose notice is not out yet — casework goes on on
+ * 2 January whether or not that year's notice has been transcribed — and is then provisional by that fact. A year
+ * before the calendar's first is not "not out yet" but missing, and is refused.
+ */
+export function addWorkingDaysFromAnyDay(calendar: WorkingCalendar, start: string, n: number): { date: string; provisional: boolean } {
+  requireWorkingDayCount(n);
+  let day = dayNumberOf(start);
+  if (Number(start.slice(0, 4)) < Math.min(...calendar.years)) requireCoveredYear(calendar, start);
+  let provisional = !isCoveredDayNumber(calendar, day);
   for (let counted = 0; counted < n; ) {
     day += 1;
-    const covered = calendar.years.has(Number(dateOfDayNumber(day).slice(0, 4)));
-    if (!covered) provisional = true;
-    if (covered ? isWorkingDayNumber(calendar, day) : !isWeekend(day)) counted += 1;
+    if (!isCoveredDayNumber(calendar, day)) provisional = true;
+    if (isWorkingDayNumberProvisionally(calendar, day)) counted += 1;
   }
   return { date: dateOfDayNumber(day), provisional };
 }
@@ -195,6 +202,12 @@ function coveredDayNumberOf(calendar: WorkingCalendar, date: string): number {
   const day = dayNumberOf(date);
   requireCoveredYear(calendar, date);
   return day;
+}
+
+function requireWorkingDayCount(n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new RangeError(`[working-days] the number of working days must be a whole number ≥ 0, not ${n}`);
+  }
 }
 
 function requireCoveredYear(calendar: WorkingCalendar, date: string): void {

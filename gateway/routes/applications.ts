@@ -7,10 +7,9 @@ import { viewApplication, viewApplicationList } from '../casework/applications/a
 import { defaultCaseworkSettings, type CaseworkSettings } from '../casework/casework-settings.js';
 import { viewNoticeList } from '../casework/applications/public-notices.js';
 import { actorOf } from '../plugins/app/auth.js';
-import { problemResponses, ref } from '../plugins/app/schemas.js';
+import { idParams, problemResponses, ref } from '../plugins/app/schemas.js';
 
 const regionPattern = '^([0-9]{6}|[0-9]{9}|[0-9]{12})$';
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 
 /** Applications for assistance taken in one township and decided in another (一城通办), their steps, and the public notices. */
 export default async function applicationRoutes(fastify: FastifyInstance, options: { settings?: CaseworkSettings; now?: () => Date } = {}): Promise<void> {

@@ -2,13 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { csvBom, csvLine } from '../exports/csv-export.js';
 import { ProblemError } from '../errors.js';
 import { actorOf } from '../plugins/app/auth.js';
-import { problemResponses, ref } from '../plugins/app/schemas.js';
+import { idParams, problemResponses, ref } from '../plugins/app/schemas.js';
 import type { Batch } from '../../schemas/types/index.js';
 
 /** Rejects carry the raw cells of refused rows — personal data — so only those who fix feeds read them. */
 const rejectReaders = new Set(['integrator', 'admin', 'auditor']);
 
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 
 export default async function batchRoutes(fastify: FastifyInstance): Promise<void> {
   const { knex } = fastify.store;

@@ -4,10 +4,9 @@ import { concludeCase, createDiscoveryCase, investigateCase } from '../casework/
 import { viewDiscoveryCase, viewDiscoveryCases } from '../casework/discovery-views.js';
 import type { LoadedRuleSet } from '../engine/rule-set.js';
 import { actorOf } from '../plugins/app/auth.js';
-import { problemResponses, ref } from '../plugins/app/schemas.js';
+import { idParams, problemResponses, ref } from '../plugins/app/schemas.js';
 import type { DiscoveryCaseConclusion, DiscoveryCaseCreate, DiscoveryCaseInvestigation, DiscoveryStatus } from '../../schemas/types/index.js';
 
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 
 export default async function discoveryRoutes(fastify: FastifyInstance, options: { rules: LoadedRuleSet; now?: () => Date }): Promise<void> {
   const { knex } = fastify.store;

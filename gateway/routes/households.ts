@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../plugins/app/auth.js';
-import { problemResponses, ref } from '../plugins/app/schemas.js';
+import { idParams, problemResponses, ref } from '../plugins/app/schemas.js';
 import { registerHousehold } from '../register/household-intake.js';
 import { viewHousehold, viewHouseholdList } from '../register/register-views.js';
 import type { HouseholdCreate } from '../../schemas/types/index.js';
@@ -69,7 +69,7 @@ export default async function householdRoutes(fastify: FastifyInstance): Promise
     schema: {
       summary: 'One household with its members; ID numbers and accounts masked unless the role needs them',
       tags: ['register'],
-      params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+      params: idParams,
       response: { 200: ref('household'), ...problemResponses },
     },
     handler: async (request) => {

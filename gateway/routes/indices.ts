@@ -4,7 +4,7 @@ import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { loadIndexFormula, type LoadedIndexFormula } from '../indices/index-formula.js';
 import { viewHouseholdIndices, viewIndicesList } from '../indices/index-views.js';
 import { actorOf } from '../plugins/app/auth.js';
-import { problemResponses, ref, schemaBase } from '../plugins/app/schemas.js';
+import { idParams, problemResponses, ref, schemaBase } from '../plugins/app/schemas.js';
 
 const periodProperty = { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'The month scored, YYYY-MM (default: last month)' };
 
@@ -25,7 +25,7 @@ export default async function indexRoutes(fastify: FastifyInstance, options: Ind
     schema: {
       summary: 'A household’s poverty index and need index for a month, each component with its raw value, score, weight, contribution and why it counts',
       tags: ['monitoring'],
-      params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+      params: idParams,
       querystring: { type: 'object', additionalProperties: false, properties: { period: periodProperty } },
       response: { 200: ref('household-indices'), ...problemResponses },
     },

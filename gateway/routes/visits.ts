@@ -8,10 +8,9 @@ import { loadVisitPolicy } from '../casework/visit-policy.js';
 import { listVisitsDue } from '../casework/visits-due.js';
 import type { LoadedRuleSet } from '../engine/rule-set.js';
 import { actorOf } from '../plugins/app/auth.js';
-import { problemResponses, ref } from '../plugins/app/schemas.js';
+import { idParams, problemResponses, ref } from '../plugins/app/schemas.js';
 import type { HomeVisitCreate, VillageAssistantCreate, VillageAssignment, VisitPolicy } from '../../schemas/types/index.js';
 
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 const date = { type: 'string', format: 'date' } as const;
 
 export interface VisitRouteOptions {

@@ -1,14 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { loadWorkingCalendar } from '../calendar/holiday-calendar.js';
+import type { WorkingCalendar } from '../calendar/working-days.js';
 import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { viewWarning, viewWarningList, type ViewedWarnings } from '../engine/warning-views.js';
 import { transitionWarning } from '../engine/warning-workflow.js';
 import { actorOf } from '../plugins/app/auth.js';
-import { problemResponses, ref } from '../plugins/app/schemas.js';
+import { idParams, problemResponses, ref } from '../plugins/app/schemas.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
 import type { WarningStatus, WarningTransitionRequest } from '../../schemas/types/index.js';
 
 export interface WarningRouteOptions {
+  /** The holiday calendar deadlines and overdue counts use; config/holidays/cn.json unless given. */
+  calendar?: WorkingCalendar;
   /** The clock: "today" for overdue lists and resolution dates is its date in Asia/Shanghai. */
   now: () => Date;
 }
@@ -23,11 +26,10 @@ interface ListQuery {
   limit: number;
 }
 
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 
 export default async function warningRoutes(fastify: FastifyInstance, options: WarningRouteOptions): Promise<void> {
   const { knex } = fastify.store;
-  const calendar = loadWorkingCalendar();
+  const calendar = options.calendar ?? loadWorkingCalendar();
   const today = () => todayInShanghai(options.now());
 
   /**

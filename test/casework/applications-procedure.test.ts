@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadWorkingCalendar } from '../../gateway/calendar/holiday-calendar.js';
-import type { WorkingCalendar } from '../../gateway/calendar/working-days.js';
 import { isWithinOneCityArea, oneCityAreaOf } from '../../gateway/casework/applications/application-access.js';
 import { addDuration, applicationDueOn, extendedDueOn, nextStepOf, noticeEndsOn, plannedSteps, totalDueOn, type ProcedureProgress } from '../../gateway/casework/applications/procedure.js';
 import { maskName, noticeAssistanceType } from '../../gateway/casework/applications/public-notices.js';
 import { checkTimeLimits, loadTimeLimits, TimeLimitsError } from '../../gateway/casework/time-limits.js';
+import { calendarWith2027 as withYear2027 } from '../helpers/calendar-2027.js';
 
 const calendar = loadWorkingCalendar();
 const limits = loadTimeLimits();
@@ -50,7 +50,7 @@ describe('application procedures (config/time-limits/default.json)', () => {
   });
 
   it('marks deadlines that run into a year the calendar does not cover as provisional, and counts them right once it does', () => {
-    const calendarWith2027: WorkingCalendar = { ...calendar, name: 'cn with 2027', years: new Set([...calendar.years, 2027]), holidays: new Set([...calendar.holidays, '2027-01-01']) };
+    const calendarWith2027 = withYear2027(calendar);
     // Accepted Thursday 2026-12-10: 30 working days are 14 in December (11 … 31), then 16 weekdays of January 2027,
     // New Year's Day among them until the 2027 notice is in.
     expect(totalDueOn(calendar, dibao, '2026-12-10')).toEqual({ date: '2027-01-21', provisional: true });

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandLineActor } from '../../gateway/access/actor.js';
-import type { WorkingCalendar } from '../../gateway/calendar/working-days.js';
 import { acceptApplication } from '../../gateway/casework/applications/application-intake.js';
 import { recordApplicationStep } from '../../gateway/casework/applications/application-steps.js';
 import { viewApplication } from '../../gateway/casework/applications/application-views.js';
@@ -10,15 +9,10 @@ import { openCase } from '../../gateway/casework/referrals/first-responder-cases
 import { viewCase } from '../../gateway/casework/referrals/referral-views.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
 import { addHousehold, idNumber } from '../helpers/monitoring.js';
+import { calendarWith2027 as withYear2027 } from '../helpers/calendar-2027.js';
 
 const settings = defaultCaseworkSettings();
-/** The national calendar once the State Council's notice for 2027 is in: here only New Year's Day (Friday 1 January). */
-const calendarWith2027: WorkingCalendar = {
-  ...settings.calendar,
-  name: 'cn with 2027',
-  years: new Set([...settings.calendar.years, 2027]),
-  holidays: new Set([...settings.calendar.holidays, '2027-01-01']),
-};
+const calendarWith2027 = withYear2027(settings.calendar);
 const actor = commandLineActor('test');
 const applicant = idNumber('640121', '1966-06-06', 41);
 const other = idNumber('640121', '1967-07-07', 42);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { commandLineActor, type Actor } from '../../gateway/access/actor.js';
 import { loadWorkingCalendar } from '../../gateway/calendar/holiday-calendar.js';
-import type { WorkingCalendar } from '../../gateway/calendar/working-days.js';
 import { runComparison } from '../../gateway/engine/compare.js';
 import { loadRuleSet } from '../../gateway/engine/rule-set.js';
 import { overdueWorkingDays, recomputeProvisionalDeadlines } from '../../gateway/engine/warning-deadlines.js';
@@ -14,15 +13,10 @@ import { findWarning, isWarningInScope, listWarnings } from '../../gateway/store
 import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
 import { addFacts, addHousehold, clearMonitoringData, idNumber } from '../helpers/monitoring.js';
 import type { HouseholdCreate, WarningTransitionRequest } from '../../schemas/types/index.js';
+import { calendarWith2027 as withYear2027 } from '../helpers/calendar-2027.js';
 
 const calendar = loadWorkingCalendar();
-/** The national calendar once the State Council's notice for 2027 is in: here only New Year's Day (Friday 1 January). */
-const calendarWith2027: WorkingCalendar = {
-  ...calendar,
-  name: 'cn with 2027',
-  years: new Set([...calendar.years, 2027]),
-  holidays: new Set([...calendar.holidays, '2027-01-01']),
-};
+const calendarWith2027 = withYear2027(calendar);
 
 const county = '640121';
 const township = '640121100';

@@ -3,7 +3,7 @@
  * and the working calendar: which step comes next, by when, and from which day it may be done.
  */
 import { addDays, type WorkingCalendar } from '../../calendar/working-days.js';
-import { addWorkingDaysFromAnyDay } from '../casework-dates.js';
+import { addWorkingDaysFromAnyDay } from '../../calendar/working-days.js';
 import type { ApplicationProcedure, ProcedureStep, TimeLimitDuration } from '../../../schemas/types/index.js';
 
 export type ProcedureStepName = ProcedureStep['step'];

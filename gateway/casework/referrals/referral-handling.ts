@@ -9,7 +9,8 @@ import {
 } from '../../store/repositories/referrals.js';
 import type { ReferralInput, ReferralTransitionInput } from '../../../schemas/types/index.js';
 import { referralDepartment } from '../time-limits.js';
-import { addWorkingDaysFromAnyDay, checkDoneOn, fieldProblem } from '../casework-dates.js';
+import { addWorkingDaysFromAnyDay } from '../../calendar/working-days.js';
+import { checkDoneOn, fieldProblem } from '../casework-dates.js';
 import type { CaseworkSettings } from '../casework-settings.js';
 import { findCaseInScope, lockOpenCase, requireCaseWriter, requireOpenCase } from './case-access.js';
 

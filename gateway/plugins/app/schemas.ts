@@ -12,6 +12,9 @@ export function ref(name: string): { $ref: string } {
   return { $ref: `${schemaBase}${name}.schema.json` };
 }
 
+/** The path parameters of a route addressing one record by its numeric id (`/v1/…/{id}`). */
+export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
+
 /** The problem+json answers every authenticated route can give. */
 export const problemResponses = {
   '4xx': { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: ref('problem') } } },
