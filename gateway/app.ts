@@ -6,7 +6,8 @@ import type { Store } from './store/connect.js';
 import auditPlugin from './plugins/app/audit.js';
 import exchangePlugin from './plugins/app/exchange.js';
 import authPlugin from './plugins/app/auth.js';
-import problemDetailsPlugin from './plugins/app/problem-details.js';
+import problemDetailsPlugin, { clientErrorHandler, frameworkErrorHandler } from './plugins/app/problem-details.js';
+import strictInputPlugin from './plugins/app/strict-input.js';
 import schemasPlugin from './plugins/app/schemas.js';
 import storePlugin from './plugins/app/store.js';
 import swaggerPlugin from './plugins/external/swagger.js';
@@ -40,6 +41,10 @@ export interface AppOptions {
   /** The clock (tests pin it); "today" is its date in Asia/Shanghai. */
   now?: () => Date;
   logger?: FastifyServerOptions['logger'] & object;
+  /** Which proxies' X-Forwarded-For to believe for the client address (fastify `trustProxy`); none by default. */
+  trustProxy?: FastifyServerOptions['trustProxy'];
+  /** Failed authentications allowed per client address a minute before 429 (default 20). */
+  authFailureLimit?: number;
 }
 
 /**
@@ -51,6 +56,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.logger ? { logger: options.logger } : {}),
     bodyLimit: 5 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    trustProxy: options.trustProxy ?? false,
+    // Errors raised before any hook runs (a bad URL, an over-long parameter, a header Node's parser refuses)
+    // still leave as problem+json.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     ajv: {
       // @fastify/ajv-compiler already adds ajv-formats (date, date-time).
       // Reject unknown properties instead of silently dropping them, and report every failing field at once.
@@ -66,7 +76,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerPlugin);
   await app.register(storePlugin, { store: options.store });
   await app.register(problemDetailsPlugin);
-  await app.register(authPlugin);
+  await app.register(authPlugin, { failureLimit: options.authFailureLimit, now: options.now });
+  await app.register(strictInputPlugin);
   await app.register(auditPlugin);
   await app.register(exchangePlugin, { exchange: options.exchange });
   await app.register(healthRoutes);

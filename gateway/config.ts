@@ -27,6 +27,12 @@ export interface Config {
   logLevel: string;
   /** The comparison rule set (JIUZHU_RULES); config/rules/default.json when unset. */
   rulesFile: string | undefined;
+  /**
+   * The reverse proxies whose X-Forwarded-For names the client (JIUZHU_TRUST_PROXY: their addresses or CIDRs, comma
+   * separated). Failed authentications are counted per client address, so behind a proxy this must be set, or every
+   * client shares the proxy's count.
+   */
+  trustProxy: string | false;
 }
 
 export const defaultSqliteFile = './data/jiuzhu.db';
@@ -43,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     logLevel: env.LOG_LEVEL ?? 'info',
     rulesFile: env.JIUZHU_RULES || undefined,
+    trustProxy: env.JIUZHU_TRUST_PROXY?.trim() || false,
   };
 }
 

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { maskIdNumbersInUrl } from './access/masking.js';
 import { buildApp } from './app.js';
 import { loadRuleSet } from './engine/rule-set.js';
 import type { Config } from './config.js';
@@ -13,11 +14,8 @@ export async function startServer(config: Config, store: Store, exchange: Exchan
     store,
     exchange,
     rules: loadRuleSet(config.rulesFile),
-    logger: {
-      level: config.logLevel,
-      // Authorization headers carry API keys; never log them.
-      redact: ['req.headers.authorization'],
-    },
+    trustProxy: config.trustProxy,
+    logger: serverLoggerOptions(config.logLevel),
   });
   const url = await app.listen({ host: config.host, port: config.port });
   const deliveries = startDeliveryRounds(createGatewayDeliveryQueue(store, exchange), app.log);
@@ -31,6 +29,20 @@ export async function startServer(config: Config, store: Store, exchange: Exchan
   process.once('SIGINT', () => void close('SIGINT'));
   process.once('SIGTERM', () => void close('SIGTERM'));
   return { app, url };
+}
+
+/**
+ * What the server logs of a request: method, URL with any ID number masked (GET /v1/persons/{idNumber} carries one),
+ * host and client address — no headers, so no API key. `stream` is for tests that read the log.
+ */
+export function serverLoggerOptions(level: string, stream?: { write(line: string): void }) {
+  return {
+    level,
+    ...(stream ? { stream } : {}),
+    serializers: {
+      req: (request: FastifyRequest) => ({ method: request.method, url: maskIdNumbersInUrl(request.url), host: request.host, remoteAddress: request.ip }),
+    },
+  };
 }
 
 /**

@@ -11,7 +11,8 @@ import { SeenRows } from './seen-rows.js';
 
 /** What became of one row of a file. */
 export type RowOutcome =
-  | { type: 'fact'; location: string; fact: Fact }
+  /** `raw` is the row as sent, kept (by reference) in case the importer refuses the fact later, e.g. out of its region. */
+  | { type: 'fact'; location: string; fact: Fact; raw: string[] | Record<string, string> }
   /** A good row that records nothing this system compares (e.g. a 迁入 move into the county). */
   | { type: 'fact-less'; location: string }
   | { type: 'reject'; location: string; reason: string; raw: string[] | Record<string, string> }
@@ -83,7 +84,7 @@ export async function* mapRecords(mapping: FeedMapping, records: AsyncIterable<R
       outcome = { type: 'reject', location: record.location, reason: `the record ${mapper}`, raw: record.fields };
     } else {
       const mapped = mapper({ location: record.location, cells: keys.map((key) => record.fields[key] ?? '') });
-      outcome = mapped.type === 'reject' ? { ...mapped, raw: record.fields } : mapped;
+      outcome = mapped.type === 'reject' || mapped.type === 'fact' ? { ...mapped, raw: record.fields } : mapped;
       if (!matched) {
         matched = true;
         yield* early.splice(0);
@@ -160,7 +161,7 @@ function createRowMapper(mapping: FeedMapping, header: HeaderMatch, options: { t
     if (typeof built === 'string') return { type: 'reject', location: row.location, reason: built, raw: row.cells };
     const first = seen.earlierLocation(row.cells, columns, row.location);
     if (first !== undefined) return { type: 'reject', location: row.location, reason: `duplicate of ${first}`, raw: row.cells };
-    return { type: 'fact', location: row.location, fact: built };
+    return { type: 'fact', location: row.location, fact: built, raw: row.cells };
   };
 }
 

@@ -7,6 +7,11 @@
 /** The whole country: the scope of the command-line operator and of national integrators. */
 export const nationwide = '000000';
 
+/** A division code a key or a run may be bound to: 6 digits (province to county), 9 (township) or 12 (village). */
+export function isRegionCode(value: string): boolean {
+  return /^([0-9]{6}|[0-9]{9}|[0-9]{12})$/.test(value);
+}
+
 /** The significant prefix of a division code: 64 for 640000 (province), 6401 for 640100 (prefecture), 640121 for a county, the whole code below. */
 export function scopePrefix(regionCode: string): string {
   if (regionCode === nationwide) return '';

@@ -4,7 +4,8 @@
  */
 import { todayInShanghai } from './shanghai-date.js';
 
-const periodPattern = /^(\d{4})-(0[1-9]|1[0-2])$/;
+/** As schemas/common.schema.json#/definitions/period says: a month of the years 1900–2099. */
+const periodPattern = /^(19|20)\d{2}-(0[1-9]|1[0-2])$/;
 
 export function isPeriod(text: string): boolean {
   return periodPattern.test(text);

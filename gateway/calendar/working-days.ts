@@ -48,8 +48,10 @@ export function dayNumberOf(date: string): number {
   const match = CALENDAR_DATE.exec(date);
   if (match) {
     const [, year, month, day] = match.map(Number) as [number, number, number, number];
-    const ms = Date.UTC(year, month - 1, day);
-    // Date.UTC rolls 2025-02-30 over to March; a date that does not come back unchanged does not exist.
+    // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999 (0000-01-31 became 1900-01-31, which then
+    // failed the check below: a RangeError, and a 500 for ?period=0000-01).
+    const ms = new Date(0).setUTCFullYear(year, month - 1, day);
+    // 2025-02-30 rolls over to March; a date that does not come back unchanged does not exist.
     if (dateOfDayNumber(ms / MS_PER_DAY) === date) return ms / MS_PER_DAY;
   }
   throw new RangeError(`[working-days] "${date}" is not a calendar date YYYY-MM-DD`);

@@ -85,9 +85,9 @@ export function envelopeCommand(): Command {
     .action(async (file: string, options: { out: string; source?: string; json?: boolean }) => {
       await withExchange(async (exchange, _store, audit) => {
         const source = await fileSource(file);
-        const first = (await source.read(0, 1))[0];
         try {
-          if (first === 0x30) {
+          const format = envelopeFormatOf(await source.read(0, Math.min(source.size, 64)));
+          if (format === 'gmt0010') {
             let header: Awaited<ReturnType<typeof exchange.open>> | undefined;
             await writeAtomically(options.out, async (write) => {
               header = await exchange.open(source, write, { forSource: options.source });
@@ -112,6 +112,19 @@ export function envelopeCommand(): Command {
       });
     });
   return envelope;
+}
+
+/**
+ * What a file to open is, from its first bytes: a GM/T 0010 envelope is DER and starts with a SEQUENCE (0x30); an
+ * OpenPGP message is armored or starts with a public-key-encrypted session key packet (tag 1, in the old or the new
+ * packet format). Anything else — an empty file, a CSV sent in clear — is refused as such, not sent to the PGP code
+ * to fail there with a message about keys.
+ */
+function envelopeFormatOf(head: Buffer): 'gmt0010' | 'pgp' {
+  if (head.length === 0) throw new EnvelopeError('malformed', 'the file is empty: it is not an envelope');
+  if (head[0] === 0x30) return 'gmt0010';
+  if (head.toString('latin1').startsWith('-----BEGIN PGP MESSAGE-----') || [0x84, 0x85, 0x86, 0xc1].includes(head[0]!)) return 'pgp';
+  throw new EnvelopeError('malformed', 'the file is neither a GM/T 0010 envelope (DER) nor an OpenPGP message: was it sent in clear?');
 }
 
 export function partnersCommand(): Command {

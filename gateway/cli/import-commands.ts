@@ -3,11 +3,13 @@ import { Command } from 'commander';
 import { AdapterError } from '../../adapters/kit/adapter-error.js';
 import { loadFeedMappings } from '../../adapters/kit/feed-mappings.js';
 import { commandLineActor } from '../access/actor.js';
+import { nationwide } from '../access/region-scope.js';
 import { loadConfig } from '../config.js';
 import { ProblemError } from '../errors.js';
 import { importFeedFile, type ImportResult } from '../feeds/import-feed.js';
 import { openMigratedStore } from '../store/open-store.js';
 import { note, printJson, printLine } from './output.js';
+import { regionCodeOption } from './region-option.js';
 
 export function sourcesCommand(): Command {
   return new Command('sources')
@@ -48,9 +50,10 @@ export function importCommand(): Command {
     .requiredOption('--source <source>', 'feed source id (see `jiuzhu sources`)')
     .argument('<file...>', 'CSV (UTF-8 or GBK), XLSX/XLS, JSON/NDJSON or XML files')
     .option('--sheet <name>', 'the sheet to read in a workbook')
+    .option('--region <code>', `import for one region, as its key would: rows about register persons outside it are rejected, and only comparisons over an overlapping region read the batch (default ${nationwide}: all)`, regionCodeOption, nationwide)
     .option('--dry-run', 'report what each file would do without writing anything')
     .option('--json', 'print one object per file: {batchId, source, accepted, rejected, skipped, duplicate}')
-    .action(async (files: string[], options: { source: string; sheet?: string; dryRun?: boolean; json?: boolean }) => {
+    .action(async (files: string[], options: { source: string; sheet?: string; region: string; dryRun?: boolean; json?: boolean }) => {
       const { store } = await openMigratedStore(loadConfig().database);
       let refused = 0;
       try {
@@ -62,7 +65,7 @@ export function importCommand(): Command {
             result = await importFeedFile(store, {
               source: options.source,
               input: { fileName, path: file },
-              actor: commandLineActor(),
+              actor: { ...commandLineActor(), regionCode: options.region },
               dryRun: options.dryRun,
               sheet: options.sheet,
               onProgress: (rows) => progress.update(rows),
@@ -78,7 +81,7 @@ export function importCommand(): Command {
           progress.done();
           const { batchId, source, accepted, rejected, skipped, duplicate } = result;
           if (options.json) printJson({ batchId, source, accepted, rejected, skipped, duplicate, ...(result.dryRun ? { dryRun: true, sampleRejects: result.sampleRejects } : {}) });
-          else if (duplicate) printLine(`${fileName}: already imported as batch ${batchId}; nothing changed`);
+          else if (duplicate) printLine(`${fileName}: already imported as batch ${batchId ?? `of a region containing ${options.region}`}; nothing changed`);
           else printLine(`${fileName}: ${result.dryRun ? 'would make' : `batch ${batchId},`} ${accepted} accepted, ${rejected} rejected, ${skipped} skipped`);
         }
       } finally {

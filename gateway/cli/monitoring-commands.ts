@@ -6,6 +6,7 @@ import { runComparison } from '../engine/compare.js';
 import { defaultRuleSetPath, loadRuleSet } from '../engine/rule-set.js';
 import { openMigratedStore } from '../store/open-store.js';
 import { printJson, printLine } from './output.js';
+import { regionCodeOption } from './region-option.js';
 
 const rulesOption = ['--rules <file>', 'rule set file (default: $JIUZHU_RULES, else config/rules/default.json)'] as const;
 
@@ -18,14 +19,15 @@ export function compareCommand(): Command {
     .description('compare the facts with the register (数据比对) and raise warnings (预警) for the townships')
     .option('--period <YYYY-MM>', 'the month compared (default: last month)')
     .option('--incremental', 'look only at people with facts from batches imported since the last run')
+    .option('--region <code>', 'bound the run to a region, as its key would: it reads the batches of overlapping regions and raises warnings only within it (default: all)', regionCodeOption)
     .option(...rulesOption)
     .option('--json', 'print {runId, period, warnings, byRule}')
-    .action(async (options: { period?: string; incremental?: boolean; rules?: string; json?: boolean }) => {
+    .action(async (options: { period?: string; incremental?: boolean; region?: string; rules?: string; json?: boolean }) => {
       const rules = loadRuleSet(ruleSetFile(options.rules));
       const { store } = await openMigratedStore(loadConfig().database);
       try {
         const report = await runComparison(store, {
-          period: options.period ?? previousPeriod(), mode: options.incremental ? 'incremental' : 'full', rules, actor: commandLineActor(),
+          period: options.period ?? previousPeriod(), mode: options.incremental ? 'incremental' : 'full', rules, actor: commandLineActor(), regionCode: options.region,
         });
         if (options.json) {
           printJson({ runId: report.runId, period: report.period, warnings: report.warnings, byRule: report.byRule, mode: report.mode, details: report.details });

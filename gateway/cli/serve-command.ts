@@ -9,6 +9,7 @@ import { createExchange } from '../keystore/exchange.js';
 import { loadMasterKey } from '../keystore/master-key.js';
 import { startServer } from '../server.js';
 import { openMigratedStore } from '../store/open-store.js';
+import { recordAudit } from '../store/repositories/audit-log.js';
 import { note } from './output.js';
 
 export function serveCommand(): Command {
@@ -34,9 +35,10 @@ export function serveCommand(): Command {
         } else {
           note(`jiuzhu: the register already holds data; demo counties (${demoCounties.join(', ')}) not reloaded`);
         }
-        keys = await issueDemoKeys(store);
+        keys = await issueDemoKeys(store, commandLineActor('demo'));
         if (!(await exchange.ownKeys.list()).some((k) => k.algorithm === 'sm2' && k.status === 'active')) {
           const key = await exchange.ownKeys.generate('sm2');
+          await recordAudit(store.knex, commandLineActor('demo'), { action: 'keypair.generate', outcome: 'ok', resourceType: 'key-pair', resourceId: key.id });
           note(`jiuzhu: generated SM2 key pair ${key.id} for envelopes (party id "${config.exchange.partyId}"; give partners: jiuzhu keys export ${key.id})`);
         }
       }

@@ -9,6 +9,7 @@ import {
   type CertificateIdentity, type EnvelopeAttributes,
 } from './envelope-parts.js';
 import { gmt0010, smAlgorithms } from './gmt0010.js';
+import { parseSm2Certificate, verifySm2CertificateSignature, type Sm2Certificate } from './sm2-certificate.js';
 import { defaultSm2UserId, sm2Decrypt, sm2Encrypt, sm2Sign, sm2Verify, type Sm2PublicKey, type Sm2Signer } from './sm2.js';
 import type { Sm2KeyPair } from './sm2-keys.js';
 import { createSm3 } from './sm3.js';
@@ -161,6 +162,11 @@ export interface OpenOptions {
   /** The sender's registered public keys (current and in grace); none means the sender is unknown. */
   senderKeys(senderId: string): Promise<readonly Sm2PublicKey[]>;
   /**
+   * The certificates registered for the sender (DER). A certificate the envelope carries must be one of these when
+   * it is for the key that verified; with none registered for that key, it must be self-signed by that key.
+   */
+  senderCertificates?(senderId: string): Promise<readonly Buffer[]>;
+  /**
    * Freshness, replay and permission: throws EnvelopeError('stale' | 'replayed' | 'forbidden-source'). Called only
    * once the signature verified and the content key unwrapped, so a refused envelope never reaches it.
    */
@@ -175,15 +181,22 @@ interface ParsedEnvelope {
   contentAlgorithm: Buffer;
   signerInfo: Buffer;
   senderCertificateDer: Buffer | null;
+  digestAlgorithms: Buffer;
 }
 
 /**
  * Checks an envelope completely — structure, sender, digest, signature, recipient, freshness, replay — then
  * decrypts it into `sink`. Nothing reaches the sink unless every check passed.
+ *
+ * The signature covers the signed attributes, and through their digest the EnvelopedData; the parts it does not
+ * cover cannot change what an envelope does: the digest algorithms must name SM3 alone, a carried certificate must
+ * be the one registered for (or self-signed by) the key that verified, the SignerInfo must name that certificate or
+ * key, and CRLs and unsigned attributes — which nothing here could trust — are refused. A copy of a genuine envelope
+ * with any of those bytes changed is refused before `accept`, so it cannot spend the genuine envelope's nonce.
  */
 export async function openEnvelope(source: ByteSource, sink: ChunkSink, options: OpenOptions): Promise<EnvelopeHeader & { contentBytes: number }> {
   const parsed = await parse(source);
-  const { attributes, signedAttributes, signature } = readSignerInfo(parsed.signerInfo);
+  const { attributes, signedAttributes, signature, signerIdentity } = readSignerInfo(parsed.signerInfo);
   const header: EnvelopeHeader = { ...attributes, senderCertificateDer: parsed.senderCertificateDer, ciphertextLength: parsed.ciphertext.end - parsed.ciphertext.valueStart };
   if (attributes.contentType !== gmt0010.envelopedData) throw new EnvelopeError('malformed', 'the signed content is not an EnvelopedData');
 
@@ -195,9 +208,11 @@ export async function openEnvelope(source: ByteSource, sink: ChunkSink, options:
   if (!digest.digest().equals(attributes.messageDigest)) throw new EnvelopeError('tampered', 'the content does not match its signed digest');
 
   const userId = options.userId ?? defaultSm2UserId;
-  if (!senderKeys.some((key) => sm2Verify(signedAttributes, signature, key, userId))) {
-    throw new EnvelopeError('bad-signature', `the signature is not by any registered key of "${attributes.senderId}"`);
-  }
+  const verifying = senderKeys.find((key) => sm2Verify(signedAttributes, signature, key, userId));
+  if (!verifying) throw new EnvelopeError('bad-signature', `the signature is not by any registered key of "${attributes.senderId}"`);
+  if (!isSm3Only(parsed.digestAlgorithms)) throw new EnvelopeError('malformed', 'the SignedData digest algorithms must name SM3 alone');
+  const registered = (await options.senderCertificates?.(attributes.senderId)) ?? [];
+  checkSignerIdentity(parsed, signerIdentity, verifying, registered, userId);
   if (attributes.recipientId !== options.ourId) {
     throw new EnvelopeError('wrong-recipient', `the envelope is addressed to "${attributes.recipientId}", not to "${options.ourId}"`);
   }
@@ -264,7 +279,7 @@ async function parse(source: ByteSource): Promise<ParsedEnvelope> {
       senderCertificateDer = certificates.subarray(first.start, first.end);
       next = await readTlv(source, next.end, signedData.end, 'signerInfos');
     }
-    if (next.tag === 0xa1) next = await readTlv(source, next.end, signedData.end, 'signerInfos');
+    if (next.tag === 0xa1) throw new CryptoError('bad-input', 'the envelope carries CRLs, which jiuzhu does not read: a signature does not cover them');
     expectTag(next, 0x31, 'signerInfos');
     if (next.end !== signedData.end || signedData.end !== explicit.end || explicit.end !== outer.end) {
       throw new CryptoError('bad-input', 'unexpected fields after the signerInfos');
@@ -279,6 +294,7 @@ async function parse(source: ByteSource): Promise<ParsedEnvelope> {
       contentAlgorithm: await whole(source, contentAlgorithm),
       signerInfo: signerInfos.subarray(signerInfoTlv.start, signerInfoTlv.end),
       senderCertificateDer,
+      digestAlgorithms: await whole(source, digestAlgorithms),
     };
   } catch (error) {
     if (error instanceof EnvelopeError) throw error;
@@ -296,7 +312,7 @@ async function oidAt(source: ByteSource, tlv: Tlv): Promise<string> {
   return oidOf(fromDer(await whole(source, tlv), 'OID'), 'content type');
 }
 
-function readSignerInfo(der: Buffer): { attributes: EnvelopeAttributes; signedAttributes: Buffer; signature: Buffer } {
+function readSignerInfo(der: Buffer): { attributes: EnvelopeAttributes; signedAttributes: Buffer; signature: Buffer; signerIdentity: Buffer } {
   try {
     const info = tlvAt(der, 0, 'SignerInfo');
     let at = info.valueStart;
@@ -310,9 +326,10 @@ function readSignerInfo(der: Buffer): { attributes: EnvelopeAttributes; signedAt
     // Every field's tag is checked: the signature covers only the attributes, so a lax reader would let anyone
     // re-encode the rest of a valid envelope into new bytes that still open.
     const expected: [Tlv | undefined, number][] = [[version, 0x02], [issuerAndSerial, 0x30], [digestAlgorithm, 0x30], [authenticated, 0xa0], [signatureAlgorithm, 0x30], [encryptedDigest, 0x04]];
-    if (expected.some(([field, tag]) => field?.tag !== tag) || rest.some((field) => field.tag !== 0xa1) || rest.length > 1) {
+    if (expected.some(([field, tag]) => field?.tag !== tag)) {
       throw new CryptoError('bad-input', 'SignerInfo must be { version, issuerAndSerialNumber, digestAlgorithm, [0] attributes, signatureAlgorithm, OCTET STRING signature }');
     }
+    if (rest.length > 0) throw new CryptoError('bad-input', 'SignerInfo carries unsigned attributes, which nothing could trust: jiuzhu refuses them');
     if (!der.subarray(version!.valueStart, version!.end).equals(Buffer.from([1]))) throw new CryptoError('bad-input', 'SignerInfo version is not 1');
     const algorithm = (tlv: Tlv | undefined) => oidOf(childrenOf(fromDer(der.subarray(tlv!.start, tlv!.end), 'AlgorithmIdentifier'), 'AlgorithmIdentifier')[0], 'algorithm');
     if (algorithm(digestAlgorithm) !== smAlgorithms.sm3) throw new CryptoError('bad-input', 'the digest algorithm is not SM3');
@@ -323,9 +340,56 @@ function readSignerInfo(der: Buffer): { attributes: EnvelopeAttributes; signedAt
       attributes: decodeSignedAttributes(signedAttributes),
       signedAttributes,
       signature: der.subarray(encryptedDigest!.valueStart, encryptedDigest!.end),
+      signerIdentity: der.subarray(issuerAndSerial!.start, issuerAndSerial!.end),
     };
   } catch (error) {
     throw new EnvelopeError('malformed', `unreadable signer information: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** digestAlgorithms ::= SET OF AlgorithmIdentifier, here exactly one: SM3 (with or without NULL parameters). */
+function isSm3Only(digestAlgorithmsDer: Buffer): boolean {
+  try {
+    const algorithms = childrenOf(fromDer(digestAlgorithmsDer, 'digestAlgorithms'), 'digestAlgorithms');
+    if (algorithms.length !== 1) return false;
+    const [algorithm, parameters, extra] = childrenOf(algorithms[0]!, 'AlgorithmIdentifier');
+    return oidOf(algorithm, 'digest algorithm') === smAlgorithms.sm3 && extra === undefined && (parameters === undefined || parameters.type === Type.NULL);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The certificate an envelope carries and the IssuerAndSerialNumber its SignerInfo names are not signed; they must
+ * agree with what is: the certificate is one registered for the verifying key (or, when none is, one that key signed
+ * itself), and the SignerInfo names that certificate, a registered one, or the key (keyIdentity).
+ */
+function checkSignerIdentity(parsed: ParsedEnvelope, signerIdentity: Buffer, verifying: Sm2PublicKey, registered: readonly Buffer[], userId: string): void {
+  const registeredForKey = registered.flatMap((der) => {
+    try {
+      const certificate = parseSm2Certificate(der);
+      return certificate.publicKeyHex === verifying.hex ? [certificate] : [];
+    } catch {
+      return [];
+    }
+  });
+  const names = [issuerAndSerialNumber(keyIdentity(verifying)), ...registeredForKey.map(issuerAndSerialNumber)];
+  if (parsed.senderCertificateDer) {
+    const carried = parsed.senderCertificateDer;
+    let certificate: Sm2Certificate;
+    try {
+      certificate = parseSm2Certificate(carried);
+    } catch (error) {
+      throw new EnvelopeError('tampered', 'the certificate the envelope carries is not a readable SM2 certificate', { cause: error });
+    }
+    const trusted = registeredForKey.length > 0
+      ? registeredForKey.some((known) => known.der.equals(carried))
+      : certificate.publicKeyHex === verifying.hex && verifySm2CertificateSignature(certificate, verifying, userId);
+    if (!trusted) throw new EnvelopeError('tampered', 'the certificate the envelope carries is not the one registered for (or signed by) the key that signed it');
+    names.push(issuerAndSerialNumber(certificate));
+  }
+  if (!names.some((name) => name.equals(signerIdentity))) {
+    throw new EnvelopeError('tampered', 'the SignerInfo names neither the signing key nor its certificate');
   }
 }
 

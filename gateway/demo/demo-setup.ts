@@ -2,6 +2,7 @@ import type { Actor } from '../access/actor.js';
 import { roles } from '../access/role-policy.js';
 import type { Store } from '../store/connect.js';
 import { createApiKey } from '../store/repositories/api-keys.js';
+import { recordAudit } from '../store/repositories/audit-log.js';
 import type { Role } from '../../schemas/types/index.js';
 import { seedDemoCounty, type SeedResult } from './seed-county.js';
 
@@ -34,15 +35,21 @@ export async function seedDemoCounties(store: Store, actor: Actor, asOf: string)
 
 /**
  * Fresh demo keys at every demo start: only key digests are stored, so the keys printed last time
- * cannot be shown again. Earlier demo keys are revoked so they do not pile up.
+ * cannot be shown again. Earlier demo keys are revoked so they do not pile up. Every revocation and
+ * creation is a key operation in the audit log, as with `jiuzhu keys`.
  */
-export async function issueDemoKeys(store: Store): Promise<{ role: Role; regionCode: string; secret: string }[]> {
+export async function issueDemoKeys(store: Store, actor: Actor): Promise<{ role: Role; regionCode: string; secret: string }[]> {
   return store.knex.transaction(async (trx) => {
-    await trx('api_keys').where('label', 'like', 'demo %').whereNull('revoked_at').update({ revoked_at: new Date().toISOString() });
+    const earlier: number[] = await trx('api_keys').where('label', 'like', 'demo %').whereNull('revoked_at').pluck('id');
+    if (earlier.length > 0) {
+      await trx('api_keys').whereIn('id', earlier).update({ revoked_at: new Date().toISOString() });
+      for (const id of earlier) await recordAudit(trx, actor, { action: 'key.revoke', outcome: 'ok', resourceType: 'api-key', resourceId: String(id), detail: 'earlier demo key' });
+    }
     const keys = [];
     for (const role of roles) {
       const regionCode = demoKeyRegions[role];
-      const { secret } = await createApiKey(trx, { role, regionCode, label: `demo ${role}` });
+      const { secret, apiKey } = await createApiKey(trx, { role, regionCode, label: `demo ${role}` });
+      await recordAudit(trx, actor, { action: 'key.create', outcome: 'ok', resourceType: 'api-key', resourceId: String(apiKey.id), regionCode, detail: `demo ${role}` });
       keys.push({ role, regionCode, secret });
     }
     return keys;

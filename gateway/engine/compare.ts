@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Rule } from '../../schemas/types/index.js';
 import type { Actor } from '../access/actor.js';
+import { nationwide, prefixRange, scopePrefix } from '../access/region-scope.js';
 import { loadWorkingCalendar } from '../calendar/holiday-calendar.js';
 import { isPeriod, lastDayOfPeriod } from '../calendar/periods.js';
 import { todayInShanghai } from '../calendar/shanghai-date.js';
@@ -24,6 +25,13 @@ export interface ComparisonOptions {
   dueDate?(raisedOn: string, workingDays: number): string;
   /** Where warnings about people outside the register go when the county that issued their ID number is not ours. */
   defaultRegion?: string | null;
+  /**
+   * The region the run is bounded to (the key's, for a run started through the API; nationwide by default). It reads
+   * only facts of batches whose region overlaps it, places each warning where a nationwide run would, and raises only
+   * those it placed within its region: the rest (someone registered here but living in another county, an outsider
+   * whose ID number another county issued) are left for a run whose region covers them.
+   */
+  regionCode?: string;
 }
 
 export interface RuleCounts {
@@ -59,14 +67,19 @@ export async function runComparison(store: Store, options: ComparisonOptions): P
   const knex = store.knex;
   const today = options.today ?? todayInShanghai();
   const startedAt = new Date().toISOString();
+  const regionCode = options.regionCode ?? nationwide;
   const throughBatchId = Number((await knex('batches').max({ id: 'id' }).first())?.id ?? 0) || null;
-  const afterBatchId = options.mode === 'incremental' ? await lastComparedBatch(knex) : null;
+  const afterBatchId = options.mode === 'incremental' ? await lastComparedBatch(knex, regionCode) : null;
   const [run] = await knex('comparison_runs').insert({
     period: options.period, mode: options.mode, rule_set: options.rules.ruleSet.id, rule_set_sm3: options.rules.sm3,
     started_at: startedAt, status: 'running', after_batch_id: afterBatchId, through_batch_id: throughBatchId, actor: options.actor.label,
+    region_code: regionCode,
   }, ['id']);
   const runId = Number(typeof run === 'object' ? run.id : run);
-  const context: MatchContext = { dialect: store.dialect, runId, period: options.period, periodEnd: lastDayOfPeriod(options.period), afterBatchId };
+  const context: MatchContext = {
+    dialect: store.dialect, runId, period: options.period, periodEnd: lastDayOfPeriod(options.period), afterBatchId,
+    batchRegions: regionCode === nationwide ? null : overlappingBatchRegions(regionCode),
+  };
   const defaultRegion = options.defaultRegion === undefined ? await soleCounty(knex) : options.defaultRegion;
 
   const details: Record<string, RuleCounts> = {};
@@ -78,7 +91,7 @@ export async function runComparison(store: Store, options: ComparisonOptions): P
       if (context.dialect === 'pg') await trx.raw('SET LOCAL jit = off');
       for (const rule of options.rules.ruleSet.rules) {
         if (rule.enabled === false) continue;
-        details[rule.id] = await applyRule(trx, rule, options, context, today, defaultRegion);
+        details[rule.id] = await applyRule(trx, rule, options, context, today, defaultRegion, regionCode);
       }
       await trx('comparison_matches').where('run_id', runId).delete();
       const warnings = Object.values(details).reduce((sum, counts) => sum + counts.raised, 0);
@@ -86,7 +99,7 @@ export async function runComparison(store: Store, options: ComparisonOptions): P
         status: 'finished', finished_at: new Date().toISOString(), warnings_raised: warnings, by_rule: JSON.stringify(details),
       });
       await recordAudit(trx, options.actor, {
-        action: 'comparison.run', outcome: 'ok', resourceType: 'comparison', resourceId: String(runId),
+        action: 'comparison.run', outcome: 'ok', resourceType: 'comparison', resourceId: String(runId), regionCode,
         detail: `period ${options.period}, ${options.mode}, rule set ${options.rules.ruleSet.id}: ${warnings} warnings`,
       });
     });
@@ -102,7 +115,9 @@ export async function runComparison(store: Store, options: ComparisonOptions): P
   };
 }
 
-async function applyRule(trx: Knex.Transaction, rule: Rule, options: ComparisonOptions, context: MatchContext, today: string, defaultRegion: string | null): Promise<RuleCounts> {
+async function applyRule(
+  trx: Knex.Transaction, rule: Rule, options: ComparisonOptions, context: MatchContext, today: string, defaultRegion: string | null, regionCode: string,
+): Promise<RuleCounts> {
   const { runId } = context;
   const variants = thresholdVariants(options.rules.ruleSet, rule);
   for (const variant of variants) await insertMatches(trx, rule, variant, context, variants.length === 1);
@@ -135,12 +150,15 @@ async function applyRule(trx: Knex.Transaction, rule: Rule, options: ComparisonO
     ? { date: options.dueDate(today, rule.deadlineWorkingDays), provisional: false }
     : addWorkingDaysProvisionally(loadWorkingCalendar(), today, rule.deadlineWorkingDays);
   // Pushed to the township of residence (or its county, for county rules); people outside the register go to the
-  // county that issued their ID number when it is ours, else to the default region.
+  // county that issued their ID number when it is ours, else to the default region. A bounded run keeps only the
+  // warnings it placed within its region.
   const township = rule.handlingUnit === 'township' ? 'substr(MAX(h.residence_region), 1, 9)' : 'substr(MAX(h.residence_region), 1, 6)';
+  const prefix = scopePrefix(regionCode);
+  const placed = `COALESCE(${township}, (SELECT r.code FROM regions r WHERE r.code = substr(m.subject_id_number, 1, 6)), ?)`;
+  const placedBindings = [defaultRegion];
   await trx.raw(`INSERT INTO warnings (run_id, rule_id, period, subject_id_number, subject_name, person_id, household_id, region_code, handling_unit,
         severity, suggested_action, refer_to, measured, threshold, status, raised_on, due_on, deadline_working_days, due_provisional, created_at, updated_at)
-      SELECT ?, ?, ?, m.subject_id_number, MAX(m.subject_name), MAX(m.person_id), MAX(m.household_id),
-             COALESCE(${township}, (SELECT r.code FROM regions r WHERE r.code = substr(m.subject_id_number, 1, 6)), ?),
+      SELECT ?, ?, ?, m.subject_id_number, MAX(m.subject_name), MAX(m.person_id), MAX(m.household_id), ${placed},
              ?, ?, ?, ?, MAX(g.total), MAX(m.threshold), 'pending', ?, ?, ?, ?, ?, ?
         FROM comparison_matches m
         LEFT JOIN households h ON h.id = m.household_id
@@ -148,9 +166,11 @@ async function applyRule(trx: Knex.Transaction, rule: Rule, options: ComparisonO
                ON g.group_key = m.group_key
        WHERE m.run_id = ? AND m.rule_id = ?
          AND NOT EXISTS (SELECT 1 FROM warnings o WHERE o.rule_id = m.rule_id AND o.subject_id_number = m.subject_id_number AND (o.status <> 'resolved' OR o.period = ?))
-       GROUP BY m.subject_id_number`,
-  [runId, rule.id, context.period, defaultRegion, rule.handlingUnit, rule.severity, rule.suggestedAction,
-    rule.referTo ?? null, today, due, rule.deadlineWorkingDays, provisional, now, now, runId, rule.id, runId, rule.id, context.period]);
+       GROUP BY m.subject_id_number${prefix === '' ? '' : `
+      HAVING substr(${placed}, 1, ?) = ?`}`,
+  [runId, rule.id, context.period, ...placedBindings, rule.handlingUnit, rule.severity, rule.suggestedAction,
+    rule.referTo ?? null, today, due, rule.deadlineWorkingDays, provisional, now, now, runId, rule.id, runId, rule.id, context.period,
+    ...(prefix === '' ? [] : [...placedBindings, prefix.length, prefix])]);
   // The same for the warnings just raised, which the evidence joins (without it, 7 s for one rule's evidence).
   if (context.dialect === 'pg') await trx.raw('ANALYZE warnings');
   await trx.raw(`INSERT INTO warning_evidence (warning_id, fact_id)
@@ -204,9 +224,9 @@ async function countSubjects(trx: Knex.Transaction, where: string, bindings: (st
   return Number(rows[0]?.n ?? 0);
 }
 
-/** The last batch a finished run considered: an incremental run looks at what came after it. */
-async function lastComparedBatch(knex: Knex): Promise<number | null> {
-  const row = await knex('comparison_runs').where('status', 'finished').max({ id: 'through_batch_id' }).first();
+/** The last batch a finished run of the same region considered: an incremental run looks at what came after it. */
+async function lastComparedBatch(knex: Knex, regionCode: string): Promise<number | null> {
+  const row = await knex('comparison_runs').where({ status: 'finished', region_code: regionCode }).max({ id: 'through_batch_id' }).first();
   return row?.id === null || row?.id === undefined ? null : Number(row.id);
 }
 
@@ -214,4 +234,18 @@ async function lastComparedBatch(knex: Knex): Promise<number | null> {
 async function soleCounty(knex: Knex): Promise<string | null> {
   const counties = await knex('regions').where('level', 'county').pluck('code');
   return counties.length === 1 ? String(counties[0]) : null;
+}
+
+/**
+ * The batch regions a run bounded to `regionCode` reads: every region containing it (the province's and the
+ * nation's batches feed a county's run) and every region within it (a city's run reads its counties' batches).
+ */
+function overlappingBatchRegions(regionCode: string): { containing: string[]; within: { low: string; high: string } } {
+  const prefix = scopePrefix(regionCode);
+  const containing = new Set([nationwide, regionCode]);
+  if (prefix.length >= 2) containing.add(`${prefix.slice(0, 2)}0000`);
+  if (prefix.length >= 4) containing.add(`${prefix.slice(0, 4)}00`);
+  if (prefix.length >= 6) containing.add(prefix.slice(0, 6));
+  if (prefix.length >= 9) containing.add(prefix.slice(0, 9));
+  return { containing: [...containing], within: prefixRange(prefix) };
 }

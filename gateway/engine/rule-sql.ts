@@ -22,6 +22,8 @@ export interface MatchContext {
   periodEnd: string;
   /** Incremental runs look only at subjects with facts from batches after this one. */
   afterBatchId: number | null;
+  /** A run bounded to a region reads only the facts of batches whose region overlaps it; null for a nationwide run. */
+  batchRegions: { containing: readonly string[]; within: { low: string; high: string } } | null;
 }
 
 /**
@@ -98,6 +100,7 @@ export function matchSelect(rule: Rule, variant: ThresholdVariant, context: Matc
   }
   countyCondition(sql, variant, 'f');
   incrementalCondition(sql, context, match.kinds);
+  batchRegionCondition(sql, context);
   return sql.build();
 }
 
@@ -137,6 +140,7 @@ function conflictInsert(rule: Rule, variant: ThresholdVariant, context: MatchCon
   sql.add(` OR substr(e.region_code, 1, 6) <> substr(${region}, 1, 6)))`);
   countyCondition(sql, variant, 'f');
   incrementalCondition(sql, context, ['jinmin-enrolment']);
+  batchRegionCondition(sql, context);
   return sql.build();
 }
 
@@ -341,4 +345,11 @@ function countyCondition(sql: SqlBuilder, variant: ThresholdVariant, alias: stri
 function incrementalCondition(sql: SqlBuilder, context: MatchContext, kinds: readonly string[]): void {
   if (context.afterBatchId === null) return;
   sql.add(` AND EXISTS (SELECT 1 FROM facts n WHERE n.subject_id_number = f.subject_id_number AND n.batch_id > ? AND n.kind IN (${placeholders(kinds)}))`, context.afterBatchId, ...kinds);
+}
+
+function batchRegionCondition(sql: SqlBuilder, context: MatchContext): void {
+  if (!context.batchRegions) return;
+  const { containing, within } = context.batchRegions;
+  sql.add(` AND f.batch_id IN (SELECT b.id FROM batches b WHERE b.region_code IN (${placeholders(containing)}) OR (b.region_code >= ? AND b.region_code < ?))`,
+    ...containing, within.low, within.high);
 }

@@ -1,5 +1,5 @@
-import { displayIdNumber, type RolePolicy } from '../access/role-policy.js';
-import { isValidIdNumber } from '../identity/id-number.js';
+import { displayIdNumber, maskIdNumbersWithin } from '../access/masking.js';
+import type { RolePolicy } from '../access/role-policy.js';
 import { loadedSchema } from '../schema-validator.js';
 import type { WarningEvidenceRow } from '../store/repositories/warnings.js';
 import type { WarningEvidence } from '../../schemas/types/index.js';
@@ -28,27 +28,6 @@ function attributeAllowList(): ReadonlyMap<string, ReadonlyMap<string, Attribute
   }
   allowList = kinds;
   return kinds;
-}
-
-const ID_NUMBER_RUN = /^\d{17}[\dX]$/;
-
-/**
- * Masks, in the middle eight characters (the birth date), every run of 18 characters inside `text` that is a valid
- * ID number: feeds build other numbers from ID numbers — the 残联 disability certificate number is the holder's ID
- * number followed by two digits (64012119750823044712) — so a value is searched, not only compared whole. Every
- * valid run is masked, overlapping ones too, so a chance-valid run beside the real one cannot leave it readable.
- */
-export function maskIdNumbersWithin(text: string): string {
-  const characters = [...text];
-  const hidden = new Set<number>();
-  for (let start = 0; start + 18 <= characters.length; start += 1) {
-    const run = characters.slice(start, start + 18).join('').toUpperCase();
-    if (ID_NUMBER_RUN.test(run) && isValidIdNumber(run)) {
-      for (let offset = 6; offset < 14; offset += 1) hidden.add(start + offset);
-    }
-  }
-  if (hidden.size === 0) return text;
-  return characters.map((character, index) => (hidden.has(index) ? '*' : character)).join('');
 }
 
 function presentValue(value: string, kind: AttributeKind, policy: RolePolicy): string {

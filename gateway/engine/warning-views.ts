@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../access/actor.js';
-import { displayIdNumber, requireCapability, type RolePolicy } from '../access/role-policy.js';
+import { displayIdNumber } from '../access/masking.js';
+import { requireCapability, type RolePolicy } from '../access/role-policy.js';
 import type { WorkingCalendar } from '../calendar/working-days.js';
 import { ProblemError } from '../errors.js';
 import type { Viewed } from '../register/register-views.js';

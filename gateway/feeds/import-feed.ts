@@ -9,6 +9,7 @@ import type { FileInput, ReaderLimits } from '../../adapters/kit/rows.js';
 import { readSpreadsheetRows } from '../../adapters/kit/xlsx-reader.js';
 import { readXmlRecords } from '../../adapters/kit/xml-reader.js';
 import type { Actor } from '../access/actor.js';
+import { isWithinScope, nationwide, prefixRange, scopePrefix } from '../access/region-scope.js';
 import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { createSm3 } from '../crypto/sm3.js';
 import { ProblemError } from '../errors.js';
@@ -28,6 +29,7 @@ export interface ImportOptions {
 }
 
 export interface ImportResult {
+  /** null for a dry run, and for a duplicate of a batch outside the caller's region (it may not read that batch). */
   batchId: number | null;
   source: string;
   accepted: number;
@@ -41,26 +43,33 @@ export interface ImportResult {
 }
 
 const tables: BulkTable[] = [
-  { name: 'batches', keepIndexes: true, columns: ['id', 'source', 'period', 'sm3', 'file_name', 'status', 'received_at', 'rows_total', 'accepted', 'rejected', 'skipped', 'refusal', 'actor', 'detail'] },
+  { name: 'batches', keepIndexes: true, columns: ['id', 'source', 'period', 'sm3', 'file_name', 'status', 'received_at', 'rows_total', 'accepted', 'rejected', 'skipped', 'refusal', 'actor', 'detail', 'region_code'] },
   { name: 'facts', columns: ['id', 'batch_id', 'source', 'kind', 'subject_id_number', 'subject_name', 'occurred_on', 'period', 'amount_fen', 'attributes', 'location'] },
   { name: 'batch_rejects', columns: ['id', 'batch_id', 'location', 'reason', 'raw'] },
   { name: 'audit_log', keepIndexes: true, columns: ['id', 'at', 'actor_key_id', 'actor_role', 'actor_label', 'action', 'resource_type', 'resource_id', 'region_code', 'outcome', 'request_id', 'detail'] },
 ];
 
+/** Runs a read in whatever transaction the import is in. */
+type Query = (sql: string, bindings: readonly BulkValue[]) => Promise<Record<string, unknown>[]>;
+
 /**
- * Imports one department file as one batch. The batch is keyed by the SM3 of the file's bytes: the same
- * file again is recognised and changes nothing. Rows become facts or rejects (with location and reason) in
- * one transaction, so a crash, a kill or a file that turns out unreadable half way leaves the store as it
+ * Imports one department file as one batch. The batch is keyed by its feed and the SM3 of the file's bytes: the same
+ * file again to the same feed is recognised and changes nothing. Rows become facts or rejects (with location and
+ * reason) in one transaction, so a crash, a kill or a file that turns out unreadable half way leaves the store as it
  * was. A file refused whole (unreadable, no header, a zip bomb) leaves no batch at all.
+ *
+ * The batch belongs to the importer's region: a row about someone in the register whose household lies wholly
+ * outside it (registered and living elsewhere) is rejected — a county's key does not write about another county's
+ * people — and only comparison runs whose region overlaps the batch's read its facts.
  */
 export async function importFeedFile(store: Store, options: ImportOptions): Promise<ImportResult> {
   const mapping = feedMapping(options.source);
   if (!mapping) throw new ProblemError('unknown-source', `no feed "${options.source}" (see \`jiuzhu sources\`)`);
   const digest = await fileDigest(options.input);
-  const existing = await store.knex('batches').where('sm3', digest).first('id', 'source', 'accepted', 'rejected', 'skipped');
-  if (existing) {
-    return { batchId: existing.id, source: existing.source, accepted: existing.accepted, rejected: existing.rejected, skipped: existing.skipped, duplicate: true, dryRun: options.dryRun === true };
-  }
+  const region = options.actor.regionCode;
+  const knexQuery: Query = async (sql, bindings) => rowsOf(await store.knex.raw(sql, bindings as BulkValue[]));
+  const earlier = await sameContent(knexQuery, options.source, digest, region);
+  if (earlier) return duplicateResult(earlier, options.source, region, options.dryRun === true);
 
   const format = await detectFormat(options.input);
   // Dates and ID numbers are checked against one 'today' for the whole file: fixed once, not per cell.
@@ -77,12 +86,15 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
   const counts = { accepted: 0, rejected: 0, skipped: 0 };
   if (options.dryRun) {
     const sampleRejects: { location: string; reason: string }[] = [];
-    for await (const outcome of outcomes) {
-      if (outcome.type === 'fact' || outcome.type === 'fact-less') counts.accepted += 1;
-      else if (outcome.type === 'skip') counts.skipped += 1;
-      else {
-        counts.rejected += 1;
-        if (sampleRejects.length < 100) sampleRejects.push({ location: outcome.location, reason: outcome.reason });
+    const reject = (location: string, reason: string) => {
+      counts.rejected += 1;
+      if (sampleRejects.length < 100) sampleRejects.push({ location, reason });
+    };
+    for await (const chunk of regionChecked(outcomes, knexQuery, region)) {
+      for (const outcome of chunk) {
+        if (outcome.type === 'fact' || outcome.type === 'fact-less') counts.accepted += 1;
+        else if (outcome.type === 'skip') counts.skipped += 1;
+        else reject(outcome.location, outcome.reason);
       }
     }
     return { batchId: null, source: options.source, ...counts, duplicate: false, dryRun: true, sampleRejects };
@@ -92,37 +104,40 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
   const now = new Date().toISOString();
   let batchId: number;
   try {
+    // Asked again now that the writer holds the lock: a concurrent upload of the same file may have won meanwhile.
+    const writerQuery: Query = (sql, bindings) => writer.query(sql, bindings);
+    const concurrent = await sameContent(writerQuery, options.source, digest, region);
+    if (concurrent) {
+      await writer.rollback();
+      return duplicateResult(concurrent, options.source, region, false);
+    }
     batchId = writer.nextId('batches');
     await writer.write('batches', [batchId, options.source, null, digest, options.input.fileName, 'applied', now, 0, 0, 0, 0, null, options.actor.label,
-      JSON.stringify({ format, sheet: options.sheet ?? mapping.sheet ?? null })]);
+      JSON.stringify({ format, sheet: options.sheet ?? mapping.sheet ?? null }), region]);
     let rows = 0;
-    let facts: BulkValue[][] = [];
-    let rejects: BulkValue[][] = [];
-    const flush = async () => {
+    for await (const chunk of regionChecked(outcomes, writerQuery, region)) {
+      const facts: BulkValue[][] = [];
+      const rejects: BulkValue[][] = [];
+      for (const outcome of chunk) {
+        rows += 1;
+        if (outcome.type === 'fact') {
+          const fact = outcome.fact;
+          facts.push([writer.nextId('facts'), batchId, options.source, fact.kind, fact.subject.idNumber, fact.subject.name ?? null,
+            fact.occurredOn ?? null, fact.period ?? null, fact.amountFen ?? null, JSON.stringify(fact.attributes), outcome.location]);
+          counts.accepted += 1;
+        } else if (outcome.type === 'fact-less') {
+          counts.accepted += 1;
+        } else if (outcome.type === 'reject') {
+          rejects.push([writer.nextId('batch_rejects'), batchId, outcome.location.slice(0, 80), outcome.reason.slice(0, 1000), JSON.stringify(outcome.raw).slice(0, 4000)]);
+          counts.rejected += 1;
+        } else {
+          counts.skipped += 1;
+        }
+        if (options.onProgress && rows % 10_000 === 0) options.onProgress(rows);
+      }
       if (facts.length > 0) await writer.writeMany('facts', facts);
       if (rejects.length > 0) await writer.writeMany('batch_rejects', rejects);
-      facts = [];
-      rejects = [];
-    };
-    for await (const outcome of outcomes) {
-      rows += 1;
-      if (outcome.type === 'fact') {
-        const fact = outcome.fact;
-        facts.push([writer.nextId('facts'), batchId, options.source, fact.kind, fact.subject.idNumber, fact.subject.name ?? null,
-          fact.occurredOn ?? null, fact.period ?? null, fact.amountFen ?? null, JSON.stringify(fact.attributes), outcome.location]);
-        counts.accepted += 1;
-      } else if (outcome.type === 'fact-less') {
-        counts.accepted += 1;
-      } else if (outcome.type === 'reject') {
-        rejects.push([writer.nextId('batch_rejects'), batchId, outcome.location.slice(0, 80), outcome.reason.slice(0, 1000), JSON.stringify(outcome.raw).slice(0, 4000)]);
-        counts.rejected += 1;
-      } else {
-        counts.skipped += 1;
-      }
-      if (facts.length + rejects.length >= 1000) await flush();
-      if (options.onProgress && rows % 10_000 === 0) options.onProgress(rows);
     }
-    await flush();
     await writer.run('UPDATE batches SET rows_total = ?, accepted = ?, rejected = ?, skipped = ? WHERE id = ?', [rows, counts.accepted, counts.rejected, counts.skipped, batchId]);
     // Facts about people in the register point at them; everyone else stays a bare ID number (active discovery).
     // A join, not a subquery per fact: only the matched rows are rewritten (a tenth of the time on SQLite).
@@ -136,6 +151,78 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
     throw error;
   }
   return { batchId, source: options.source, ...counts, duplicate: false, dryRun: false };
+}
+
+interface EarlierBatch {
+  id: number;
+  regionCode: string;
+  accepted: number;
+  rejected: number;
+  skipped: number;
+}
+
+/**
+ * A batch of the same feed and content whose region contains the importer's: its facts already reach every run the
+ * importer can start, so importing the file again would only count them twice. The same content under a narrower
+ * region (a county's upload, then the province's) is imported again, for the rows outside that county.
+ */
+async function sameContent(query: Query, source: string, digest: string, region: string): Promise<EarlierBatch | undefined> {
+  const rows = await query('SELECT id, region_code, accepted, rejected, skipped FROM batches WHERE source = ? AND sm3 = ? ORDER BY id', [source, digest]);
+  const earlier = rows.find((row) => isWithinScope(String(row.region_code), region));
+  return earlier && {
+    id: Number(earlier.id), regionCode: String(earlier.region_code), accepted: Number(earlier.accepted), rejected: Number(earlier.rejected), skipped: Number(earlier.skipped),
+  };
+}
+
+/** "Already imported": with the batch's id only when the importer may read that batch. */
+function duplicateResult(earlier: EarlierBatch, source: string, region: string, dryRun: boolean): ImportResult {
+  const readable = isWithinScope(region, earlier.regionCode);
+  return {
+    batchId: readable ? earlier.id : null, source, accepted: earlier.accepted, rejected: earlier.rejected, skipped: earlier.skipped, duplicate: true, dryRun,
+  };
+}
+
+const chunkRows = 1000;
+
+/**
+ * The outcomes a thousand at a time, with the facts about register persons outside `region` turned into rejects.
+ * One query per chunk asks which of its subjects are such persons; a nationwide importer is not asked anything.
+ */
+async function* regionChecked(outcomes: AsyncIterable<RowOutcome>, query: Query, region: string): AsyncIterable<RowOutcome[]> {
+  let chunk: RowOutcome[] = [];
+  const checked = async () => {
+    if (region === nationwide) return chunk;
+    const subjects = [...new Set(chunk.flatMap((o) => (o.type === 'fact' ? [o.fact.subject.idNumber] : [])))];
+    const outside = await registeredOutside(query, subjects, region);
+    if (outside.size === 0) return chunk;
+    return chunk.map((o): RowOutcome => (o.type === 'fact' && outside.has(o.fact.subject.idNumber)
+      ? { type: 'reject', location: o.location, reason: `the person is in the register outside ${region}: this key may not write about them`, raw: o.raw }
+      : o));
+  };
+  for await (const outcome of outcomes) {
+    chunk.push(outcome);
+    if (chunk.length >= chunkRows) {
+      yield await checked();
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield await checked();
+}
+
+/** Of the ID numbers, those of register persons whose household is neither registered nor living within `region`. */
+async function registeredOutside(query: Query, idNumbers: readonly string[], region: string): Promise<Set<string>> {
+  if (idNumbers.length === 0) return new Set();
+  const { low, high } = prefixRange(scopePrefix(region));
+  const rows = await query(`SELECT p.id_number FROM persons p JOIN households h ON h.id = p.household_id
+     WHERE p.id_number IN (${idNumbers.map(() => '?').join(', ')})
+       AND NOT (h.registered_region >= ? AND h.registered_region < ?) AND NOT (h.residence_region >= ? AND h.residence_region < ?)`,
+  [...idNumbers, low, high, low, high]);
+  return new Set(rows.map((row) => String(row.id_number)));
+}
+
+/** knex.raw's rows, whichever the dialect: better-sqlite3 gives the array, pg a result with `rows`. */
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  return Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows;
 }
 
 /** Assistance that departments report becomes links of the person's assistance chain, for people in the register. */

@@ -24,6 +24,12 @@ export function createExchange(deps: ExchangeDeps) {
   const ownKeys = createOwnKeys({ knex: deps.knex, masterKey: deps.masterKey, partyId: deps.config.partyId, keyGraceDays: deps.config.keyGraceDays, now });
   const partners = createPartners({ knex: deps.knex, keyGraceDays: deps.config.keyGraceDays, now });
 
+  async function spendNonce(header: Pick<EnvelopeHeader, 'senderId' | 'nonce' | 'signingTime'>): Promise<void> {
+    const claimed = await deps.knex.transaction((trx) => claimNonce(trx, header.senderId, header.nonce, header.signingTime));
+    if (!claimed) throw new EnvelopeError('replayed', 'this envelope was already received');
+    await pruneNonces(deps.knex, new Date(now().getTime() - 2 * deps.config.maxClockSkewSeconds * 1000));
+  }
+
   return {
     ownKeys,
     partners,
@@ -68,13 +74,16 @@ export function createExchange(deps: ExchangeDeps) {
 
     /**
      * Opens a GM/T 0010 envelope addressed to us. With `forSource`, the sender must be allowed to upload to that
-     * feed. The nonce is recorded once everything checked, so the same envelope never opens twice.
+     * feed. The nonce is recorded once everything checked, so the same envelope never opens twice — unless
+     * `spendNonce` is false: then a seen nonce is still refused, but this opening records nothing, and the caller
+     * spends it (`spendNonce`) once what it does with the content has succeeded (an import), or never (a dry run).
      */
-    async open(source: ByteSource, sink: ChunkSink, options: { forSource?: string } = {}): Promise<EnvelopeHeader & { contentBytes: number }> {
+    async open(source: ByteSource, sink: ChunkSink, options: { forSource?: string; spendNonce?: boolean } = {}): Promise<EnvelopeHeader & { contentBytes: number }> {
       return openEnvelope(source, sink, {
         ourId: deps.config.partyId,
         recipientKeys: await ownKeys.recipientKeys(),
         senderKeys: (senderId) => partners.sm2VerificationKeys(senderId, now()),
+        senderCertificates: (senderId) => partners.sm2Certificates(senderId, now()),
         accept: async (header) => {
           const skewSeconds = Math.abs(now().getTime() - header.signingTime.getTime()) / 1000;
           if (skewSeconds > deps.config.maxClockSkewSeconds) {
@@ -84,13 +93,15 @@ export function createExchange(deps: ExchangeDeps) {
             throw new EnvelopeError('forbidden-source', `partner "${header.senderId}" may not upload to ${options.forSource}`);
           }
           if (await isNonceSeen(deps.knex, header.senderId, header.nonce)) throw new EnvelopeError('replayed', 'this envelope was already received');
-          const claimed = await deps.knex.transaction((trx) => claimNonce(trx, header.senderId, header.nonce, header.signingTime));
-          if (!claimed) throw new EnvelopeError('replayed', 'this envelope was already received');
-          await pruneNonces(deps.knex, new Date(now().getTime() - 2 * deps.config.maxClockSkewSeconds * 1000));
+          if (options.spendNonce !== false) await spendNonce(header);
         },
       });
     },
+
+    /** Records an opened envelope's nonce; refused as replayed when another request recorded it first. */
+    spendNonce,
   };
+
 }
 
 export type Exchange = ReturnType<typeof createExchange>;

@@ -154,6 +154,12 @@ export function createPartners(deps: PartnersDeps) {
       });
     },
 
+    /** The certificates registered with the partner's live SM2 keys (DER): what a certificate in its envelopes must be. */
+    async sm2Certificates(partnerId: string, at: Date = now()): Promise<Buffer[]> {
+      const rows = await liveKeys(deps.knex('partner_keys').where({ partner_id: partnerId, algorithm: 'sm2' }).whereNotNull('certificate'), at);
+      return rows.map((row: { certificate: string }) => parseSm2Certificate(row.certificate).der);
+    },
+
     /** Whom to seal for: the partner's newest active SM2 key, named by its certificate when it has one. */
     async sm2Recipient(partnerId: string): Promise<EnvelopeRecipient> {
       await partnerRow(partnerId);

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../access/actor.js';
 import { isHouseholdInScope } from '../access/region-scope.js';
-import { displayIdNumber, maskAccountNumber, requireCapability, type RolePolicy } from '../access/role-policy.js';
+import { displayAccountNumber, displayIdNumber } from '../access/masking.js';
+import { requireCapability, type RolePolicy } from '../access/role-policy.js';
 import { ProblemError } from '../errors.js';
 import { checkIdNumber } from '../identity/id-number.js';
 import { codeName } from '../store/reference-data/code-tables.js';
@@ -67,10 +68,14 @@ export async function viewHouseholdList(knex: Knex, actor: Actor, query: Omit<Ho
   return { view, subjectPersonIds: persons.filter((p) => p.relation === '01' || p.relation === '02').map((p) => p.id) };
 }
 
-async function findPersonInScope(knex: Knex, actor: Actor, rawIdNumber: string): Promise<{ person: PersonRow; household: HouseholdRow }> {
+/** Where the caller put the ID number: the URL path (GET /v1/persons/{idNumber}) or the body (the lookups). */
+export type IdNumberPlace = 'path' | 'body';
+
+async function findPersonInScope(knex: Knex, actor: Actor, rawIdNumber: string, place: IdNumberPlace): Promise<{ person: PersonRow; household: HouseholdRow }> {
   const checked = checkIdNumber(rawIdNumber);
   if (!checked.ok) {
-    throw new ProblemError('invalid-id-number', checked.reason, [{ in: 'path', parameter: 'idNumber', detail: checked.reason }]);
+    const where = place === 'path' ? { in: 'path' as const, parameter: 'idNumber' } : { in: 'body' as const, pointer: '/idNumber' };
+    throw new ProblemError('invalid-id-number', checked.reason, [{ ...where, detail: checked.reason }]);
   }
   const person = await findPersonByIdNumber(knex, checked.idNumber);
   const household = person ? await findHousehold(knex, person.householdId) : undefined;
@@ -80,9 +85,9 @@ async function findPersonInScope(knex: Knex, actor: Actor, rawIdNumber: string):
   return { person, household };
 }
 
-export async function viewPerson(knex: Knex, actor: Actor, rawIdNumber: string): Promise<Viewed<Person>> {
+export async function viewPerson(knex: Knex, actor: Actor, rawIdNumber: string, place: IdNumberPlace = 'path'): Promise<Viewed<Person>> {
   const policy = requireCapability(actor, 'readPersonalData', 'see personal data');
-  const { person, household } = await findPersonInScope(knex, actor, rawIdNumber);
+  const { person, household } = await findPersonInScope(knex, actor, rawIdNumber, place);
   const [enrolments, accounts] = await Promise.all([enrolmentsOfPersons(knex, [person.id]), bankAccountsOfPersons(knex, [person.id])]);
   return {
     view: presentPerson(person, policy, enrolments, accounts.get(person.id) ?? null),
@@ -91,9 +96,9 @@ export async function viewPerson(knex: Knex, actor: Actor, rawIdNumber: string):
   };
 }
 
-export async function viewAssistanceChain(knex: Knex, actor: Actor, rawIdNumber: string): Promise<Viewed<AssistanceChain>> {
+export async function viewAssistanceChain(knex: Knex, actor: Actor, rawIdNumber: string, place: IdNumberPlace = 'path'): Promise<Viewed<AssistanceChain>> {
   const policy = requireCapability(actor, 'readPersonalData', 'see personal data');
-  const { person, household } = await findPersonInScope(knex, actor, rawIdNumber);
+  const { person, household } = await findPersonInScope(knex, actor, rawIdNumber, place);
   const [enrolments, records] = await Promise.all([enrolmentsOfPersons(knex, [person.id]), assistanceRecordsOfPerson(knex, person.id)]);
   const totals = new Map<string, { department: string; assistanceType: string; count: number; amountFen: number }>();
   for (const record of records) {
@@ -141,7 +146,7 @@ function presentPerson(p: PersonRow, policy: RolePolicy, enrolments: readonly En
     selfCareAbility: coded('self-care-ability', p.selfCareAbility),
     monthlyIncomeFen: p.monthlyIncomeFen,
     householdId: p.householdId,
-    bankAccount: account && (policy.fullBankAccount ? account : { ...account, accountNumber: maskAccountNumber(account.accountNumber) }),
+    bankAccount: account && { ...account, accountNumber: displayAccountNumber(policy, account.accountNumber) },
     bankAccountMasked: account !== null && !policy.fullBankAccount,
     enrolments: enrolments.filter((e) => e.personId === p.id).map(presentEnrolment),
   };

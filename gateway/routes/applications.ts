@@ -7,7 +7,7 @@ import { viewApplication, viewApplicationList } from '../casework/applications/a
 import { defaultCaseworkSettings, type CaseworkSettings } from '../casework/casework-settings.js';
 import { viewNoticeList } from '../casework/applications/public-notices.js';
 import { actorOf } from '../plugins/app/auth.js';
-import { idParams, problemResponses, ref } from '../plugins/app/schemas.js';
+import { dateQuery, idParams, periodQuery, problemResponses, ref } from '../plugins/app/schemas.js';
 
 const regionPattern = '^([0-9]{6}|[0-9]{9}|[0-9]{12})$';
 
@@ -19,7 +19,7 @@ export default async function applicationRoutes(fastify: FastifyInstance, option
   const today = (): string => todayInShanghai(options.now?.() ?? new Date());
 
   fastify.post<{ Body: ApplicationCreate }>('/v1/applications', {
-    config: { audit: 'application.create' },
+    config: { audit: 'application.create', access: 'writeRegister' },
     schema: {
       summary: 'Take an application (受理) for a household in the register; it is routed to the township where the household is registered',
       tags: ['casework'],
@@ -37,7 +37,7 @@ export default async function applicationRoutes(fastify: FastifyInstance, option
   });
 
   fastify.get<{ Querystring: { region?: string; status?: 'open' | 'approved' | 'rejected' | 'withdrawn'; overdue?: boolean; asOf?: string; after?: number; limit: number } }>('/v1/applications', {
-    config: { audit: 'application.list' },
+    config: { audit: 'application.list', access: 'readPersonalData' },
     schema: {
       summary: 'Applications accepted in or routed to the key’s region, a page at a time; overdue=true lists those past a step’s or the whole deadline',
       tags: ['casework'],
@@ -48,7 +48,7 @@ export default async function applicationRoutes(fastify: FastifyInstance, option
           region: { type: 'string', pattern: regionPattern, description: 'Narrow to a township (either side) or village' },
           status: { type: 'string', enum: ['open', 'approved', 'rejected', 'withdrawn'] },
           overdue: { type: 'boolean' },
-          asOf: { type: 'string', format: 'date', description: 'The day overdue is judged on; today (Asia/Shanghai) when absent' },
+          asOf: { ...dateQuery, description: 'The day overdue is judged on; today (Asia/Shanghai) when absent' },
           after: { type: 'integer', minimum: 0 },
           limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
         },
@@ -65,7 +65,7 @@ export default async function applicationRoutes(fastify: FastifyInstance, option
   });
 
   fastify.get<{ Params: { id: number } }>('/v1/applications/:id', {
-    config: { audit: 'application.read' },
+    config: { audit: 'application.read', access: 'readPersonalData' },
     schema: {
       summary: 'One application with its steps, deadlines and next step',
       tags: ['casework'],
@@ -80,7 +80,7 @@ export default async function applicationRoutes(fastify: FastifyInstance, option
   });
 
   fastify.get<{ Params: { id: number } }>('/v1/applications/:id/steps', {
-    config: { audit: 'application.read' },
+    config: { audit: 'application.read', access: 'readPersonalData' },
     schema: {
       summary: 'The steps of an application: what, when, by whom, why',
       tags: ['casework'],
@@ -98,7 +98,7 @@ export default async function applicationRoutes(fastify: FastifyInstance, option
   });
 
   fastify.post<{ Params: { id: number }; Body: ApplicationStepInput }>('/v1/applications/:id/steps', {
-    config: { audit: 'application.step' },
+    config: { audit: 'application.step', access: 'writeRegister' },
     schema: {
       summary: 'Record the next step (入户调查, 传至户籍地, 初审, 公示, 审核确认), a rejection, a withdrawal or the one extension; approval enrols the members from its date',
       tags: ['casework'],
@@ -117,7 +117,7 @@ export default async function applicationRoutes(fastify: FastifyInstance, option
   });
 
   fastify.get<{ Querystring: { township: string; period: string } }>('/v1/notices', {
-    config: { audit: 'notice.read' },
+    config: { audit: 'notice.read', access: 'readPersonalData' },
     schema: {
       summary: 'The public notice list (公示名单) of a township for a month: name, village, household size, assistance type, amount — never an ID number, phone, account or health',
       tags: ['casework'],
@@ -127,7 +127,7 @@ export default async function applicationRoutes(fastify: FastifyInstance, option
         required: ['township', 'period'],
         properties: {
           township: { type: 'string', pattern: '^[0-9]{9}$' },
-          period: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' },
+          period: periodQuery,
         },
       },
       response: { 200: ref('application-notice'), ...problemResponses },

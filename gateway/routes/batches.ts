@@ -1,18 +1,48 @@
 import type { FastifyInstance } from 'fastify';
+import type { Knex } from 'knex';
+import type { Actor } from '../access/actor.js';
+import { maskPersonalDataWithin } from '../access/masking.js';
+import { isWithinScope } from '../access/region-scope.js';
+import { rolePolicies } from '../access/role-policy.js';
 import { csvBom, csvLine } from '../exports/csv-export.js';
 import { ProblemError } from '../errors.js';
 import { actorOf } from '../plugins/app/auth.js';
 import { idParams, problemResponses, ref } from '../plugins/app/schemas.js';
 import type { Batch } from '../../schemas/types/index.js';
 
-/** Rejects carry the raw cells of refused rows — personal data — so only those who fix feeds read them. */
-const rejectReaders = new Set(['integrator', 'admin', 'auditor']);
+/**
+ * A batch belongs to the region of the key that uploaded it: a key reads it only when that region lies within its
+ * own, and otherwise gets the answer a missing batch gets. Rejects carry the raw cells of refused rows — personal
+ * data — so only those who fix feeds (and audit them) read them (route access: readFeedBatches).
+ */
+interface BatchRow {
+  id: number;
+  source: string;
+  period: string | null;
+  sm3: string;
+  file_name: string | null;
+  status: Batch['status'];
+  received_at: string;
+  rows_total: number;
+  accepted: number;
+  rejected: number;
+  skipped: number;
+  refusal: string | null;
+  region_code: string;
+}
+
+async function batchInScope(knex: Knex, actor: Actor, id: number): Promise<BatchRow> {
+  const row: BatchRow | undefined = await knex('batches').where('id', id).first();
+  if (!row || !isWithinScope(actor.regionCode, row.region_code)) throw new ProblemError('not-found', `no batch ${id} within ${actor.regionCode}`);
+  return row;
+}
 
 
 export default async function batchRoutes(fastify: FastifyInstance): Promise<void> {
   const { knex } = fastify.store;
 
   fastify.get<{ Params: { id: number } }>('/v1/batches/:id', {
+    config: { access: 'readFeedBatches' },
     schema: {
       summary: 'One batch: its source, content digest, status and counts (no personal data)',
       tags: ['feeds'],
@@ -20,9 +50,7 @@ export default async function batchRoutes(fastify: FastifyInstance): Promise<voi
       response: { 200: ref('batch'), ...problemResponses },
     },
     handler: async (request) => {
-      actorOf(request);
-      const row = await knex('batches').where('id', request.params.id).first();
-      if (!row) throw new ProblemError('not-found', `no batch ${request.params.id}`);
+      const row = await batchInScope(knex, actorOf(request), request.params.id);
       const batch: Batch = {
         id: row.id, source: row.source, period: row.period, sm3: row.sm3, fileName: row.file_name, status: row.status, receivedAt: row.received_at,
         rowsTotal: row.rows_total, accepted: row.accepted, rejected: row.rejected, skipped: row.skipped, refusal: row.refusal,
@@ -32,7 +60,7 @@ export default async function batchRoutes(fastify: FastifyInstance): Promise<voi
   });
 
   fastify.get<{ Params: { id: number } }>('/v1/batches/:id/rejects', {
-    config: { audit: 'batch.rejects.read' },
+    config: { audit: 'batch.rejects.read', access: 'readFeedBatches' },
     schema: {
       summary: 'The rows a batch refused, as CSV (UTF-8 with BOM): location (line N or Sheet!A7), reason, then the row as it was',
       tags: ['feeds'],
@@ -42,15 +70,16 @@ export default async function batchRoutes(fastify: FastifyInstance): Promise<voi
     },
     handler: async (request, reply) => {
       const actor = actorOf(request);
-      if (!rejectReaders.has(actor.role)) throw new ProblemError('forbidden', `role ${actor.role} does not read rejected rows`);
-      const batch = await knex('batches').where('id', request.params.id).first('id', 'file_name');
-      if (!batch) throw new ProblemError('not-found', `no batch ${request.params.id}`);
+      const policy = rolePolicies[actor.role];
+      const batch = await batchInScope(knex, actor, request.params.id);
       const rejects = await knex('batch_rejects').where('batch_id', batch.id).orderBy('id');
+      // The raw cells and the reasons quoting them show ID numbers and accounts as the role's policy allows.
+      const shown = (text: string) => maskPersonalDataWithin(policy, text);
       let csv = csvBom + csvLine(['文件 file', '位置 location', '原因 reason', '原始数据 row']);
       for (const reject of rejects) {
         const raw: unknown = reject.raw ? JSON.parse(reject.raw) : [];
         const cells = Array.isArray(raw) ? raw.map(String) : Object.entries(raw as Record<string, string>).map(([k, v]) => `${k}=${v}`);
-        csv += csvLine([batch.file_name, reject.location, reject.reason, ...cells]);
+        csv += csvLine([batch.file_name ?? '', reject.location, shown(reject.reason), ...cells.map(shown)]);
       }
       await request.auditRead({ view: null, subjectPersonIds: [] }, { type: 'batch', id: String(batch.id) });
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="batch-${batch.id}-rejects.csv"`).send(csv);

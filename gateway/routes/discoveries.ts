@@ -4,7 +4,7 @@ import { concludeCase, createDiscoveryCase, investigateCase } from '../casework/
 import { viewDiscoveryCase, viewDiscoveryCases } from '../casework/discovery-views.js';
 import type { LoadedRuleSet } from '../engine/rule-set.js';
 import { actorOf } from '../plugins/app/auth.js';
-import { idParams, problemResponses, ref } from '../plugins/app/schemas.js';
+import { idParams, periodQuery, problemResponses, ref } from '../plugins/app/schemas.js';
 import type { DiscoveryCaseConclusion, DiscoveryCaseCreate, DiscoveryCaseInvestigation, DiscoveryStatus } from '../../schemas/types/index.js';
 
 
@@ -13,7 +13,7 @@ export default async function discoveryRoutes(fastify: FastifyInstance, options:
   const today = () => todayInShanghai(options.now?.() ?? new Date());
 
   fastify.post<{ Body: DiscoveryCaseCreate }>('/v1/discoveries', {
-    config: { audit: 'discovery.create' },
+    config: { audit: 'discovery.create', access: 'writeRegister' },
     schema: {
       summary: 'Open an active discovery case (主动发现): from a warning (信息推送发现), from a visit (走访发现) or by hand (工作发现)',
       tags: ['casework'],
@@ -30,7 +30,7 @@ export default async function discoveryRoutes(fastify: FastifyInstance, options:
   });
 
   fastify.get<{ Querystring: { township?: string; status?: DiscoveryStatus; period?: string; after?: number; limit: number } }>('/v1/discoveries', {
-    config: { audit: 'discovery.list' },
+    config: { audit: 'discovery.list', access: 'readPersonalData' },
     schema: {
       summary: 'Discovery cases within the key’s region, a page at a time (keyset: pass `next` as `after`)',
       tags: ['casework'],
@@ -40,7 +40,7 @@ export default async function discoveryRoutes(fastify: FastifyInstance, options:
         properties: {
           township: { type: 'string', pattern: '^[0-9]{9}$' },
           status: { type: 'string', enum: ['open', 'investigating', 'concluded'] },
-          period: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'Cases discovered in this month' },
+          period: { ...periodQuery, description: 'Cases discovered in this month' },
           after: { type: 'integer', minimum: 0 },
           limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
         },
@@ -57,7 +57,7 @@ export default async function discoveryRoutes(fastify: FastifyInstance, options:
   });
 
   fastify.get<{ Params: { id: number } }>('/v1/discoveries/:id', {
-    config: { audit: 'discovery.read' },
+    config: { audit: 'discovery.read', access: 'readPersonalData' },
     schema: {
       summary: 'One discovery case with its investigation, conclusion and history; the ID number masked unless the role needs it',
       tags: ['casework'],
@@ -72,7 +72,7 @@ export default async function discoveryRoutes(fastify: FastifyInstance, options:
   });
 
   fastify.post<{ Params: { id: number }; Body: DiscoveryCaseInvestigation }>('/v1/discoveries/:id/investigation', {
-    config: { audit: 'discovery.investigate' },
+    config: { audit: 'discovery.investigate', access: 'writeRegister' },
     schema: {
       summary: 'Record the township’s home investigation (入户调查); the case moves from open to investigating',
       tags: ['casework'],
@@ -89,7 +89,7 @@ export default async function discoveryRoutes(fastify: FastifyInstance, options:
   });
 
   fastify.post<{ Params: { id: number }; Body: DiscoveryCaseConclusion }>('/v1/discoveries/:id/conclusion', {
-    config: { audit: 'discovery.conclude' },
+    config: { audit: 'discovery.conclude', access: 'writeRegister' },
     schema: {
       summary: 'Record the result (不符合救助条件 / 纳入救助范畴 with its date) and the filing (新增救助群众 / 救助观察群众 with the reason)',
       tags: ['casework'],

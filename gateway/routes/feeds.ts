@@ -8,6 +8,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AdapterError } from '../../adapters/kit/adapter-error.js';
 import { fileSource } from '../crypto/byte-source.js';
+import type { EnvelopeHeader } from '../crypto/envelope.js';
 import { EnvelopeError } from '../crypto/envelope-errors.js';
 import { ProblemError } from '../errors.js';
 import { importFeedFile } from '../feeds/import-feed.js';
@@ -18,14 +19,12 @@ import { recordAudit } from '../store/repositories/audit-log.js';
 /** Files larger than this are refused while they stream in; feeds are monthly files of some hundred MB at most. */
 export const maxUploadBytes = 2 * 1024 ** 3;
 
-const uploadRoles = new Set(['integrator', 'admin']);
-
 const importResult = {
   type: 'object',
   additionalProperties: false,
   required: ['batchId', 'source', 'accepted', 'rejected', 'skipped', 'duplicate'],
   properties: {
-    batchId: { type: ['integer', 'null'], description: 'null for a dry run' },
+    batchId: { type: ['integer', 'null'], description: 'null for a dry run, and for a duplicate of a batch of a wider region (which this key may not read)' },
     source: { type: 'string' },
     accepted: { type: 'integer', description: 'Rows that became facts' },
     rejected: { type: 'integer', description: 'Rows refused, each with location and reason (GET /v1/batches/{id}/rejects)' },
@@ -45,15 +44,17 @@ export default async function feedRoutes(fastify: FastifyInstance): Promise<void
   await fastify.register(multipart, { limits: { files: 1, fileSize: maxUploadBytes } });
 
   fastify.post<{ Params: { source: string }; Querystring: { dryRun?: boolean } }>('/v1/feeds/:source/batches', {
-    config: { audit: 'feed.upload' },
+    config: { audit: 'feed.upload', access: 'importFeeds' },
     schema: {
       summary: 'Import a department file as a batch: as the raw body, as a multipart upload, or in a GM/T 0010 envelope',
       description: [
         'Send the file as the body (text/csv, an XLSX/XLS, JSON, NDJSON or XML content type, or application/octet-stream) or as the one file of a',
         'multipart/form-data upload. In an envelope (`application/pkcs7-mime`, or a multipart file named *.p7m) it must be signed by a registered',
         'partner allowed to upload to `source`, within the clock-skew window, with a fresh nonce, and sealed to this gateway. Rows become facts or',
-        'rejects with their location; the whole file is one transaction; the same content twice is the same batch. `dryRun=true` reports what the',
-        'file would do and writes nothing.',
+        'rejects with their location; the whole file is one transaction; the same content twice to the same feed is the same batch. The batch',
+        'belongs to the key’s region: rows about register persons whose household lies wholly outside it are rejected, and only comparison runs',
+        'over an overlapping region read its facts. `dryRun=true` reports what the file would do and writes nothing (an envelope’s nonce is not',
+        'spent, so the same envelope can then be sent for real).',
       ].join(' '),
       tags: ['feeds'],
       params: { type: 'object', required: ['source'], properties: { source: { type: 'string', pattern: '^[a-z][a-z0-9-]{1,40}$' } } },
@@ -62,20 +63,21 @@ export default async function feedRoutes(fastify: FastifyInstance): Promise<void
     },
     handler: async (request, reply) => {
       const actor = actorOf(request);
-      if (!uploadRoles.has(actor.role)) throw new ProblemError('forbidden', `role ${actor.role} cannot upload feeds`);
       const { source } = request.params;
+      const dryRun = request.query.dryRun === true;
       const workDir = await mkdtemp(join(tmpdir(), 'jiuzhu-upload-'));
       try {
         const upload = await receive(request, join(workDir, 'upload'));
         let path = upload.path;
-        let sender: string | undefined;
+        let envelope: EnvelopeHeader | undefined;
         if (upload.enveloped) {
           path = join(workDir, 'content');
-          sender = await openEnvelopeToFile(fastify, request, upload.path, path, source);
+          envelope = await openEnvelopeToFile(fastify, request, upload.path, path, source);
         }
+        const sender = envelope?.senderId;
         let result;
         try {
-          result = await importFeedFile(fastify.store, { source, input: { fileName: upload.fileName, path }, actor, dryRun: request.query.dryRun });
+          result = await importFeedFile(fastify.store, { source, input: { fileName: upload.fileName, path }, actor, dryRun });
         } catch (error) {
           if (error instanceof AdapterError) {
             request.auditNote = `file refused: ${error.code}`;
@@ -83,6 +85,9 @@ export default async function feedRoutes(fastify: FastifyInstance): Promise<void
           }
           throw error;
         }
+        // The envelope's nonce is spent only now that the import went through: a dry run, or a file refused whole, leaves
+        // the sender free to send the same envelope again.
+        if (envelope && !dryRun) await spendNonce(fastify, request, envelope);
         request.markAudited();
         if (result.duplicate || result.dryRun) {
           await recordAudit(fastify.store.knex, actor, {
@@ -90,10 +95,10 @@ export default async function feedRoutes(fastify: FastifyInstance): Promise<void
             outcome: 'ok',
             resourceType: 'batch',
             resourceId: result.batchId === null ? undefined : String(result.batchId),
-            detail: result.dryRun ? `dry run of ${upload.fileName}` : `duplicate of batch ${result.batchId}`,
+            detail: result.dryRun ? `dry run of ${upload.fileName}` : `duplicate of batch ${result.batchId ?? 'of a wider region'}`,
           });
         }
-        const { batchId, accepted, rejected, skipped, duplicate, dryRun, sampleRejects } = result;
+        const { batchId, accepted, rejected, skipped, duplicate, sampleRejects } = result;
         return reply.code(duplicate || dryRun ? 200 : 201).send({ batchId, source, accepted, rejected, skipped, duplicate, dryRun, ...(sender ? { sender } : {}), ...(dryRun ? { sampleRejects } : {}) });
       } finally {
         await rm(workDir, { recursive: true, force: true });
@@ -108,7 +113,16 @@ async function receive(request: FastifyRequest, path: string): Promise<{ path: s
   if (request.isMultipart()) {
     const part = await request.file();
     if (!part) throw new ProblemError('validation-failed', 'the multipart form has no file');
-    await writeLimited(part.file, path);
+    try {
+      await writeLimited(part.file, path);
+    } catch (error) {
+      // The part's stream closes early when the body ends before the form's closing boundary: the client's
+      // mistake (or a cut connection), not ours.
+      if ((error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') {
+        throw new ProblemError('validation-failed', 'the multipart body ends before its closing boundary', [{ in: 'body', pointer: '/', detail: 'incomplete multipart form' }]);
+      }
+      throw error;
+    }
     if (part.file.truncated) throw new ProblemError('payload-too-large', `files are at most ${maxUploadBytes} bytes`);
     return { path, fileName: part.filename || 'upload', enveloped: part.mimetype.startsWith('application/pkcs7-mime') || /\.p7m$/i.test(part.filename) };
   }
@@ -137,22 +151,33 @@ async function writeLimited(body: Readable, path: string): Promise<void> {
  * Opens an enveloped upload into a private temp file (readers need a file: a workbook is read whole). The
  * directory is removed when the request ends, whatever happens.
  */
-async function openEnvelopeToFile(fastify: FastifyInstance, request: FastifyRequest, envelopePath: string, contentPath: string, source: string): Promise<string> {
+async function openEnvelopeToFile(fastify: FastifyInstance, request: FastifyRequest, envelopePath: string, contentPath: string, source: string): Promise<EnvelopeHeader> {
   const envelope = await fileSource(envelopePath);
   const out = createWriteStream(contentPath, { mode: 0o600 });
   try {
     const header = await fastify.exchange.open(envelope, (chunk) => {
       if (!out.write(chunk)) return new Promise<void>((resolve) => out.once('drain', resolve));
-    }, { forSource: source });
-    return header.senderId;
+    }, { forSource: source, spendNonce: false });
+    return header;
   } catch (error) {
-    if (error instanceof EnvelopeError) {
-      request.auditNote = `envelope ${error.refusal}`;
-      throw new ProblemError(`envelope-${error.refusal}`, error.message);
-    }
-    throw error;
+    throw envelopeProblem(request, error);
   } finally {
     await envelope.close();
     await new Promise<void>((resolve) => out.end(resolve));
   }
+}
+
+async function spendNonce(fastify: FastifyInstance, request: FastifyRequest, envelope: EnvelopeHeader): Promise<void> {
+  try {
+    await fastify.exchange.spendNonce(envelope);
+  } catch (error) {
+    throw envelopeProblem(request, error);
+  }
+}
+
+/** An envelope's refusal as the problem it answers, noted for the audit line; anything else passes through. */
+function envelopeProblem(request: FastifyRequest, error: unknown): unknown {
+  if (!(error instanceof EnvelopeError)) return error;
+  request.auditNote = `envelope ${error.refusal}`;
+  return new ProblemError(`envelope-${error.refusal}`, error.message);
 }

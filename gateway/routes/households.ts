@@ -11,7 +11,7 @@ export default async function householdRoutes(fastify: FastifyInstance): Promise
   const { knex } = fastify.store;
 
   fastify.get<{ Querystring: { region?: string; category?: string; after?: number; limit: number } }>('/v1/households', {
-    config: { audit: 'household.list' },
+    config: { audit: 'household.list', access: 'readPersonalData' },
     schema: {
       summary: 'Households within the key’s region, a page at a time (keyset: pass the last id as `after`)',
       tags: ['register'],
@@ -48,7 +48,7 @@ export default async function householdRoutes(fastify: FastifyInstance): Promise
   });
 
   fastify.post<{ Body: HouseholdCreate }>('/v1/households', {
-    config: { audit: 'household.create' },
+    config: { audit: 'household.create', access: 'writeRegister' },
     schema: {
       summary: 'Add a household with its members (and optionally their enrolments and benefit accounts); all or nothing',
       tags: ['register'],
@@ -65,7 +65,7 @@ export default async function householdRoutes(fastify: FastifyInstance): Promise
   });
 
   fastify.get<{ Params: { id: number } }>('/v1/households/:id', {
-    config: { audit: 'household.read' },
+    config: { audit: 'household.read', access: 'readPersonalData' },
     schema: {
       summary: 'One household with its members; ID numbers and accounts masked unless the role needs them',
       tags: ['register'],

@@ -4,9 +4,9 @@ import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { loadIndexFormula, type LoadedIndexFormula } from '../indices/index-formula.js';
 import { viewHouseholdIndices, viewIndicesList } from '../indices/index-views.js';
 import { actorOf } from '../plugins/app/auth.js';
-import { idParams, problemResponses, ref, schemaBase } from '../plugins/app/schemas.js';
+import { idParams, periodQuery, problemResponses, ref, schemaBase } from '../plugins/app/schemas.js';
 
-const periodProperty = { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'The month scored, YYYY-MM (default: last month)' };
+const periodProperty = { ...periodQuery, description: 'The month scored, YYYY-MM (default: last month)' };
 
 /** The poverty and need indices (贫困指数, 需救助指数, seed 003). The formula is config/indices/default.json unless given. */
 export interface IndexRouteOptions {
@@ -21,7 +21,7 @@ export default async function indexRoutes(fastify: FastifyInstance, options: Ind
   const lastMonth = () => previousPeriod(todayInShanghai(options.now?.() ?? new Date()));
 
   fastify.get<{ Params: { id: number }; Querystring: { period?: string } }>('/v1/households/:id/indices', {
-    config: { audit: 'indices.read' },
+    config: { audit: 'indices.read', access: 'readPersonalData' },
     schema: {
       summary: 'A household’s poverty index and need index for a month, each component with its raw value, score, weight, contribution and why it counts',
       tags: ['monitoring'],
@@ -38,7 +38,7 @@ export default async function indexRoutes(fastify: FastifyInstance, options: Ind
   });
 
   fastify.get<{ Querystring: { township?: string; period?: string; minPoverty?: number; minNeed?: number; order: 'need' | 'poverty'; limit: number } }>('/v1/indices', {
-    config: { audit: 'indices.list' },
+    config: { audit: 'indices.list', access: 'readPersonalData' },
     schema: {
       summary: 'Households living in the key’s region (or a township or village of it) ranked by need or poverty index, for active discovery (主动发现)',
       tags: ['monitoring'],

@@ -9,7 +9,7 @@ import { viewCase, viewReferralList } from '../casework/referrals/referral-views
 import { findReferral } from '../store/repositories/referrals.js';
 import { ProblemError } from '../errors.js';
 import { actorOf } from '../plugins/app/auth.js';
-import { problemResponses, ref } from '../plugins/app/schemas.js';
+import { dateQuery, problemResponses, ref } from '../plugins/app/schemas.js';
 
 const regionPattern = '^([0-9]{6}|[0-9]{9}|[0-9]{12})$';
 const caseParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
@@ -28,7 +28,7 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
   }
 
   fastify.post<{ Body: ReferralCaseCreate }>('/v1/referrals/cases', {
-    config: { audit: 'referral-case.create' },
+    config: { audit: 'referral-case.create', access: 'writeRegister' },
     schema: {
       summary: 'Open a first-responder case (首问负责) from a warning, a discovery case, a visit or a walk-in, with its first referrals',
       tags: ['casework'],
@@ -42,7 +42,7 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
   });
 
   fastify.get<{ Params: { id: number } }>('/v1/referrals/cases/:id', {
-    config: { audit: 'referral-case.read' },
+    config: { audit: 'referral-case.read', access: 'readPersonalData' },
     schema: {
       summary: 'A case with its referrals (and their history) and escalations',
       tags: ['casework'],
@@ -57,7 +57,7 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
   });
 
   fastify.post<{ Params: { id: number }; Body: ReferralInput }>('/v1/referrals/cases/:id/referrals', {
-    config: { audit: 'referral.create' },
+    config: { audit: 'referral.create', access: 'writeRegister' },
     schema: {
       summary: 'Refer one more need of the case to a department; due in the department’s working days',
       tags: ['casework'],
@@ -72,7 +72,7 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
   });
 
   fastify.post<{ Params: { id: number }; Body: ReferralEscalationInput }>('/v1/referrals/cases/:id/escalations', {
-    config: { audit: 'referral-case.escalate' },
+    config: { audit: 'referral-case.escalate', access: 'writeRegister' },
     schema: {
       summary: 'Take the case to the county meeting (一事一议): on, reason',
       tags: ['casework'],
@@ -87,7 +87,7 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
   });
 
   fastify.post<{ Params: { id: number; escalationId: number }; Body: ReferralEscalationInput }>('/v1/referrals/cases/:id/escalations/:escalationId/decision', {
-    config: { audit: 'referral-case.decide' },
+    config: { audit: 'referral-case.decide', access: 'writeRegister' },
     schema: {
       summary: 'Record the county meeting’s decision: on (the meeting day), decision',
       tags: ['casework'],
@@ -102,7 +102,7 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
   });
 
   fastify.post<{ Params: { id: number }; Body: ReferralCaseClose }>('/v1/referrals/cases/:id/close', {
-    config: { audit: 'referral-case.close' },
+    config: { audit: 'referral-case.close', access: 'writeRegister' },
     schema: {
       summary: 'Close the case once every referral is done or declined and no escalation awaits the meeting',
       tags: ['casework'],
@@ -117,7 +117,7 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
   });
 
   fastify.get<{ Querystring: { region?: string; department?: string; status?: 'sent' | 'accepted' | 'done' | 'declined'; overdue?: boolean; asOf?: string; after?: number; limit: number } }>('/v1/referrals', {
-    config: { audit: 'referral.list' },
+    config: { audit: 'referral.list', access: 'readPersonalData' },
     schema: {
       summary: 'Referrals of cases owned within the key’s region, a page at a time; overdue=true lists those still with the department after their deadline',
       tags: ['casework'],
@@ -129,7 +129,7 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
           department: { type: 'string', pattern: '^[a-z]{2,10}$' },
           status: { type: 'string', enum: ['sent', 'accepted', 'done', 'declined'] },
           overdue: { type: 'boolean' },
-          asOf: { type: 'string', format: 'date', description: 'The day overdue is judged on; today (Asia/Shanghai) when absent' },
+          asOf: { ...dateQuery, description: 'The day overdue is judged on; today (Asia/Shanghai) when absent' },
           after: { type: 'integer', minimum: 0 },
           limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
         },
@@ -146,7 +146,7 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
   });
 
   fastify.post<{ Params: { id: number }; Body: ReferralTransitionInput }>('/v1/referrals/:id/transitions', {
-    config: { audit: 'referral.transition' },
+    config: { audit: 'referral.transition', access: 'writeRegister' },
     schema: {
       summary: 'Record the department’s answer: accepted, done (with the outcome) or declined (with the reason)',
       tags: ['casework'],

@@ -4,6 +4,7 @@ import { problemResponses, ref } from '../plugins/app/schemas.js';
 
 export default async function regionRoutes(fastify: FastifyInstance): Promise<void> {
   fastify.get<{ Querystring: { parent?: string; level?: 'county' | 'township' | 'village' } }>('/v1/regions', {
+    config: { access: 'readFigures' },
     schema: {
       summary: 'Counties, townships and villages in the register (GB/T 2260 and statistical division codes)',
       tags: ['register'],

@@ -4,7 +4,7 @@ import { previousPeriod } from '../calendar/periods.js';
 import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { ProblemError } from '../errors.js';
 import { actorOf } from '../plugins/app/auth.js';
-import { problemResponses, ref } from '../plugins/app/schemas.js';
+import { periodQuery, problemResponses, ref } from '../plugins/app/schemas.js';
 import { monitoringStatistics } from '../statistics/monitoring-statistics.js';
 
 export interface StatisticsRouteOptions {
@@ -14,6 +14,7 @@ export interface StatisticsRouteOptions {
 
 export default async function statisticsRoutes(fastify: FastifyInstance, options: StatisticsRouteOptions): Promise<void> {
   fastify.get<{ Querystring: { period?: string; region?: string } }>('/v1/statistics/monitoring', {
+    config: { access: 'readFigures' },
     schema: {
       summary: 'The month’s monitoring figures for a region and each division below it (预警推送、核查、处置, 调整待遇, 新增, 巡访, 发现与解决); counts only, open to every role within its region',
       tags: ['monitoring'],
@@ -21,7 +22,7 @@ export default async function statisticsRoutes(fastify: FastifyInstance, options
         type: 'object',
         additionalProperties: false,
         properties: {
-          period: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'The month (default: last month, Asia/Shanghai)' },
+          period: { ...periodQuery, description: 'The month (default: last month, Asia/Shanghai)' },
           region: { type: 'string', pattern: '^([0-9]{6}|[0-9]{9}|[0-9]{12})$', description: 'The region counted (default: the key’s own)' },
         },
       },

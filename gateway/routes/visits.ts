@@ -8,10 +8,8 @@ import { loadVisitPolicy } from '../casework/visit-policy.js';
 import { listVisitsDue } from '../casework/visits-due.js';
 import type { LoadedRuleSet } from '../engine/rule-set.js';
 import { actorOf } from '../plugins/app/auth.js';
-import { idParams, problemResponses, ref } from '../plugins/app/schemas.js';
+import { dateQuery, idParams, problemResponses, ref } from '../plugins/app/schemas.js';
 import type { HomeVisitCreate, VillageAssistantCreate, VillageAssignment, VisitPolicy } from '../../schemas/types/index.js';
-
-const date = { type: 'string', format: 'date' } as const;
 
 export interface VisitRouteOptions {
   /** config/visits/default.json unless given. */
@@ -29,7 +27,7 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
   const today = () => todayInShanghai(options.now?.() ?? new Date());
 
   fastify.post<{ Body: HomeVisitCreate }>('/v1/visits', {
-    config: { audit: 'visit.record' },
+    config: { audit: 'visit.record', access: 'writeRegister' },
     schema: {
       summary: 'Record a home visit (走访) as a visiting app sends it; idempotent by the app’s visitId (201 first, 200 on a repeat)',
       tags: ['casework'],
@@ -46,7 +44,7 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
   });
 
   fastify.get<{ Querystring: { household: number; from?: string; to?: string } }>('/v1/visits', {
-    config: { audit: 'visit.list' },
+    config: { audit: 'visit.list', access: 'readPersonalData' },
     schema: {
       summary: 'A household’s visits, latest first',
       tags: ['casework'],
@@ -54,7 +52,7 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
         type: 'object',
         additionalProperties: false,
         required: ['household'],
-        properties: { household: { type: 'integer', minimum: 1 }, from: date, to: date },
+        properties: { household: { type: 'integer', minimum: 1 }, from: dateQuery, to: dateQuery },
       },
       response: {
         200: { type: 'object', additionalProperties: false, required: ['items'], properties: { items: { type: 'array', items: ref('home-visit') } } },
@@ -70,7 +68,7 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
   });
 
   fastify.get<{ Querystring: { township?: string; assistant?: number; asOf?: string; overdue?: boolean; limit: number } }>('/v1/visits/due', {
-    config: { audit: 'visit.due' },
+    config: { audit: 'visit.due', access: 'readPersonalData' },
     schema: {
       summary: 'Households due for a visit as of a date, per township or per village assistant, soonest first, with the overdue flagged',
       tags: ['casework'],
@@ -80,7 +78,7 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
         properties: {
           township: { type: 'string', pattern: '^[0-9]{9}$', description: 'Required (or assistant) for a key wider than a county' },
           assistant: { type: 'integer', minimum: 1, description: 'Only the villages this assistant covers on asOf' },
-          asOf: { ...date, description: 'Today (Asia/Shanghai) when absent' },
+          asOf: { ...dateQuery, description: 'Today (Asia/Shanghai) when absent' },
           overdue: { type: 'boolean', description: 'Only households whose visit is overdue' },
           limit: { type: 'integer', minimum: 1, maximum: 5000, default: 1000 },
         },
@@ -98,7 +96,7 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
   });
 
   fastify.get<{ Params: { id: number } }>('/v1/visits/:id', {
-    config: { audit: 'visit.read' },
+    config: { audit: 'visit.read', access: 'readPersonalData' },
     schema: { summary: 'One recorded visit', tags: ['casework'], params: idParams, response: { 200: ref('home-visit'), ...problemResponses } },
     handler: async (request) => {
       const viewed = await viewVisit(knex, actorOf(request), request.params.id);
@@ -108,7 +106,7 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
   });
 
   fastify.post<{ Body: VillageAssistantCreate }>('/v1/visit-assistants', {
-    config: { audit: 'visit-assistant.create' },
+    config: { audit: 'visit-assistant.create', access: 'writeRegister' },
     schema: {
       summary: 'Add a village social-assistance assistant (村级社会救助协理员) and the villages of their township they cover',
       tags: ['casework'],
@@ -124,14 +122,14 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
   });
 
   fastify.get<{ Querystring: { township?: string; on?: string } }>('/v1/visit-assistants', {
-    config: { audit: 'visit-assistant.list' },
+    config: { audit: 'visit-assistant.list', access: 'readPersonalData' },
     schema: {
       summary: 'Village assistants within the key’s region, with the villages each covers on a day',
       tags: ['casework'],
       querystring: {
         type: 'object',
         additionalProperties: false,
-        properties: { township: { type: 'string', pattern: '^[0-9]{9}$' }, on: { ...date, description: 'Today when absent' } },
+        properties: { township: { type: 'string', pattern: '^[0-9]{9}$' }, on: { ...dateQuery, description: 'Today when absent' } },
       },
       response: {
         200: { type: 'object', additionalProperties: false, required: ['items'], properties: { items: { type: 'array', items: ref('home-visit-assistant') } } },
@@ -147,7 +145,7 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
   });
 
   fastify.put<{ Params: { id: number }; Body: VillageAssignment }>('/v1/visit-assistants/:id/villages', {
-    config: { audit: 'visit-assistant.assign' },
+    config: { audit: 'visit-assistant.assign', access: 'writeRegister' },
     schema: {
       summary: 'Set the villages an assistant covers from a day on (those dropped end the day before)',
       tags: ['casework'],

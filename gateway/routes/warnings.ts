@@ -5,7 +5,7 @@ import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { viewWarning, viewWarningList, type ViewedWarnings } from '../engine/warning-views.js';
 import { transitionWarning } from '../engine/warning-workflow.js';
 import { actorOf } from '../plugins/app/auth.js';
-import { idParams, problemResponses, ref } from '../plugins/app/schemas.js';
+import { idParams, periodQuery, problemResponses, ref } from '../plugins/app/schemas.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
 import type { WarningStatus, WarningTransitionRequest } from '../../schemas/types/index.js';
 
@@ -50,7 +50,7 @@ export default async function warningRoutes(fastify: FastifyInstance, options: W
   }
 
   fastify.get<{ Querystring: ListQuery }>('/v1/warnings', {
-    config: { audit: 'warning.list' },
+    config: { audit: 'warning.list', access: 'readPersonalData' },
     schema: {
       summary: 'Warnings (预警) within the key’s region, a page at a time (keyset: pass the last id as `after`)',
       description: 'A township key sees its township’s warnings; a county key its county’s, county-handled ones included. Warnings not yet '
@@ -64,7 +64,7 @@ export default async function warningRoutes(fastify: FastifyInstance, options: W
           status: { type: 'string', enum: ['pending', 'verifying', 'resolved'] },
           rule: { type: 'string', pattern: '^[a-z][a-z0-9-]{2,60}$', description: 'Only warnings of this rule' },
           overdue: { type: 'boolean', description: 'true: open warnings past their due date as of today (Asia/Shanghai); false: all others' },
-          period: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'Only warnings of this compared month' },
+          period: { ...periodQuery, description: 'Only warnings of this compared month' },
           after: { type: 'integer', minimum: 0 },
           limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
         },
@@ -83,7 +83,7 @@ export default async function warningRoutes(fastify: FastifyInstance, options: W
   });
 
   fastify.get<{ Params: { id: number } }>('/v1/warnings/:id', {
-    config: { audit: 'warning.read' },
+    config: { audit: 'warning.read', access: 'readPersonalData' },
     schema: {
       summary: 'One warning with the facts behind it and its transitions; the ID number masked unless the role needs it',
       tags: ['monitoring'],
@@ -99,7 +99,7 @@ export default async function warningRoutes(fastify: FastifyInstance, options: W
 
   fastify.post<{ Params: { id: number }; Body: WarningTransitionRequest }>('/v1/warnings/:id/transitions', {
     // The transition writes its own audit line inside its transaction.
-    config: { audit: 'warning.transition' },
+    config: { audit: 'warning.transition', access: 'writeRegister' },
     schema: {
       summary: 'Verify (pending → verifying) or resolve (verifying → resolved, with an outcome and a reason) a warning',
       description: 'Roles that write the register (township, admin, integrator), within their region. stopped ends the current basic-living '

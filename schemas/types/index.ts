@@ -13,19 +13,19 @@ export type CalendarDate = string;
  */
 export type CalendarDate1 = string;
 /**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate2 = string;
 /**
- * A calendar month, YYYY-MM.
+ * A calendar month, YYYY-MM, in the years 1900–2099.
  */
 export type Period = string;
 /**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate3 = string;
 /**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate4 = string;
 /**
@@ -45,11 +45,11 @@ export type Timestamp = string;
  */
 export type CanonicalIdNumber = string;
 /**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate5 = string;
 /**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate6 = string;
 /**
@@ -77,7 +77,7 @@ export type Timestamp1 = string;
  */
 export type Role = 'admin' | 'integrator' | 'township' | 'liaison' | 'finance' | 'auditor';
 /**
- * A calendar month, YYYY-MM.
+ * A calendar month, YYYY-MM, in the years 1900–2099.
  */
 export type Period1 = string;
 /**
@@ -93,11 +93,11 @@ export type Code2 = string;
  */
 export type DiscoveryFiling = 'newly-assisted' | 'observation' | 'none';
 /**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate7 = string;
 /**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate8 = string;
 /**
@@ -176,11 +176,11 @@ export type Fact = {
  */
 export type RegionCode1 = string;
 /**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate9 = string;
 /**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate10 = string;
 /**
@@ -206,7 +206,7 @@ export type VisitFrequency =
       withinWorkingDays: number;
     };
 /**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate11 = string;
 /**
@@ -230,7 +230,7 @@ export type Code3 = string;
  */
 export type StandardVersions = [IndexStandardVersion, ...IndexStandardVersion[]];
 /**
- * A calendar month, YYYY-MM.
+ * A calendar month, YYYY-MM, in the years 1900–2099.
  */
 export type Period2 = string;
 /**
@@ -238,15 +238,15 @@ export type Period2 = string;
  */
 export type RegionCode5 = string;
 /**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate12 = string;
 /**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate13 = string;
 /**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate14 = string;
 /**
@@ -280,7 +280,7 @@ export type VisitMatch =
       warningRules: [string, ...string[]];
     };
 /**
- * A calendar month, YYYY-MM.
+ * A calendar month, YYYY-MM, in the years 1900–2099.
  */
 export type Period3 = string;
 /**
@@ -292,11 +292,11 @@ export type WarningStatus = 'pending' | 'verifying' | 'resolved';
  */
 export type WarningOutcome = 'benefit-adjusted' | 'stopped' | 'included' | 'referred' | 'no-change';
 /**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate15 = string;
 /**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD.
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate16 = string;
 /**
@@ -304,7 +304,7 @@ export type CalendarDate16 = string;
  */
 export type NonNegativeFen2 = number;
 /**
- * A calendar month, YYYY-MM.
+ * A calendar month, YYYY-MM, in the years 1900–2099.
  */
 export type Period4 = string;
 

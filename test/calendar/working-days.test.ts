@@ -261,3 +261,18 @@ describe('properties', () => {
     );
   });
 });
+
+describe('day numbers', () => {
+  it('reads years 0000–0099 as themselves, not as 1900–1999 (Date.UTC would: a RangeError, and a 500, for ?period=0000-01)', () => {
+    expect(dateOfDayNumber(dayNumberOf('0000-01-31'))).toBe('0000-01-31');
+    expect(dateOfDayNumber(dayNumberOf('0099-12-31') + 1)).toBe('0100-01-01');
+    expect(dayNumberOf('1970-01-01')).toBe(0);
+  });
+
+  it('round-trips every date of years 0 to 9999 it is given', () => {
+    fc.assert(fc.property(fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }), (instant) => {
+      const date = instant.toISOString().slice(0, 10);
+      expect(dateOfDayNumber(dayNumberOf(date))).toBe(date);
+    }));
+  });
+});

@@ -62,6 +62,18 @@ describe('sealing and opening envelopes from the command line', () => {
     expect(readdirSync(dir).filter((f) => f.includes('tampered.csv') || f.includes('forbidden.csv'))).toEqual([]);
   });
 
+  it('says an empty file or a plain CSV is not an envelope, instead of blaming PGP keys (issue 10, finding 11)', async () => {
+    writeFileSync(file('empty.p7m'), '');
+    const empty = await runJiuzhu(county, 'envelope', 'open', '--out', file('empty.out'), file('empty.p7m'));
+    expect(empty.code).not.toBe(0);
+    expect(empty.stderr).toMatch(/the file is empty: it is not an envelope/);
+    const plain = await runJiuzhu(county, 'envelope', 'open', '--out', file('plain.out'), file('roll.csv'));
+    expect(plain.code).not.toBe(0);
+    expect(plain.stderr).toMatch(/neither a GM\/T 0010 envelope \(DER\) nor an OpenPGP message/);
+    expect(plain.stderr).not.toMatch(/pgp/);
+    expect(existsSync(file('plain.out'))).toBe(false);
+  });
+
   it('refuses an envelope from a party it has not registered', async () => {
     const stranger = gateway('stranger');
     await runJiuzhu(stranger, 'keys', 'gen');

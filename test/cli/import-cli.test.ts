@@ -50,6 +50,15 @@ describe('importing department files from the command line', () => {
     expect(count('facts')).toBe(20);
   });
 
+  it('takes the same bytes sent to another feed as that feed’s file, refused here with exit status 1, not as a duplicate (issue 10, finding 7)', async () => {
+    const file = settlementFile('other-feed.csv', 3);
+    expect((await runJiuzhu(env, 'import', '--source', 'yibao', file)).code).toBe(0);
+    const other = await runJiuzhu(env, 'import', '--source', 'gongan-hukou', file);
+    expect(other.code).toBe(1);
+    expect(other.stdout).not.toMatch(/already imported/);
+    expect(other.stderr).toMatch(/refused/);
+  });
+
   it('reports what a file would do on a dry run without writing, and refuses a bad file with exit status 1', async () => {
     const batches = count('batches');
     const dry = JSON.parse((await runJiuzhu(env, 'import', '--source', 'yibao', '--dry-run', settlementFile('dry.csv', 5), '--json')).stdout);

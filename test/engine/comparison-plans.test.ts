@@ -49,7 +49,7 @@ describe.each(dialects)('the comparison engine\'s month of a fact and its plans 
       '%s plans without a correlated subquery', async (ruleId) => {
         const { ruleSet } = loadRuleSet();
         const rule = ruleSet.rules.find((r) => r.id === ruleId)!;
-        const insert = matchInsert(rule, thresholdVariants(ruleSet, rule).at(-1)!, { dialect, runId: 1, period: '2024-06', periodEnd: '2024-06-30', afterBatchId: null });
+        const insert = matchInsert(rule, thresholdVariants(ruleSet, rule).at(-1)!, { dialect, runId: 1, period: '2024-06', periodEnd: '2024-06-30', afterBatchId: null, batchRegions: null });
         const result = await store.knex.raw(`EXPLAIN ${insert.text}`, insert.bindings);
         const plan = (result as { rows: { 'QUERY PLAN': string }[] }).rows.map((row) => row['QUERY PLAN']).join('\n');
         expect(plan).toMatch(/ on facts f\b/);

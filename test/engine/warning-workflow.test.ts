@@ -4,7 +4,7 @@ import { loadWorkingCalendar } from '../../gateway/calendar/holiday-calendar.js'
 import { runComparison } from '../../gateway/engine/compare.js';
 import { loadRuleSet } from '../../gateway/engine/rule-set.js';
 import { overdueWorkingDays, recomputeProvisionalDeadlines } from '../../gateway/engine/warning-deadlines.js';
-import { maskIdNumbersWithin } from '../../gateway/engine/warning-evidence.js';
+import { maskIdNumbersWithin } from '../../gateway/access/masking.js';
 import { viewWarning } from '../../gateway/engine/warning-views.js';
 import { applyWarningTransition, checkTransitionRequest, transitionWarning } from '../../gateway/engine/warning-workflow.js';
 import { ProblemError } from '../../gateway/errors.js';

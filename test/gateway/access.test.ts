@@ -85,20 +85,20 @@ describe.each(dialects)('access control and audit on %s', (dialect) => {
     expect(finance.bankAccountMasked).toBe(false);
   });
 
-  it('logs every read of personal data — allowed, denied and unauthenticated — under the person read', async () => {
+  it('logs every read of personal data by a key — allowed and denied — under the person read', async () => {
     const personId = (await t.store.knex('persons').where('name', '马秀兰').first('id')).id as number;
     const before = await t.store.knex('audit_log').count({ n: '*' }).first();
     const key = await t.authAs('township', ownTownship!);
     await t.app.inject({ method: 'GET', url: `/v1/persons/${idNumbers.head}`, headers: key });
     await t.app.inject({ method: 'GET', url: `/v1/persons/${idNumbers.head}/assistance-chain`, headers: key });
     await t.app.inject({ method: 'GET', url: `/v1/persons/${idNumbers.head}`, headers: await t.authAs('township', otherTownship!) });
-    await t.app.inject({ method: 'GET', url: `/v1/persons/${idNumbers.head}` });
+    await t.app.inject({ method: 'GET', url: `/v1/persons/${idNumbers.head}`, headers: await t.authAs('liaison', '640121') });
     const entries = await t.store.knex('audit_log').where('id', '>', 0).orderBy('id', 'desc').limit(4);
     expect(entries.map((e) => [e.action, e.outcome, e.actor_role]).reverse()).toEqual([
       ['person.read', 'ok', 'township'],
       ['person.assistance-chain.read', 'ok', 'township'],
       ['person.read', 'not-found', 'township'],
-      ['person.read', 'denied', null],
+      ['person.read', 'denied', 'liaison'],
     ]);
     const after = await t.store.knex('audit_log').count({ n: '*' }).first();
     expect(Number(after?.n) - Number(before?.n)).toBe(4);

@@ -36,9 +36,10 @@ describe.each(dialects)('POST /v1/comparisons on %s', (dialect) => {
     const report = response.json();
     expect(report).toMatchObject({ period: '2024-05', mode: 'full', ruleSet: 'default', warnings: 1, byRule: { 'recipient-died': 1 } });
     expect(report.details['recipient-died']).toEqual({ raised: 1, exempted: 0, suppressed: 0 });
-    // The refused attempts above are in the audit log too, as denied and invalid.
+    // The refused attempts above by known keys are in the audit log too, as denied and invalid (the one without a key
+    // is in the failed-authentication summary instead).
     const audit = await t.store.knex('audit_log').where('action', 'comparison.run').orderBy('id').select('outcome', 'resource_id', 'actor_role');
-    expect(audit.map((a) => a.outcome)).toEqual(['denied', 'denied', 'invalid', 'ok']);
+    expect(audit.map((a) => a.outcome)).toEqual(['denied', 'invalid', 'ok']);
     expect(audit.at(-1)).toEqual({ outcome: 'ok', resource_id: String(report.runId), actor_role: 'integrator' });
     const again = await t.app.inject({ method: 'POST', url: '/v1/comparisons', headers: integrator, payload: { period: '2024-05' } });
     expect(again.json()).toMatchObject({ warnings: 0, byRule: { 'recipient-died': 0 } });
@@ -65,5 +66,51 @@ describe.each(dialects)('POST /v1/comparisons with the app clock pinned on %s', 
     const warning = await t.store.knex('warnings').first('raised_on', 'due_on');
     // 10 June is the Dragon Boat Festival (端午节); five working days after it: 11–14 and Monday 17 June.
     expect(warning).toEqual({ raised_on: '2024-06-10', due_on: '2024-06-17' });
+  });
+});
+
+describe.each(dialects)('a comparison run bounded by its key’s region on %s (issue 10, finding 2)', (dialect) => {
+  let t: TestApp;
+  const yongning = idNumber('640121', '1960-01-01', 21);
+  const qianjiang = idNumber('500114', '1961-02-02', 22);
+  /** Someone outside the register with an ID number issued in 永宁县, whose death only 黔江区 reported. */
+  const outsider = idNumber('640121', '1962-03-03', 23);
+
+  beforeAll(async () => {
+    t = await buildTestApp(dialect);
+    await addHousehold(t.store.knex, '640121100200', [{ idNumber: yongning, name: '马永宁', enrolment: { category: '120', startDate: '2023-01-01' } }]);
+    await addHousehold(t.store.knex, '500114001001', [{ idNumber: qianjiang, name: '张黔江', enrolment: { category: '120', startDate: '2023-01-01' } }]);
+    await addFacts(t.store.knex, 'gongan-hukou', [
+      { kind: 'person-death', idNumber: yongning, occurredOn: '2024-05-02', attributes: {} },
+      { kind: 'person-death', idNumber: qianjiang, occurredOn: '2024-05-03', attributes: {} },
+    ]);
+    await addFacts(t.store.knex, 'yibao', [
+      { kind: 'medical-settlement', idNumber: outsider, occurredOn: '2024-05-06', amountFen: 9_000_000, attributes: { settlementType: 'inpatient', selfPaidFen: 9_000_000 } },
+    ], '500114');
+  });
+  afterAll(async () => t.close());
+
+  const names: Record<string, string> = { [yongning]: '马永宁', [qianjiang]: '张黔江', [outsider]: 'outsider' };
+  const warningRegions = async () => (await t.store.knex('warnings').orderBy('id').select('region_code', 'subject_id_number'))
+    .map((w) => `${w.region_code} ${names[w.subject_id_number]}`);
+
+  it('raises warnings only within the region of the key that started it, and reads no other county’s batches', async () => {
+    const qianjiangRun = await t.app.inject({ method: 'POST', url: '/v1/comparisons', headers: await t.authAs('admin', '500114'), payload: { period: '2024-05' } });
+    expect(qianjiangRun.statusCode, qianjiangRun.body).toBe(201);
+    const afterQianjiang = await warningRegions();
+    expect(afterQianjiang).toEqual(['500114001 张黔江']);
+
+    const yongningRun = await t.app.inject({ method: 'POST', url: '/v1/comparisons', headers: await t.authAs('integrator', '640121'), payload: { period: '2024-05' } });
+    expect(yongningRun.statusCode, yongningRun.body).toBe(201);
+    const added = (await warningRegions()).slice(afterQianjiang.length);
+    expect(added).toEqual(['640121100 马永宁']);
+    expect(await t.store.knex('comparison_runs').orderBy('id').pluck('region_code')).toEqual(['500114', '640121']);
+  });
+
+  it('leaves an outsider whose ID number another county issued to a run that covers both, which places them there', async () => {
+    expect(await t.store.knex('warnings').where('subject_id_number', outsider).count({ n: '*' }).first()).toMatchObject({ n: 0 });
+    const nationwideRun = await t.app.inject({ method: 'POST', url: '/v1/comparisons', headers: await t.authAs('admin', '000000'), payload: { period: '2024-05' } });
+    expect(nationwideRun.statusCode, nationwideRun.body).toBe(201);
+    expect(await t.store.knex('warnings').where('subject_id_number', outsider).pluck('region_code')).toEqual(['640121']);
   });
 });

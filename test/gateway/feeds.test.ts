@@ -7,6 +7,7 @@ import { generateSm2KeyPair } from '../../gateway/crypto/sm2-keys.js';
 import { sm3Hex } from '../../gateway/crypto/sm3.js';
 import { buildTestApp, testPartyId, type TestApp } from '../helpers/build-app.js';
 import { dialects } from '../helpers/dialects.js';
+import { addHousehold, idNumber } from '../helpers/monitoring.js';
 
 /** A 医保 settlement file as the bureau sends it: one settlement per person and a row Excel broke. */
 function yibaoCsv(rows: [name: string, idNumber: string, selfPaid: string][]): Buffer {
@@ -114,10 +115,35 @@ describe.each(dialects)('enveloped feed uploads on %s', (dialect) => {
     expect(rejects.body).toContain('line 2');
     expect(rejects.body).toContain(`"'=HYPERLINK(""http://x"")"`);
     expect(rejects.body).not.toMatch(/,=HYPERLINK/);
+    expect(rejects.body).toContain('110105194912310021');
     const township = await t.app.inject({ method: 'GET', url: `/v1/batches/${batchId}/rejects`, headers: await t.authAs('township', '640121100') });
     expect(township.statusCode).toBe(403);
-    const batch = await t.app.inject({ method: 'GET', url: `/v1/batches/${batchId}`, headers: await t.authAs('liaison', '640121') });
+    const batch = await t.app.inject({ method: 'GET', url: `/v1/batches/${batchId}`, headers: await t.authAs('auditor', '640121') });
     expect(batch.json()).toMatchObject({ id: batchId, source: 'yibao', accepted: 0, rejected: 1, status: 'applied' });
+    expect((await t.app.inject({ method: 'GET', url: `/v1/batches/${batchId}`, headers: await t.authAs('liaison', '640121') })).statusCode).toBe(403);
+  });
+
+  it('shows an admin the rejected rows with ID numbers masked, as its role policy says (issue 10, finding 1)', async () => {
+    const csv = Buffer.from('序号,姓名,公民身份号码,就诊类型,结算日期,个人自付\n1,马秀兰,110105194912310021,住院,2024-05-06,not a number\n');
+    const batchId = (await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches', headers: { ...headers, 'content-type': 'text/csv' }, payload: csv })).json().batchId;
+    const admin = await t.app.inject({ method: 'GET', url: `/v1/batches/${batchId}/rejects`, headers: await t.authAs('admin', '640121') });
+    expect(admin.statusCode).toBe(200);
+    expect(admin.body).toContain('110105********0021');
+    expect(admin.body).not.toContain('110105194912310021');
+  });
+
+  it('hides a county’s batches and rejected rows from another county’s keys (issue 10, finding 1)', async () => {
+    const csv = Buffer.from('序号,姓名,公民身份号码,就诊类型,结算日期,个人自付\n1,马秀兰,110105194912310021,住院,2024-05-06,oops\n');
+    const batchId = (await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches', headers: { ...headers, 'content-type': 'text/csv' }, payload: csv })).json().batchId;
+    for (const role of ['integrator', 'admin', 'auditor'] as const) {
+      const other = await t.authAs(role, '500114');
+      const rejects = await t.app.inject({ method: 'GET', url: `/v1/batches/${batchId}/rejects`, headers: other });
+      const batch = await t.app.inject({ method: 'GET', url: `/v1/batches/${batchId}`, headers: other });
+      expect([role, rejects.statusCode, batch.statusCode]).toEqual([role, 404, 404]);
+      expect(rejects.body).not.toContain('马秀兰');
+    }
+    const wider = await t.app.inject({ method: 'GET', url: `/v1/batches/${batchId}`, headers: await t.authAs('auditor', '640000') });
+    expect(wider.statusCode).toBe(200);
   });
 
   const refusals: [string, () => Promise<Buffer>, number, string][] = [
@@ -167,6 +193,53 @@ describe.each(dialects)('enveloped feed uploads on %s', (dialect) => {
     expect(forbidden.json().code).toBe('envelope-forbidden-source');
   });
 
+  it('lets a dry run of an envelope leave its nonce unspent, so the same envelope then imports (issue 10, finding 5)', async () => {
+    const envelope = await sealFromProvince(yibaoCsv([['周八', '44030420000229009X', '77.00']]));
+    const dry = await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches?dryRun=true', headers: { ...headers, 'content-type': 'application/pkcs7-mime' }, payload: envelope });
+    expect(dry.statusCode, dry.body).toBe(200);
+    expect(dry.json()).toMatchObject({ dryRun: true, accepted: 1, sender: 'nx-mzt' });
+    const real = await upload(envelope);
+    expect(real.statusCode, real.body).toBe(201);
+    expect((await upload(envelope)).json().code).toBe('envelope-replayed');
+  });
+
+  it('refuses a copy whose embedded certificate was altered, before its nonce is spent, so the genuine envelope still opens (issue 10, finding 6)', async () => {
+    const envelope = await sealFromProvince(yibaoCsv([['吴九', '44030420000229009X', '66.00']]));
+    const at = envelope.indexOf(province.certificate.subjectDer);
+    expect(at).toBeGreaterThan(0);
+    const altered = Buffer.from(envelope);
+    altered[at + province.certificate.subjectDer.length - 2]! ^= 0x01;
+    const refused = await upload(altered);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().code).toBe('envelope-tampered');
+    expect((await upload(envelope)).statusCode).toBe(201);
+  });
+
+  it('refuses a copy whose SignerInfo names another certificate, and one carrying unsigned attributes', async () => {
+    const envelope = await sealFromProvince(yibaoCsv([['郑十', '44030420000229009X', '55.00']]));
+    const serial = province.certificate.serialNumberDer;
+    const at = envelope.lastIndexOf(serial);
+    const renamed = Buffer.from(envelope);
+    renamed[at + serial.length - 1]! ^= 0x01;
+    expect((await upload(renamed)).json().code).toBe('envelope-tampered');
+    expect((await upload(envelope)).statusCode).toBe(201);
+  });
+
+  it('imports the same bytes sent to another feed as that feed’s file, not as a duplicate of the first (issue 10, finding 7)', async () => {
+    const csv = yibaoCsv([['钱一', '44030420000229009X', '44.00']]);
+    expect((await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches', headers: { ...headers, 'content-type': 'text/csv' }, payload: csv })).statusCode).toBe(201);
+    const other = await t.app.inject({ method: 'POST', url: '/v1/feeds/gongan-hukou/batches', headers: { ...headers, 'content-type': 'text/csv' }, payload: csv });
+    expect(other.statusCode).toBe(422);
+    expect(other.json().code).toBe('file-refused');
+  });
+
+  it('answers 400, not 500, for a multipart upload whose body ends before its closing boundary (issue 10, finding 3)', async () => {
+    const form = '--cut\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n序号,姓名\r\n1,某\r\n';
+    const response = await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches', headers: { ...headers, 'content-type': 'multipart/form-data; boundary=cut' }, payload: form });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'validation-failed', detail: 'the multipart body ends before its closing boundary' });
+  });
+
   it('takes uploads only from integrator and admin keys, for known feeds', async () => {
     const envelope = await sealFromProvince(settlement);
     const township = await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches', headers: { ...(await t.authAs('township', '640121100')), 'content-type': 'application/pkcs7-mime' }, payload: envelope });
@@ -174,5 +247,45 @@ describe.each(dialects)('enveloped feed uploads on %s', (dialect) => {
     const unknown = await t.app.inject({ method: 'POST', url: '/v1/feeds/no-such-feed/batches', headers: { ...headers, 'content-type': 'text/csv' }, payload: 'x' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe('unknown-source');
+  });
+});
+
+describe.each(dialects)('feed uploads bounded by the key’s region on %s (issue 10, finding 2)', (dialect) => {
+  let t: TestApp;
+  const yongning = idNumber('640121', '1950-01-01', 31);
+  const qianjiang = idNumber('500114', '1951-02-02', 32);
+  const outsider = idNumber('110105', '1952-03-03', 33);
+
+  beforeAll(async () => {
+    t = await buildTestApp(dialect);
+    await addHousehold(t.store.knex, '640121100200', [{ idNumber: yongning, name: '马永宁', enrolment: { category: '120', startDate: '2023-01-01' } }]);
+    await addHousehold(t.store.knex, '500114001001', [{ idNumber: qianjiang, name: '张黔江', enrolment: { category: '120', startDate: '2023-01-01' } }]);
+  });
+  afterAll(async () => t.close());
+
+  it('rejects the rows about another county’s register persons, naming why, and keeps the rest', async () => {
+    const csv = yibaoCsv([['马永宁', yongning, '100.00'], ['张黔江', qianjiang, '200.00'], ['刘外来', outsider, '300.00']]);
+    const response = await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches', headers: { ...(await t.authAs('integrator', '500114')), 'content-type': 'text/csv' }, payload: csv });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({ accepted: 2, rejected: 1 });
+    const { batchId } = response.json();
+    expect(await t.store.knex('facts').where('batch_id', batchId).orderBy('id').pluck('subject_id_number')).toEqual([qianjiang, outsider]);
+    const reject = await t.store.knex('batch_rejects').where('batch_id', batchId).first();
+    expect(reject).toMatchObject({ location: 'line 2' });
+    expect(reject.reason).toMatch(/outside 500114/);
+    expect((await t.store.knex('batches').where('id', batchId).first()).region_code).toBe('500114');
+  });
+
+  it('says the same in a dry run', async () => {
+    const csv = yibaoCsv([['马永宁', yongning, '101.00']]);
+    const dry = await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches?dryRun=true', headers: { ...(await t.authAs('admin', '500114')), 'content-type': 'text/csv' }, payload: csv });
+    expect(dry.json()).toMatchObject({ accepted: 0, rejected: 1 });
+    expect(dry.json().sampleRejects[0].reason).toMatch(/outside 500114/);
+  });
+
+  it('lets a nationwide key write about anyone', async () => {
+    const csv = yibaoCsv([['马永宁', yongning, '102.00'], ['张黔江', qianjiang, '202.00']]);
+    const response = await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches', headers: { ...(await t.authAs('integrator', '000000')), 'content-type': 'text/csv' }, payload: csv });
+    expect(response.json()).toMatchObject({ accepted: 2, rejected: 0 });
   });
 });

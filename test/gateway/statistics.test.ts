@@ -44,4 +44,13 @@ describe.each(dialects)('GET /v1/statistics/monitoring on %s', (dialect) => {
     const liaison = await t.authAs('liaison', '640121');
     expect((await t.app.inject({ method: 'GET', url: '/v1/statistics/monitoring?period=2024-13', headers: liaison })).statusCode).toBe(400);
   });
+
+  it('refuses a month outside the years 1900–2099 with 400, not a 500 (issue 10, finding 3)', async () => {
+    const liaison = await t.authAs('liaison', '640121');
+    for (const period of ['0000-01', '1899-12', '2100-01']) {
+      const response = await t.app.inject({ method: 'GET', url: `/v1/statistics/monitoring?period=${period}`, headers: liaison });
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'validation-failed', errors: [{ in: 'query', parameter: 'period' }] });
+    }
+  });
 });

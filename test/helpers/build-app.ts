@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import { buildApp } from '../../gateway/app.js';
+import { buildApp, type AppOptions } from '../../gateway/app.js';
 import { exchangeConfigFrom, type ExchangeConfig } from '../../gateway/config.js';
 import { createExchange, type Exchange } from '../../gateway/keystore/exchange.js';
 import type { Dialect } from '../../gateway/store/connect.js';
@@ -20,7 +20,15 @@ export interface TestApp {
 export const testPartyId = 'jiuzhu-test';
 
 /** The app on a fresh, migrated store with the reference data loaded; no port. */
-export async function buildTestApp(dialect: Dialect, options: { now?: () => Date; exchange?: Partial<ExchangeConfig> } = {}): Promise<TestApp> {
+/**
+ * `authFailureLimit`: failed authentications per client address a minute before 429. Every injected request comes
+ * from 127.0.0.1, so tests that send many bad keys on purpose would trip the real limit (20); it is out of the way
+ * unless a test sets it.
+ */
+export async function buildTestApp(
+  dialect: Dialect,
+  options: { now?: () => Date; exchange?: Partial<ExchangeConfig>; authFailureLimit?: number; logger?: AppOptions['logger'] } = {},
+): Promise<TestApp> {
   const store = await openTestStore(dialect);
   const exchange = createExchange({
     knex: store.knex,
@@ -28,7 +36,7 @@ export async function buildTestApp(dialect: Dialect, options: { now?: () => Date
     masterKey: randomBytes(32),
     now: options.now,
   });
-  const app = await buildApp({ store, exchange, now: options.now });
+  const app = await buildApp({ store, exchange, now: options.now, authFailureLimit: options.authFailureLimit ?? 1_000_000, logger: options.logger });
   return {
     app,
     store,

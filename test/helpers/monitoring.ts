@@ -55,11 +55,11 @@ export type FactSpec = Pick<Fact, 'kind' | 'attributes'> & {
   amountFen?: number;
 };
 
-/** Stores facts as one batch of `source`, as an import would; returns the batch id. */
-export async function addFacts(knex: Knex, source: string, facts: FactSpec[]): Promise<number> {
+/** Stores facts as one batch of `source`, as an import would (uploaded by a nationwide key unless `regionCode`); returns the batch id. */
+export async function addFacts(knex: Knex, source: string, facts: FactSpec[], regionCode = '000000'): Promise<number> {
   const [batch] = await knex('batches').insert({
     source, sm3: randomBytes(32).toString('hex'), file_name: `${source}.csv`, status: 'applied', received_at: new Date().toISOString(),
-    rows_total: facts.length, accepted: facts.length, actor: 'test',
+    rows_total: facts.length, accepted: facts.length, actor: 'test', region_code: regionCode,
   }, ['id']);
   const batchId = Number(typeof batch === 'object' ? batch.id : batch);
   if (facts.length > 0) {

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../../access/actor.js';
 import { isWithinScope } from '../../access/region-scope.js';
-import { displayIdNumber, type RolePolicy } from '../../access/role-policy.js';
+import { displayIdNumber } from '../../access/masking.js';
+import type { RolePolicy } from '../../access/role-policy.js';
 import { ProblemError } from '../../errors.js';
 import type { Viewed } from '../../register/register-views.js';
 import {

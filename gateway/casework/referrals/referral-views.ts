@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../../access/actor.js';
 import { isHouseholdInScope, isWithinScope } from '../../access/region-scope.js';
-import { displayIdNumber } from '../../access/role-policy.js';
+import { displayIdNumber } from '../../access/masking.js';
 import { ProblemError } from '../../errors.js';
 import { findHousehold } from '../../store/repositories/households.js';
 import type { Viewed } from '../../register/register-views.js';

@@ -23,8 +23,9 @@ declare module 'fastify' {
 /**
  * Who, what, when for every read of personal data and every change. Successful reads are logged by the
  * handler before the data leaves (if logging fails, the caller gets a 500, not the data); changes are
- * logged inside their transaction; and any attempt that failed — no key, out of scope, invalid — is
- * logged here with its outcome, so denied access leaves a trace too.
+ * logged inside their transaction; and any attempt by a known key that failed — forbidden, out of scope,
+ * invalid — is logged here with its outcome, so denied access leaves a trace too. Attempts without a valid
+ * key are summarised by the auth plugin.
  */
 export default fp(
   async function audit(fastify: FastifyInstance) {
@@ -48,7 +49,9 @@ export default fp(
     });
     fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
       const action = request.routeOptions.config?.audit;
-      if (!action || request.audited) return;
+      // Failed authentications (401) and the refusals they lead to (429) are summarised by the auth plugin, one
+      // line per client address and minute, so a flood of bad keys cannot flood the log.
+      if (!action || request.audited || reply.statusCode === 401 || reply.statusCode === 429) return;
       await recordAudit(fastify.store.knex, request.actor, {
         action,
         outcome: outcomeOf(reply.statusCode),

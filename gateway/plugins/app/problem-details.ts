@@ -1,5 +1,7 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { maskIdNumbersInUrl } from '../../access/masking.js';
 import { ProblemError, problemCatalogue, problemType, type FieldError, type ProblemCode } from '../../errors.js';
 
 interface AjvIssue {
@@ -45,11 +47,41 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
       title: problem.title,
       status: problem.status,
       detail: problem.message,
-      instance: request.url.split('?')[0],
+      instance: maskIdNumbersInUrl(request.url.split('?')[0] ?? ''),
       code: problem.code,
       requestId: request.id,
       ...(problem.errors.length > 0 ? { errors: problem.errors } : {}),
     });
+}
+
+/**
+ * Errors fastify's router meets before any hook or handler runs (fastify option `frameworkErrors`): a URL that is not
+ * valid percent-encoding, or a path parameter longer than the router takes. They leave as problem+json like the rest.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const problem = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? new ProblemError('uri-too-long', 'a path parameter is longer than 100 characters')
+    : new ProblemError('validation-failed', 'the URL is not valid percent-encoding', [{ in: 'path', parameter: 'url', detail: 'not valid percent-encoding' }]);
+  return sendProblem(request, reply, problem);
+}
+
+/**
+ * Requests Node's HTTP parser refuses before fastify sees them (fastify option `clientErrorHandler`): headers over
+ * the size limit (431), a NUL or other forbidden byte in a header, a broken request line (400). There is no request
+ * object yet, so the answer is written to the socket as it stands, then the connection is closed.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    return;
+  }
+  const problem = error.code === 'HPE_HEADER_OVERFLOW'
+    ? new ProblemError('headers-too-large', 'the request headers exceed 16 KB')
+    : new ProblemError('malformed-request', 'the request line or a header is not valid HTTP (a header may not contain NUL or other control characters)');
+  const body = JSON.stringify({ type: problemType(problem.code), title: problem.title, status: problem.status, detail: problem.message, code: problem.code });
+  const reason = problem.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+  socket.end(`HTTP/1.1 ${problem.status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 function fieldErrorOf(place: FieldError['in'] & string, issue: AjvIssue): FieldError {

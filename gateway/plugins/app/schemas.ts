@@ -12,6 +12,13 @@ export function ref(name: string): { $ref: string } {
   return { $ref: `${schemaBase}${name}.schema.json` };
 }
 
+/**
+ * Query parameters for a month or a day, as schemas/common.schema.json defines them (a test keeps the two the same):
+ * the years 1900–2099, so no request can ask the database for a date it cannot hold (PostgreSQL has no year 0).
+ */
+export const periodQuery = { type: 'string', pattern: '^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$' } as const;
+export const dateQuery = { type: 'string', format: 'date', pattern: '^(19|20)[0-9]{2}-' } as const;
+
 /** The path parameters of a route addressing one record by its numeric id (`/v1/…/{id}`). */
 export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 

@@ -22,6 +22,8 @@ export interface BulkWriter {
   writeMany(table: string, rows: readonly (readonly BulkValue[])[]): Promise<void>;
   /** Runs one statement (`?` placeholders) in the same transaction, after every row written so far. */
   run(sql: string, bindings: readonly BulkValue[]): Promise<void>;
+  /** Reads in the same transaction (`?` placeholders), seeing every row written so far. */
+  query(sql: string, bindings: readonly BulkValue[]): Promise<Record<string, unknown>[]>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }

@@ -77,6 +77,15 @@ export async function openPgBulkWriter(knex: Knex, tables: readonly BulkTable[],
         await client.query(sql.replace(/\?/g, () => `$${++n}`), bindings as BulkValue[]);
       });
     },
+    async query(sql, bindings) {
+      let n = 0;
+      let rows: Record<string, unknown>[] = [];
+      await guarded(async () => {
+        await flush();
+        rows = (await client.query(sql.replace(/\?/g, () => `$${++n}`), bindings as BulkValue[])).rows;
+      });
+      return rows;
+    },
     async commit() {
       if (!open) return;
       try {

@@ -86,6 +86,14 @@ export async function openSqliteBulkWriter(knex: Knex, tables: readonly BulkTabl
         throw error;
       }
     },
+    async query(sql, bindings) {
+      try {
+        return connection.prepare(sql).all(bindings as BulkValue[]) as Record<string, unknown>[];
+      } catch (error) {
+        if (error instanceof Error) redactDatabaseError(error);
+        throw error;
+      }
+    },
     commit: () => finish('COMMIT'),
     rollback: () => finish('ROLLBACK'),
   };

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Role } from '../../../schemas/types/index.js';
 
@@ -37,9 +37,16 @@ export async function createApiKey(
   return { secret, apiKey: toApiKey({ ...row, id: (inserted as { id: number }).id, revoked_at: null }) };
 }
 
+/**
+ * The key whose digest matches, if active. The secret itself never meets a comparison whose time depends on it: the
+ * index compares SM3 digests (timing on a digest's prefix narrows nothing of a 256-bit secret), and the row found is
+ * checked again in constant time, so no future change of the lookup (a prefix search, a cache) can make it one.
+ */
 export async function findActiveApiKey(db: Knex, secret: string): Promise<ApiKey | undefined> {
-  const row = await db('api_keys').where({ key_hash: hashApiKey(secret) }).whereNull('revoked_at').first();
-  return row ? toApiKey(row) : undefined;
+  const digest = hashApiKey(secret);
+  const row = await db('api_keys').where({ key_hash: digest }).whereNull('revoked_at').first();
+  if (!row || !timingSafeEqual(Buffer.from(String(row.key_hash), 'hex'), Buffer.from(digest, 'hex'))) return undefined;
+  return toApiKey(row);
 }
 
 export async function listApiKeys(db: Knex): Promise<ApiKey[]> {
