@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CryptoError } from '../../gateway/crypto/crypto-error.js';
@@ -233,6 +236,41 @@ describe('field ciphertexts against the openssl command', () => {
     await workdir.write(`${file}.mac-input`, Buffer.concat([Buffer.from('jzf1.5.'), iv, ciphertext]));
     const mac = await workdir.ok(['mac', '-digest', 'SM3', '-macopt', `hexkey:${authentication.toString('hex')}`, '-in', `${file}.mac-input`, 'HMAC']);
     expect(mac.toString('utf8').trim().toLowerCase().slice(0, 32)).toBe(tag.toString('hex'));
+  });
+});
+
+describe('the by-hand procedure of docs/encryption-at-rest.md', () => {
+  let workdir: OpensslWorkdir;
+  let script: string;
+  beforeAll(async () => {
+    workdir = await createOpensslWorkdir();
+    const doc = await readFile(new URL('../../docs/encryption-at-rest.md', import.meta.url), 'utf8');
+    script = /<!-- decrypt-by-hand:[^>]*-->\n```sh\n([\s\S]*?)```/.exec(doc)![1]!;
+  });
+  afterAll(async () => {
+    await workdir.remove();
+  });
+
+  const runScript = (env: Record<string, string>) =>
+    promisify(execFile)('sh', ['-c', script], { cwd: workdir.dir, env: { PATH: process.env.PATH, ...env } }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+    );
+
+  it('checks the tag and prints the value, for a value in the middle of a chunk, and refuses an altered one', async () => {
+    const encryption = randomBytes(16);
+    const authentication = randomBytes(32);
+    const key = keyWith(12, encryption, authentication);
+    const value = createFieldCipher().encryptMany(['640121199003077777', '张伟 6222021234567890123', ''], key);
+    const env = (text: string) => ({ value: text, ENC: encryption.toString('hex'), AUTH: authentication.toString('hex') });
+
+    expect(await runScript(env(value[1]!))).toEqual({ code: 0, stdout: 'tag ok\n张伟 6222021234567890123\n' });
+    expect(await runScript(env(value[2]!))).toEqual({ code: 0, stdout: 'tag ok\n\n' });
+    const { bytes } = partsOf(value[1]!);
+    bytes[17]! ^= 4;
+    const refused = await runScript(env(`jzf1.12.${bytes.toString('base64url')}`));
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('TAG MISMATCH');
   });
 });
 
