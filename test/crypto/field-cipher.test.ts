@@ -237,27 +237,20 @@ describe('field ciphertexts against the openssl command', () => {
     const mac = await workdir.ok(['mac', '-digest', 'SM3', '-macopt', `hexkey:${authentication.toString('hex')}`, '-in', `${file}.mac-input`, 'HMAC']);
     expect(mac.toString('utf8').trim().toLowerCase().slice(0, 32)).toBe(tag.toString('hex'));
   });
-});
 
-describe('the by-hand procedure of docs/encryption-at-rest.md', () => {
-  let workdir: OpensslWorkdir;
-  let script: string;
-  beforeAll(async () => {
-    workdir = await createOpensslWorkdir();
+  /** The sh block of docs/encryption-at-rest.md that decrypts one value by hand, as the document has it. */
+  async function byHandScript(): Promise<string> {
     const doc = await readFile(new URL('../../docs/encryption-at-rest.md', import.meta.url), 'utf8');
-    script = /<!-- decrypt-by-hand:[^>]*-->\n```sh\n([\s\S]*?)```/.exec(doc)![1]!;
-  });
-  afterAll(async () => {
-    await workdir.remove();
-  });
+    return /<!-- decrypt-by-hand:[^>]*-->\n```sh\n([\s\S]*?)```/.exec(doc)![1]!;
+  }
 
-  const runScript = (env: Record<string, string>) =>
-    promisify(execFile)('sh', ['-c', script], { cwd: workdir.dir, env: { PATH: process.env.PATH, ...env } }).then(
+  const runScript = async (env: Record<string, string>) =>
+    promisify(execFile)('sh', ['-c', await byHandScript()], { cwd: workdir.dir, env: { PATH: process.env.PATH, ...env } }).then(
       ({ stdout }) => ({ code: 0, stdout }),
       (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
     );
 
-  it('checks the tag and prints the value, for a value in the middle of a chunk, and refuses an altered one', async () => {
+  it('passes the by-hand procedure of docs/encryption-at-rest.md: tag checked, value printed, an altered one refused', async () => {
     const encryption = randomBytes(16);
     const authentication = randomBytes(32);
     const key = keyWith(12, encryption, authentication);
