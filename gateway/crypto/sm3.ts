@@ -15,7 +15,8 @@ export function sm3Hex(data: Uint8Array | string): string {
 
 /**
  * A key used for many MACs is best passed as a KeyObject (`createSecretKey`): Node then skips copying and checking
- * the key bytes on every call, about 1 µs of the ~4 µs a short HMAC costs here (field ciphertexts, blind indexes).
+ * the key bytes on every call, about a microsecond of the 3–5 µs a short HMAC costs here (field ciphertexts,
+ * blind indexes).
  */
 export function hmacSm3(key: Uint8Array | KeyObject, data: Uint8Array | string): Buffer {
   return createHmac('sm3', key).update(data).digest();

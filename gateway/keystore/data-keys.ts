@@ -112,12 +112,17 @@ export async function openDataKeyring(deps: DataKeyringDeps): Promise<DataKeyrin
     created_at: now().toISOString(),
   });
 
-  // The inserts come first in the transaction: on SQLite a transaction that reads before it writes can fail with
-  // SQLITE_BUSY when another process wrote in between, where one that writes first waits its turn (busy_timeout).
-  await knex.transaction(async (trx) => {
-    await trx('data_keys').insert(newKeyRow('field')).onConflict().ignore();
-    await trx('data_keys').insert(newKeyRow('blind-index')).onConflict().ignore();
-  });
+  // Inserted only when missing: on PostgreSQL an insert that yields to a conflict still uses up a serial id, and ids
+  // are what ciphertexts carry. Inside the transaction the inserts come first: on SQLite a transaction that reads
+  // before it writes can fail with SQLITE_BUSY when another process wrote in between, where one that writes first
+  // waits its turn (busy_timeout).
+  const activePurposes = new Set((await knex('data_keys').where({ status: 'active' }).select('purpose')).map((row: { purpose: string }) => row.purpose));
+  const missing = (['field', 'blind-index'] as const).filter((purpose) => !activePurposes.has(purpose));
+  if (missing.length > 0) {
+    await knex.transaction(async (trx) => {
+      for (const purpose of missing) await trx('data_keys').insert(newKeyRow(purpose)).onConflict().ignore();
+    });
+  }
 
   const fieldKeys = new Map<number, { key: FieldKey; material: Buffer }>();
   let active: FieldKey | undefined;

@@ -163,6 +163,18 @@ describe.each(dialects)('the data keyring on %s', (dialect) => {
     });
   });
 
+  it('uses up no key ids when it opens a store that has its keys: the next key is the next small integer', async () => {
+    const fresh = await openTestStore(dialect, { referenceData: false });
+    try {
+      const first = await openDataKeyring({ knex: fresh.knex, masterKey });
+      for (let i = 0; i < 3; i++) await openDataKeyring({ knex: fresh.knex, masterKey });
+      expect(first.activeFieldKeyId).toBe(1);
+      expect((await first.startFieldKeyRotation()).toKeyId).toBe(3);
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
   it('continues a rotation in progress instead of making a second new key', async () => {
     const first = await keyring.startFieldKeyRotation();
     const second = await keyring.startFieldKeyRotation();
