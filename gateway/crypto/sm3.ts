@@ -1,4 +1,4 @@
-import { createHash, createHmac, type Hash } from 'node:crypto';
+import { createHash, createHmac, type Hash, type KeyObject } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
 /**
@@ -13,8 +13,18 @@ export function sm3Hex(data: Uint8Array | string): string {
   return createHash('sm3').update(data).digest('hex');
 }
 
-export function hmacSm3(key: Uint8Array, data: Uint8Array | string): Buffer {
+/**
+ * A key used for many MACs is best passed as a KeyObject (`createSecretKey`): Node then skips copying and checking
+ * the key bytes on every call, about a microsecond of the 3–5 µs a short HMAC costs here (field ciphertexts,
+ * blind indexes).
+ */
+export function hmacSm3(key: Uint8Array | KeyObject, data: Uint8Array | string): Buffer {
   return createHmac('sm3', key).update(data).digest();
+}
+
+/** As hex: faster than `hmacSm3(…).toString('hex')`, since Node then makes no Buffer for the digest. */
+export function hmacSm3Hex(key: Uint8Array | KeyObject, data: Uint8Array | string): string {
+  return createHmac('sm3', key).update(data).digest('hex');
 }
 
 /** An incremental SM3, for streams. */

@@ -11,6 +11,7 @@ import * as factsIndexes from './009-facts-indexes.js';
 import * as caseworkDeadlines from './010-casework-deadlines.js';
 import * as factsMonthIndex from './011-facts-month-index.js';
 import * as regionBoundedWrites from './012-region-bounded-writes.js';
+import * as dataKeys from './014-data-keys.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -29,6 +30,7 @@ const migrations: Record<string, Knex.Migration> = {
   '010-casework-deadlines': caseworkDeadlines,
   '011-facts-month-index': factsMonthIndex,
   '012-region-bounded-writes': regionBoundedWrites,
+  '014-data-keys': dataKeys,
 };
 
 const source: Knex.MigrationSource<string> = {
