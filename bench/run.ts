@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only seed|crypto|import|compare] [--persons N] [--feed-rows N] [--facts N]`: the figures the issues ask for, each beside its baseline
+ * `npm run bench [-- --only seed|crypto|import|compare|api] [--persons N] [--feed-rows N] [--facts N]`: the figures the issues ask for, each beside its baseline
  * measured in the same run. Every case runs in a fresh process so its peak RSS is its own.
  * - seed: about 1,000,000 persons through the real path on SQLite and on PostgreSQL, beside the raw driver.
  *   PostgreSQL cases run when BENCH_PG_URL, TEST_PG_URL or the local test database answers.
@@ -8,7 +8,10 @@
  *   and the bare native calls. About a minute and a quarter on 2 cores.
  * - import: department files (GBK CSV, XLSX) imported end to end, beside the bare reader and bare SQLite writes.
  * - compare: a full comparison run (default rules) of 5,000,000 facts against the ~1,000,000-person register on
- *   SQLite and PostgreSQL, beside DuckDB's bare join of the same data as CSV. About 8 minutes on 2 cores.
+ *   SQLite and PostgreSQL, beside DuckDB's bare join of the same data as CSV and the same run with personal fields in
+ *   clear. About 15 minutes on 2 cores.
+ * - api: an authenticated, audited person read beside /health, autocannon over loopback. About half a minute.
+ * Imports are also measured with personal fields in clear, beside the real (encrypted) import.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes, randomFillSync } from 'node:crypto';
@@ -29,7 +32,7 @@ const flag = (name: string) => {
 };
 const persons = Number(flag('--persons') ?? 1_000_000);
 const only = flag('--only');
-if (only !== undefined && !['seed', 'crypto', 'import', 'compare'].includes(only)) throw new Error(`--only takes seed, crypto, import or compare, not "${only}"`);
+if (only !== undefined && !['seed', 'crypto', 'import', 'compare', 'api'].includes(only)) throw new Error(`--only takes seed, crypto, import, compare or api, not "${only}"`);
 
 /** A case prints one JSON line per figure (most print one); any other output is ignored. */
 async function runCases(file: string, ...args: string[]): Promise<CaseResult[]> {
@@ -104,10 +107,17 @@ async function benchImport(): Promise<void> {
       console.log(line(floor));
       for (const dialect of ['sqlite', 'pg'] as const) {
         if (dialect === 'pg' && !(await pgAnswers())) continue;
+        // Encryption and blind indexes (issue 10): the same import with personal fields in clear, beside it.
+        const clear = await runCase('feed-import.ts', 'import-clear', dialect, join(dir, file), 'yibao');
+        console.log(line(clear));
         const imported = await runCase('feed-import.ts', 'import', dialect, join(dir, file), 'yibao');
         console.log(line(imported));
         const aim = file.endsWith('.csv') && dialect === 'sqlite' ? 200_000 : undefined;
-        const baselines = [{ label: 'reader alone', result: baseline }, ...(dialect === 'sqlite' ? [{ label: 'bare SQLite writes', result: floor }] : [])];
+        const baselines = [
+          { label: 'in clear', result: clear, aim: 0.87 },
+          { label: 'reader alone', result: baseline },
+          ...(dialect === 'sqlite' ? [{ label: 'bare SQLite writes', result: floor }] : []),
+        ];
         console.log(ratios('import', imported, baselines, `${imported.detail ?? ''}${aim ? `; aim ≥ ${aim.toLocaleString('en')} rows/s: ${rate(imported) >= aim ? 'met' : 'NOT met'}` : ''}; peak RSS aim < 500 MB: ${imported.peakRssMb < 500 ? 'met' : 'NOT met'}`));
       }
     }
@@ -188,6 +198,18 @@ async function benchCrypto(): Promise<void> {
   }
 }
 
+/**
+ * An authenticated, audited person read beside /health over loopback, the same server, the same run (issue 10: aim ≥ 50 %
+ * of /health's requests/s).
+ */
+async function benchApi(): Promise<void> {
+  console.log('\nThe API over loopback (autocannon, 10 connections, 10 s each): requests/s, the server\'s peak RSS');
+  const [health, read] = await runCases('api-reads.ts', '10', '10');
+  console.log(line(health!));
+  console.log(line(read!));
+  console.log(ratios('person read', read!, [{ label: '/health', result: health!, aim: 0.5 }], read!.detail));
+}
+
 const compareFacts = Number(flag('--facts') ?? 5_000_000);
 
 /**
@@ -201,37 +223,53 @@ async function benchCompare(): Promise<void> {
   const today = '2024-07-05';
   console.log(`\nComparison run (default rules, full) of ${compareFacts.toLocaleString('en')} facts against a ${persons.toLocaleString('en')}-person register, beside DuckDB's bare join: s, facts/s, peak RSS`);
   const dir = mkdtempSync(join(tmpdir(), 'jiuzhu-bench-compare-'));
+  const build = async (target: string, csvDir?: string) => {
+    for (const load of await runCases('comparison-store.ts', 'build', target, String(persons), String(compareFacts), period, ...(csvDir ? [csvDir] : []))) console.log(line(load));
+  };
   try {
     const sqliteTarget = `sqlite:${join(dir, 'compare.db')}`;
-    for (const load of await runCases('comparison-store.ts', 'build', sqliteTarget, String(persons), String(compareFacts), period, dir)) console.log(line(load));
+    await build(sqliteTarget, dir);
     const duckdb = await runCase('comparison-duckdb.ts', dir);
     console.log(line(duckdb));
     for (const file of ['facts.csv', 'persons.csv']) rmSync(join(dir, file));
     const sqlite = await runCase('comparison-run.ts', sqliteTarget, period, today);
-    printComparison(sqlite, duckdb);
     rmSync(join(dir, 'compare.db'), { force: true });
+    // Encryption and blind indexes (issue 10): the same store with personal fields in clear, compared the same way.
+    const clearTarget = `sqlite+clear:${join(dir, 'compare-clear.db')}`;
+    await build(clearTarget);
+    const sqliteClear = await runCase('comparison-run.ts', clearTarget, period, today);
+    rmSync(join(dir, 'compare-clear.db'), { force: true });
+    printComparison(sqlite, duckdb, sqliteClear);
     if (!(await pgAnswers())) {
       console.log('  PostgreSQL: not reachable, skipped (set BENCH_PG_URL)');
       return;
     }
-    const pgTarget = `pg:jiuzhu_bench_${randomBytes(4).toString('hex')}`;
-    try {
-      for (const load of await runCases('comparison-store.ts', 'build', pgTarget, String(persons), String(compareFacts), period)) console.log(line(load));
-      printComparison(await runCase('comparison-run.ts', pgTarget, period, today), duckdb);
-    } finally {
-      await runCases('comparison-store.ts', 'drop', pgTarget);
-    }
+    const schema = `jiuzhu_bench_${randomBytes(4).toString('hex')}`;
+    const runOn = async (target: string) => {
+      try {
+        await build(target);
+        return await runCase('comparison-run.ts', target, period, today);
+      } finally {
+        await runCases('comparison-store.ts', 'drop', target);
+      }
+    };
+    printComparison(await runOn(`pg:${schema}`), duckdb, await runOn(`pg+clear:${schema}_clear`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The run's line, its warnings, and its time over DuckDB's with the issue's aims. */
-function printComparison(result: CaseResult, duckdb: CaseResult): void {
+/** The run's line, its warnings, and its time over DuckDB's (and over the same run in clear) with the issues' aims. */
+function printComparison(result: CaseResult, duckdb: CaseResult, clear?: CaseResult): void {
   const times = result.seconds / duckdb.seconds;
+  if (clear) console.log(line(clear));
   console.log(line(result));
   console.log(`      ${result.detail ?? ''}`);
   console.log(`      ${times.toFixed(2)}× DuckDB's time (aim ≤ 5×: ${times <= 5 ? 'met' : 'NOT met'}); facts/s ÷ DuckDB ${(rate(result) / rate(duckdb)).toFixed(2)}; peak RSS aim < 1 GB: ${result.peakRssMb < 1000 ? 'met' : 'NOT met'}`);
+  if (clear) {
+    const cost = result.seconds / clear.seconds - 1;
+    console.log(`      encryption and blind indexes cost ${(cost * 100).toFixed(1)} % over the same run in clear (aim ≤ 15 %: ${cost <= 0.15 ? 'met' : 'NOT met'})`);
+  }
 }
 
 console.log(`jiuzhu bench — node ${process.version}, ${new Date().toISOString()}`);
@@ -239,3 +277,4 @@ if (only === undefined || only === 'seed') await benchSeeding();
 if (only === undefined || only === 'crypto') await benchCrypto();
 if (only === undefined || only === 'import') await benchImport();
 if (only === undefined || only === 'compare') await benchCompare();
+if (only === undefined || only === 'api') await benchApi();

@@ -17,6 +17,12 @@ export interface ExchangeConfig {
   maxClockSkewSeconds: number;
   /** How long a replaced key (ours or a partner's) keeps decrypting or verifying. */
   keyGraceDays: number;
+  /**
+   * How often a running gateway rereads its data keys (JIUZHU_DATA_KEY_REFRESH_SECONDS, default 60), so that it takes up
+   * a new field key soon after `jiuzhu keys rotate-data-key` makes one; the rotation waits twice this before its last
+   * pass. Every process of a deployment must use the same value.
+   */
+  dataKeyRefreshSeconds: number;
 }
 
 export interface Config {
@@ -66,6 +72,7 @@ export function exchangeConfigFrom(env: NodeJS.ProcessEnv): ExchangeConfig {
     masterKeyFile: env.JIUZHU_MASTER_KEY_FILE ?? './data/master.key',
     maxClockSkewSeconds: nonNegativeNumber(env, 'JIUZHU_ENVELOPE_MAX_SKEW_SECONDS', 300),
     keyGraceDays: nonNegativeNumber(env, 'JIUZHU_KEY_GRACE_DAYS', 30),
+    dataKeyRefreshSeconds: nonNegativeNumber(env, 'JIUZHU_DATA_KEY_REFRESH_SECONDS', 60),
   };
 }
 

@@ -19,8 +19,11 @@ export async function startServer(config: Config, store: Store, exchange: Exchan
   });
   const url = await app.listen({ host: config.host, port: config.port });
   const deliveries = startDeliveryRounds(createGatewayDeliveryQueue(store, exchange), app.log);
+  // A rotation elsewhere (jiuzhu keys rotate-data-key) makes a new field key; this process takes it up within the interval.
+  const stopRefreshingKeys = store.keyring.startRefreshing(config.exchange.dataKeyRefreshSeconds * 1000, (error) => app.log.error({ err: error }, 'could not reread the data keys'));
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
+    stopRefreshingKeys();
     await deliveries.stop();
     await app.close();
     await store.close();

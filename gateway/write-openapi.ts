@@ -10,13 +10,15 @@ import { buildApp } from './app.js';
 import { exchangeConfigFrom } from './config.js';
 import { createExchange } from './keystore/exchange.js';
 import { projectPath } from './project-files.js';
-import { createStore } from './store/connect.js';
+import { openMigratedStore } from './store/open-store.js';
 
 export const openapiFile = projectPath('openapi.yaml');
 
 export async function renderOpenapi(): Promise<string> {
-  const store = createStore({ client: 'sqlite', filename: ':memory:' });
-  const app = await buildApp({ store, exchange: createExchange({ knex: store.knex, config: exchangeConfigFrom({}), masterKey: randomBytes(32) }) });
+  const masterKey = randomBytes(32);
+  const exchange = exchangeConfigFrom({ JIUZHU_MASTER_KEY: masterKey.toString('hex') });
+  const { store } = await openMigratedStore({ database: { client: 'sqlite', filename: ':memory:' }, exchange });
+  const app = await buildApp({ store, exchange: createExchange({ knex: store.knex, config: exchange, masterKey }) });
   try {
     return app.swagger({ yaml: true });
   } finally {

@@ -11,16 +11,15 @@ import { readFileSync } from 'node:fs';
 import { commandLineActor } from '../../gateway/access/actor.js';
 import { runComparison } from '../../gateway/engine/compare.js';
 import { loadRuleSet } from '../../gateway/engine/rule-set.js';
-import { openMigratedStore } from '../../gateway/store/open-store.js';
 import { reportCase, secondsSince } from '../case-result.js';
-import { targetDatabase } from './comparison-target.js';
+import { openTarget } from './comparison-target.js';
 
 const [target = '', period = '2024-06', today = '2024-07-05'] = process.argv.slice(2);
 // node-postgres names its connections after PGAPPNAME, so this run's server backends can be told from others'.
 const applicationName = `jiuzhu-bench-compare-${process.pid}`;
 process.env.PGAPPNAME = applicationName;
 
-const { store } = await openMigratedStore(targetDatabase(target));
+const store = await openTarget(target);
 if (process.env.BENCH_COMPARE_TRACE !== undefined) traceStatements(store.knex, Number(process.env.BENCH_COMPARE_TRACE) || 0);
 try {
   const facts = Number((await store.knex('facts').count({ n: '*' }).first())?.n);
@@ -31,7 +30,7 @@ try {
   const byRule = Object.entries(report.byRule).filter(([, n]) => n > 0).map(([rule, n]) => `${rule} ${n}`).join(', ');
   const server = store.dialect === 'pg' ? await backendPeakRss(store.knex, applicationName) : undefined;
   reportCase({
-    name: `compare ${facts.toLocaleString('en')} facts, default rules, ${store.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
+    name: `compare ${facts.toLocaleString('en')} facts, default rules, ${store.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${target.includes('+clear:') ? ', personal fields in clear (baseline)' : ''}`,
     rows: facts, unit: 'facts', seconds,
     detail: `${report.warnings.toLocaleString('en')} warnings${server === undefined ? '' : `; server backend peak RSS ${server}`} (${byRule})`,
   });

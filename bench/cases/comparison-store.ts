@@ -17,16 +17,21 @@ import { lastDayOfPeriod } from '../../gateway/calendar/periods.js';
 import { seedDemoCounty } from '../../gateway/demo/seed-county.js';
 import { openBulkWriter, type BulkTable, type BulkValue } from '../../gateway/store/bulk/bulk-writer.js';
 import type { Store } from '../../gateway/store/connect.js';
-import { openMigratedStore } from '../../gateway/store/open-store.js';
+import { attributesAtRest } from '../../gateway/store/fact-attributes.js';
+import { createIdNumberStorer } from '../../gateway/store/personal-data.js';
 import { reportCase, secondsSince } from '../case-result.js';
-import { benchFeeds, type BenchRegister } from './comparison-facts.js';
-import { createTarget, dropTarget, targetDatabase } from './comparison-target.js';
+import { benchFeeds, type BenchFact, type BenchRegister } from './comparison-facts.js';
+import { createTarget, dropTarget, openTarget } from './comparison-target.js';
 
 const [mode = 'build', target = '', ...rest] = process.argv.slice(2);
 
 const tables: BulkTable[] = [
   { name: 'batches', keepIndexes: true, columns: ['id', 'source', 'period', 'sm3', 'file_name', 'status', 'received_at', 'rows_total', 'accepted', 'rejected', 'skipped', 'refusal', 'actor', 'detail'] },
-  { name: 'facts', columns: ['id', 'batch_id', 'source', 'kind', 'subject_id_number', 'subject_name', 'occurred_on', 'period', 'amount_fen', 'attributes', 'location'] },
+  {
+    name: 'facts',
+    columns: ['id', 'batch_id', 'source', 'kind', 'subject_key', 'subject_cipher', 'subject_region', 'subject_birth_date', 'subject_sex', 'subject_name', 'occurred_on',
+      'period', 'amount_fen', 'attributes', 'location'],
+  },
   { name: 'audit_log', keepIndexes: true, columns: ['id', 'at', 'actor_key_id', 'actor_role', 'actor_label', 'action', 'resource_type', 'resource_id', 'region_code', 'outcome', 'request_id', 'detail'] },
 ];
 
@@ -35,7 +40,7 @@ if (mode === 'drop') {
 } else {
   const [personsArg = '1000000', factsArg = '5000000', period = '2024-06', csvDir] = rest;
   await createTarget(target);
-  const { store } = await openMigratedStore(targetDatabase(target));
+  const store = await openTarget(target);
   try {
     const actor = commandLineActor('bench');
     const seedStart = process.hrtime.bigint();
@@ -70,12 +75,13 @@ async function readRegister(store: Store, periodEnd: string): Promise<BenchRegis
   const names: string[] = [];
   const households: number[] = [];
   for (let after = 0; ;) {
-    const page: { id: number; id_number: string; name: string; household_id: number }[] = await knex('persons').where('id', '>', after).orderBy('id').limit(100_000)
-      .select('id', 'id_number', 'name', 'household_id');
+    const page: { id: number; id_cipher: string; name: string; household_id: number }[] = await knex('persons').where('id', '>', after).orderBy('id').limit(100_000)
+      .select('id', 'id_cipher', 'name', 'household_id');
     if (page.length === 0) break;
-    for (const row of page) {
+    const pageIdNumbers = await store.keyring.decryptMany(page.map((row) => row.id_cipher));
+    for (const [index, row] of page.entries()) {
       position[row.id] = idNumbers.length;
-      idNumbers.push(row.id_number);
+      idNumbers.push(pageIdNumbers[index]!);
       names.push(row.name);
       households.push(row.household_id);
     }
@@ -114,23 +120,31 @@ async function readRegister(store: Store, periodEnd: string): Promise<BenchRegis
 async function loadFacts(store: Store, register: BenchRegister, plan: { period: string; facts: number; seed: number }): Promise<number> {
   const actor = commandLineActor('bench');
   const writer = await openBulkWriter(store, tables, { rebuildWhenEmpty: true });
+  const storeSubjects = createIdNumberStorer(store.keyring);
   let total = 0;
   try {
     for (const feed of benchFeeds(register, plan)) {
       const now = new Date().toISOString();
       const batchId = writer.nextId('batches');
       await writer.write('batches', [batchId, feed.source, plan.period, randomBytes(32).toString('hex'), `${feed.source}-${plan.period}.csv`, 'applied', now, 0, 0, 0, 0, null, actor.label, null]);
-      let rows: BulkValue[][] = [];
+      let rows: BenchFact[] = [];
       let count = 0;
-      for (const [kind, idNumber, name, occurredOn, period, amountFen, attributes] of feed.facts) {
+      // As the import does: a thousand facts' ID numbers indexed and encrypted at once, repeated subjects once.
+      const flush = async () => {
+        const subjects = storeSubjects(rows.map((fact) => fact[1]));
+        await writer.writeMany('facts', rows.map(([kind, , name, occurredOn, period, amountFen, attributes], index): BulkValue[] => {
+          const subject = subjects[index]!;
+          return [writer.nextId('facts'), batchId, feed.source, kind, subject.key, subject.cipher, subject.regionCode, subject.birthDate, subject.sex, name, occurredOn, period,
+            amountFen, attributesAtRest(kind, JSON.parse(attributes) as Record<string, unknown>, store.keyring), `line ${count - rows.length + index + 2}`];
+        }));
+        rows = [];
+      };
+      for (const fact of feed.facts) {
         count += 1;
-        rows.push([writer.nextId('facts'), batchId, feed.source, kind, idNumber, name, occurredOn, period, amountFen, attributes, `line ${count + 1}`]);
-        if (rows.length === 1000) {
-          await writer.writeMany('facts', rows);
-          rows = [];
-        }
+        rows.push(fact);
+        if (rows.length === 1000) await flush();
       }
-      if (rows.length > 0) await writer.writeMany('facts', rows);
+      if (rows.length > 0) await flush();
       await writer.run('UPDATE batches SET rows_total = ?, accepted = ? WHERE id = ?', [count, count, batchId]);
       await writer.write('audit_log', [writer.nextId('audit_log'), now, actor.keyId, actor.role, actor.label, 'feed.import', 'batch', String(batchId), null, 'ok', null,
         `${feed.source} ${feed.source}-${plan.period}.csv: ${count} accepted, 0 rejected, 0 skipped`]);
@@ -138,7 +152,7 @@ async function loadFacts(store: Store, register: BenchRegister, plan: { period: 
     }
     // As importFeedFile does for its batch, facts about register people point at them: once for all batches here,
     // since facts.batch_id has no index while the load has them dropped.
-    await writer.run('UPDATE facts SET person_id = p.id FROM persons p WHERE p.id_number = facts.subject_id_number', []);
+    await writer.run('UPDATE facts SET person_id = p.id FROM persons p WHERE p.id_key = facts.subject_key', []);
     await writer.commit();
   } catch (error) {
     await writer.rollback();
@@ -147,7 +161,7 @@ async function loadFacts(store: Store, register: BenchRegister, plan: { period: 
   return total;
 }
 
-/** persons.csv (id_number, household_id) and facts.csv, with a header row, RFC 4180 quoting; returns rows written. */
+/** persons.csv (id_key, household_id) and facts.csv, with a header row, RFC 4180 quoting; returns rows written. */
 async function exportCsv(store: Store, dir: string): Promise<number> {
   if (store.dialect !== 'sqlite') throw new Error('the CSV export reads the SQLite store');
   const connection = (await store.knex.client.acquireConnection()) as Database.Database;
@@ -167,8 +181,9 @@ async function exportCsv(store: Store, dir: string): Promise<number> {
       stream.end(chunk);
       await finished(stream);
     };
-    await write('persons.csv', 'id_number,household_id', 'SELECT id_number, household_id FROM persons');
-    await write('facts.csv', 'id,kind,subject_id_number,occurred_on,period,amount_fen,attributes', 'SELECT id, kind, subject_id_number, occurred_on, period, amount_fen, attributes FROM facts');
+    // Joined on the blind index, as the comparison joins: the ID numbers themselves are not in the store.
+    await write('persons.csv', 'id_key,household_id', 'SELECT id_key, household_id FROM persons');
+    await write('facts.csv', 'id,kind,subject_key,occurred_on,period,amount_fen,attributes', 'SELECT id, kind, subject_key, occurred_on, period, amount_fen, attributes FROM facts');
   } finally {
     await store.knex.client.releaseConnection(connection);
   }

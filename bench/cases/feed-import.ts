@@ -3,7 +3,7 @@
  * bulk writer, one transaction), or one of two baselines: the bare reader alone, or the database floor — the
  * same number of fact rows, built in memory beforehand, written with bare prepared INSERTs into a fresh
  * store's facts table and indexed, as the import's writer does, with no reading, mapping or checking.
- * Usage: feed-import.ts import sqlite|pg FILE SOURCE | feed-import.ts read FILE | feed-import.ts floor ROWS
+ * Usage: feed-import.ts import|import-clear sqlite|pg FILE SOURCE | feed-import.ts read FILE | feed-import.ts floor ROWS
  */
 import { basename } from 'node:path';
 import { readCsvRows } from '../../adapters/kit/csv-reader.js';
@@ -30,7 +30,9 @@ if (mode === 'read') {
   const { store, dispose } = await openFreshBenchStore('sqlite');
   const facts: (string | number)[][] = [];
   for (let i = 0; i < rows; i++) {
-    facts.push([i + 1, 1, 'yibao', 'medical-settlement', `6401211950010${String(i).padStart(5, '0')}`, '马秀兰', `2024-05-${String(1 + (i % 28)).padStart(2, '0')}`, '2024-05',
+    // The subject's columns as the clear baseline writes them: the ID number where the blind index and ciphertext go.
+    const idNumber = `6401211950010${String(i).padStart(5, '0')}`;
+    facts.push([i + 1, 1, 'yibao', 'medical-settlement', idNumber, idNumber, '640121', '1950-01-01', '1', '马秀兰', `2024-05-${String(1 + (i % 28)).padStart(2, '0')}`, '2024-05',
       50_050 + i, JSON.stringify({ settlementType: 'outpatient', totalFen: 150_150 + i }), `line ${i + 2}`]);
   }
   const connection = (await store.knex.client.acquireConnection()) as Database.Database;
@@ -40,7 +42,8 @@ if (mode === 'read') {
   connection.prepare("INSERT INTO batches (id, source, sm3, file_name, status, received_at, actor) VALUES (1, 'yibao', 'x', 'x', 'applied', '2024-05-31', 'bench')").run();
   const indexes = connection.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'facts' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
   for (const index of indexes) connection.exec(`DROP INDEX "${index.name}"`);
-  const insert = connection.prepare('INSERT INTO facts (id, batch_id, source, kind, subject_id_number, subject_name, occurred_on, period, amount_fen, attributes, location) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insert = connection.prepare(`INSERT INTO facts (id, batch_id, source, kind, subject_key, subject_cipher, subject_region, subject_birth_date, subject_sex, subject_name,
+    occurred_on, period, amount_fen, attributes, location) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   for (const fact of facts) insert.run(fact);
   for (const index of indexes) connection.exec(index.sql);
   connection.exec('COMMIT');
@@ -49,8 +52,10 @@ if (mode === 'read') {
   await dispose();
   reportCase({ name: `baseline: ${rows.toLocaleString('en')} facts prebuilt, bare INSERTs + indexes, SQLite`, rows, unit: 'rows', seconds });
 } else {
+  // import-clear: the same import into a store whose personal fields are written in clear, the baseline encryption is measured against.
   const [dialect = 'sqlite', file = '', source = 'yibao'] = rest;
-  const { store, dispose } = await openFreshBenchStore(dialect);
+  const clear = mode === 'import-clear';
+  const { store, dispose } = await openFreshBenchStore(dialect, { clear });
   const start = process.hrtime.bigint();
   const result = await importFeedFile(store, { source, input: { fileName: basename(file), path: file }, actor: commandLineActor('bench'), today: '2024-12-31' });
   const seconds = secondsSince(start);
@@ -58,5 +63,6 @@ if (mode === 'read') {
   if (stored !== result.accepted) throw new Error(`stored ${stored} facts, import said ${result.accepted}`);
   await dispose();
   const rows = result.accepted + result.rejected + result.skipped;
-  reportCase({ name: `import ${basename(file)} into ${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`, rows, unit: 'rows', seconds, detail: `${result.accepted} facts, ${result.rejected} rejects` });
+  const into = `${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${clear ? ', personal fields in clear (baseline)' : ''}`;
+  reportCase({ name: `${clear ? 'baseline: ' : ''}import ${basename(file)} into ${into}`, rows, unit: 'rows', seconds, detail: `${result.accepted} facts, ${result.rejected} rejects` });
 }

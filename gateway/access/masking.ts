@@ -21,6 +21,13 @@ export function displayAccountNumber(policy: RolePolicy, accountNumber: string):
   return policy.fullBankAccount ? accountNumber : maskAccountNumber(accountNumber);
 }
 
+/** A phone as this role may see it: a mobile keeps its first 3 and last 4 digits (138****5678), as carriers print it; others their last 4. */
+export function displayPhone(policy: RolePolicy, phone: string): string {
+  if (policy.fullPhone) return phone;
+  if (/^1[0-9]{10}$/.test(phone)) return `${phone.slice(0, 3)}****${phone.slice(7)}`;
+  return '*'.repeat(Math.max(0, phone.length - 4)) + phone.slice(-4);
+}
+
 const ID_NUMBER_RUN = /^\d{17}[\dX]$/;
 
 /**

@@ -23,6 +23,8 @@ export interface RolePolicy extends RoleCapabilities {
   fullIdNumber: boolean;
   /** Sees benefit account numbers in full; everyone else sees the last 4 digits. */
   fullBankAccount: boolean;
+  /** Sees phone numbers in full; everyone else sees 138****5678. */
+  fullPhone: boolean;
   /** May create and revoke API keys. */
   manageKeys: boolean;
 }
@@ -33,33 +35,34 @@ export type Capability = keyof RoleCapabilities;
  * Least privilege per role. Full ID numbers go to those who must match or pay people — integrators
  * (exchange with provincial and national systems keyed on the ID number), finance (the payment roll and
  * the bank's 一卡通 file) and auditors (tracing a case end to end, 人情保 checks). Only finance needs
- * account numbers. Liaison officers report progress figures and see no personal data at all. Feeds are
- * uploaded by those who wire systems (integrator) and run them (admin); auditors read what was refused.
+ * account numbers. Phones go to those who call families (township staff) or match and trace records
+ * (integrators, auditors). Liaison officers report progress figures and see no personal data at all. Feeds
+ * are uploaded by those who wire systems (integrator) and run them (admin); auditors read what was refused.
  */
 export const rolePolicies: Readonly<Record<Role, RolePolicy>> = {
   admin: {
     readPersonalData: true, writeRegister: true, importFeeds: true, readFeedBatches: true, runComparisons: true, readFigures: true,
-    fullIdNumber: false, fullBankAccount: false, manageKeys: true,
+    fullIdNumber: false, fullBankAccount: false, fullPhone: false, manageKeys: true,
   },
   integrator: {
     readPersonalData: true, writeRegister: true, importFeeds: true, readFeedBatches: true, runComparisons: true, readFigures: true,
-    fullIdNumber: true, fullBankAccount: false, manageKeys: false,
+    fullIdNumber: true, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
   township: {
     readPersonalData: true, writeRegister: true, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
-    fullIdNumber: false, fullBankAccount: false, manageKeys: false,
+    fullIdNumber: false, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
   liaison: {
     readPersonalData: false, writeRegister: false, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
-    fullIdNumber: false, fullBankAccount: false, manageKeys: false,
+    fullIdNumber: false, fullBankAccount: false, fullPhone: false, manageKeys: false,
   },
   finance: {
     readPersonalData: true, writeRegister: false, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
-    fullIdNumber: true, fullBankAccount: true, manageKeys: false,
+    fullIdNumber: true, fullBankAccount: true, fullPhone: false, manageKeys: false,
   },
   auditor: {
     readPersonalData: true, writeRegister: false, importFeeds: false, readFeedBatches: true, runComparisons: false, readFigures: true,
-    fullIdNumber: true, fullBankAccount: false, manageKeys: false,
+    fullIdNumber: true, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
 };
 

@@ -40,7 +40,7 @@ async function readAll<T extends { id: number }>(
   action: string,
   read: (store: Store, afterId: number | undefined) => Promise<{ view: T[]; subjectPersonIds: number[] }>,
 ): Promise<T[]> {
-  const { store } = await openMigratedStore(loadConfig().database);
+  const { store } = await openMigratedStore(loadConfig());
   try {
     const items: T[] = [];
     const subjects: number[] = [];

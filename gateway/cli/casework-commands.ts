@@ -39,7 +39,7 @@ export function visitsCommand(): Command {
         throw new ProblemError('validation-failed', `--assistant takes an assistant id, not ${options.assistant}`);
       }
       const policy = loadVisitPolicy(options.policy);
-      const { store } = await openMigratedStore(loadConfig().database);
+      const { store } = await openMigratedStore(loadConfig());
       try {
         const actor = commandLineActor();
         const { list, headPersonIds } = await listVisitsDue(store.knex, actor, policy, loadWorkingCalendar(), {
@@ -79,7 +79,7 @@ export function discoveriesCommand(): Command {
         throw new ProblemError('validation-failed', `--status is open, investigating or concluded, not ${options.status}`);
       }
       if (options.period !== undefined && !isPeriod(options.period)) throw new ProblemError('validation-failed', `--period takes YYYY-MM, not ${options.period}`);
-      const { store } = await openMigratedStore(loadConfig().database);
+      const { store } = await openMigratedStore(loadConfig());
       try {
         const actor = commandLineActor();
         const cases: DiscoveryCase[] = [];

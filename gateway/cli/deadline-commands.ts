@@ -18,7 +18,7 @@ export function deadlinesCommand(): Command {
     .description('count again the provisional due dates, after a year was added to config/holidays/cn.json')
     .option('--json', 'print {warnings: {examined, changed}, casework: {examined, changed}}')
     .action(async (options: { json?: boolean }) => {
-      const { store } = await openMigratedStore(loadConfig().database);
+      const { store } = await openMigratedStore(loadConfig());
       try {
         const calendar = loadWorkingCalendar();
         const actor = commandLineActor();

@@ -26,7 +26,7 @@ export function demoCommand(): Command {
     .action(async (options: { out: string; period?: string; seed: number; rules?: string; json?: boolean }) => {
       const config = loadConfig();
       const rules = loadRuleSet(options.rules ?? config.rulesFile ?? defaultRuleSetPath);
-      const { store } = await openMigratedStore(config.database);
+      const { store } = await openMigratedStore(config);
       try {
         const result = await runDemoMonth(store, {
           period: options.period ?? previousPeriod(), outDir: resolve(options.out), rules, actor: commandLineActor('demo'), seed: options.seed,

@@ -54,7 +54,7 @@ export function importCommand(): Command {
     .option('--dry-run', 'report what each file would do without writing anything')
     .option('--json', 'print one object per file: {batchId, source, accepted, rejected, skipped, duplicate}')
     .action(async (files: string[], options: { source: string; sheet?: string; region: string; dryRun?: boolean; json?: boolean }) => {
-      const { store } = await openMigratedStore(loadConfig().database);
+      const { store } = await openMigratedStore(loadConfig());
       let refused = 0;
       try {
         for (const file of files) {

@@ -45,7 +45,7 @@ export function indicesCommand(): Command {
     .action(async (options: { township?: string; period?: string; minPoverty?: number; minNeed?: number; order: string; limit: number; formula?: string; json?: boolean }) => {
       if (options.order !== 'need' && options.order !== 'poverty') throw new InvalidArgumentError('--order must be need or poverty');
       const formula = loadIndexFormula(options.formula ?? defaultIndexFormulaPath);
-      const { store } = await openMigratedStore(loadConfig().database);
+      const { store } = await openMigratedStore(loadConfig());
       try {
         const actor = commandLineActor();
         const viewed = await viewIndicesList(store.knex, actor, {

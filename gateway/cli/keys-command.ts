@@ -1,14 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { commandLineActor } from '../access/actor.js';
 import { isRole, roles } from '../access/role-policy.js';
 import { loadConfig } from '../config.js';
+import { rotateDataKey } from '../keystore/data-key-rotation.js';
 import { openMigratedStore } from '../store/open-store.js';
+import { protectedColumns } from '../store/personal-data.js';
 import { findRegions } from '../store/repositories/regions.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../store/repositories/api-keys.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
 import { nationwide } from '../access/region-scope.js';
-import { printJson, printLine } from './output.js';
+import { note, printJson, printLine } from './output.js';
 import { withExchange } from './open-exchange.js';
 
 export function keysCommand(): Command {
@@ -22,7 +24,7 @@ export function keysCommand(): Command {
     .option('--json', 'print {id, key, role, region} as JSON')
     .action(async (options: { role: string; region: string; label?: string; json?: boolean }) => {
       if (!isRole(options.role)) throw new Error(`unknown role ${options.role}`);
-      const { store } = await openMigratedStore(loadConfig().database);
+      const { store } = await openMigratedStore(loadConfig());
       try {
         if (options.region !== nationwide && !(await findRegions(store.knex, [options.region])).has(options.region)) {
           throw new Error(`region ${options.region} is not in the register (see GET /v1/regions)`);
@@ -100,12 +102,62 @@ export function keysCommand(): Command {
       });
     });
 
+  keys.command('rotate-data-key')
+    .description('make a new data key for personal fields and re-encrypt every value under the old one, in batches, while the gateway keeps serving; resumes when run again')
+    .option('--batch-size <rows>', 'rows re-encrypted per transaction', positiveInteger, 1000)
+    .option('--json', 'print {fromKeyIds, toKeyId, passes, reencrypted} as JSON')
+    .action(async (options: { batchSize: number; json?: boolean }) => {
+      const config = loadConfig();
+      const { store } = await openMigratedStore(config);
+      try {
+        const actor = commandLineActor();
+        const report = await rotateDataKey({
+          knex: store.knex, keyring: store.keyring, columns: protectedColumns, batchSize: options.batchSize,
+          settleMs: 2 * config.exchange.dataKeyRefreshSeconds * 1000,
+          onProgress: async (progress) => {
+            if (progress.type === 'started') {
+              await recordAudit(store.knex, actor, { action: 'data-key.rotate', outcome: 'ok', resourceType: 'data-key', resourceId: String(progress.rotation.toKeyId),
+                detail: `${progress.rotation.resumed ? 'resumed' : 'started'}: from key(s) ${progress.rotation.fromKeyIds.join(', ')} to key ${progress.rotation.toKeyId}` });
+              note(`jiuzhu: ${progress.rotation.resumed ? 'resuming the rotation' : 'rotating'} from data key ${progress.rotation.fromKeyIds.join(', ')} to ${progress.rotation.toKeyId}`);
+            } else if (progress.type === 'pass') {
+              note(`jiuzhu: pass ${progress.pass}: ${progress.found} value(s) re-encrypted`);
+            } else if (progress.type === 'settling') {
+              note(`jiuzhu: waiting ${Math.ceil(progress.waitMs / 1000)} s for every gateway process to take up the new key, then one more pass`);
+            }
+          },
+        });
+        await recordAudit(store.knex, actor, { action: 'data-key.retire', outcome: 'ok', resourceType: 'data-key', resourceId: report.rotation.fromKeyIds.join(','),
+          detail: `after ${report.passes} pass(es): ${report.reencrypted.map((c) => `${c.table}.${c.column} ${c.rows}`).join(', ')}` });
+        const summary = { fromKeyIds: report.rotation.fromKeyIds, toKeyId: report.rotation.toKeyId, passes: report.passes, reencrypted: report.reencrypted };
+        if (options.json) printJson(summary);
+        else printLine(`data key ${report.rotation.toKeyId} now encrypts every personal field; key(s) ${report.rotation.fromKeyIds.join(', ')} retired (kept for older backups)`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  keys.command('reveal-data-key')
+    .description('print a field data key\'s two halves in hex, to decrypt one value by hand with openssl (docs/encryption-at-rest.md); audited')
+    .argument('<id>', 'the data key id: the number in a ciphertext jzf1.<id>.…')
+    .option('--json', 'print {id, encryptionKeyHex, authenticationKeyHex}')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const { store } = await openMigratedStore(loadConfig());
+      try {
+        const halves = store.keyring.revealFieldKey(positiveInteger(id));
+        await recordAudit(store.knex, commandLineActor(), { action: 'data-key.reveal', outcome: 'ok', resourceType: 'data-key', resourceId: id });
+        if (options.json) printJson({ id: Number(id), ...halves });
+        else printLine(`ENC=${halves.encryptionKeyHex}\nAUTH=${halves.authenticationKeyHex}`);
+      } finally {
+        await store.close();
+      }
+    });
+
   keys.command('revoke')
     .description('revoke a key by id; it stops working at once')
     .argument('<id>', 'key id from `jiuzhu keys list`')
     .option('--json', 'print {id, revoked} as JSON')
     .action(async (id: string, options: { json?: boolean }) => {
-      const { store } = await openMigratedStore(loadConfig().database);
+      const { store } = await openMigratedStore(loadConfig());
       try {
         const revoked = await store.knex.transaction(async (trx) => {
           const done = await revokeApiKey(trx, Number(id));
@@ -120,4 +172,10 @@ export function keysCommand(): Command {
       }
     });
   return keys;
+}
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!/^[1-9][0-9]*$/.test(value) || !Number.isSafeInteger(parsed)) throw new InvalidArgumentError('must be a positive whole number');
+  return parsed;
 }

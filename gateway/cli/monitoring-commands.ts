@@ -24,7 +24,7 @@ export function compareCommand(): Command {
     .option('--json', 'print {runId, period, warnings, byRule}')
     .action(async (options: { period?: string; incremental?: boolean; region?: string; rules?: string; json?: boolean }) => {
       const rules = loadRuleSet(ruleSetFile(options.rules));
-      const { store } = await openMigratedStore(loadConfig().database);
+      const { store } = await openMigratedStore(loadConfig());
       try {
         const report = await runComparison(store, {
           period: options.period ?? previousPeriod(), mode: options.incremental ? 'incremental' : 'full', rules, actor: commandLineActor(), regionCode: options.region,

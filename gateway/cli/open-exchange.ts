@@ -9,7 +9,7 @@ import { recordAudit, type AuditRecord } from '../store/repositories/audit-log.j
 /** Runs a command against the configured store and keystore, closing the store whatever happens. */
 export async function withExchange<T>(work: (exchange: Exchange, store: Store, audit: (record: AuditRecord) => Promise<number>) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const { store } = await openMigratedStore(config.database);
+  const { store } = await openMigratedStore(config);
   try {
     const exchange = createExchange({ knex: store.knex, config: config.exchange, masterKey: loadMasterKey(config.exchange) });
     return await work(exchange, store, (record) => recordAudit(store.knex, commandLineActor(), record));

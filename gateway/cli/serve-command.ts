@@ -18,7 +18,7 @@ export function serveCommand(): Command {
     .option('--demo', 'demo mode (npm start): on an empty store, run the demo month (jiuzhu demo) for last month first; print a fresh demo API key per role')
     .action(async (options: { demo?: boolean }) => {
       const config = loadConfig();
-      const { store } = await openMigratedStore(config.database);
+      const { store } = await openMigratedStore(config);
       const exchange = createExchange({ knex: store.knex, config: config.exchange, masterKey: loadMasterKey(config.exchange) });
       note(`jiuzhu: store ${describeDatabase(config.database)}`);
       let keys: Awaited<ReturnType<typeof issueDemoKeys>> = [];

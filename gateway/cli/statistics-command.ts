@@ -32,7 +32,7 @@ export function statisticsCommand(): Command {
     .option('--region <code>', 'county, township or village code (default: the whole country)')
     .option('--json', 'print the figures as GET /v1/statistics/monitoring returns them')
     .action(async (options: { period?: string; region?: string; json?: boolean }) => {
-      const { store } = await openMigratedStore(loadConfig().database);
+      const { store } = await openMigratedStore(loadConfig());
       try {
         const today = todayInShanghai();
         const statistics = await monitoringStatistics(store.knex, { regionCode: options.region ?? nationwide, period: options.period ?? previousPeriod(today), today });

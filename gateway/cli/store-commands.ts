@@ -12,8 +12,9 @@ export function migrateCommand(): Command {
     .description('create or update the database schema and load the shipped reference data (regions, code tables)')
     .option('--json', 'print {database, applied} as JSON')
     .action(async (options: { json?: boolean }) => {
-      const { database } = loadConfig();
-      const { store, applied } = await openMigratedStore(database);
+      const config = loadConfig();
+      const { database } = config;
+      const { store, applied } = await openMigratedStore(config);
       await store.close();
       if (options.json) printJson({ database: describeDatabase(database), applied });
       else printLine(applied.length > 0 ? `${describeDatabase(database)}: applied ${applied.join(', ')}` : `${describeDatabase(database)}: up to date`);
@@ -36,7 +37,7 @@ export function seedCommand(): Command {
     .option('--as-of <date>', 'the "today" of the generated data, YYYY-MM-DD', todayInShanghai())
     .option('--json', 'print the result as JSON')
     .action(async (options: { county: string; households: number; seed: number; asOf: string; json?: boolean }) => {
-      const { store } = await openMigratedStore(loadConfig().database);
+      const { store } = await openMigratedStore(loadConfig());
       const started = process.hrtime.bigint();
       const progress = (done: number) => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -26,7 +26,7 @@ export function warningsCommand(): Command {
     .action(async (options: { township?: string; status?: WarningStatus; rule?: string; period?: string; overdue?: boolean; json?: boolean }) => {
       if (options.township !== undefined && !/^[0-9]{9}$/.test(options.township)) throw new Error(`--township takes a 9-digit township code, not "${options.township}"`);
       if (options.period !== undefined && !/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(options.period)) throw new Error(`--period must be YYYY-MM, not "${options.period}"`);
-      const { store } = await openMigratedStore(loadConfig().database);
+      const { store } = await openMigratedStore(loadConfig());
       try {
         const actor = commandLineActor();
         const calendar = loadWorkingCalendar();

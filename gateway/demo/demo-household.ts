@@ -48,6 +48,8 @@ export interface DemoMember {
   /** Set for 特困 persons only, whose care standard depends on it. */
   selfCareAbility: string | null;
   monthlyIncomeFen: number;
+  /** 联系电话: the head's mobile, the household's contact; null for other members. */
+  phone: string | null;
   bankAccount: DemoBankAccount | null;
   enrolments: DemoEnrolment[];
   assistance: DemoAssistance[];

@@ -2,6 +2,7 @@ import { AssistanceCalendar, recordAssistanceChain } from './assistance-chain.js
 import { BankAccountIssuer } from './bank-account-numbers.js';
 import { enrolHousehold } from './benefit-enrolments.js';
 import { civilDateOf, dayNumberOf, parseCalendarDate, type CivilDate } from './calendar-days.js';
+import { demoMobileNumber } from './demo-phones.js';
 import { composeGivenName } from './chinese-names.js';
 import {
   composeAddress,
@@ -164,6 +165,7 @@ class CountyHouseholdGenerator {
         labourAbility,
         selfCareAbility: null,
         monthlyIncomeFen: 0,
+        phone: sketch.relation === '02' ? demoMobileNumber(allocated.idNumber) : null,
         bankAccount: null,
         enrolments: [],
         assistance: [],

@@ -3,6 +3,7 @@ import type { Actor } from '../access/actor.js';
 import type { Store } from '../store/connect.js';
 import { openBulkWriter, type BulkTable } from '../store/bulk/bulk-writer.js';
 import { basicLivingOverlapCheck } from '../store/enrolment-guard.js';
+import { canonicalAccountNumber, idNumberKey } from '../store/personal-data.js';
 import { loadCountyRegions } from '../store/reference-data/sync.js';
 import { generateCountyHouseholds } from './generate-county.js';
 
@@ -10,7 +11,7 @@ import { generateCountyHouseholds } from './generate-county.js';
  * Bump when the generator's output changes for the same options, so re-seeding with the same --seed
  * after an upgrade is a new batch rather than a silent "duplicate".
  */
-export const demoGeneratorVersion = 1;
+export const demoGeneratorVersion = 2;
 
 export interface SeedOptions {
   countyCode: string;
@@ -34,10 +35,10 @@ const tables: BulkTable[] = [
   { name: 'households', columns: ['id', 'household_no', 'registered_region', 'residence_region', 'address', 'monthly_income_fen', 'batch_id', 'created_at', 'updated_at'] },
   {
     name: 'persons',
-    columns: ['id', 'household_id', 'id_number', 'name', 'gender', 'birth_date', 'relation', 'ethnicity', 'marital_status', 'health',
+    columns: ['id', 'household_id', 'id_key', 'id_cipher', 'phone_cipher', 'name', 'gender', 'birth_date', 'relation', 'ethnicity', 'marital_status', 'health',
       'disability_category', 'disability_grade', 'labour_ability', 'self_care_ability', 'monthly_income_fen', 'created_at', 'updated_at'],
   },
-  { name: 'bank_accounts', columns: ['id', 'person_id', 'bank_name', 'account_number', 'account_name', 'updated_at'] },
+  { name: 'bank_accounts', columns: ['id', 'person_id', 'bank_name', 'account_key', 'account_cipher', 'account_name', 'updated_at'] },
   { name: 'enrolments', columns: ['id', 'person_id', 'household_id', 'category', 'region_code', 'start_date', 'end_date', 'end_reason', 'monthly_amount_fen', 'batch_id', 'created_at', 'updated_at'] },
   { name: 'assistance_records', columns: ['id', 'person_id', 'household_id', 'department', 'assistance_type', 'amount_fen', 'assisted_on', 'note', 'batch_id', 'created_at'] },
   { name: 'audit_log', keepIndexes: true, columns: ['id', 'at', 'actor_key_id', 'actor_role', 'actor_label', 'action', 'resource_type', 'resource_id', 'region_code', 'outcome', 'request_id', 'detail'] },
@@ -69,30 +70,40 @@ export async function seedDemoCounty(
   try {
     batchId = writer.nextId('batches');
     await writer.write('batches', [batchId, 'demo-seed', null, digest, `demo ${options.countyCode} ×${options.households} seed ${options.seed}`, 'applied', now, 0, 0, 0, 0, null, actor.label]);
-    for (const household of generateCountyHouseholds({ county, households: options.households, seed: options.seed, asOf: options.asOf })) {
-      const householdId = writer.nextId('households');
-      await writer.write('households', [householdId, household.householdNo, household.registeredRegionCode, household.residenceRegionCode, household.address, household.monthlyIncomeFen, batchId, now, now]);
-      for (const member of household.members) {
-        const personId = writer.nextId('persons');
-        await writer.write('persons', [personId, householdId, member.idNumber, member.name, member.gender, member.birthDate, member.relation, member.ethnicity,
-          member.maritalStatus, member.health, member.disabilityCategory, member.disabilityGrade, member.labourAbility, member.selfCareAbility, member.monthlyIncomeFen, now, now]);
-        if (member.bankAccount) {
-          await writer.write('bank_accounts', [writer.nextId('bank_accounts'), personId, member.bankAccount.bankName, member.bankAccount.accountNumber, member.bankAccount.accountName, now]);
+    for (const households of inChunks(generateCountyHouseholds({ county, households: options.households, seed: options.seed, asOf: options.asOf }), 1000)) {
+      // A thousand households' ID numbers, phones and accounts are encrypted in one SM4 call.
+      const members = households.flatMap((household) => household.members);
+      const ciphers = store.keyring.encryptMany(members.flatMap((member) => [member.idNumber, member.phone, member.bankAccount?.accountNumber ?? null]));
+      let at = 0;
+      for (const household of households) {
+        const householdId = writer.nextId('households');
+        await writer.write('households', [householdId, household.householdNo, household.registeredRegionCode, household.residenceRegionCode, household.address, household.monthlyIncomeFen, batchId, now, now]);
+        for (const member of household.members) {
+          const [idCipher, phoneCipher, accountCipher] = ciphers.slice(3 * at, 3 * at + 3);
+          at += 1;
+          const personId = writer.nextId('persons');
+          await writer.write('persons', [personId, householdId, idNumberKey(store.keyring, member.idNumber), idCipher!, phoneCipher ?? null, member.name, member.gender, member.birthDate,
+            member.relation, member.ethnicity, member.maritalStatus, member.health, member.disabilityCategory, member.disabilityGrade, member.labourAbility, member.selfCareAbility,
+            member.monthlyIncomeFen, now, now]);
+          if (member.bankAccount) {
+            await writer.write('bank_accounts', [writer.nextId('bank_accounts'), personId, member.bankAccount.bankName,
+              store.keyring.blindIndex('bank-account', canonicalAccountNumber(member.bankAccount.accountNumber)), accountCipher!, member.bankAccount.accountName, now]);
+          }
+          for (const enrolment of member.enrolments) {
+            // No enrolment_events here: a seeded enrolment's history is its own dates plus its batch.
+            await writer.write('enrolments', [writer.nextId('enrolments'), personId, householdId, enrolment.category, household.registeredRegionCode, enrolment.startDate,
+              enrolment.endDate, enrolment.endReason, enrolment.monthlyAmountFen, batchId, now, now]);
+            counts.enrolments += 1;
+          }
+          for (const record of member.assistance) {
+            await writer.write('assistance_records', [writer.nextId('assistance_records'), personId, householdId, record.department, record.assistanceType, record.amountFen, record.assistedOn, null, batchId, now]);
+            counts.assistanceRecords += 1;
+          }
+          counts.persons += 1;
         }
-        for (const enrolment of member.enrolments) {
-          // No enrolment_events here: a seeded enrolment's history is its own dates plus its batch.
-          await writer.write('enrolments', [writer.nextId('enrolments'), personId, householdId, enrolment.category, household.registeredRegionCode, enrolment.startDate, enrolment.endDate,
-            enrolment.endReason, enrolment.monthlyAmountFen, batchId, now, now]);
-          counts.enrolments += 1;
-        }
-        for (const record of member.assistance) {
-          await writer.write('assistance_records', [writer.nextId('assistance_records'), personId, householdId, record.department, record.assistanceType, record.amountFen, record.assistedOn, null, batchId, now]);
-          counts.assistanceRecords += 1;
-        }
-        counts.persons += 1;
+        counts.households += 1;
+        if (onProgress && counts.households % 10_000 === 0) onProgress(counts.households);
       }
-      counts.households += 1;
-      if (onProgress && counts.households % 10_000 === 0) onProgress(counts.households);
     }
     await writer.run('UPDATE batches SET rows_total = ?, accepted = ? WHERE id = ?', [counts.persons, counts.persons, batchId]);
     await writer.write('audit_log', [writer.nextId('audit_log'), new Date().toISOString(), actor.keyId, actor.role, actor.label, 'demo.seed', 'batch', String(batchId),
@@ -103,4 +114,16 @@ export async function seedDemoCounty(
     throw error;
   }
   return { batchId, duplicate: false, ...counts };
+}
+
+function* inChunks<T>(items: Iterable<T>, size: number): Iterable<T[]> {
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
 }

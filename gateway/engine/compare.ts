@@ -135,14 +135,14 @@ async function applyRule(
          GROUP BY group_key HAVING ${total} >= MIN(threshold) * MIN(divisor))`, [runId, rule.id, runId, rule.id]);
   }
 
-  const exempted = await countSubjects(trx, `run_id = ? AND rule_id = ? AND is_new = 1 AND subject_id_number NOT IN (
-      SELECT subject_id_number FROM comparison_matches WHERE run_id = ? AND rule_id = ? AND exemption IS NULL)`, [runId, rule.id, runId, rule.id]);
+  const exempted = await countSubjects(trx, `run_id = ? AND rule_id = ? AND is_new = 1 AND subject_key NOT IN (
+      SELECT subject_key FROM comparison_matches WHERE run_id = ? AND rule_id = ? AND exemption IS NULL)`, [runId, rule.id, runId, rule.id]);
   // A group is raised only for something new in it: facts already behind a warning of this rule do not raise it again.
   await trx.raw(`DELETE FROM comparison_matches WHERE run_id = ? AND rule_id = ? AND (exemption IS NOT NULL OR group_key NOT IN (
       SELECT group_key FROM comparison_matches WHERE run_id = ? AND rule_id = ? AND exemption IS NULL GROUP BY group_key HAVING MAX(is_new) = 1))`,
   [runId, rule.id, runId, rule.id]);
-  const suppressed = await countSubjects(trx, `run_id = ? AND rule_id = ? AND subject_id_number IN (
-      SELECT subject_id_number FROM warnings WHERE rule_id = ? AND status <> 'resolved' AND period <> ?)`, [runId, rule.id, rule.id, context.period]);
+  const suppressed = await countSubjects(trx, `run_id = ? AND rule_id = ? AND subject_key IN (
+      SELECT subject_key FROM warnings WHERE rule_id = ? AND status <> 'resolved' AND period <> ?)`, [runId, rule.id, rule.id, context.period]);
 
   const now = new Date().toISOString();
   // A deadline running into a year whose holiday notice is not out yet counts weekdays there (provisional).
@@ -154,19 +154,21 @@ async function applyRule(
   // warnings it placed within its region.
   const township = rule.handlingUnit === 'township' ? 'substr(MAX(h.residence_region), 1, 9)' : 'substr(MAX(h.residence_region), 1, 6)';
   const prefix = scopePrefix(regionCode);
-  const placed = `COALESCE(${township}, (SELECT r.code FROM regions r WHERE r.code = substr(m.subject_id_number, 1, 6)), ?)`;
+  const placed = `COALESCE(${township}, MAX(issuer.code), ?)`;
   const placedBindings = [defaultRegion];
-  await trx.raw(`INSERT INTO warnings (run_id, rule_id, period, subject_id_number, subject_name, person_id, household_id, region_code, handling_unit,
-        severity, suggested_action, refer_to, measured, threshold, status, raised_on, due_on, deadline_working_days, due_provisional, created_at, updated_at)
-      SELECT ?, ?, ?, m.subject_id_number, MAX(m.subject_name), MAX(m.person_id), MAX(m.household_id), ${placed},
+  await trx.raw(`INSERT INTO warnings (run_id, rule_id, period, subject_key, subject_cipher, subject_region, subject_name, person_id, household_id, region_code,
+        handling_unit, severity, suggested_action, refer_to, measured, threshold, status, raised_on, due_on, deadline_working_days, due_provisional, created_at,
+        updated_at)
+      SELECT ?, ?, ?, m.subject_key, MAX(m.subject_cipher), MAX(m.subject_region), MAX(m.subject_name), MAX(m.person_id), MAX(m.household_id), ${placed},
              ?, ?, ?, ?, MAX(g.total), MAX(m.threshold), 'pending', ?, ?, ?, ?, ?, ?
         FROM comparison_matches m
         LEFT JOIN households h ON h.id = m.household_id
+        LEFT JOIN regions issuer ON issuer.code = m.subject_region
         LEFT JOIN (SELECT group_key, ${total} / MIN(divisor) AS total FROM comparison_matches WHERE run_id = ? AND rule_id = ? GROUP BY group_key) g
                ON g.group_key = m.group_key
        WHERE m.run_id = ? AND m.rule_id = ?
-         AND NOT EXISTS (SELECT 1 FROM warnings o WHERE o.rule_id = m.rule_id AND o.subject_id_number = m.subject_id_number AND (o.status <> 'resolved' OR o.period = ?))
-       GROUP BY m.subject_id_number${prefix === '' ? '' : `
+         AND NOT EXISTS (SELECT 1 FROM warnings o WHERE o.rule_id = m.rule_id AND o.subject_key = m.subject_key AND (o.status <> 'resolved' OR o.period = ?))
+       GROUP BY m.subject_key${prefix === '' ? '' : `
       HAVING substr(${placed}, 1, ?) = ?`}`,
   [runId, rule.id, context.period, ...placedBindings, rule.handlingUnit, rule.severity, rule.suggestedAction,
     rule.referTo ?? null, today, due, rule.deadlineWorkingDays, provisional, now, now, runId, rule.id, runId, rule.id, context.period,
@@ -175,7 +177,7 @@ async function applyRule(
   if (context.dialect === 'pg') await trx.raw('ANALYZE warnings');
   await trx.raw(`INSERT INTO warning_evidence (warning_id, fact_id)
       SELECT w.id, m.fact_id FROM comparison_matches m
-        JOIN warnings w ON w.rule_id = m.rule_id AND w.subject_id_number = m.subject_id_number AND w.period = ? AND w.run_id = ?
+        JOIN warnings w ON w.rule_id = m.rule_id AND w.subject_key = m.subject_key AND w.period = ? AND w.run_id = ?
        WHERE m.run_id = ? AND m.rule_id = ?`, [context.period, runId, runId, rule.id]);
   const raised = Number((await trx('warnings').where(scope).count({ n: '*' }).first())?.n ?? 0);
   return { raised, exempted, suppressed };
@@ -206,7 +208,8 @@ async function insertMatches(trx: Knex.Transaction, rule: Rule, variant: Thresho
           GROUP BY group_key HAVING ${groupTotal(rule)} >= MIN(threshold) * MIN(divisor))`
     : '';
   await trx.raw(`INSERT INTO comparison_matches (${columns})
-      SELECT ?, ?, CAST(fact_id AS BIGINT), CAST(subject_id_number AS TEXT), CAST(subject_name AS TEXT), CAST(person_id AS INTEGER),
+      SELECT ?, ?, CAST(fact_id AS BIGINT), CAST(subject_key AS TEXT), CAST(subject_cipher AS TEXT), CAST(subject_region AS TEXT), CAST(subject_name AS TEXT),
+             CAST(person_id AS INTEGER),
              CAST(household_id AS INTEGER), CAST(group_key AS TEXT), CAST(measure AS BIGINT), CAST(threshold AS BIGINT), CAST(divisor AS INTEGER),
              CAST(is_new AS INTEGER), CAST(exemption AS TEXT)
         FROM rule_matches${reaching}`, [context.runId, rule.id]);
@@ -219,7 +222,7 @@ function groupTotal(rule: Rule): string {
 }
 
 async function countSubjects(trx: Knex.Transaction, where: string, bindings: (string | number)[]): Promise<number> {
-  const result = await trx.raw(`SELECT COUNT(DISTINCT subject_id_number) AS n FROM comparison_matches WHERE ${where}`, bindings);
+  const result = await trx.raw(`SELECT COUNT(DISTINCT subject_key) AS n FROM comparison_matches WHERE ${where}`, bindings);
   const rows = Array.isArray(result) ? result : (result as { rows: { n: number | string }[] }).rows;
   return Number(rows[0]?.n ?? 0);
 }

@@ -42,8 +42,8 @@ export function matchInsert(rule: Rule, variant: ThresholdVariant, context: Matc
 }
 
 /** The columns of comparison_matches that matchSelect's rows fill, in its order. */
-export const matchColumns = ['run_id', 'rule_id', 'fact_id', 'subject_id_number', 'subject_name', 'person_id', 'household_id', 'group_key', 'measure',
-  'threshold', 'divisor', 'is_new', 'exemption'] as const;
+export const matchColumns = ['run_id', 'rule_id', 'fact_id', 'subject_key', 'subject_cipher', 'subject_region', 'subject_name', 'person_id', 'household_id',
+  'group_key', 'measure', 'threshold', 'divisor', 'is_new', 'exemption'] as const;
 
 /** The SELECT of matchInsert alone: its rows, in matchColumns' order. */
 export function matchSelect(rule: Rule, variant: ThresholdVariant, context: MatchContext): Sql {
@@ -57,12 +57,12 @@ export function matchSelect(rule: Rule, variant: ThresholdVariant, context: Matc
   const perHousehold = isAmount && match.per === 'household-member';
   const groupKey = perHousehold
     ? `'h' || ${castText(dialect, 'p.household_id')}${perMonth ? ` || ':' || ${month}` : ''}`
-    : `f.subject_id_number${perMonth ? ` || ':' || ${month}` : ''}`;
+    : `f.subject_key${perMonth ? ` || ':' || ${month}` : ''}`;
   const measure = isAmount ? measureExpression(dialect, match.measure) : 'NULL';
   const threshold = isAmount ? thresholdExpression(dialect, variant, match.threshold, match.exPoorThreshold) : 'NULL';
   const divisor = perHousehold ? '(SELECT COUNT(*) FROM persons m WHERE m.household_id = p.household_id)' : '1';
 
-  sql.add(`SELECT ?, ?, f.id, f.subject_id_number, f.subject_name, p.id, p.household_id, ${groupKey}, ${measure}, `, context.runId, rule.id);
+  sql.add(`SELECT ?, ?, f.id, f.subject_key, f.subject_cipher, f.subject_region, f.subject_name, p.id, p.household_id, ${groupKey}, ${measure}, `, context.runId, rule.id);
   sql.add(threshold);
   sql.add(`, ${divisor}, `);
   isNewColumn(sql, dialect, rule.id);
@@ -70,11 +70,11 @@ export function matchSelect(rule: Rule, variant: ThresholdVariant, context: Matc
   exemptionCase(sql, dialect, rule.exemptions ?? []);
   sql.add(`
       FROM facts f
-      LEFT JOIN persons p ON p.id_number = f.subject_id_number
+      LEFT JOIN persons p ON p.id_key = f.subject_key
       LEFT JOIN households hh ON hh.id = p.household_id`);
   isNewJoin(sql, dialect, rule.id);
   if (isAmount && match.exPoorThreshold !== undefined && dialect === 'pg') sql.add(`
-      LEFT JOIN (SELECT DISTINCT a.subject_id_number FROM facts a WHERE a.kind = 'antipoverty-monitored') ap ON ap.subject_id_number = f.subject_id_number`);
+      LEFT JOIN (SELECT DISTINCT a.subject_key FROM facts a WHERE a.kind = 'antipoverty-monitored') ap ON ap.subject_key = f.subject_key`);
   sql.add(`
      WHERE f.kind IN (${placeholders(match.kinds)})`, ...match.kinds);
   windowCondition(sql, dialect, 'f', context, match.lookbackMonths);
@@ -85,12 +85,13 @@ export function matchSelect(rule: Rule, variant: ThresholdVariant, context: Matc
   subjectCondition(sql, match.subjects, context);
   if (perHousehold) sql.add(' AND p.household_id IS NOT NULL');
   if (match.type === 'fact' && match.minimumAge !== undefined) {
-    // The birth date is digits 7–14 of the ID number, so "adult at the period's end" is a string comparison.
-    const [year, monthDay] = [Number(context.periodEnd.slice(0, 4)), context.periodEnd.slice(5).replace('-', '')];
-    sql.add(` AND substr(f.subject_id_number, 7, 8) <= ?`, `${year - match.minimumAge}${monthDay}`);
+    // The birth date is stored beside the ID number (what the rules need of it), so "adult at the period's end" is a
+    // date comparison. Born on 29 February, one turns 18 on 1 March in a year without one.
+    const [year, monthDay] = [Number(context.periodEnd.slice(0, 4)), context.periodEnd.slice(4)];
+    sql.add(` AND f.subject_birth_date <= ?`, `${year - match.minimumAge}${monthDay}`);
   }
   if (match.type === 'fact' && match.without) {
-    sql.add(` AND NOT EXISTS (SELECT 1 FROM facts o WHERE o.subject_id_number = f.subject_id_number AND o.kind IN (${placeholders(match.without.kinds)})`, ...match.without.kinds);
+    sql.add(` AND NOT EXISTS (SELECT 1 FROM facts o WHERE o.subject_key = f.subject_key AND o.kind IN (${placeholders(match.without.kinds)})`, ...match.without.kinds);
     windowCondition(sql, dialect, 'o', context, match.without.lookbackMonths);
     for (const condition of match.without.where ?? []) {
       sql.add(' AND ');
@@ -122,11 +123,11 @@ function conflictInsert(rule: Rule, variant: ThresholdVariant, context: MatchCon
   const region = attributeText(dialect, 'f', 'regionCode');
   const match = rule.match as { lookbackMonths?: number };
   const sql = new SqlBuilder();
-  sql.add(`SELECT ?, ?, f.id, f.subject_id_number, f.subject_name, p.id, p.household_id, f.subject_id_number, NULL, NULL, 1, `, context.runId, rule.id);
+  sql.add(`SELECT ?, ?, f.id, f.subject_key, f.subject_cipher, f.subject_region, f.subject_name, p.id, p.household_id, f.subject_key, NULL, NULL, 1, `, context.runId, rule.id);
   isNewColumn(sql, dialect, rule.id);
   sql.add(`, NULL
       FROM facts f
-      JOIN persons p ON p.id_number = f.subject_id_number
+      JOIN persons p ON p.id_key = f.subject_key
       JOIN households hh ON hh.id = p.household_id`);
   isNewJoin(sql, dialect, rule.id);
   sql.add(`
@@ -264,8 +265,8 @@ function thresholdExpression(dialect: Dialect, variant: ThresholdVariant, name: 
   const exPoor = variant.values[exPoorName];
   if (exPoor === undefined) throw new Error(`threshold ${exPoorName} has no value`);
   const monitored = dialect === 'pg'
-    ? 'ap.subject_id_number IS NOT NULL'
-    : "EXISTS (SELECT 1 FROM facts a WHERE a.subject_id_number = f.subject_id_number AND a.kind = 'antipoverty-monitored')";
+    ? 'ap.subject_key IS NOT NULL'
+    : "EXISTS (SELECT 1 FROM facts a WHERE a.subject_key = f.subject_key AND a.kind = 'antipoverty-monitored')";
   return `CASE WHEN ${monitored} THEN ${Math.trunc(exPoor)} ELSE ${Math.trunc(value)} END`;
 }
 
@@ -337,14 +338,14 @@ function exemptionCase(sql: SqlBuilder, dialect: Dialect, exemptions: readonly E
 
 /** The subject's county: where their register household lives, else where their ID number was issued. */
 function countyCondition(sql: SqlBuilder, variant: ThresholdVariant, alias: string): void {
-  const county = `COALESCE(substr(hh.residence_region, 1, 6), substr(${alias}.subject_id_number, 1, 6))`;
+  const county = `COALESCE(substr(hh.residence_region, 1, 6), ${alias}.subject_region)`;
   if (variant.counties) sql.add(` AND ${county} IN (${placeholders(variant.counties)})`, ...variant.counties);
   else if (variant.excludedCounties && variant.excludedCounties.length > 0) sql.add(` AND ${county} NOT IN (${placeholders(variant.excludedCounties)})`, ...variant.excludedCounties);
 }
 
 function incrementalCondition(sql: SqlBuilder, context: MatchContext, kinds: readonly string[]): void {
   if (context.afterBatchId === null) return;
-  sql.add(` AND EXISTS (SELECT 1 FROM facts n WHERE n.subject_id_number = f.subject_id_number AND n.batch_id > ? AND n.kind IN (${placeholders(kinds)}))`, context.afterBatchId, ...kinds);
+  sql.add(` AND EXISTS (SELECT 1 FROM facts n WHERE n.subject_key = f.subject_key AND n.batch_id > ? AND n.kind IN (${placeholders(kinds)}))`, context.afterBatchId, ...kinds);
 }
 
 function batchRegionCondition(sql: SqlBuilder, context: MatchContext): void {

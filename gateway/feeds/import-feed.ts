@@ -13,7 +13,10 @@ import { isWithinScope, nationwide, prefixRange, scopePrefix } from '../access/r
 import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { createSm3 } from '../crypto/sm3.js';
 import { ProblemError } from '../errors.js';
+import type { DataKeyring } from '../keystore/data-keys.js';
 import { openBulkWriter, type BulkTable, type BulkValue } from '../store/bulk/bulk-writer.js';
+import { attributesAtRest } from '../store/fact-attributes.js';
+import { createIdNumberStorer, idNumberKey } from '../store/personal-data.js';
 import type { Store } from '../store/connect.js';
 
 export interface ImportOptions {
@@ -44,8 +47,12 @@ export interface ImportResult {
 
 const tables: BulkTable[] = [
   { name: 'batches', keepIndexes: true, columns: ['id', 'source', 'period', 'sm3', 'file_name', 'status', 'received_at', 'rows_total', 'accepted', 'rejected', 'skipped', 'refusal', 'actor', 'detail', 'region_code'] },
-  { name: 'facts', columns: ['id', 'batch_id', 'source', 'kind', 'subject_id_number', 'subject_name', 'occurred_on', 'period', 'amount_fen', 'attributes', 'location'] },
-  { name: 'batch_rejects', columns: ['id', 'batch_id', 'location', 'reason', 'raw'] },
+  {
+    name: 'facts',
+    columns: ['id', 'batch_id', 'source', 'kind', 'subject_key', 'subject_cipher', 'subject_region', 'subject_birth_date', 'subject_sex', 'subject_name',
+      'occurred_on', 'period', 'amount_fen', 'attributes', 'location'],
+  },
+  { name: 'batch_rejects', columns: ['id', 'batch_id', 'location', 'reason_cipher', 'raw_cipher'] },
   { name: 'audit_log', keepIndexes: true, columns: ['id', 'at', 'actor_key_id', 'actor_role', 'actor_label', 'action', 'resource_type', 'resource_id', 'region_code', 'outcome', 'request_id', 'detail'] },
 ];
 
@@ -90,7 +97,7 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
       counts.rejected += 1;
       if (sampleRejects.length < 100) sampleRejects.push({ location, reason });
     };
-    for await (const chunk of regionChecked(outcomes, knexQuery, region)) {
+    for await (const chunk of regionChecked(outcomes, knexQuery, region, store.keyring)) {
       for (const outcome of chunk) {
         if (outcome.type === 'fact' || outcome.type === 'fact-less') counts.accepted += 1;
         else if (outcome.type === 'skip') counts.skipped += 1;
@@ -115,24 +122,24 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
     await writer.write('batches', [batchId, options.source, null, digest, options.input.fileName, 'applied', now, 0, 0, 0, 0, null, options.actor.label,
       JSON.stringify({ format, sheet: options.sheet ?? mapping.sheet ?? null }), region]);
     let rows = 0;
-    for await (const chunk of regionChecked(outcomes, writerQuery, region)) {
-      const facts: BulkValue[][] = [];
-      const rejects: BulkValue[][] = [];
+    // Each chunk's ID numbers are indexed and encrypted together (one SM4 call), its rejected rows likewise.
+    const storeSubjects = createIdNumberStorer(store.keyring);
+    for await (const chunk of regionChecked(outcomes, writerQuery, region, store.keyring)) {
+      const factOutcomes = chunk.filter((o) => o.type === 'fact');
+      const rejectOutcomes = chunk.filter((o) => o.type === 'reject');
+      const subjects = storeSubjects(factOutcomes.map((o) => o.fact.subject.idNumber));
+      const facts = factOutcomes.map(({ fact, location }, index): BulkValue[] => {
+        const subject = subjects[index]!;
+        return [writer.nextId('facts'), batchId, options.source, fact.kind, subject.key, subject.cipher, subject.regionCode, subject.birthDate, subject.sex,
+          fact.subject.name ?? null, fact.occurredOn ?? null, fact.period ?? null, fact.amountFen ?? null, attributesAtRest(fact.kind, fact.attributes, store.keyring), location];
+      });
+      const reasonsAndRows = store.keyring.encryptMany(rejectOutcomes.flatMap((o) => [o.reason.slice(0, 1000), JSON.stringify(o.raw).slice(0, 4000)]));
+      const rejects = rejectOutcomes.map((o, index): BulkValue[] => [writer.nextId('batch_rejects'), batchId, o.location.slice(0, 80), reasonsAndRows[2 * index]!, reasonsAndRows[2 * index + 1]!]);
       for (const outcome of chunk) {
         rows += 1;
-        if (outcome.type === 'fact') {
-          const fact = outcome.fact;
-          facts.push([writer.nextId('facts'), batchId, options.source, fact.kind, fact.subject.idNumber, fact.subject.name ?? null,
-            fact.occurredOn ?? null, fact.period ?? null, fact.amountFen ?? null, JSON.stringify(fact.attributes), outcome.location]);
-          counts.accepted += 1;
-        } else if (outcome.type === 'fact-less') {
-          counts.accepted += 1;
-        } else if (outcome.type === 'reject') {
-          rejects.push([writer.nextId('batch_rejects'), batchId, outcome.location.slice(0, 80), outcome.reason.slice(0, 1000), JSON.stringify(outcome.raw).slice(0, 4000)]);
-          counts.rejected += 1;
-        } else {
-          counts.skipped += 1;
-        }
+        if (outcome.type === 'fact' || outcome.type === 'fact-less') counts.accepted += 1;
+        else if (outcome.type === 'reject') counts.rejected += 1;
+        else counts.skipped += 1;
         if (options.onProgress && rows % 10_000 === 0) options.onProgress(rows);
       }
       if (facts.length > 0) await writer.writeMany('facts', facts);
@@ -141,7 +148,7 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
     await writer.run('UPDATE batches SET rows_total = ?, accepted = ?, rejected = ?, skipped = ? WHERE id = ?', [rows, counts.accepted, counts.rejected, counts.skipped, batchId]);
     // Facts about people in the register point at them; everyone else stays a bare ID number (active discovery).
     // A join, not a subquery per fact: only the matched rows are rewritten (a tenth of the time on SQLite).
-    await writer.run('UPDATE facts SET person_id = p.id FROM persons p WHERE p.id_number = facts.subject_id_number AND facts.batch_id = ?', [batchId]);
+    await writer.run('UPDATE facts SET person_id = p.id FROM persons p WHERE p.id_key = facts.subject_key AND facts.batch_id = ?', [batchId]);
     await writer.run(assistanceChainInsert(store.dialect), [now, batchId]);
     await writer.write('audit_log', [writer.nextId('audit_log'), now, options.actor.keyId, options.actor.role, options.actor.label, 'feed.import', 'batch', String(batchId), null, 'ok',
       options.actor.requestId ?? null, `${options.source} ${options.input.fileName}: ${counts.accepted} accepted, ${counts.rejected} rejected, ${counts.skipped} skipped`]);
@@ -188,12 +195,12 @@ const chunkRows = 1000;
  * The outcomes a thousand at a time, with the facts about register persons outside `region` turned into rejects.
  * One query per chunk asks which of its subjects are such persons; a nationwide importer is not asked anything.
  */
-async function* regionChecked(outcomes: AsyncIterable<RowOutcome>, query: Query, region: string): AsyncIterable<RowOutcome[]> {
+async function* regionChecked(outcomes: AsyncIterable<RowOutcome>, query: Query, region: string, keyring: DataKeyring): AsyncIterable<RowOutcome[]> {
   let chunk: RowOutcome[] = [];
   const checked = async () => {
     if (region === nationwide) return chunk;
     const subjects = [...new Set(chunk.flatMap((o) => (o.type === 'fact' ? [o.fact.subject.idNumber] : [])))];
-    const outside = await registeredOutside(query, subjects, region);
+    const outside = await registeredOutside(query, keyring, subjects, region);
     if (outside.size === 0) return chunk;
     return chunk.map((o): RowOutcome => (o.type === 'fact' && outside.has(o.fact.subject.idNumber)
       ? { type: 'reject', location: o.location, reason: `the person is in the register outside ${region}: this key may not write about them`, raw: o.raw }
@@ -210,14 +217,15 @@ async function* regionChecked(outcomes: AsyncIterable<RowOutcome>, query: Query,
 }
 
 /** Of the ID numbers, those of register persons whose household is neither registered nor living within `region`. */
-async function registeredOutside(query: Query, idNumbers: readonly string[], region: string): Promise<Set<string>> {
+async function registeredOutside(query: Query, keyring: DataKeyring, idNumbers: readonly string[], region: string): Promise<Set<string>> {
   if (idNumbers.length === 0) return new Set();
+  const byKey = new Map(idNumbers.map((idNumber) => [idNumberKey(keyring, idNumber), idNumber]));
   const { low, high } = prefixRange(scopePrefix(region));
-  const rows = await query(`SELECT p.id_number FROM persons p JOIN households h ON h.id = p.household_id
-     WHERE p.id_number IN (${idNumbers.map(() => '?').join(', ')})
+  const rows = await query(`SELECT p.id_key FROM persons p JOIN households h ON h.id = p.household_id
+     WHERE p.id_key IN (${idNumbers.map(() => '?').join(', ')})
        AND NOT (h.registered_region >= ? AND h.registered_region < ?) AND NOT (h.residence_region >= ? AND h.residence_region < ?)`,
-  [...idNumbers, low, high, low, high]);
-  return new Set(rows.map((row) => String(row.id_number)));
+  [...byKey.keys(), low, high, low, high]);
+  return new Set(rows.map((row) => byKey.get(String(row.id_key))!));
 }
 
 /** knex.raw's rows, whichever the dialect: better-sqlite3 gives the array, pg a result with `rows`. */
@@ -230,7 +238,7 @@ function assistanceChainInsert(dialect: Store['dialect']): string {
   const attribute = (name: string) => (dialect === 'pg' ? `(f.attributes::json->>'${name}')` : `json_extract(f.attributes, '$.${name}')`);
   return `INSERT INTO assistance_records (person_id, household_id, department, assistance_type, amount_fen, assisted_on, note, batch_id, created_at)
     SELECT p.id, p.household_id, ${attribute('department')}, ${attribute('assistanceType')}, f.amount_fen, f.occurred_on, NULL, f.batch_id, ?
-      FROM facts f JOIN persons p ON p.id_number = f.subject_id_number
+      FROM facts f JOIN persons p ON p.id_key = f.subject_key
      WHERE f.batch_id = ? AND f.kind = 'assistance-given' AND f.amount_fen IS NOT NULL AND f.occurred_on IS NOT NULL`;
 }
 

@@ -204,7 +204,7 @@ export async function readFactTotals(query: SourceQuery, source: IndexFactsSourc
   let text = `
     SELECT p.household_id AS household_id, ${measure} AS total
       FROM facts f
-      JOIN persons p ON p.id_number = f.subject_id_number
+      JOIN persons p ON p.id_key = f.subject_key
       JOIN households h ON h.id = p.household_id
      WHERE f.kind IN (${placeholders(source.kinds)})`;
   if (source.lookbackMonths === undefined) {

@@ -11,6 +11,7 @@ import { recordAudit } from '../store/repositories/audit-log.js';
 import { upsertBankAccount } from '../store/repositories/bank-accounts.js';
 import { insertEnrolment } from '../store/repositories/enrolments.js';
 import { householdNoExists, insertHousehold } from '../store/repositories/households.js';
+import { canonicalPhone } from '../store/personal-data.js';
 import { insertPerson, registeredIdNumbers } from '../store/repositories/persons.js';
 import { findRegions } from '../store/repositories/regions.js';
 import type { HouseholdCreate, MemberInput } from '../../schemas/types/index.js';
@@ -72,6 +73,7 @@ export async function registerHousehold(knex: Knex, actor: Actor, input: Househo
           labourAbility: member.labourAbility ?? null,
           selfCareAbility: member.selfCareAbility ?? null,
           monthlyIncomeFen: member.monthlyIncomeFen ?? null,
+          phone: member.phone === undefined ? null : canonicalPhone(member.phone),
         });
         personIds.push(personId);
         if (member.bankAccount) await upsertBankAccount(trx, personId, member.bankAccount);
@@ -229,7 +231,7 @@ function asRegisterProblem(error: unknown): unknown {
   if (constraint?.kind === 'trigger' && constraint.name.includes('basic-living')) {
     return new ProblemError('enrolment-overlap', 'a member already holds a basic-living category for part of that span');
   }
-  if (constraint?.kind === 'unique' && constraint.name.includes('id_number')) {
+  if (constraint?.kind === 'unique' && constraint.name.includes('id_key')) {
     return new ProblemError('person-exists', 'a member was added to the register meanwhile');
   }
   if (constraint?.kind === 'unique' && constraint.name.includes('household_no')) {

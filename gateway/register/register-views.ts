@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../access/actor.js';
 import { isHouseholdInScope } from '../access/region-scope.js';
-import { displayAccountNumber, displayIdNumber } from '../access/masking.js';
+import { displayAccountNumber, displayIdNumber, displayPhone } from '../access/masking.js';
 import { requireCapability, type RolePolicy } from '../access/role-policy.js';
 import { ProblemError } from '../errors.js';
 import { checkIdNumber } from '../identity/id-number.js';
@@ -146,6 +146,8 @@ function presentPerson(p: PersonRow, policy: RolePolicy, enrolments: readonly En
     selfCareAbility: coded('self-care-ability', p.selfCareAbility),
     monthlyIncomeFen: p.monthlyIncomeFen,
     householdId: p.householdId,
+    phone: p.phone === null ? null : displayPhone(policy, p.phone),
+    phoneMasked: p.phone !== null && !policy.fullPhone,
     bankAccount: account && { ...account, accountNumber: displayAccountNumber(policy, account.accountNumber) },
     bankAccountMasked: account !== null && !policy.fullBankAccount,
     enrolments: enrolments.filter((e) => e.personId === p.id).map(presentEnrolment),

@@ -6,6 +6,7 @@ import { isWithinScope } from '../access/region-scope.js';
 import { rolePolicies } from '../access/role-policy.js';
 import { csvBom, csvLine } from '../exports/csv-export.js';
 import { ProblemError } from '../errors.js';
+import { rejectsOfBatch } from '../store/repositories/batch-rejects.js';
 import { actorOf } from '../plugins/app/auth.js';
 import { idParams, problemResponses, ref } from '../plugins/app/schemas.js';
 import type { Batch } from '../../schemas/types/index.js';
@@ -72,7 +73,7 @@ export default async function batchRoutes(fastify: FastifyInstance): Promise<voi
       const actor = actorOf(request);
       const policy = rolePolicies[actor.role];
       const batch = await batchInScope(knex, actor, request.params.id);
-      const rejects = await knex('batch_rejects').where('batch_id', batch.id).orderBy('id');
+      const rejects = await rejectsOfBatch(knex, batch.id);
       // The raw cells and the reasons quoting them show ID numbers and accounts as the role's policy allows.
       const shown = (text: string) => maskPersonalDataWithin(policy, text);
       let csv = csvBom + csvLine(['文件 file', '位置 location', '原因 reason', '原始数据 row']);

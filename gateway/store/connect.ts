@@ -3,14 +3,24 @@ import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
+import type { DataKeyring } from '../keystore/data-keys.js';
 import { stripBoundValuesFromErrors } from './database-errors.js';
 
 export type Dialect = 'sqlite' | 'pg';
 
-export interface Store {
+/** A connection to the database, migrated or not, without the data keys. */
+export interface StoreConnection {
   knex: Knex;
   dialect: Dialect;
   close(): Promise<void>;
+}
+
+/**
+ * The store as the gateway uses it: the connection and the data keys its personal fields are encrypted and indexed
+ * under (gateway/store/personal-data.ts), which also ride on `knex` for the repositories.
+ */
+export interface Store extends StoreConnection {
+  keyring: DataKeyring;
 }
 
 /**
@@ -26,7 +36,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => {
   return parsed;
 });
 
-export function createStore(database: DatabaseConfig): Store {
+export function createStore(database: DatabaseConfig): StoreConnection {
   const knex = database.client === 'sqlite' ? sqliteKnex(database.filename) : pgKnex(database);
   stripBoundValuesFromErrors(knex);
   return { knex, dialect: database.client, close: () => knex.destroy() };

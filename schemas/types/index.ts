@@ -226,6 +226,10 @@ export type RegionCode4 = string;
  */
 export type Code3 = string;
 /**
+ * 联系电话: a mobile (11 digits) or a landline with its area code; spaces and dashes are allowed on input and dropped when stored. Stored encrypted like ID numbers.
+ */
+export type Phone = string;
+/**
  * @minItems 1
  */
 export type StandardVersions = [IndexStandardVersion, ...IndexStandardVersion[]];
@@ -1559,6 +1563,7 @@ export interface MemberInput {
   labourAbility?: Code2;
   selfCareAbility?: Code2;
   monthlyIncomeFen?: NonNegativeFen1;
+  phone?: Phone;
   bankAccount?: BankAccount;
   /**
    * @maxItems 20
@@ -1739,6 +1744,14 @@ export interface Person {
    */
   monthlyIncomeFen?: Fen | null;
   householdId: number;
+  /**
+   * 联系电话: a mobile shows 138****5678 unless the caller's role sees phones in full.
+   */
+  phone?: string | null;
+  /**
+   * True when the phone is shown masked for the caller's role.
+   */
+  phoneMasked?: boolean;
   bankAccount?: BankAccount | null;
   /**
    * True when the account number is shown masked for the caller's role.

@@ -6,6 +6,7 @@ import { commandLineActor } from '../../gateway/access/actor.js';
 import { acceptApplication } from '../../gateway/casework/applications/application-intake.js';
 import { defaultCaseworkSettings } from '../../gateway/casework/casework-settings.js';
 import { openCase } from '../../gateway/casework/referrals/first-responder-cases.js';
+import { exchangeConfigFrom } from '../../gateway/config.js';
 import { openMigratedStore } from '../../gateway/store/open-store.js';
 import { runJiuzhu } from '../helpers/cli.js';
 import { addHousehold, idNumber } from '../helpers/monitoring.js';
@@ -17,7 +18,7 @@ const env = { JIUZHU_DB: database, JIUZHU_MASTER_KEY_FILE: join(dir, 'master.key
 const applicant = idNumber('640121', '1972-07-07', 41);
 
 beforeAll(async () => {
-  const { store } = await openMigratedStore({ client: 'sqlite', filename: database });
+  const { store } = await openMigratedStore({ database: { client: 'sqlite', filename: database }, exchange: exchangeConfigFrom(env) });
   try {
     const settings = defaultCaseworkSettings();
     const options = { settings, today: '2024-12-20' };

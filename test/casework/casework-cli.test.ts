@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandLineActor } from '../../gateway/access/actor.js';
 import { createDiscoveryCase } from '../../gateway/casework/discovery-cases.js';
 import { loadRuleSet } from '../../gateway/engine/rule-set.js';
+import { exchangeConfigFrom } from '../../gateway/config.js';
 import { openMigratedStore } from '../../gateway/store/open-store.js';
 import { runJiuzhu } from '../helpers/cli.js';
 import { addHousehold, idNumber } from '../helpers/monitoring.js';
@@ -13,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'jiuzhu-casework-cli-'));
 const env = { JIUZHU_DB: join(dir, 'casework.db'), JIUZHU_MASTER_KEY_FILE: join(dir, 'master.key') };
 
 beforeAll(async () => {
-  const { store } = await openMigratedStore({ client: 'sqlite', filename: env.JIUZHU_DB });
+  const { store } = await openMigratedStore({ database: { client: 'sqlite', filename: env.JIUZHU_DB }, exchange: exchangeConfigFrom(env) });
   try {
     await addHousehold(store.knex, '640121100200', [{ idNumber: idNumber('640121', '1960-02-03', 11), name: '马建国', enrolment: { category: '120', startDate: '2024-01-10' } }]);
     await addHousehold(store.knex, '640121101200', [{ idNumber: idNumber('640121', '1940-11-02', 15), name: '李老汉', enrolment: { category: '132', startDate: '2024-09-20' } }]);

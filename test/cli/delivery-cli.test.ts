@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exchangeConfigFrom } from '../../gateway/config.js';
 import { createExchange } from '../../gateway/keystore/exchange.js';
-import { createStore, type Store } from '../../gateway/store/connect.js';
+import { createStore, type StoreConnection } from '../../gateway/store/connect.js';
 import { runJiuzhu } from '../helpers/cli.js';
 import { startSimulatedJinmin, type SimulatedJinmin } from '../helpers/simulated-jinmin.js';
 
@@ -15,7 +15,7 @@ import { startSimulatedJinmin, type SimulatedJinmin } from '../helpers/simulated
 const dir = mkdtempSync(join(tmpdir(), 'jiuzhu-delivery-cli-'));
 const env = { JIUZHU_DB: join(dir, 'county.db'), JIUZHU_MASTER_KEY_FILE: join(dir, 'master.key'), JIUZHU_PARTY_ID: 'yongning' };
 let jinmin: SimulatedJinmin;
-let countyStore: Store;
+let countyStore: StoreConnection;
 
 beforeAll(async () => {
   expect((await runJiuzhu(env, 'seed', '--county', '640121', '--households', '200', '--seed', '5', '--as-of', '2026-10-31')).code).toBe(0);

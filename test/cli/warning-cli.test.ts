@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWorkingCalendar } from '../../gateway/calendar/holiday-calendar.js';
 import { todayInShanghai } from '../../gateway/calendar/shanghai-date.js';
 import { overdueWorkingDays } from '../../gateway/engine/warning-deadlines.js';
-import { createStore, type Store } from '../../gateway/store/connect.js';
+import { createStore, type StoreConnection } from '../../gateway/store/connect.js';
 import { runJiuzhu } from '../helpers/cli.js';
 import { idNumber } from '../helpers/monitoring.js';
 
@@ -14,7 +14,7 @@ const env = { JIUZHU_DB: join(dir, 'warnings.db'), JIUZHU_MASTER_KEY_FILE: join(
 const patient = idNumber('640121', '1966-04-18', 24);
 
 describe('warnings from the command line', () => {
-  let store: Store;
+  let store: StoreConnection;
   let warningId: number;
 
   beforeAll(async () => {

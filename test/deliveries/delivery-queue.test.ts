@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { sm3Hex } from '../../gateway/crypto/sm3.js';
 import { DeliveryError, isPermanentRefusal } from '../../gateway/deliveries/delivery-error.js';
 import { createDeliveryQueue, exponentialBackoff, type DeliveryQueueOptions, type DeliveryTransport, type OutgoingDelivery } from '../../gateway/deliveries/delivery-queue.js';
 import { createStore, type Store } from '../../gateway/store/connect.js';
 import { migrateToLatest } from '../../gateway/store/migrations/index.js';
-import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
+import { dialects, openTestStore, withDataKeys, type TestStore } from '../helpers/dialects.js';
 
 const minute = 60_000;
 
@@ -208,14 +209,16 @@ describe.each(dialects)('two gateway processes sharing the queue on %s', (dialec
     if (dialect === 'pg') {
       first = await openTestStore('pg', { referenceData: false });
       const searchPath = (first.knex.client.config as { searchPath?: string[] }).searchPath;
-      second = createStore({ client: 'pg', connectionString: process.env.TEST_PG_URL!, searchPath: searchPath?.[0] });
+      second = await withDataKeys(createStore({ client: 'pg', connectionString: process.env.TEST_PG_URL!, searchPath: searchPath?.[0] }), first.masterKey);
     } else {
       sqliteDir = await mkdtemp(join(tmpdir(), 'jiuzhu-deliveries-'));
       const filename = join(sqliteDir, 'queue.db');
-      const store = createStore({ client: 'sqlite', filename });
-      await migrateToLatest(store.knex);
-      first = { ...store, dispose: () => store.close() };
-      second = createStore({ client: 'sqlite', filename });
+      const masterKey = randomBytes(32);
+      const connection = createStore({ client: 'sqlite', filename });
+      await migrateToLatest(connection.knex, { masterKey });
+      const store = await withDataKeys(connection, masterKey);
+      first = { ...store, masterKey, dispose: () => store.close() };
+      second = await withDataKeys(createStore({ client: 'sqlite', filename }), masterKey);
     }
     for (const id of ['t1', 't2', 't3', 't4']) await addPartner(first.knex, id);
   });

@@ -7,7 +7,7 @@ import { commandLineActor } from '../../gateway/access/actor.js';
 import { runDemoMonth, type DemoMonthResult } from '../../gateway/demo/month/run-demo-month.js';
 import { loadRuleSet } from '../../gateway/engine/rule-set.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
-import { addHousehold, idNumber } from '../helpers/monitoring.js';
+import { addHousehold, idNumber, keyOf, personIdOf, withSubjects } from '../helpers/monitoring.js';
 
 const rules = loadRuleSet();
 const period = '2024-05';
@@ -27,8 +27,9 @@ describe.each(dialects)('the demo month on %s', (dialect) => {
 
   const run = (dir: string) => runDemoMonth(store, { period, outDir: dir, rules, actor: commandLineActor('demo'), today });
   const warnings = async () =>
-    (await store.knex('warnings').orderBy(['rule_id', 'subject_id_number']).select('rule_id', 'subject_id_number', 'status', 'outcome'))
-      .map((w) => ({ rule: String(w.rule_id), subject: String(w.subject_id_number), status: String(w.status), outcome: w.outcome ?? null }));
+    (await withSubjects(store.knex, await store.knex('warnings').select('rule_id', 'subject_cipher', 'status', 'outcome')))
+      .map((w) => ({ rule: String(w.rule_id), subject: w.subject!, status: String(w.status), outcome: w.outcome ?? null }))
+      .sort((a, b) => a.rule.localeCompare(b.rule) || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
   const tableCounts = async () => {
     const counts: Record<string, number> = {};
     for (const table of tables) counts[table] = Number((await store.knex(table).count({ n: '*' }).first())?.n ?? 0);
@@ -58,7 +59,7 @@ describe.each(dialects)('the demo month on %s', (dialect) => {
     expect(first.feeds.every((f) => !f.duplicate && f.accepted > 0)).toBe(true);
     const rejected = Object.fromEntries(first.feeds.filter((f) => f.rejected > 0).map((f) => [f.source, f.rejected]));
     expect(rejected).toEqual({ 'gongan-hukou': 1, renshe: 1, yibao: 1, weijian: 1, 'assistance-given': 1 });
-    const reasons = await store.knex('batch_rejects').orderBy('id').pluck('reason');
+    const reasons = await store.keyring.decryptMany(await store.knex('batch_rejects').orderBy('id').pluck('reason_cipher'));
     expect(reasons).toHaveLength(5);
     expect(reasons.join('\n')).toMatch(/"迁入": not one of/);
     expect(reasons.join('\n')).toMatch(/scientific notation/);
@@ -104,7 +105,7 @@ describe.each(dialects)('the demo month on %s', (dialect) => {
     expect(first.handling.transitions).toHaveLength(10);
 
     const died = first.planted.find((c) => c.ruleId === 'recipient-died')!;
-    const stopped = await store.knex('enrolments as e').join('persons as p', 'p.id', 'e.person_id').where('p.id_number', died.idNumber).whereNotNull('e.end_reason').pluck('e.end_reason');
+    const stopped = await store.knex('enrolments').where('person_id', await personIdOf(store.knex, died.idNumber)).whereNotNull('end_reason').pluck('end_reason');
     expect(stopped.some((reason: string) => reason.includes('核查停保'))).toBe(true);
     const changes = (await store.knex('enrolment_events').where('kind', 'amount-changed').pluck('detail')).map((d: string) => JSON.parse(d) as { fromFen: number; toFen: number });
     expect(changes).toHaveLength(1);
@@ -119,7 +120,7 @@ describe.each(dialects)('the demo month on %s', (dialect) => {
   it('pushes the registered disaster victim’s warning to the demo township (杨和镇), whose demo key then sees it', async () => {
     const victim = first.planted.find((c) => c.ruleId === 'disaster-victim')!;
     expect(victim.regionCode.startsWith('640121100')).toBe(true);
-    const warning = await store.knex('warnings').where({ rule_id: 'disaster-victim', subject_id_number: victim.idNumber }).first('region_code', 'severity');
+    const warning = await store.knex('warnings').where({ rule_id: 'disaster-victim', subject_key: keyOf(store.knex, victim.idNumber) }).first('region_code', 'severity');
     expect(warning).toEqual({ region_code: '640121100', severity: 'high' });
   });
 

@@ -6,7 +6,7 @@ import { commandLineActor } from '../../gateway/access/actor.js';
 import { runComparison } from '../../gateway/engine/compare.js';
 import { loadRuleSet, type LoadedRuleSet } from '../../gateway/engine/rule-set.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
-import { addFacts, clearMonitoringData, idNumber } from '../helpers/monitoring.js';
+import { addFacts, clearMonitoringData, idNumber, withSubjects } from '../helpers/monitoring.js';
 
 /**
  * An amount rule's matches pass through a temporary table, and its groups under the threshold are left there rather
@@ -64,8 +64,8 @@ describe.each(dialects)('an amount rule\'s matches on %s', (dialect) => {
     ]);
   });
 
-  const raised = async () => (await store.knex('warnings').orderBy('subject_id_number').select('subject_id_number', 'measured', 'threshold'))
-    .map((row) => [row.subject_id_number, Number(row.measured), Number(row.threshold)]);
+  const raised = async () => (await withSubjects(store.knex, await store.knex('warnings').select('subject_cipher', 'measured', 'threshold')))
+    .map((row) => [row.subject!, Number(row.measured), Number(row.threshold)] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1));
   const evidence = async () => Number((await store.knex('warning_evidence').count({ n: '*' }).first())?.n);
   const compare = (rules: LoadedRuleSet) =>
     runComparison(store, { period: '2024-06', mode: 'full', rules, actor: commandLineActor('test'), today: '2024-07-05', dueDate: () => '2024-07-26', defaultRegion: '640121' });

@@ -5,7 +5,7 @@ import { addWorkingDays } from '../../gateway/calendar/working-days.js';
 import { runComparison, type ComparisonReport } from '../../gateway/engine/compare.js';
 import { loadRuleSet } from '../../gateway/engine/rule-set.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
-import { addFacts, addHousehold, clearMonitoringData, idNumber } from '../helpers/monitoring.js';
+import { addFacts, addHousehold, clearMonitoringData, idNumber, withSubjects } from '../helpers/monitoring.js';
 
 /** 杨和镇 of 永宁县: households live in one of its villages, so their warnings go to the township. */
 const village = '640121100200';
@@ -53,11 +53,11 @@ describe.each(dialects)('the default rules on %s', (dialect) => {
     runComparison(store, { period, mode, rules, actor: commandLineActor('test'), today: '2024-06-05', dueDate: (day, n) => addWorkingDays(calendar, day, n) });
 
   const warnings = async (): Promise<WarningLine[]> => {
-    const rows = await store.knex('warnings').orderBy(['rule_id', 'subject_id_number']).select('rule_id', 'subject_id_number', 'region_code', 'measured', 'threshold');
+    const rows = await withSubjects(store.knex, await store.knex('warnings').select('rule_id', 'subject_cipher', 'region_code', 'measured', 'threshold'));
     return rows.map((row) => ({
-      rule: row.rule_id, subject: row.subject_id_number, region: row.region_code,
+      rule: row.rule_id, subject: row.subject!, region: row.region_code,
       measured: row.measured === null ? null : Number(row.measured), threshold: row.threshold === null ? null : Number(row.threshold),
-    }));
+    })).sort((a, b) => a.rule.localeCompare(b.rule) || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
   };
   const line = (rule: string, subject: string, region: string | null = township, measured: number | null = null, threshold: number | null = null): WarningLine =>
     ({ rule, subject, region, measured, threshold });

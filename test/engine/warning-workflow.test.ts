@@ -11,7 +11,7 @@ import { ProblemError } from '../../gateway/errors.js';
 import { registerHousehold } from '../../gateway/register/household-intake.js';
 import { findWarning, isWarningInScope, listWarnings } from '../../gateway/store/repositories/warnings.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
-import { addFacts, addHousehold, clearMonitoringData, idNumber } from '../helpers/monitoring.js';
+import { addFacts, addHousehold, clearMonitoringData, idNumber, keyOf } from '../helpers/monitoring.js';
 import type { HouseholdCreate, WarningTransitionRequest } from '../../schemas/types/index.js';
 import { calendarWith2027 as withYear2027 } from '../helpers/calendar-2027.js';
 
@@ -84,7 +84,7 @@ describe('which fields go with which transition', () => {
 });
 
 describe('region scope of a warning', () => {
-  const warning = (regionCode: string | null, subjectIdNumber = people.elsewhere) => ({ regionCode, subjectIdNumber });
+  const warning = (regionCode: string | null, subjectIdNumber = people.elsewhere) => ({ regionCode, subjectRegion: subjectIdNumber.slice(0, 6) });
 
   it('shows a township its own, a county all of its own, and unassigned ones only to county-or-wider keys of the issuing region', () => {
     expect(isWarningInScope(township, warning(township))).toBe(true);
@@ -124,7 +124,7 @@ describe.each(dialects)('the warnings workflow on %s', (dialect) => {
   });
 
   const warningOf = async (subject: string) => {
-    const row = await store.knex('warnings').where('subject_id_number', subject).first('id');
+    const row = await store.knex('warnings').where('subject_key', keyOf(store.knex, subject)).first('id');
     return (await findWarning(store.knex, Number(row.id)))!;
   };
 
@@ -265,11 +265,11 @@ describe.each(dialects)('outcomes and evidence where places differ, on %s', (dia
   const integrator: Actor = { keyId: null, role: 'integrator', regionCode: county, label: 'test integrator' };
 
   const warningAbout = async (subject: string, ruleId: string) => {
-    const row = await store.knex('warnings').where({ subject_id_number: subject, rule_id: ruleId }).first('id');
+    const row = await store.knex('warnings').where({ subject_key: keyOf(store.knex, subject), rule_id: ruleId }).first('id');
     return Number(row.id);
   };
   const enrolmentOf = async (subject: string) =>
-    store.knex('enrolments').join('persons', 'persons.id', 'enrolments.person_id').where('persons.id_number', subject)
+    store.knex('enrolments').join('persons', 'persons.id', 'enrolments.person_id').where('persons.id_key', keyOf(store.knex, subject))
       .first('enrolments.id as id', 'enrolments.end_date as endDate', 'enrolments.region_code as regionCode');
   const verify = (actor: Actor, id: number) => transitionWarning(store.knex, actor, id, { to: 'verifying', reason: '核查' }, { now: resolvedAt });
   const resolve = (actor: Actor, id: number, request: Partial<WarningTransitionRequest>) =>

@@ -8,7 +8,7 @@ import { maskIdNumber } from '../../gateway/identity/id-number.js';
 import type { Role } from '../../schemas/types/index.js';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { dialects } from '../helpers/dialects.js';
-import { addFacts, idNumber } from '../helpers/monitoring.js';
+import { addFacts, idNumber, keyOf } from '../helpers/monitoring.js';
 
 /**
  * The authorization matrix (issue 10): every route × every role × a key of the county and a key of one township ×
@@ -36,6 +36,7 @@ interface Member {
   idNumber: string;
   name: string;
   account: string | null;
+  phone: string | null;
 }
 
 /** What the matrix addresses in each place: one of everything a route can name. */
@@ -236,15 +237,16 @@ describe.each(dialects)('the authorization matrix on %s', (dialect) => {
     const targets = {} as Record<Place, Target>;
     for (const [index, place] of placeNames.entries()) {
       const { county, township, village, marker } = places[place];
-      const member = (birth: string, sequence: number, role: string, account: string | null): Member => ({ idNumber: idNumber(county, birth, sequence), name: `${marker}${role}`, account });
-      const head = member('1960-01-01', 10 + index, '户主', `62319400${String(index).padStart(11, '7')}`);
+      const member = (birth: string, sequence: number, role: string, account: string | null, phone: string | null = null): Member =>
+        ({ idNumber: idNumber(county, birth, sequence), name: `${marker}${role}`, account, phone });
+      const head = member('1960-01-01', 10 + index, '户主', `62319400${String(index).padStart(11, '7')}`, `1389512${String(index).padStart(4, '4')}`);
       const spouse = member('1962-02-02', 20 + index, '配偶', null);
       const child = member('2006-03-03', 30 + index, '子女', null);
       members.push(head, spouse, child);
       const household = await created(json('POST', '/v1/households', {
         registeredRegionCode: village, residenceRegionCode: village, address: `${marker}村一组1号`, monthlyIncomeFen: 30_000,
         members: [
-          { idNumber: head.idNumber, name: head.name, relation: '02', bankAccount: { bankName: '农商银行', accountNumber: head.account, accountName: head.name },
+          { idNumber: head.idNumber, name: head.name, relation: '02', phone: head.phone, bankAccount: { bankName: '农商银行', accountNumber: head.account, accountName: head.name },
             enrolments: [{ category: '120', startDate: '2023-01-01', monthlyAmountFen: 60_000 }] },
           { idNumber: spouse.idNumber, name: spouse.name, relation: '10', enrolments: [{ category: '120', startDate: '2023-01-01', monthlyAmountFen: 60_000 }] },
           { idNumber: child.idNumber, name: child.name, relation: '20' },
@@ -274,7 +276,7 @@ describe.each(dialects)('the authorization matrix on %s', (dialect) => {
     }
     await created(json('POST', '/v1/comparisons', { period: '2024-09' }), admin);
     for (const place of placeNames) {
-      const warning = await t.store.knex('warnings').where({ subject_id_number: targets[place].spouse.idNumber, rule_id: 'recipient-died' }).first('id');
+      const warning = await t.store.knex('warnings').where({ subject_key: keyOf(t.store.knex, targets[place].spouse.idNumber), rule_id: 'recipient-died' }).first('id');
       targets[place].warningId = warning.id;
     }
     context.targets = targets;
@@ -293,6 +295,7 @@ describe.each(dialects)('the authorization matrix on %s', (dialect) => {
     for (const member of members) {
       if (!policy.fullIdNumber) expect(response.body, `${cell}: full ID number`).not.toContain(member.idNumber);
       if (member.account && !policy.fullBankAccount) expect(response.body, `${cell}: full account`).not.toContain(member.account);
+      if (member.phone && !policy.fullPhone) expect(response.body, `${cell}: full phone`).not.toContain(member.phone);
     }
     if (!policy.readPersonalData) {
       for (const member of members) expect(response.body, `${cell}: personal data to ${key.role}`).not.toContain(member.name);
@@ -353,6 +356,8 @@ describe.each(dialects)('the authorization matrix on %s', (dialect) => {
       expect(person.idNumber).toBe(policy.fullIdNumber ? target.head.idNumber : maskIdNumber(target.head.idNumber));
       expect(person.idNumberMasked).toBe(!policy.fullIdNumber);
       expect(person.bankAccount.accountNumber).toBe(policy.fullBankAccount ? target.head.account : `***************${target.head.account!.slice(-4)}`);
+      expect(person.phone).toBe(policy.fullPhone ? target.head.phone : `${target.head.phone!.slice(0, 3)}****${target.head.phone!.slice(-4)}`);
+      expect(person.phoneMasked).toBe(!policy.fullPhone);
       const warning = (await call(get(`/v1/warnings/${target.warningId}`), key.headers)).json();
       expect(warning.subject.idNumber).toBe(policy.fullIdNumber ? target.spouse.idNumber : maskIdNumber(target.spouse.idNumber));
     }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { dialects } from '../helpers/dialects.js';
-import { addFacts, addHousehold, idNumber } from '../helpers/monitoring.js';
+import { addFacts, addHousehold, idNumber, keyOf, withSubjects } from '../helpers/monitoring.js';
 
 describe.each(dialects)('POST /v1/comparisons on %s', (dialect) => {
   let t: TestApp;
@@ -91,8 +91,8 @@ describe.each(dialects)('a comparison run bounded by its key’s region on %s (i
   afterAll(async () => t.close());
 
   const names: Record<string, string> = { [yongning]: '马永宁', [qianjiang]: '张黔江', [outsider]: 'outsider' };
-  const warningRegions = async () => (await t.store.knex('warnings').orderBy('id').select('region_code', 'subject_id_number'))
-    .map((w) => `${w.region_code} ${names[w.subject_id_number]}`);
+  const warningRegions = async () => (await withSubjects(t.store.knex, await t.store.knex('warnings').orderBy('id').select('region_code', 'subject_cipher')))
+    .map((w) => `${w.region_code} ${names[w.subject!]}`);
 
   it('raises warnings only within the region of the key that started it, and reads no other county’s batches', async () => {
     const qianjiangRun = await t.app.inject({ method: 'POST', url: '/v1/comparisons', headers: await t.authAs('admin', '500114'), payload: { period: '2024-05' } });
@@ -108,9 +108,9 @@ describe.each(dialects)('a comparison run bounded by its key’s region on %s (i
   });
 
   it('leaves an outsider whose ID number another county issued to a run that covers both, which places them there', async () => {
-    expect(await t.store.knex('warnings').where('subject_id_number', outsider).count({ n: '*' }).first()).toMatchObject({ n: 0 });
+    expect(await t.store.knex('warnings').where('subject_key', keyOf(t.store.knex, outsider)).count({ n: '*' }).first()).toMatchObject({ n: 0 });
     const nationwideRun = await t.app.inject({ method: 'POST', url: '/v1/comparisons', headers: await t.authAs('admin', '000000'), payload: { period: '2024-05' } });
     expect(nationwideRun.statusCode, nationwideRun.body).toBe(201);
-    expect(await t.store.knex('warnings').where('subject_id_number', outsider).pluck('region_code')).toEqual(['640121']);
+    expect(await t.store.knex('warnings').where('subject_key', keyOf(t.store.knex, outsider)).pluck('region_code')).toEqual(['640121']);
   });
 });

@@ -4,7 +4,7 @@ import { runComparison } from '../../gateway/engine/compare.js';
 import { loadRuleSet } from '../../gateway/engine/rule-set.js';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { dialects } from '../helpers/dialects.js';
-import { addFacts, addHousehold, idNumber } from '../helpers/monitoring.js';
+import { addFacts, addHousehold, idNumber, personIdOf } from '../helpers/monitoring.js';
 
 const village = '640121100200';
 
@@ -178,7 +178,7 @@ describe.each(dialects)('active discovery cases (主动发现) through the API o
     expect(read.actor_role).toBe('auditor');
     // The concluded list showed only people outside the register; June's showed the disaster victim, who is in it.
     const [concludedRead, juneRead] = await t.store.knex('audit_log').where('action', 'discovery.list').where('outcome', 'ok').orderBy('id').limit(2).pluck('id');
-    const victimId = Number((await t.store.knex('persons').where('id_number', people.victim).first('id')).id);
+    const victimId = await personIdOf(t.store.knex, people.victim);
     expect((await t.store.knex('audit_subjects').where('audit_id', concludedRead).pluck('person_id')).map(Number)).toEqual([]);
     expect((await t.store.knex('audit_subjects').where('audit_id', juneRead).pluck('person_id')).map(Number)).toEqual([victimId]);
   });

@@ -7,7 +7,8 @@ import { generateSm2KeyPair } from '../../gateway/crypto/sm2-keys.js';
 import { sm3Hex } from '../../gateway/crypto/sm3.js';
 import { buildTestApp, testPartyId, type TestApp } from '../helpers/build-app.js';
 import { dialects } from '../helpers/dialects.js';
-import { addHousehold, idNumber } from '../helpers/monitoring.js';
+import { rejectsOfBatch } from '../../gateway/store/repositories/batch-rejects.js';
+import { addHousehold, idNumber, keyOf } from '../helpers/monitoring.js';
 
 /** A 医保 settlement file as the bureau sends it: one settlement per person and a row Excel broke. */
 function yibaoCsv(rows: [name: string, idNumber: string, selfPaid: string][]): Buffer {
@@ -62,10 +63,14 @@ describe.each(dialects)('enveloped feed uploads on %s', (dialect) => {
     expect(body).toMatchObject({ source: 'yibao', sender: 'nx-mzt', accepted: 1, rejected: 1, skipped: 0, duplicate: false });
     expect(await t.store.knex('batches').where('id', body.batchId).first()).toMatchObject({ source: 'yibao', status: 'applied', sm3: sm3Hex(settlement), accepted: 1, rejected: 1 });
     const fact = await t.store.knex('facts').where('batch_id', body.batchId).first();
-    expect(fact).toMatchObject({ kind: 'medical-settlement', subject_id_number: '11010519491231002X', amount_fen: 2_345_678, occurred_on: '2024-05-06', location: 'line 2' });
-    const reject = await t.store.knex('batch_rejects').where('batch_id', body.batchId).first();
-    expect(reject.location).toBe('line 3');
-    expect(reject.reason).toMatch(/scientific notation/);
+    expect(fact).toMatchObject({
+      kind: 'medical-settlement', subject_key: keyOf(t.store.knex, '11010519491231002X'), subject_region: '110105', subject_birth_date: '1949-12-31', subject_sex: '2',
+      amount_fen: 2_345_678, occurred_on: '2024-05-06', location: 'line 2',
+    });
+    expect(await t.store.keyring.decrypt(fact.subject_cipher)).toBe('11010519491231002X');
+    const [reject] = await rejectsOfBatch(t.store.knex, body.batchId);
+    expect(reject!.location).toBe('line 3');
+    expect(reject!.reason).toMatch(/scientific notation/);
     const audit = await t.store.knex('audit_log').where({ action: 'feed.import', resource_id: String(body.batchId) }).first();
     expect(audit).toMatchObject({ outcome: 'ok', actor_role: 'integrator' });
 
@@ -269,10 +274,10 @@ describe.each(dialects)('feed uploads bounded by the key’s region on %s (issue
     expect(response.statusCode, response.body).toBe(201);
     expect(response.json()).toMatchObject({ accepted: 2, rejected: 1 });
     const { batchId } = response.json();
-    expect(await t.store.knex('facts').where('batch_id', batchId).orderBy('id').pluck('subject_id_number')).toEqual([qianjiang, outsider]);
-    const reject = await t.store.knex('batch_rejects').where('batch_id', batchId).first();
+    expect(await t.store.knex('facts').where('batch_id', batchId).orderBy('id').pluck('subject_key')).toEqual([keyOf(t.store.knex, qianjiang), keyOf(t.store.knex, outsider)]);
+    const [reject] = await rejectsOfBatch(t.store.knex, batchId);
     expect(reject).toMatchObject({ location: 'line 2' });
-    expect(reject.reason).toMatch(/outside 500114/);
+    expect(reject!.reason).toMatch(/outside 500114/);
     expect((await t.store.knex('batches').where('id', batchId).first()).region_code).toBe('500114');
   });
 

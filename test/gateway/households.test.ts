@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { dialects } from '../helpers/dialects.js';
 import { householdBody, idNumbers } from '../helpers/households.js';
+import { keyOf } from '../helpers/monitoring.js';
 
 const tables = ['households', 'persons', 'bank_accounts', 'enrolments', 'enrolment_events'] as const;
 
@@ -98,7 +99,7 @@ describe.each(dialects)('households API on %s', (dialect) => {
     expect(household.members.map((m: { name: string }) => m.name)).toEqual(['马秀兰', '马晓燕']);
     expect(household.members[0].gender).toEqual({ code: '2', name: '女' });
     expect(household.members[0].enrolments[0]).toMatchObject({ category: '120', monthlyAmountFen: 64_000, endDate: null });
-    expect(await t.store.knex('persons').where('id_number', idNumbers.head).first('id')).toBeDefined();
+    expect(await t.store.knex('persons').where('id_key', keyOf(t.store.knex, idNumbers.head)).first('id')).toBeDefined();
     const audit = await t.store.knex('audit_log').where({ action: 'household.create', outcome: 'ok' }).orderBy('id', 'desc').first();
     expect(audit.resource_id).toBe(String(household.id));
 

@@ -2,17 +2,17 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { dialects } from '../helpers/dialects.js';
-import { addHousehold, idNumber } from '../helpers/monitoring.js';
+import { addHousehold, idNumber, keyOf, personIdOf, subjectColumns } from '../helpers/monitoring.js';
 
 /** A warning as a comparison run raises it, for a member of a household: the due list reads rule, household and day. */
 async function addWarning(knex: Knex, spec: { ruleId: string; idNumber: string; raisedOn: string }): Promise<number> {
-  const person = await knex('persons').where('id_number', spec.idNumber).first('id', 'household_id', 'name');
+  const person = await knex('persons').where('id_key', keyOf(knex, spec.idNumber)).first('id', 'household_id', 'name');
   const now = new Date().toISOString();
   const [run] = await knex('comparison_runs').insert({
     period: spec.raisedOn.slice(0, 7), mode: 'full', rule_set: 'default', rule_set_sm3: '0'.repeat(64), started_at: now, status: 'finished',
   }, ['id']);
   const [warning] = await knex('warnings').insert({
-    run_id: run.id, rule_id: spec.ruleId, period: spec.raisedOn.slice(0, 7), subject_id_number: spec.idNumber, subject_name: person.name,
+    run_id: run.id, rule_id: spec.ruleId, period: spec.raisedOn.slice(0, 7), ...subjectColumns(knex, spec.idNumber), subject_name: person.name,
     person_id: person.id, household_id: person.household_id, region_code: '640121100', handling_unit: 'township', severity: 'high',
     suggested_action: 'emergency-assistance', status: 'pending', raised_on: spec.raisedOn, due_on: spec.raisedOn, created_at: now, updated_at: now,
   }, ['id']);
@@ -132,7 +132,7 @@ describe.each(dialects)('home visits through the API on %s', (dialect) => {
     const line = await t.store.knex('audit_log').where('action', 'visit.list').orderBy('id', 'desc').first('id', 'resource_id', 'outcome');
     expect(line).toMatchObject({ resource_id: String(households.quarterly), outcome: 'ok' });
     const subjects = await t.store.knex('audit_subjects').where('audit_id', line.id).pluck('person_id');
-    expect(subjects.map(Number)).toEqual([(await t.store.knex('persons').where('id_number', people.quarterly).first('id')).id].map(Number));
+    expect(subjects.map(Number)).toEqual([await personIdOf(t.store.knex, people.quarterly)]);
   });
 
   it('lists who is due and who is overdue per township, soonest first, with the strictest category deciding', async () => {

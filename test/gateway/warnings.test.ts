@@ -5,7 +5,7 @@ import { runComparison } from '../../gateway/engine/compare.js';
 import { loadRuleSet } from '../../gateway/engine/rule-set.js';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { dialects } from '../helpers/dialects.js';
-import { addFacts, addHousehold, idNumber } from '../helpers/monitoring.js';
+import { addFacts, addHousehold, idNumber, personIdOf, withSubjects } from '../helpers/monitoring.js';
 
 /** 杨和镇 (640121100) and 李俊镇 (640121101) of 永宁县 (640121). */
 const county = '640121';
@@ -31,7 +31,7 @@ describe.each(dialects)('the warnings workflow through the API on %s', (dialect)
   let headers: Record<'township' | 'otherTownship' | 'county' | 'auditor' | 'liaison' | 'finance' | 'integrator', { authorization: string }>;
   let townshipKeyId: number;
   const ids = { died: 0, car: 0, elsewhere: 0 };
-  const personId = async (id: string) => Number((await t.store.knex('persons').where('id_number', id).first('id')).id);
+  const personId = (id: string) => personIdOf(t.store.knex, id);
 
   const get = (url: string, as: { authorization: string }) => t.app.inject({ method: 'GET', url, headers: as });
   const move = (id: number, as: { authorization: string }, payload: Record<string, unknown>) =>
@@ -65,11 +65,11 @@ describe.each(dialects)('the warnings workflow through the API on %s', (dialect)
     const report = await runComparison(t.store, { period: '2024-09', mode: 'full', rules: loadRuleSet(), actor: commandLineActor('test'), today: '2024-09-27' });
     expect(report.byRule).toMatchObject({ 'recipient-died': 2, 'recipient-household-vehicle': 1 });
     expect(report.warnings).toBe(3);
-    const rows = await knex('warnings').select('id', 'rule_id', 'subject_id_number');
+    const rows = await withSubjects(knex, await knex('warnings').select('id', 'rule_id', 'subject_cipher'));
     for (const row of rows) {
-      if (row.subject_id_number === people.died) ids.died = row.id;
-      if (row.subject_id_number === people.carOwner) ids.car = row.id;
-      if (row.subject_id_number === people.elsewhere) ids.elsewhere = row.id;
+      if (row.subject === people.died) ids.died = row.id;
+      if (row.subject === people.carOwner) ids.car = row.id;
+      if (row.subject === people.elsewhere) ids.elsewhere = row.id;
     }
     headers = {
       township: await t.authAs('township', township),

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { randomBytes } from 'node:crypto';
 import { buildApp, type AppOptions } from '../../gateway/app.js';
 import { exchangeConfigFrom, type ExchangeConfig } from '../../gateway/config.js';
 import { createExchange, type Exchange } from '../../gateway/keystore/exchange.js';
@@ -33,7 +32,7 @@ export async function buildTestApp(
   const exchange = createExchange({
     knex: store.knex,
     config: { ...exchangeConfigFrom({ JIUZHU_PARTY_ID: testPartyId }), ...options.exchange },
-    masterKey: randomBytes(32),
+    masterKey: store.masterKey,
     now: options.now,
   });
   const app = await buildApp({ store, exchange, now: options.now, authFailureLimit: options.authFailureLimit ?? 1_000_000, logger: options.logger });

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createStore, type Dialect, type Store } from '../../gateway/store/connect.js';
+import { openDataKeyring } from '../../gateway/keystore/data-keys.js';
+import { createStore, type Dialect, type Store, type StoreConnection } from '../../gateway/store/connect.js';
 import { migrateToLatest } from '../../gateway/store/migrations/index.js';
+import { attachKeyring } from '../../gateway/store/personal-data.js';
 import { syncReferenceData } from '../../gateway/store/reference-data/sync.js';
 
 /**
@@ -9,14 +11,31 @@ import { syncReferenceData } from '../../gateway/store/reference-data/sync.js';
  */
 export const dialects: Dialect[] = process.env.TEST_PG_URL ? ['sqlite', 'pg'] : ['sqlite'];
 
-export interface TestStore extends Store {
+export interface TestConnection extends StoreConnection {
   /** Closes the connection and drops everything this test store created. */
   dispose(): Promise<void>;
 }
 
-export async function openTestStore(dialect: Dialect, options: { migrate?: boolean; referenceData?: boolean } = {}): Promise<TestStore> {
-  const { migrate = true, referenceData = true } = options;
-  let store: Store;
+export interface TestStore extends Store, TestConnection {
+  /** The master key its data keys are sealed with (a fresh one per store unless given). */
+  masterKey: Buffer;
+}
+
+/** A fresh, migrated store with its data keys, as openMigratedStore makes one. */
+export async function openTestStore(dialect: Dialect, options: { referenceData?: boolean; masterKey?: Buffer } = {}): Promise<TestStore> {
+  const { masterKey = randomBytes(32) } = options;
+  const connection = await openTestConnection(dialect, options);
+  const store = await withDataKeys(connection, masterKey);
+  return { ...store, masterKey, dispose: () => connection.dispose() };
+}
+
+/**
+ * A fresh, migrated store whose data keys are not made yet: for the tests of making them. `upTo` stops after that
+ * migration, for the tests of a later one on a store of an earlier release.
+ */
+export async function openTestConnection(dialect: Dialect, options: { referenceData?: boolean; upTo?: string } = {}): Promise<TestConnection> {
+  const { referenceData = true } = options;
+  let store: StoreConnection;
   let dropSchema: (() => Promise<void>) | undefined;
   if (dialect === 'sqlite') {
     store = createStore({ client: 'sqlite', filename: ':memory:' });
@@ -34,8 +53,9 @@ export async function openTestStore(dialect: Dialect, options: { migrate?: boole
       await cleaner.close();
     };
   }
-  if (migrate) await migrateToLatest(store.knex);
-  if (migrate && referenceData) await syncReferenceData(store.knex);
+  // A new store holds nothing to encrypt, so migrating it needs no master key.
+  await migrateToLatest(store.knex, {}, options.upTo);
+  if (referenceData) await syncReferenceData(store.knex);
   return {
     ...store,
     async dispose() {
@@ -43,4 +63,11 @@ export async function openTestStore(dialect: Dialect, options: { migrate?: boole
       await dropSchema?.();
     },
   };
+}
+
+/** A connection to a migrated store, with the data keys it needs as the gateway opens them (a second process's view). */
+export async function withDataKeys(connection: StoreConnection, masterKey: Buffer): Promise<Store> {
+  const keyring = await openDataKeyring({ knex: connection.knex, masterKey });
+  attachKeyring(connection.knex, keyring);
+  return { ...connection, keyring };
 }

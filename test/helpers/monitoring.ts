@@ -4,6 +4,9 @@ import type { Fact, HouseholdCreate } from '../../schemas/types/index.js';
 import { commandLineActor } from '../../gateway/access/actor.js';
 import { computeCheckCharacter } from '../../gateway/identity/id-number.js';
 import { registerHousehold } from '../../gateway/register/household-intake.js';
+import { attributesAtRest } from '../../gateway/store/fact-attributes.js';
+import { idNumberKey, keyringOf, storeIdNumbers } from '../../gateway/store/personal-data.js';
+import { findPersonByIdNumber } from '../../gateway/store/repositories/persons.js';
 
 /**
  * A valid ID number issued in `region` (6 digits) for a birth date and a sequence number, so each test person is
@@ -40,8 +43,8 @@ export async function addHousehold(knex: Knex, village: string, members: MemberS
   const householdId = await registerHousehold(knex, commandLineActor('test'), body);
   for (const member of members) {
     if (member.enrolment?.endDate) {
-      const person = await knex('persons').where('id_number', member.idNumber).first('id');
-      await knex('enrolments').where('person_id', person.id).update({ end_date: member.enrolment.endDate, end_reason: 'test' });
+      const person = await findPersonByIdNumber(knex, member.idNumber);
+      await knex('enrolments').where('person_id', person!.id).update({ end_date: member.enrolment.endDate, end_reason: 'test' });
     }
   }
   return householdId;
@@ -63,10 +66,13 @@ export async function addFacts(knex: Knex, source: string, facts: FactSpec[], re
   }, ['id']);
   const batchId = Number(typeof batch === 'object' ? batch.id : batch);
   if (facts.length > 0) {
+    const keyring = keyringOf(knex);
+    const subjects = storeIdNumbers(keyring, facts.map((fact) => fact.idNumber));
     await knex('facts').insert(facts.map((fact, index) => ({
-      batch_id: batchId, source, kind: fact.kind, subject_id_number: fact.idNumber, subject_name: fact.name ?? null,
+      batch_id: batchId, source, kind: fact.kind, subject_key: subjects[index]!.key, subject_cipher: subjects[index]!.cipher, subject_region: subjects[index]!.regionCode,
+      subject_birth_date: subjects[index]!.birthDate, subject_sex: subjects[index]!.sex, subject_name: fact.name ?? null,
       occurred_on: fact.occurredOn ?? null, period: fact.period ?? null, amount_fen: fact.amountFen ?? null,
-      attributes: JSON.stringify(fact.attributes ?? {}), location: `line ${index + 2}`,
+      attributes: attributesAtRest(fact.kind, fact.attributes ?? {}, keyring), location: `line ${index + 2}`,
     })));
   }
   return batchId;
@@ -78,4 +84,27 @@ export async function clearMonitoringData(knex: Knex): Promise<void> {
     'assistance_records', 'enrolment_events', 'enrolments', 'bank_accounts', 'audit_subjects', 'audit_log', 'persons', 'households', 'batches']) {
     await knex(table).delete();
   }
+}
+
+/** The blind index a test store files an ID number under, to find its rows (facts.subject_key, warnings.subject_key, …). */
+export function keyOf(knex: Knex, idNumber: string): string {
+  return idNumberKey(keyringOf(knex), idNumber);
+}
+
+/** The id of the register person with this ID number (found by its blind index, as the gateway finds it). */
+export async function personIdOf(knex: Knex, idNumber: string): Promise<number> {
+  const person = await findPersonByIdNumber(knex, idNumber);
+  if (!person) throw new Error(`no person ${idNumber.slice(0, 6)}… in the test store`);
+  return person.id;
+}
+
+/** Rows that carry a subject ciphertext, with the ID number decrypted beside them as `subject` (tests read what the gateway shows). */
+export async function withSubjects<T extends { subject_cipher: string | null }>(knex: Knex, rows: T[]): Promise<(T & { subject: string | null })[]> {
+  const idNumbers = await keyringOf(knex).decryptMany(rows.map((row) => row.subject_cipher));
+  return rows.map((row, index) => ({ ...row, subject: idNumbers[index] ?? null }));
+}
+
+/** A subject's columns as the store keeps them (warnings, referral and discovery cases), for tests that insert rows directly. */
+export function subjectColumns(knex: Knex, idNumber: string): { subject_key: string; subject_cipher: string; subject_region: string } {
+  return { subject_key: keyOf(knex, idNumber), subject_cipher: keyringOf(knex).encrypt(idNumber), subject_region: idNumber.slice(0, 6) };
 }

@@ -4,6 +4,7 @@ import { computeHouseholdIndices, computeIndices } from '../../gateway/indices/c
 import { loadIndexFormula } from '../../gateway/indices/index-formula.js';
 import type { HouseholdIndices, IndexScore } from '../../schemas/types/index.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
+import { personIdOf } from '../helpers/monitoring.js';
 import { addIndexHouseholds, people, type IndexHouseholds } from './index-households.js';
 
 const formula = loadIndexFormula();
@@ -126,7 +127,7 @@ describe.each(dialects)('computeIndices on %s', (dialect) => {
   });
 
   it('counts a month enrolled once however many members were enrolled in it', async () => {
-    const person = async (id: string) => Number((await store.knex('persons').where('id_number', id).first('id')).id);
+    const person = (id: string) => personIdOf(store.knex, id);
     const added = [
       // Inside the head's 2023-01… enrolment: adds nothing.
       { person_id: await person(people.spouse), category: '120', start_date: '2023-06-01', end_date: '2023-12-31' },

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { commandLineActor } from '../../gateway/access/actor.js';
 import { registerHousehold } from '../../gateway/register/household-intake.js';
 import type { HouseholdCreate } from '../../schemas/types/index.js';
-import { addFacts, idNumber } from '../helpers/monitoring.js';
+import { addFacts, idNumber, personIdOf } from '../helpers/monitoring.js';
 
 /**
  * Households whose indices for 2024-05 under config/indices/default.json were worked out by hand (the arithmetic is in
@@ -71,7 +71,7 @@ export async function addIndexHouseholds(knex: Knex): Promise<IndexHouseholds> {
   ]);
   await addFacts(knex, 'jiaoguan', [{ kind: 'vehicle-registered', idNumber: people.elder, attributes: { plate: '宁A12345' } }]);
 
-  const personId = async (id: string) => Number((await knex('persons').where('id_number', id).first('id')).id);
+  const personId = (id: string) => personIdOf(knex, id);
   const assistance = async (id: string, householdId: number, department: string, assistanceType: string, amountFen: number, assistedOn: string) =>
     knex('assistance_records').insert({
       person_id: await personId(id), household_id: householdId, department, assistance_type: assistanceType, amount_fen: amountFen,

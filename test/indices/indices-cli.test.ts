@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exchangeConfigFrom } from '../../gateway/config.js';
 import { createStore } from '../../gateway/store/connect.js';
-import { migrateToLatest } from '../../gateway/store/migrations/index.js';
-import { syncReferenceData } from '../../gateway/store/reference-data/sync.js';
+import { openMigratedStore } from '../../gateway/store/open-store.js';
 import { runJiuzhu } from '../helpers/cli.js';
 import { addIndexHouseholds, type IndexHouseholds } from './index-households.js';
 
@@ -14,10 +14,8 @@ const env = { JIUZHU_DB: database, JIUZHU_MASTER_KEY_FILE: join(dir, 'master.key
 let ids: IndexHouseholds;
 
 beforeAll(async () => {
-  const store = createStore({ client: 'sqlite', filename: database });
+  const { store } = await openMigratedStore({ database: { client: 'sqlite', filename: database }, exchange: exchangeConfigFrom(env) });
   try {
-    await migrateToLatest(store.knex);
-    await syncReferenceData(store.knex);
     ids = await addIndexHouseholds(store.knex);
   } finally {
     await store.close();

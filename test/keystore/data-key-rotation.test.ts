@@ -30,7 +30,7 @@ describe.each(dialects)('rotating the field key on %s', (dialect) => {
   let keyring: DataKeyring;
 
   beforeAll(async () => {
-    store = await openTestStore(dialect, { referenceData: false });
+    store = await openTestStore(dialect, { referenceData: false, masterKey });
   });
   afterAll(async () => store.dispose());
 

@@ -8,9 +8,9 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CryptoError } from '../../gateway/crypto/crypto-error.js';
 import { openDataKeyring, type DataKeyring } from '../../gateway/keystore/data-keys.js';
-import { createStore, type Store } from '../../gateway/store/connect.js';
+import { createStore, type StoreConnection } from '../../gateway/store/connect.js';
 import { migrateToLatest } from '../../gateway/store/migrations/index.js';
-import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
+import { dialects, openTestConnection, type TestConnection } from '../helpers/dialects.js';
 
 const run = promisify(execFile);
 const keyringProcess = fileURLToPath(new URL('../helpers/data-keyring-process.ts', import.meta.url));
@@ -18,12 +18,12 @@ const keyringProcess = fileURLToPath(new URL('../helpers/data-keyring-process.ts
 const wrongMasterKeySentence =
   "the master key does not open this store's data keys: JIUZHU_MASTER_KEY or the key file is not the one this store was created with";
 
-async function fieldKeys(store: Store) {
+async function fieldKeys(store: StoreConnection) {
   return store.knex('data_keys').where({ purpose: 'field' }).orderBy('id').select('id', 'status');
 }
 
 /** Counts the keyring's reads of data_keys, to tell a reload from none. */
-function countKeyReads(store: Store): { readonly count: number } {
+function countKeyReads(store: StoreConnection): { readonly count: number } {
   const counter = { count: 0 };
   store.knex.on('query', (query: { sql: string }) => {
     if (/^select \* from ["`]data_keys["`]/.test(query.sql)) counter.count++;
@@ -32,12 +32,12 @@ function countKeyReads(store: Store): { readonly count: number } {
 }
 
 describe.each(dialects)('the data keyring on %s', (dialect) => {
-  let store: TestStore;
+  let store: TestConnection;
   const masterKey = randomBytes(32);
   let keyring: DataKeyring;
 
   beforeAll(async () => {
-    store = await openTestStore(dialect, { referenceData: false });
+    store = await openTestConnection(dialect, { referenceData: false });
     keyring = await openDataKeyring({ knex: store.knex, masterKey });
   });
   afterAll(async () => store.dispose());
@@ -164,7 +164,7 @@ describe.each(dialects)('the data keyring on %s', (dialect) => {
   });
 
   it('uses up no key ids when it opens a store that has its keys: the next key is the next small integer', async () => {
-    const fresh = await openTestStore(dialect, { referenceData: false });
+    const fresh = await openTestConnection(dialect, { referenceData: false });
     try {
       const first = await openDataKeyring({ knex: fresh.knex, masterKey });
       for (let i = 0; i < 3; i++) await openDataKeyring({ knex: fresh.knex, masterKey });
@@ -185,7 +185,7 @@ describe.each(dialects)('the data keyring on %s', (dialect) => {
 });
 
 describe('two processes opening one store for the first time together', () => {
-  const stores: Store[] = [];
+  const stores: StoreConnection[] = [];
   afterEach(async () => {
     await Promise.all(stores.splice(0).map((store) => store.close()));
   });
@@ -219,7 +219,7 @@ describe('two processes opening one store for the first time together', () => {
 
   it.each(postgres)('end with one field key and one blind-index key on PostgreSQL, ten times over', async (dialect) => {
     for (let round = 0; round < 10; round++) {
-      const store = await openTestStore(dialect, { referenceData: false });
+      const store = await openTestConnection(dialect, { referenceData: false });
       try {
         const [{ schema }] = (await store.knex.raw('select current_schema() as schema')).rows;
         stores.push(createStore({ client: 'pg', connectionString: process.env.TEST_PG_URL!, searchPath: schema }), createStore({ client: 'pg', connectionString: process.env.TEST_PG_URL!, searchPath: schema }));
@@ -232,7 +232,7 @@ describe('two processes opening one store for the first time together', () => {
   });
 
   it.each(postgres)('start one rotation on PostgreSQL when two start at once: the second continues the first', async (dialect) => {
-    const store = await openTestStore(dialect, { referenceData: false });
+    const store = await openTestConnection(dialect, { referenceData: false });
     try {
       const [{ schema }] = (await store.knex.raw('select current_schema() as schema')).rows;
       stores.push(createStore({ client: 'pg', connectionString: process.env.TEST_PG_URL!, searchPath: schema }), createStore({ client: 'pg', connectionString: process.env.TEST_PG_URL!, searchPath: schema }));
@@ -249,7 +249,7 @@ describe('two processes opening one store for the first time together', () => {
   });
 });
 
-async function expectOneKeyEach(stores: Store[]): Promise<void> {
+async function expectOneKeyEach(stores: StoreConnection[]): Promise<void> {
   const masterKey = randomBytes(32);
   const keyrings = await Promise.all(stores.map((store) => openDataKeyring({ knex: store.knex, masterKey })));
   const rows = await stores[0]!.knex('data_keys').orderBy('id');

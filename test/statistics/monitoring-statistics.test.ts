@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyFigures, monitoringStatistics } from '../../gateway/statistics/monitoring-statistics.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
-import { addHousehold, idNumber } from '../helpers/monitoring.js';
+import { keyringOf } from '../../gateway/store/personal-data.js';
+import { addHousehold, idNumber, keyOf, personIdOf, subjectColumns } from '../helpers/monitoring.js';
 
 const 杨和镇 = '640121100';
 const 团结西路街道 = '640121001';
@@ -42,7 +43,7 @@ async function addCasework(knex: Knex, h1: number, h3: number, now: string): Pro
   await discovery({ method: 'home-visit', township_code: 杨和镇, discovered_on: '2024-05-07', visit_id: found, status: 'concluded', result: 'ineligible', filing: 'observation', concluded_on: '2024-05-28' });
   await discovery({ method: 'work', township_code: 杨和镇, discovered_on: '2024-05-10', status: 'concluded', result: 'included', included_on: '2024-06-03', filing: 'newly-assisted', concluded_on: '2024-06-03' });
   const [referralCase] = await knex('referral_cases').insert({
-    origin_type: 'walk-in', subject_id_number: idNumber('640121', '1960-01-01', 1), subject_name: '马甲', region_code: 杨和镇, owner_unit: '杨和镇社会救助站',
+    origin_type: 'walk-in', subject_key: keyOf(knex, idNumber('640121', '1960-01-01', 1)), subject_cipher: keyringOf(knex).encrypt(idNumber('640121', '1960-01-01', 1)), subject_name: '马甲', region_code: 杨和镇, owner_unit: '杨和镇社会救助站',
     summary: '孩子上学', opened_on: '2024-05-08', status: 'open', created_at: now, updated_at: now,
   }, ['id']);
   for (const [department, finished] of [['jy', '2024-05-20'], ['yb', '2024-06-04']] as const) {
@@ -57,7 +58,7 @@ async function addWarning(knex: Knex, runId: number, spec: WarningSpec): Promise
   const status = spec.resolvedOn ? 'resolved' : spec.transitions?.length ? 'verifying' : 'pending';
   const now = new Date().toISOString();
   const [row] = await knex('warnings').insert({
-    run_id: runId, rule_id: 'recipient-died', period: spec.raisedOn.slice(0, 7), subject_id_number: idNumber('640121', '1950-01-01', sequence),
+    run_id: runId, rule_id: 'recipient-died', period: spec.raisedOn.slice(0, 7), ...subjectColumns(knex, idNumber('640121', '1950-01-01', sequence)),
     region_code: spec.region, handling_unit: 'township', severity: 'high', suggested_action: 'stop', status,
     outcome: spec.outcome ?? null, raised_on: spec.raisedOn, due_on: spec.dueOn, resolved_on: spec.resolvedOn ?? null, created_at: now, updated_at: now,
   }, ['id']);
@@ -66,8 +67,8 @@ async function addWarning(knex: Knex, runId: number, spec: WarningSpec): Promise
   }
 }
 
-async function personId(knex: Knex, id: string): Promise<number> {
-  return (await knex('persons').where('id_number', id).first('id')).id as number;
+function personId(knex: Knex, id: string): Promise<number> {
+  return personIdOf(knex, id);
 }
 
 describe.each(dialects)('monitoring statistics on %s', (dialect) => {

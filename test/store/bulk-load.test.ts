@@ -4,6 +4,7 @@ import { seedDemoCounty } from '../../gateway/demo/seed-county.js';
 import { BulkCheckError, openBulkWriter } from '../../gateway/store/bulk/bulk-writer.js';
 import { basicLivingOverlapCheck } from '../../gateway/store/enrolment-guard.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
+import { keyOf } from '../helpers/monitoring.js';
 
 const counted = ['batches', 'households', 'persons', 'bank_accounts', 'enrolments', 'enrolment_events', 'assistance_records', 'audit_log'] as const;
 
@@ -52,17 +53,17 @@ describe.each(dialects)('bulk loading on %s', (dialect) => {
 
   it('leaves the store exactly as before when a load fails half way', async () => {
     const before = await counts();
-    const existing = await store.knex('persons').first('id_number', 'household_id');
+    const existing = await store.knex('persons').first('id_key', 'id_cipher', 'household_id');
     const writer = await openBulkWriter(store, [
       { name: 'households', columns: ['id', 'household_no', 'registered_region', 'residence_region', 'address', 'monthly_income_fen', 'batch_id', 'created_at', 'updated_at'] },
-      { name: 'persons', columns: ['id', 'household_id', 'id_number', 'name', 'gender', 'birth_date', 'relation', 'created_at', 'updated_at'] },
+      { name: 'persons', columns: ['id', 'household_id', 'id_key', 'id_cipher', 'name', 'gender', 'birth_date', 'relation', 'created_at', 'updated_at'] },
     ]);
     const now = new Date().toISOString();
     const failure = await (async () => {
       try {
         const householdId = writer.nextId('households');
         await writer.write('households', [householdId, 'FAIL-1', '640121100', '640121100', '测试', null, null, now, now]);
-        await writer.write('persons', [writer.nextId('persons'), householdId, existing.id_number, '重复', '1', '1980-01-01', '02', now, now]);
+        await writer.write('persons', [writer.nextId('persons'), householdId, existing.id_key, existing.id_cipher, '重复', '1', '1980-01-01', '02', now, now]);
         await writer.commit();
       } catch (error) {
         await writer.rollback();
@@ -71,7 +72,7 @@ describe.each(dialects)('bulk loading on %s', (dialect) => {
       throw new Error('a duplicate ID number was committed');
     })();
     expect(failure.message).toMatch(/unique/i);
-    expect(`${failure.message}${failure.stack}`).not.toContain(existing.id_number);
+    expect(`${failure.message}${failure.stack}`).not.toContain(existing.id_key);
     expect(await counts()).toEqual(before);
   });
 });
@@ -81,7 +82,7 @@ describe.each(dialects)('bulk loading into empty tables on %s (indexes and trigg
   const now = '2024-06-30T00:00:00.000Z';
   const tables = [
     { name: 'households', columns: ['id', 'household_no', 'registered_region', 'residence_region', 'address', 'created_at', 'updated_at'] },
-    { name: 'persons', columns: ['id', 'household_id', 'id_number', 'name', 'gender', 'birth_date', 'relation', 'created_at', 'updated_at'] },
+    { name: 'persons', columns: ['id', 'household_id', 'id_key', 'id_cipher', 'name', 'gender', 'birth_date', 'relation', 'created_at', 'updated_at'] },
     { name: 'enrolments', columns: ['id', 'person_id', 'household_id', 'category', 'region_code', 'start_date', 'end_date', 'created_at', 'updated_at'] },
   ];
 
@@ -89,6 +90,9 @@ describe.each(dialects)('bulk loading into empty tables on %s (indexes and trigg
     store = await openTestStore(dialect);
   });
   afterAll(async () => store.dispose());
+
+  /** A person's ID number as the persons table keeps it: blind index, then ciphertext. */
+  const stored = (idNumber: string) => [keyOf(store.knex, idNumber), store.keyring.encrypt(idNumber)];
 
   async function load(rows: (writer: Awaited<ReturnType<typeof openBulkWriter>>) => Promise<void>): Promise<Error | undefined> {
     const writer = await openBulkWriter(store, tables, { rebuildWhenEmpty: true, checks: [basicLivingOverlapCheck] });
@@ -109,8 +113,8 @@ describe.each(dialects)('bulk loading into empty tables on %s (indexes and trigg
   it('refuses the whole load when the rebuilt unique index finds a duplicate ID number', async () => {
     const failure = await load(async (w) => {
       await w.write('households', [1, 'H-1', '640121100', '640121100', '杨和镇', now, now]);
-      await w.write('persons', [1, 1, '11010519491231002X', '甲', '2', '1949-12-31', '02', now, now]);
-      await w.write('persons', [2, 1, '11010519491231002X', '乙', '2', '1949-12-31', '30', now, now]);
+      await w.write('persons', [1, 1, ...stored('11010519491231002X'), '甲', '2', '1949-12-31', '02', now, now]);
+      await w.write('persons', [2, 1, ...stored('11010519491231002X'), '乙', '2', '1949-12-31', '30', now, now]);
     });
     expect(failure?.message).toMatch(/unique/i);
     expect(`${failure?.message}${failure?.stack}`).not.toContain('11010519491231002X');
@@ -120,7 +124,7 @@ describe.each(dialects)('bulk loading into empty tables on %s (indexes and trigg
   it('refuses the whole load when enrolments overlap, although the trigger was suspended', async () => {
     const failure = await load(async (w) => {
       await w.write('households', [1, 'H-1', '640121100', '640121100', '杨和镇', now, now]);
-      await w.write('persons', [1, 1, '11010519491231002X', '甲', '2', '1949-12-31', '02', now, now]);
+      await w.write('persons', [1, 1, ...stored('11010519491231002X'), '甲', '2', '1949-12-31', '02', now, now]);
       await w.write('enrolments', [1, 1, 1, '120', '640121100', '2020-01-01', null, now, now]);
       await w.write('enrolments', [2, 1, 1, '132', '640121100', '2023-01-01', null, now, now]);
     });
@@ -131,7 +135,7 @@ describe.each(dialects)('bulk loading into empty tables on %s (indexes and trigg
   it('refuses the whole load when a row points at a missing parent', async () => {
     const failure = await load(async (w) => {
       await w.write('households', [1, 'H-1', '640121100', '640121100', '杨和镇', now, now]);
-      await w.write('persons', [1, 99, '11010519491231002X', '甲', '2', '1949-12-31', '02', now, now]);
+      await w.write('persons', [1, 99, ...stored('11010519491231002X'), '甲', '2', '1949-12-31', '02', now, now]);
     });
     expect(failure).toBeDefined();
     expect(await personCount()).toBe(0);
@@ -140,14 +144,14 @@ describe.each(dialects)('bulk loading into empty tables on %s (indexes and trigg
   it('commits a clean load and leaves the unique index and the trigger in force', async () => {
     const failure = await load(async (w) => {
       await w.write('households', [1, 'H-1', '640121100', '640121100', '杨和镇', now, now]);
-      await w.write('persons', [1, 1, '11010519491231002X', '甲', '2', '1949-12-31', '02', now, now]);
+      await w.write('persons', [1, 1, ...stored('11010519491231002X'), '甲', '2', '1949-12-31', '02', now, now]);
       await w.write('enrolments', [1, 1, 1, '120', '640121100', '2020-01-01', '2022-12-31', now, now]);
       await w.write('enrolments', [2, 1, 1, '132', '640121100', '2023-01-01', null, now, now]);
     });
     expect(failure).toBeUndefined();
     expect(await personCount()).toBe(1);
     await expect(
-      store.knex('persons').insert({ household_id: 1, id_number: '11010519491231002X', name: '乙', gender: '2', birth_date: '1949-12-31', relation: '30', created_at: now, updated_at: now }),
+      store.knex('persons').insert({ household_id: 1, id_key: keyOf(store.knex, '11010519491231002X'), id_cipher: 'x', name: '乙', gender: '2', birth_date: '1949-12-31', relation: '30', created_at: now, updated_at: now }),
     ).rejects.toThrow(/unique/i);
     await expect(
       store.knex('enrolments').insert({ person_id: 1, household_id: 1, category: '110', region_code: '640121100', start_date: '2024-01-01', created_at: now, updated_at: now }),

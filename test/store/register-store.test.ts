@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
+import { keyOf } from '../helpers/monitoring.js';
 
 const now = '2024-06-01T00:00:00.000Z';
 
@@ -15,11 +16,13 @@ describe.each(dialects)('the register store on %s', (dialect) => {
       .returning('id');
     householdId = household.id;
     const [person] = await store.knex('persons')
-      .insert({ household_id: householdId, id_number: '11010519491231002X', name: '张三', gender: '2', birth_date: '1949-12-31', relation: '02', created_at: now, updated_at: now })
+      .insert({ household_id: householdId, ...personIdentity('11010519491231002X'), name: '张三', gender: '2', birth_date: '1949-12-31', relation: '02', created_at: now, updated_at: now })
       .returning('id');
     personId = person.id;
   });
   afterAll(async () => store.dispose());
+
+  const personIdentity = (idNumber: string) => ({ id_key: keyOf(store.knex, idNumber), id_cipher: store.keyring.encrypt(idNumber) });
 
   const enrol = (category: string, start: string, end: string | null) =>
     store.knex('enrolments').insert({ person_id: personId, household_id: householdId, category, region_code: '640121100', start_date: start, end_date: end, created_at: now, updated_at: now });
@@ -68,11 +71,11 @@ describe.each(dialects)('the register store on %s', (dialect) => {
 
   it('keeps ID numbers and names out of database error messages', async () => {
     const error = await store.knex('persons')
-      .insert({ household_id: householdId, id_number: '11010519491231002X', name: '李四', gender: '2', birth_date: '1949-12-31', relation: '10', created_at: now, updated_at: now })
+      .insert({ household_id: householdId, ...personIdentity('11010519491231002X'), name: '李四', gender: '2', birth_date: '1949-12-31', relation: '10', created_at: now, updated_at: now })
       .catch((e: unknown) => e as Error & { detail?: string });
     expect(error).toBeInstanceOf(Error);
     const everything = `${(error as Error).message}\n${(error as Error).stack}\n${JSON.stringify(error)}`;
-    expect(everything).not.toContain('11010519491231002X');
+    expect(everything).not.toContain(keyOf(store.knex, '11010519491231002X'));
     expect(everything).not.toContain('李四');
     expect((error as Error).message).toMatch(/unique/i);
   });

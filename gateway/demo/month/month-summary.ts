@@ -1,8 +1,10 @@
 import { feedMapping } from '../../../adapters/kit/feed-mappings.js';
+import { maskIdNumbersWithin } from '../../access/masking.js';
 import type { ComparisonReport } from '../../engine/compare.js';
 import type { LoadedRuleSet } from '../../engine/rule-set.js';
 import type { Store } from '../../store/connect.js';
 import { findRegions } from '../../store/repositories/regions.js';
+import { rejectsOfBatch } from '../../store/repositories/batch-rejects.js';
 import { listWarnings, type WarningRow } from '../../store/repositories/warnings.js';
 import type { ExemptedCase, PlantedCase } from './demo-month-context.js';
 import type { HandlingReport } from './handle-warnings.js';
@@ -66,8 +68,8 @@ export async function buildMonthSummary(store: Store, input: SummaryInput): Prom
   const feeds = [];
   for (const feed of input.feeds) {
     const mapping = feedMapping(feed.source);
-    const rejects = await knex('batch_rejects').where('batch_id', feed.batchId).orderBy('id').limit(5).select('location', 'reason');
-    feeds.push({ ...feed, department: mapping?.department ?? '', title: mapping?.title ?? feed.source, rejects: rejects.map((r) => ({ location: String(r.location), reason: String(r.reason) })) });
+    const rejects = await rejectsOfBatch(knex, feed.batchId, 5);
+    feeds.push({ ...feed, department: mapping?.department ?? '', title: mapping?.title ?? feed.source, rejects: rejects.map((r) => ({ location: r.location, reason: maskIdNumbersWithin(r.reason) })) });
   }
 
   const rows: WarningRow[] = [];

@@ -65,7 +65,8 @@ export async function loadRegisterSnapshot(store: Store, countyCode: string, per
     .join('households as h', 'h.id', 'p.household_id')
     .where('h.residence_region', 'like', inCounty)
     .orderBy('p.id')
-    .select('p.id', 'p.household_id', 'p.id_number', 'p.name', 'p.gender', 'p.birth_date', 'p.disability_grade');
+    .select('p.id', 'p.household_id', 'p.id_cipher', 'p.name', 'p.gender', 'p.birth_date', 'p.disability_grade');
+  const idNumbers = await store.keyring.decryptMany(persons.map((row) => row.id_cipher as string));
   const enrolments = await knex('enrolments as e')
     .join('households as h', 'h.id', 'e.household_id')
     .where('h.residence_region', 'like', inCounty)
@@ -86,7 +87,7 @@ export async function loadRegisterSnapshot(store: Store, countyCode: string, per
   for (const row of households) {
     byId.set(row.id, { id: row.id, householdNo: row.household_no, residenceRegion: row.residence_region, members: [], size: 0, categories: [], severeDisability: false });
   }
-  for (const row of persons) {
+  for (const [index, row] of persons.entries()) {
     const household = byId.get(row.household_id);
     if (!household) continue;
     household.size += 1;
@@ -95,7 +96,7 @@ export async function loadRegisterSnapshot(store: Store, countyCode: string, per
     household.members.push({
       personId: row.id,
       householdId: row.household_id,
-      idNumber: row.id_number,
+      idNumber: idNumbers[index]!,
       name: row.name,
       gender: row.gender === '2' ? '2' : '1',
       birthDate,
@@ -110,7 +111,7 @@ export async function loadRegisterSnapshot(store: Store, countyCode: string, per
     household.severeDisability = household.members.some((m) => m.disabilityGrade === '1' || m.disabilityGrade === '2');
   }
 
-  const registeredIdNumbers = new Set<string>(await knex('persons').pluck('id_number'));
+  const registeredIdNumbers = new Set<string>(await store.keyring.decryptMany(await knex('persons').pluck('id_cipher')));
   const regions = await knex('regions').where('code', 'like', inCounty).select('code', 'name');
   return {
     countyCode,

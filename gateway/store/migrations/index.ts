@@ -12,12 +12,16 @@ import * as caseworkDeadlines from './010-casework-deadlines.js';
 import * as factsMonthIndex from './011-facts-month-index.js';
 import * as regionBoundedWrites from './012-region-bounded-writes.js';
 import * as dataKeys from './014-data-keys.js';
+import { personalDataAtRest, type PersonalDataMigrationContext } from './015-personal-data-at-rest.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
- * bundled build. Append new ones; never edit one that has shipped.
+ * bundled build. Append new ones; never edit one that has shipped. Those that need more than the database (015
+ * encrypts what a store already holds, with the master key) are made from the context migrateToLatest is given.
  */
-const migrations: Record<string, Knex.Migration> = {
+export type MigrationContext = PersonalDataMigrationContext;
+
+const migrationsFor = (context: MigrationContext): Record<string, Knex.Migration> => ({
   '001-register': register,
   '002-keystore': keystore,
   '003-facts': facts,
@@ -31,19 +35,26 @@ const migrations: Record<string, Knex.Migration> = {
   '011-facts-month-index': factsMonthIndex,
   '012-region-bounded-writes': regionBoundedWrites,
   '014-data-keys': dataKeys,
-};
+  '015-personal-data-at-rest': personalDataAtRest(context),
+});
 
-const source: Knex.MigrationSource<string> = {
-  getMigrations: async () => Object.keys(migrations),
-  getMigrationName: (name) => name,
-  getMigration: async (name) => {
-    const migration = migrations[name];
-    if (!migration) throw new Error(`unknown migration ${name}`);
-    return migration;
-  },
-};
+function sourceFor(context: MigrationContext, upTo?: string): Knex.MigrationSource<string> {
+  const migrations = migrationsFor(context);
+  const names = Object.keys(migrations);
+  if (upTo !== undefined && !names.includes(upTo)) throw new Error(`unknown migration ${upTo}`);
+  return {
+    getMigrations: async () => (upTo === undefined ? names : names.slice(0, names.indexOf(upTo) + 1)),
+    getMigrationName: (name) => name,
+    getMigration: async (name) => {
+      const migration = migrations[name];
+      if (!migration) throw new Error(`unknown migration ${name}`);
+      return migration;
+    },
+  };
+}
 
-export async function migrateToLatest(knex: Knex): Promise<string[]> {
-  const [, applied] = (await knex.migrate.latest({ migrationSource: source })) as [number, string[]];
+/** Applies every migration not applied yet — or, with `upTo`, those up to and including it (tests of a later one). */
+export async function migrateToLatest(knex: Knex, context: MigrationContext = {}, upTo?: string): Promise<string[]> {
+  const [, applied] = (await knex.migrate.latest({ migrationSource: sourceFor(context, upTo) })) as [number, string[]];
   return applied;
 }

@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
 import { prefixRange, scopePrefix } from '../../access/region-scope.js';
 import type { DiscoveryFiling, DiscoveryMethod, DiscoveryResult, DiscoveryStatus } from '../../../schemas/types/index.js';
+import { keyringOf, subjectAtRest } from '../personal-data.js';
 
 /**
- * Discovery cases (主动发现) and their events. The only module that reads or writes discovery_cases.subject_id_number;
- * the warning a case is opened from is read through repositories/warnings.ts, like every warning.
+ * Discovery cases (主动发现) and their events. The only module that reads or writes a case's subject ID number, stored
+ * encrypted beside its blind index (subject_cipher, subject_key: personal-data.ts); the warning a case is opened from
+ * is read through repositories/warnings.ts, like every warning.
  */
 export interface DiscoveryCaseRow {
   id: number;
@@ -42,7 +44,7 @@ export type NewDiscoveryCase = Pick<DiscoveryCaseRow,
 
 const columns = {
   id: 'id', method: 'method', discovererName: 'discoverer_name', discovererUnit: 'discoverer_unit', townshipCode: 'township_code',
-  subjectIdNumber: 'subject_id_number', subjectName: 'subject_name', personId: 'person_id', householdId: 'household_id',
+  subjectIdNumber: 'subject_cipher', subjectName: 'subject_name', personId: 'person_id', householdId: 'household_id',
   familyMemberCount: 'family_member_count', familySituation: 'family_situation', suspectedAssistance: 'suspected_assistance',
   discoveredOn: 'discovered_on', warningId: 'warning_id', visitId: 'visit_id', status: 'status', investigatorName: 'investigator_name',
   investigatorUnit: 'investigator_unit', investigatedOn: 'investigated_on', investigationFindings: 'investigation_findings', result: 'result',
@@ -58,12 +60,15 @@ function codeList(text: string | null): string[] | null {
   return text === '' ? [] : text.split(',');
 }
 
-function fromRow(row: Record<string, unknown>): DiscoveryCaseRow {
-  return {
+/** Rows as callers read them: the subject's ID number (selected from subject_cipher) decrypted, code lists split. */
+async function fromRows(db: Knex | Knex.Transaction, rows: Record<string, unknown>[]): Promise<DiscoveryCaseRow[]> {
+  const idNumbers = await keyringOf(db).decryptMany(rows.map((row) => row.subjectIdNumber as string | null));
+  return rows.map((row, index) => ({
     ...(row as unknown as DiscoveryCaseRow),
+    subjectIdNumber: idNumbers[index] ?? null,
     suspectedAssistance: codeList(row.suspectedAssistance as string) ?? [],
     includedAssistance: codeList((row.includedAssistance as string | null) ?? null),
-  };
+  }));
 }
 
 export async function insertDiscoveryCase(trx: Knex.Transaction, record: NewDiscoveryCase, createdBy: string | null): Promise<number> {
@@ -74,7 +79,7 @@ export async function insertDiscoveryCase(trx: Knex.Transaction, record: NewDisc
       discoverer_name: record.discovererName,
       discoverer_unit: record.discovererUnit,
       township_code: record.townshipCode,
-      subject_id_number: record.subjectIdNumber,
+      ...subjectAtRest(keyringOf(trx), record.subjectIdNumber),
       subject_name: record.subjectName,
       person_id: record.personId,
       household_id: record.householdId,
@@ -96,7 +101,7 @@ export async function insertDiscoveryCase(trx: Knex.Transaction, record: NewDisc
 
 export async function findDiscoveryCase(db: Knex | Knex.Transaction, id: number): Promise<DiscoveryCaseRow | undefined> {
   const row = await db('discovery_cases').select(selectList).where('id', id).first();
-  return row ? fromRow(row) : undefined;
+  return row ? (await fromRows(db, [row]))[0] : undefined;
 }
 
 /** The case already opened from this warning or this visit, if any: each opens at most one. */
@@ -141,7 +146,7 @@ export async function listDiscoveryCases(db: Knex, query: DiscoveryCaseQuery): P
     })
     .orderBy('id')
     .limit(query.limit);
-  return rows.map(fromRow);
+  return fromRows(db, rows);
 }
 
 function whereTownshipWithin(query: Knex.QueryBuilder, scopeRegionCode: string): void {

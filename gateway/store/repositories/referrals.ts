@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import { prefixRange, scopePrefix } from '../../access/region-scope.js';
+import { keyringOf, subjectAtRest } from '../personal-data.js';
 
 /**
- * First-responder cases, their referrals and escalations. The only module that reads or writes
- * referral_cases.subject_id_number, like the persons repository for persons.id_number.
+ * First-responder cases, their referrals and escalations. The only module that reads or writes a case's subject ID
+ * number, stored encrypted beside its blind index (subject_cipher, subject_key: personal-data.ts).
  */
 export interface ReferralCaseRow {
   id: number;
@@ -25,7 +26,7 @@ export interface ReferralCaseRow {
 export type NewReferralCase = Omit<ReferralCaseRow, 'id' | 'status' | 'closedOn' | 'closeReason'>;
 
 const caseColumns = [
-  'id', 'origin_type as originType', 'origin_id as originId', 'subject_id_number as subjectIdNumber', 'subject_name as subjectName',
+  'id', 'origin_type as originType', 'origin_id as originId', 'subject_cipher as subjectIdNumber', 'subject_name as subjectName',
   'person_id as personId', 'household_id as householdId', 'region_code as regionCode', 'owner_unit as ownerUnit', 'summary',
   'opened_on as openedOn', 'status', 'closed_on as closedOn', 'close_reason as closeReason',
 ];
@@ -33,15 +34,20 @@ const caseColumns = [
 export async function insertReferralCase(trx: Knex.Transaction, row: NewReferralCase, actorLabel: string): Promise<number> {
   const now = new Date().toISOString();
   const [inserted] = await trx('referral_cases').insert({
-    origin_type: row.originType, origin_id: row.originId, subject_id_number: row.subjectIdNumber, subject_name: row.subjectName,
+    origin_type: row.originType, origin_id: row.originId, ...subjectAtRest(keyringOf(trx), row.subjectIdNumber), subject_name: row.subjectName,
     person_id: row.personId, household_id: row.householdId, region_code: row.regionCode, owner_unit: row.ownerUnit, summary: row.summary,
     opened_on: row.openedOn, status: 'open', actor_label: actorLabel, created_at: now, updated_at: now,
   }).returning('id');
   return (inserted as { id: number }).id;
 }
 
+/** A case as callers read it: its subject's ID number (selected from subject_cipher) decrypted. */
+async function inClear(db: Knex | Knex.Transaction, row: ReferralCaseRow | undefined): Promise<ReferralCaseRow | undefined> {
+  return row && { ...row, subjectIdNumber: await keyringOf(db).decrypt(row.subjectIdNumber) };
+}
+
 export async function findReferralCase(db: Knex | Knex.Transaction, id: number): Promise<ReferralCaseRow | undefined> {
-  return db('referral_cases').select(caseColumns).where('id', id).first();
+  return inClear(db, await db('referral_cases').select(caseColumns).where('id', id).first());
 }
 
 /**
@@ -53,7 +59,7 @@ export async function findReferralCase(db: Knex | Knex.Transaction, id: number):
 export async function lockReferralCase(trx: Knex.Transaction, id: number): Promise<ReferralCaseRow | undefined> {
   const query = trx('referral_cases').select(caseColumns).where('id', id).first();
   if (trx.client.config.client === 'pg') query.forUpdate();
-  return query;
+  return inClear(trx, await query);
 }
 
 /**

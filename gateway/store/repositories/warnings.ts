@@ -1,10 +1,13 @@
 import type { Knex } from 'knex';
 import { prefixRange, scopePrefix } from '../../access/region-scope.js';
 import type { WarningOutcome, WarningStatus } from '../../../schemas/types/index.js';
+import { attributesInClear } from '../fact-attributes.js';
+import { keyringOf } from '../personal-data.js';
 
 /**
- * The only module that reads warnings.subject_id_number and the facts behind a warning (migrations 005 and 006):
- * like persons.id_number, so that field encryption changes one place.
+ * The only module that reads warnings' subjects and the facts behind a warning (migrations 005, 006 and 015): the
+ * subject's ID number is stored encrypted (subject_cipher) beside its blind index (subject_key) and issuing region
+ * (subject_region), like persons' (personal-data.ts).
  */
 export interface WarningRow {
   id: number;
@@ -12,6 +15,8 @@ export interface WarningRow {
   ruleId: string;
   period: string;
   subjectIdNumber: string;
+  /** The county that issued the subject's ID number (its first 6 digits). */
+  subjectRegion: string;
   subjectName: string | null;
   personId: number | null;
   householdId: number | null;
@@ -37,7 +42,8 @@ const columns: Record<keyof WarningRow, string> = {
   runId: 'run_id',
   ruleId: 'rule_id',
   period: 'period',
-  subjectIdNumber: 'subject_id_number',
+  subjectIdNumber: 'subject_cipher',
+  subjectRegion: 'subject_region',
   subjectName: 'subject_name',
   personId: 'person_id',
   householdId: 'household_id',
@@ -68,15 +74,22 @@ function selectList(db: Knex | Knex.Transaction): (string | Knex.Raw)[] {
 /** The statuses still waiting for someone: what overdue lists and deadline recomputation look at. */
 export const openStatuses: readonly WarningStatus[] = ['pending', 'verifying'];
 
-/** SQLite hands booleans back as 0/1, and bigint sums may come back as strings. */
-function toRow(raw: Record<string, unknown>): WarningRow {
-  const row = raw as unknown as WarningRow;
-  return {
-    ...row,
-    measured: row.measured === null ? null : Number(row.measured),
-    threshold: row.threshold === null ? null : Number(row.threshold),
-    dueProvisional: Boolean(raw.dueProvisional),
-  };
+/**
+ * Rows as the callers read them: the subject's ID number decrypted (selected from subject_cipher into
+ * subjectIdNumber); SQLite hands booleans back as 0/1, and bigint sums may come back as strings.
+ */
+async function toRows(db: Knex | Knex.Transaction, raws: Record<string, unknown>[]): Promise<WarningRow[]> {
+  const idNumbers = await keyringOf(db).decryptMany(raws.map((raw) => raw.subjectIdNumber as string));
+  return raws.map((raw, index) => {
+    const row = raw as unknown as WarningRow;
+    return {
+      ...row,
+      subjectIdNumber: idNumbers[index]!,
+      measured: row.measured === null ? null : Number(row.measured),
+      threshold: row.threshold === null ? null : Number(row.threshold),
+      dueProvisional: Boolean(raw.dueProvisional),
+    };
+  });
 }
 
 /**
@@ -93,21 +106,21 @@ export function whereWarningInScope(query: Knex.QueryBuilder, scopeRegionCode: s
     q.where((r) => r.where('warnings.region_code', '>=', low).andWhere('warnings.region_code', '<', high));
     if (prefix.length <= 6) {
       q.orWhere((r) => r.whereNull('warnings.region_code')
-        .andWhere('warnings.subject_id_number', '>=', low).andWhere('warnings.subject_id_number', '<', high));
+        .andWhere('warnings.subject_region', '>=', low).andWhere('warnings.subject_region', '<', high));
     }
   });
 }
 
 /** whereWarningInScope for one warning already read. */
-export function isWarningInScope(scopeRegionCode: string, warning: Pick<WarningRow, 'regionCode' | 'subjectIdNumber'>): boolean {
+export function isWarningInScope(scopeRegionCode: string, warning: Pick<WarningRow, 'regionCode' | 'subjectRegion'>): boolean {
   const prefix = scopePrefix(scopeRegionCode);
   if (warning.regionCode !== null) return warning.regionCode.startsWith(prefix);
-  return prefix.length <= 6 && warning.subjectIdNumber.startsWith(prefix);
+  return prefix.length <= 6 && warning.subjectRegion.startsWith(prefix);
 }
 
 export async function findWarning(db: Knex | Knex.Transaction, id: number): Promise<WarningRow | undefined> {
   const row = await db('warnings').select(selectList(db)).where('warnings.id', id).first();
-  return row ? toRow(row) : undefined;
+  return row ? (await toRows(db, [row]))[0] : undefined;
 }
 
 export interface WarningListQuery {
@@ -146,7 +159,7 @@ export async function listWarnings(db: Knex, query: WarningListQuery): Promise<W
     })
     .orderBy('warnings.id')
     .limit(query.limit);
-  return rows.map(toRow);
+  return toRows(db, rows);
 }
 
 export interface WarningEvidenceRow {
@@ -156,18 +169,21 @@ export interface WarningEvidenceRow {
   occurredOn: string | null;
   period: string | null;
   amountFen: number | null;
-  /** The fact's attributes as stored (JSON). */
-  attributes: string;
+  /** The fact's attributes, its ID-number attributes decrypted (fact-attributes.ts). */
+  attributes: Record<string, unknown>;
 }
 
 export async function evidenceOfWarning(db: Knex | Knex.Transaction, warningId: number): Promise<WarningEvidenceRow[]> {
-  const rows = await db('warning_evidence as e')
+  const rows: (Omit<WarningEvidenceRow, 'attributes'> & { attributes: string })[] = await db('warning_evidence as e')
     .join('facts as f', 'f.id', 'e.fact_id')
     .select('f.id as factId', 'f.kind as kind', 'f.source as source', 'f.occurred_on as occurredOn', 'f.period as period',
       'f.amount_fen as amountFen', 'f.attributes as attributes')
     .where('e.warning_id', warningId)
     .orderBy('f.id');
-  return rows.map((r: WarningEvidenceRow) => ({ ...r, factId: Number(r.factId), amountFen: r.amountFen === null ? null : Number(r.amountFen) }));
+  const keyring = keyringOf(db);
+  return Promise.all(rows.map(async (r) => ({
+    ...r, factId: Number(r.factId), amountFen: r.amountFen === null ? null : Number(r.amountFen), attributes: await attributesInClear(r.attributes, keyring),
+  })));
 }
 
 export interface WarningTransitionRow {
@@ -234,7 +250,7 @@ export async function provisionalOpenWarnings(db: Knex | Knex.Transaction): Prom
     .where('warnings.due_provisional', true)
     .whereNotNull('warnings.deadline_working_days')
     .orderBy('warnings.id');
-  return rows.map(toRow);
+  return toRows(db, rows);
 }
 
 /** Sets a new due date if the warning is still open and still carries the date the caller read. */

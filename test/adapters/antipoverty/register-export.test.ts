@@ -13,6 +13,7 @@ import type { RawRow } from '../../../adapters/kit/rows.js';
 import { ProblemError } from '../../../gateway/errors.js';
 import { checkIdNumber, computeCheckCharacter } from '../../../gateway/identity/id-number.js';
 import { dialects, openTestStore, type TestStore } from '../../helpers/dialects.js';
+import { keyOf } from '../../helpers/monitoring.js';
 
 const now = '2024-06-03T00:00:00.000Z';
 const generatedAt = new Date(now);
@@ -150,7 +151,8 @@ async function seedRegister(store: TestStore): Promise<void> {
     for (const member of household.members) {
       const [person] = await store.knex('persons')
         .insert({
-          household_id: householdId, id_number: member.idNumber, name: member.name, gender: member.gender, birth_date: member.birthDate,
+          household_id: householdId, id_key: keyOf(store.knex, member.idNumber), id_cipher: store.keyring.encrypt(member.idNumber), name: member.name,
+          gender: member.gender, birth_date: member.birthDate,
           relation: member.relation, ethnicity: member.ethnicity ?? null, health: member.health ?? null,
           disability_category: member.disabilityCategory ?? null, disability_grade: member.disabilityGrade ?? null,
           labour_ability: member.labourAbility ?? null, created_at: now, updated_at: now,

@@ -20,7 +20,9 @@ import { createResealer } from '../../../gateway/deliveries/reseal.js';
 import { seedDemoCounty } from '../../../gateway/demo/seed-county.js';
 import { computeCheckCharacter } from '../../../gateway/identity/id-number.js';
 import { createExchange, type Exchange } from '../../../gateway/keystore/exchange.js';
+import { keyringOf } from '../../../gateway/store/personal-data.js';
 import { dialects, openTestStore, type TestStore } from '../../helpers/dialects.js';
+import { keyOf } from '../../helpers/monitoring.js';
 import { startSimulatedJinmin, type SimulatedJinmin } from '../../helpers/simulated-jinmin.js';
 
 const run = promisify(execFile);
@@ -65,7 +67,8 @@ async function insertRegister(knex: Knex, specs: Record<string, EnrolmentSpec>) 
     const first17 = `${region.slice(0, 6)}19700101${String(serial).padStart(3, '0')}`;
     const person = { idNumber: first17 + computeCheckCharacter(first17), name: `测试${spec.person}`, relation: persons.size === 0 ? '02' : '10' };
     const [personRow] = await knex('persons').insert({
-      household_id: householdId, id_number: person.idNumber, name: person.name, gender: '1', birth_date: '1970-01-01', relation: person.relation, created_at: now, updated_at: now,
+      household_id: householdId, id_key: keyOf(knex, person.idNumber), id_cipher: keyringOf(knex).encrypt(person.idNumber), name: person.name, gender: '1',
+      birth_date: '1970-01-01', relation: person.relation, created_at: now, updated_at: now,
     }).returning('id');
     persons.set(spec.person, { id: (personRow as { id: number }).id, ...person });
     const [enrolmentRow] = await knex('enrolments').insert({

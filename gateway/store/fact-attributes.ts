@@ -1,0 +1,68 @@
+import { fieldKeyIdOf } from '../crypto/field-cipher.js';
+import { isValidIdNumber } from '../identity/id-number.js';
+import type { DataKeyring } from '../keystore/data-keys.js';
+import { loadedSchema } from '../schema-validator.js';
+
+/** What a fact attribute is: a citizen ID number (encrypted at rest, masked by role), or any other value. */
+export type AttributeKind = 'id-number' | 'value';
+
+let allowList: ReadonlyMap<string, ReadonlyMap<string, AttributeKind>> | undefined;
+
+/**
+ * The attributes each fact kind defines, read from schemas/fact.schema.json (one branch of its oneOf per kind): a kind
+ * added to the schema is known without a change here. Attributes typed as canonical ID numbers (a household head's, a
+ * related staff member's) are marked: they are stored as field ciphertexts, like the subject's own number.
+ */
+export function factAttributeKinds(): ReadonlyMap<string, ReadonlyMap<string, AttributeKind>> {
+  if (allowList) return allowList;
+  const kinds = new Map<string, Map<string, AttributeKind>>();
+  for (const branch of (loadedSchema('fact').oneOf ?? []) as { properties?: Record<string, { const?: string; properties?: Record<string, { $ref?: string }> }> }[]) {
+    const kind = branch.properties?.kind?.const;
+    if (kind === undefined) continue;
+    const attributes = new Map<string, AttributeKind>();
+    for (const [name, definition] of Object.entries(branch.properties?.attributes?.properties ?? {})) {
+      attributes.set(name, definition.$ref?.endsWith('#/definitions/canonicalIdNumber') ? 'id-number' : 'value');
+    }
+    kinds.set(kind, attributes);
+  }
+  allowList = kinds;
+  return kinds;
+}
+
+/** The names of a kind's ID-number attributes. */
+export function idNumberAttributesOf(kind: string): string[] {
+  return [...(factAttributeKinds().get(kind) ?? [])].flatMap(([name, attributeKind]) => (attributeKind === 'id-number' ? [name] : []));
+}
+
+/** 18 characters shaped like an ID number; whether one really is, isValidIdNumber decides. */
+const ID_NUMBER_RUN = /[0-9]{17}[0-9X]/g;
+
+function holdsIdNumber(value: string): boolean {
+  return (value.toUpperCase().match(ID_NUMBER_RUN) ?? []).some((run) => isValidIdNumber(run));
+}
+
+/**
+ * A fact's attributes as stored: its ID-number attributes as field ciphertexts, and any other text that holds an ID
+ * number too — the 残联 certificate number is the holder's ID number and two digits — everything else as given (the
+ * rules filter on settlement types, categories and flags, never on such numbers).
+ */
+export function attributesAtRest(kind: string, attributes: Record<string, unknown>, keyring: DataKeyring): string {
+  const idNumberAttributes = new Set(idNumberAttributesOf(kind));
+  const protect = (name: string, value: unknown): value is string =>
+    typeof value === 'string' && value !== '' && (idNumberAttributes.has(name) || holdsIdNumber(value));
+  if (!Object.entries(attributes).some(([name, value]) => protect(name, value))) return JSON.stringify(attributes);
+  const stored = { ...attributes };
+  for (const [name, value] of Object.entries(stored)) {
+    if (protect(name, value)) stored[name] = keyring.encrypt(value);
+  }
+  return JSON.stringify(stored);
+}
+
+/** The stored attributes back in clear, for a reader allowed to see them (still masked by role on display). */
+export async function attributesInClear(attributesJson: string, keyring: DataKeyring): Promise<Record<string, unknown>> {
+  const attributes = JSON.parse(attributesJson) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(attributes)) {
+    if (fieldKeyIdOf(value) !== undefined) attributes[name] = await keyring.decrypt(value as string);
+  }
+  return attributes;
+}
