@@ -3,6 +3,7 @@ import type { Actor } from '../access/actor.js';
 import type { Store } from '../store/connect.js';
 import { openBulkWriter, type BulkTable } from '../store/bulk/bulk-writer.js';
 import { basicLivingOverlapCheck } from '../store/enrolment-guard.js';
+import { appendAuditEntry } from '../store/repositories/audit-log.js';
 import { loadCountyRegions } from '../store/reference-data/sync.js';
 import { generateCountyHouseholds } from './generate-county.js';
 
@@ -40,7 +41,6 @@ const tables: BulkTable[] = [
   { name: 'bank_accounts', columns: ['id', 'person_id', 'bank_name', 'account_number', 'account_name', 'updated_at'] },
   { name: 'enrolments', columns: ['id', 'person_id', 'household_id', 'category', 'region_code', 'start_date', 'end_date', 'end_reason', 'monthly_amount_fen', 'batch_id', 'created_at', 'updated_at'] },
   { name: 'assistance_records', columns: ['id', 'person_id', 'household_id', 'department', 'assistance_type', 'amount_fen', 'assisted_on', 'note', 'batch_id', 'created_at'] },
-  { name: 'audit_log', keepIndexes: true, columns: ['id', 'at', 'actor_key_id', 'actor_role', 'actor_label', 'action', 'resource_type', 'resource_id', 'region_code', 'outcome', 'request_id', 'detail'] },
 ];
 
 /**
@@ -95,8 +95,11 @@ export async function seedDemoCounty(
       if (onProgress && counts.households % 10_000 === 0) onProgress(counts.households);
     }
     await writer.run('UPDATE batches SET rows_total = ?, accepted = ? WHERE id = ?', [counts.persons, counts.persons, batchId]);
-    await writer.write('audit_log', [writer.nextId('audit_log'), new Date().toISOString(), actor.keyId, actor.role, actor.label, 'demo.seed', 'batch', String(batchId),
-      options.countyCode, 'ok', actor.requestId ?? null, `${counts.households} households, ${counts.persons} persons (seed ${options.seed}, as of ${options.asOf})`]);
+    // Last before commit: from here the audit head stays locked until the load commits.
+    await appendAuditEntry(writer, actor, {
+      action: 'demo.seed', outcome: 'ok', resourceType: 'batch', resourceId: String(batchId), regionCode: options.countyCode,
+      detail: `${counts.households} households, ${counts.persons} persons (seed ${options.seed}, as of ${options.asOf})`,
+    });
     await writer.commit();
   } catch (error) {
     await writer.rollback();

@@ -10,6 +10,7 @@ import * as referralsAndApplications from './008-referrals-and-applications.js';
 import * as factsIndexes from './009-facts-indexes.js';
 import * as caseworkDeadlines from './010-casework-deadlines.js';
 import * as factsMonthIndex from './011-facts-month-index.js';
+import * as auditChain from './013-audit-chain.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -27,6 +28,8 @@ const migrations: Record<string, Knex.Migration> = {
   '009-facts-indexes': factsIndexes,
   '010-casework-deadlines': caseworkDeadlines,
   '011-facts-month-index': factsMonthIndex,
+  // 012 is taken by a change on another branch.
+  '013-audit-chain': auditChain,
 };
 
 const source: Knex.MigrationSource<string> = {
