@@ -6,8 +6,8 @@ import { loadConfig } from '../config.js';
 import { demoSeed } from '../demo/demo-setup.js';
 import { runDemoMonth } from '../demo/month/run-demo-month.js';
 import { defaultRuleSetPath, loadRuleSet } from '../engine/rule-set.js';
-import { openMigratedStore } from '../store/open-store.js';
 import { note, printJson, printLine } from './output.js';
+import { openCommandStore } from './command-store.js';
 
 function positiveInteger(value: string): number {
   const n = Number(value);
@@ -26,7 +26,7 @@ export function demoCommand(): Command {
     .action(async (options: { out: string; period?: string; seed: number; rules?: string; json?: boolean }) => {
       const config = loadConfig();
       const rules = loadRuleSet(options.rules ?? config.rulesFile ?? defaultRuleSetPath);
-      const { store } = await openMigratedStore(config.database);
+      const { store } = await openCommandStore(config);
       try {
         const result = await runDemoMonth(store, {
           period: options.period ?? previousPeriod(), outDir: resolve(options.out), rules, actor: commandLineActor('demo'), seed: options.seed,

@@ -2,12 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { commandLineActor } from '../access/actor.js';
 import { isRole, roles } from '../access/role-policy.js';
-import { loadConfig } from '../config.js';
-import { openMigratedStore } from '../store/open-store.js';
 import { findRegions } from '../store/repositories/regions.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../store/repositories/api-keys.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
 import { nationwide } from '../access/region-scope.js';
+import { openCommandStore } from './command-store.js';
 import { printJson, printLine } from './output.js';
 import { withExchange } from './open-exchange.js';
 
@@ -22,7 +21,7 @@ export function keysCommand(): Command {
     .option('--json', 'print {id, key, role, region} as JSON')
     .action(async (options: { role: string; region: string; label?: string; json?: boolean }) => {
       if (!isRole(options.role)) throw new Error(`unknown role ${options.role}`);
-      const { store } = await openMigratedStore(loadConfig().database);
+      const { store } = await openCommandStore();
       try {
         if (options.region !== nationwide && !(await findRegions(store.knex, [options.region])).has(options.region)) {
           throw new Error(`region ${options.region} is not in the register (see GET /v1/regions)`);
@@ -105,7 +104,7 @@ export function keysCommand(): Command {
     .argument('<id>', 'key id from `jiuzhu keys list`')
     .option('--json', 'print {id, revoked} as JSON')
     .action(async (id: string, options: { json?: boolean }) => {
-      const { store } = await openMigratedStore(loadConfig().database);
+      const { store } = await openCommandStore();
       try {
         const revoked = await store.knex.transaction(async (trx) => {
           const done = await revokeApiKey(trx, Number(id));

@@ -4,7 +4,7 @@ import { previousPeriod } from '../calendar/periods.js';
 import { loadConfig } from '../config.js';
 import { runComparison } from '../engine/compare.js';
 import { defaultRuleSetPath, loadRuleSet } from '../engine/rule-set.js';
-import { openMigratedStore } from '../store/open-store.js';
+import { openCommandStore } from './command-store.js';
 import { printJson, printLine } from './output.js';
 
 const rulesOption = ['--rules <file>', 'rule set file (default: $JIUZHU_RULES, else config/rules/default.json)'] as const;
@@ -22,7 +22,7 @@ export function compareCommand(): Command {
     .option('--json', 'print {runId, period, warnings, byRule}')
     .action(async (options: { period?: string; incremental?: boolean; rules?: string; json?: boolean }) => {
       const rules = loadRuleSet(ruleSetFile(options.rules));
-      const { store } = await openMigratedStore(loadConfig().database);
+      const { store } = await openCommandStore();
       try {
         const report = await runComparison(store, {
           period: options.period ?? previousPeriod(), mode: options.incremental ? 'incremental' : 'full', rules, actor: commandLineActor(),
