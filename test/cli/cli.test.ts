@@ -29,7 +29,7 @@ describe('the jiuzhu command', () => {
       [], ['serve'], ['migrate'], ['seed'], ['keys'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['keys', 'gen'], ['keys', 'export'], ['keys', 'import'],
       ['partners'], ['partners', 'add'], ['partners', 'list'], ['envelope'], ['envelope', 'seal'], ['envelope', 'open'], ['sm3'], ['id'], ['id', 'check'],
       ['sources'], ['import'], ['export'], ['export', 'antipoverty-register'], ['export', 'jinmin-change-set'],
-      ['deliveries'], ['deliveries', 'list'], ['deliveries', 'run'], ['deliveries', 'replay'],
+      ['deliveries'], ['deliveries', 'list'], ['deliveries', 'run'], ['deliveries', 'replay'], ['audit'], ['audit', 'verify'], ['audit', 'export'],
     ]) {
       const { stdout, code } = await jiuzhu(...path, '--help');
       expect({ path, code }).toEqual({ path, code: 0 });
