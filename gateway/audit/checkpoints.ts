@@ -57,7 +57,7 @@ export function createAuditCheckpointer(options: AuditCheckpointerOptions): Audi
   async function checkpointIfDue(): Promise<AuditCheckpoint | undefined> {
     const ends = await readChainEnds(knex);
     const moved = uncovered(ends);
-    const ageSeconds = (now().getTime() - Date.parse(ends.lastCheckpoint?.at ?? new Date(0).toISOString())) / 1000;
+    const ageSeconds = (now().getTime() - (ends.lastCheckpoint ? Date.parse(ends.lastCheckpoint.at) : 0)) / 1000;
     if (moved >= everyEntries || (moved > 0 && ageSeconds >= everySeconds)) return checkpoint();
     return undefined;
   }

@@ -51,6 +51,7 @@ export async function exportAuditChain(knex: Knex, options: AuditExportOptions):
   const until = new Date(Date.parse(to) + 86_400_000).toISOString();
   const range = await knex('audit_log').where('at', '>=', from).andWhere('at', '<', until).min({ first: 'seq' }).max({ last: 'seq' }).first();
   if (range?.first == null) throw new Error(`no audit entries from ${options.from} to ${options.to}`);
+  await createEmptyFolder(options.outDir);
   const start = await nearestCheckpoint(knex, Number(range.first) - 1, 'at-or-before');
   let end = await nearestCheckpoint(knex, Number(range.last), 'at-or-after');
   if (!end) {
@@ -60,7 +61,6 @@ export async function exportAuditChain(knex: Knex, options: AuditExportOptions):
   if (!end) throw new Error(`no checkpoint covers audit entry ${range.last}, and none could be signed`);
   const first = (start?.position ?? 0) + 1;
 
-  await createEmptyFolder(options.outDir);
   await mkdir(join(options.outDir, 'checkpoints'));
   await mkdir(join(options.outDir, 'keys'));
   const keys = new Map(options.trustedKeys.map((key) => [key.fingerprint, key]));

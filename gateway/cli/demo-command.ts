@@ -6,8 +6,8 @@ import { loadConfig } from '../config.js';
 import { demoSeed } from '../demo/demo-setup.js';
 import { runDemoMonth } from '../demo/month/run-demo-month.js';
 import { defaultRuleSetPath, loadRuleSet } from '../engine/rule-set.js';
-import { note, printJson, printLine } from './output.js';
 import { openCommandStore } from './command-store.js';
+import { note, printJson, printLine } from './output.js';
 
 function positiveInteger(value: string): number {
   const n = Number(value);

@@ -41,6 +41,13 @@ describe.each(dialects)('appending to the audit chain on %s', (dialect) => {
     expect(second.at >= first.at).toBe(true);
   });
 
+  it('keeps an entry whole whose text holds a lone UTF-16 surrogate, which each database stores in its own way', async () => {
+    await recordAudit(store.knex, { ...township, label: 'half \uD83D' }, { action: 'referral.transition', outcome: 'ok', detail: `${'x'.repeat(999)}\uD83D\uDE00 cut in two` });
+    const entry = await store.knex('audit_log').orderBy('seq', 'desc').first('detail', 'actor_label');
+    expect(entry).toEqual({ detail: 'x'.repeat(999), actor_label: 'half \uFFFD' });
+    expect((await chainKeys(store.knex).verify()).ok).toBe(true);
+  });
+
   it('leaves no gap when the transaction an entry was part of rolls back', async () => {
     const before = await readAuditHead(store.knex);
     await expect(store.knex.transaction(async (trx) => {
@@ -73,24 +80,24 @@ describe.each(dialects)('upgrading a store with an audit log to the chain on %s'
   });
   afterAll(async () => store.dispose());
 
-  it('chains the entries written before migration 013 in id order, with their subjects, so the upgraded store verifies', async () => {
+  it('chains the entries written before migration 013 in id order, a page at a time, with their subjects, so the upgraded store verifies', async () => {
     await auditChainMigration.down(store.knex);
-    const old = (n: number) => ({ at: `2024-05-0${n}T08:00:00.000Z`, actor_role: 'township', actor_label: 'old', action: 'person.read', outcome: 'ok', detail: `read ${n}` });
-    const ids = [];
-    for (const n of [1, 2, 3]) ids.push(Number((await store.knex('audit_log').insert(old(n)).returning('id'))[0].id));
-    await store.knex('audit_subjects').insert([{ audit_id: ids[1], person_id: 8 }, { audit_id: ids[1], person_id: 5 }]);
+    const old = (n: number) => ({ at: new Date(Date.UTC(2024, 4, 1) + n * 60_000).toISOString(), actor_role: 'township', actor_label: 'old', action: 'person.read', outcome: 'ok', detail: `read ${n}` });
+    await store.knex.batchInsert('audit_log', Array.from({ length: 2100 }, (_, n) => old(n + 1)), 300);
+    const ids = (await store.knex('audit_log').orderBy('id').pluck('id')).map(Number);
+    await store.knex('audit_subjects').insert([{ audit_id: ids[1], person_id: 8 }, { audit_id: ids[1], person_id: 5 }, { audit_id: ids[1500], person_id: 5 }]);
     await auditChainMigration.up(store.knex);
 
     const rows = await store.knex('audit_log').orderBy('id').select('seq', 'prev_hash', 'hash');
-    expect(rows.map((r) => Number(r.seq))).toEqual([1, 2, 3]);
-    expect(rows[1].prev_hash).toBe(rows[0].hash);
-    expect(await readAuditHead(store.knex)).toEqual({ seq: 3, hash: rows[2].hash });
+    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 2100 }, (_, i) => i + 1));
+    expect(rows[1000].prev_hash).toBe(rows[999].hash);
+    expect(await readAuditHead(store.knex)).toEqual({ seq: 2100, hash: rows[2099].hash });
     await appendSampleEntries(store.knex, 2);
     const keys = chainKeys(store.knex);
     await keys.checkpointer.checkpoint();
-    expect(await keys.verify()).toMatchObject({ ok: true, entries: 6, checkpoints: 1 });
-    await store.knex('audit_subjects').where({ audit_id: ids[1], person_id: 5 }).delete();
-    expect((await keys.verify()).problem).toMatchObject({ kind: 'edited', position: 2 });
+    expect(await keys.verify()).toMatchObject({ ok: true, entries: 2103, checkpoints: 1 });
+    await store.knex('audit_subjects').where({ audit_id: ids[1500], person_id: 5 }).delete();
+    expect((await keys.verify()).problem).toMatchObject({ kind: 'edited', position: 1501 });
   });
 });
 

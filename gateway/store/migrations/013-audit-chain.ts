@@ -46,12 +46,20 @@ async function chainExistingEntries(knex: Knex): Promise<{ seq: number; hash: st
     const rows: (AuditLogRow & { id: number })[] = await knex('audit_log').where('id', '>', after).orderBy('id').limit(1000);
     if (rows.length === 0) return { seq, hash };
     const subjects = subjectsByEntry(await knex('audit_subjects').whereIn('audit_id', rows.map((r) => r.id)).select('audit_id', 'person_id'));
+    const chained: (string | number)[][] = [];
     for (const row of rows) {
       seq += 1;
       const previous = hash;
       hash = chainHash(previous, canonicalEntryBytes(chainedEntryOf({ ...row, seq }, subjects.get(row.id) ?? [])));
-      await knex('audit_log').where('id', row.id).update({ seq, prev_hash: previous, hash });
+      chained.push([row.id, seq, previous, hash]);
     }
+    // One statement per page, as both databases read it: a statement per row takes a quarter of an hour for a
+    // million entries on PostgreSQL. The casts give PostgreSQL the VALUES columns' types.
+    await knex.raw(
+      `WITH chained (id, seq, prev_hash, hash) AS (VALUES ${chained.map((_, i) => (i === 0 ? '(CAST(? AS bigint), CAST(? AS bigint), ?, ?)' : '(?, ?, ?, ?)')).join(', ')})
+       UPDATE audit_log SET seq = chained.seq, prev_hash = chained.prev_hash, hash = chained.hash FROM chained WHERE audit_log.id = chained.id`,
+      chained.flat(),
+    );
     after = rows.at(-1)!.id;
   }
 }

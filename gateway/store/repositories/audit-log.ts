@@ -55,7 +55,7 @@ export async function appendAuditEntry(db: StatementRunner, actor: Actor | null,
     resource_id: text(record.resourceId),
     region_code: text(record.regionCode),
     request_id: text(actor?.requestId),
-    detail: text(record.detail === undefined ? undefined : truncate(record.detail, 1000)),
+    detail: record.detail === undefined ? null : asStored(truncate(record.detail, 1000)),
   };
   const subjects = [...new Set(record.subjectPersonIds ?? [])];
   const previous = String(head.hash);
