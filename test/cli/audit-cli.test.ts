@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../gateway/store/connect.js';
 import { appendSampleEntries } from '../helpers/audit-chain.js';
 import { runJiuzhu } from '../helpers/cli.js';
+import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jiuzhu-audit-cli-'));
 const env = { JIUZHU_DB: join(dir, 'audit.db'), JIUZHU_MASTER_KEY_FILE: join(dir, 'master.key') };
@@ -160,5 +161,35 @@ describe('jiuzhu audit', () => {
     const logged = stdout.split('\n').filter((line) => line.includes('"audit checkpoint signed"')).map((line) => JSON.parse(line).auditCheckpoint);
     expect(logged.at(-1)).toMatchObject({ position: head, head: expect.stringMatching(/^[0-9a-f]{64}$/), signature: expect.any(String) });
     expect((await runJiuzhu(env, 'audit', 'verify')).code).toBe(0);
+  }, 60_000);
+});
+
+describe.each(dialects.filter((dialect) => dialect === 'pg'))('jiuzhu audit on PostgreSQL (%s)', () => {
+  let store: TestStore;
+  let pgEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    store = await openTestStore('pg');
+    const schema = (store.knex.client.config as { searchPath: string[] }).searchPath[0]!;
+    const url = new URL(process.env.TEST_PG_URL!);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    pgEnv = { DATABASE_URL: url.toString(), JIUZHU_MASTER_KEY_FILE: file('pg-master.key') };
+    expect((await runJiuzhu(pgEnv, 'keys', 'create', '--role', 'township', '--region', '640121100')).code).toBe(0);
+    await appendSampleEntries(store.knex, 8);
+    expect((await runJiuzhu(pgEnv, 'keys', 'create', '--role', 'auditor', '--region', '640121100')).code).toBe(0);
+  }, 60_000);
+  afterAll(async () => store.dispose());
+
+  it('exports what verify.sh checks, verifies the chain, and names an entry deleted from it', async () => {
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    expect((await runJiuzhu(pgEnv, 'audit', 'export', '--from', today, '--to', today, '--out', file('pg-export'), '--purpose', 'test')).code).toBe(0);
+    expect(await runSh(file('pg-export/verify.sh'))).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse((await runJiuzhu(pgEnv, 'audit', 'verify', '--json')).stdout)).toMatchObject({ ok: true, entries: 12, problem: null });
+
+    const { id } = await store.knex('audit_log').where('seq', 6).first('id');
+    await store.knex('audit_subjects').where('audit_id', id).delete();
+    await store.knex('audit_log').where('id', id).delete();
+    const broken = await runJiuzhu(pgEnv, 'audit', 'verify');
+    expect(broken).toMatchObject({ code: 1, stdout: 'audit log broken at position 6 (deleted): no entry at position 6\n' });
   }, 60_000);
 });
