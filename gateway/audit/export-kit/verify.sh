@@ -1,8 +1,8 @@
 #!/bin/sh
-# Checks a jiuzhu audit export with a POSIX shell and the openssl command alone (OpenSSL 1.1.1 or 3.x with
-# SM2 and SM3). Run it in the export's folder:  sh verify.sh
+# Checks a jiuzhu audit export with a POSIX shell and the openssl command alone (OpenSSL 3.0 or later).
+# Run it in the export's folder:  sh verify.sh
 # Prints what it checked and exits 0, or names the first entry or checkpoint that fails and exits 1.
-# One openssl process per entry: count on a few hundred entries a second.
+# One openssl process per entry, so it is slow: tens of entries a second (docs/audit-log.md).
 set -u
 case $0 in */*) cd "${0%/*}" || exit 2 ;; esac
 

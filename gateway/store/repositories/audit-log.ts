@@ -120,7 +120,9 @@ export async function* auditEntriesInOrder(knex: Knex, range: { from?: number; t
     const query = knex('audit_log').orderBy([{ column: 'seq' }, { column: 'id' }]).limit(pageSize);
     if (after) {
       const { seq, id } = after;
-      query.where((q) => q.where('seq', '>', seq).orWhere((r) => r.where('seq', seq).andWhere('id', '>', id)));
+      // `seq >= ?` first: with the OR alone, SQLite cannot see a range in bound parameters and reads the index
+      // from its start for every page (a million entries took 100 s to verify instead of 30).
+      query.where('seq', '>=', seq).andWhere((q) => q.where('seq', '>', seq).orWhere('id', '>', id));
     } else if (range.from !== undefined) {
       query.where('seq', '>=', range.from);
     }
