@@ -35,7 +35,8 @@ describe('the jiuzhu command', () => {
       expect({ path, code }).toEqual({ path, code: 0 });
       expect(stdout).toMatch(/^Usage: jiuzhu/);
     }
-  });
+    // Thirty-five processes one after another: on two busy cores that is more than the default 30 s.
+  }, 120_000);
 
   it('checks ID numbers: details for valid ones, a reason for invalid ones, exit 1 if any is invalid', async () => {
     const valid = await jiuzhu('id', 'check', '11010519491231002x', '--json');
