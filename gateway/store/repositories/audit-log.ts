@@ -103,7 +103,6 @@ export async function readAuditHead(knex: Knex): Promise<AuditHead | undefined> 
 }
 
 export interface StoredAuditEntry {
-  id: number;
   prevHash: string;
   hash: string;
   entry: ChainedEntry;
@@ -131,7 +130,7 @@ export async function* auditEntriesInOrder(knex: Knex, range: { from?: number; t
     if (rows.length === 0) return;
     const subjects = subjectsByEntry(await knex('audit_subjects').whereIn('audit_id', rows.map((r) => r.id)).select('audit_id', 'person_id'));
     for (const row of rows) {
-      yield { id: Number(row.id), prevHash: row.prev_hash, hash: row.hash, entry: chainedEntryOf(row, subjects.get(Number(row.id)) ?? []) };
+      yield { prevHash: row.prev_hash, hash: row.hash, entry: chainedEntryOf(row, subjects.get(Number(row.id)) ?? []) };
     }
     const last = rows.at(-1)!;
     after = { seq: Number(last.seq), id: Number(last.id) };
