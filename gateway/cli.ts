@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { auditCommand } from './cli/audit-commands.js';
 import { discoveriesCommand, visitsCommand } from './cli/casework-commands.js';
 import { envelopeCommand, partnersCommand, sm3Command } from './cli/exchange-commands.js';
 import { deliveriesCommand } from './cli/delivery-commands.js';
@@ -31,6 +32,7 @@ const program = new Command('jiuzhu')
   .addCommand(seedCommand())
   .addCommand(demoCommand())
   .addCommand(keysCommand())
+  .addCommand(auditCommand())
   .addCommand(sourcesCommand())
   .addCommand(importCommand())
   .addCommand(compareCommand())

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { maskIdNumbersInUrl } from './access/masking.js';
 import { buildApp } from './app.js';
+import { activeSigningKey } from './audit/checkpoint-keys.js';
+import { createAuditCheckpointer } from './audit/checkpoints.js';
 import { loadRuleSet } from './engine/rule-set.js';
 import type { Config } from './config.js';
 import { createGatewayDeliveryQueue } from './deliveries/gateway-queue.js';
@@ -8,7 +10,10 @@ import type { DeliveryQueue } from './deliveries/delivery-queue.js';
 import type { Exchange } from './keystore/exchange.js';
 import type { Store } from './store/connect.js';
 
-/** The only place that listens. Closes the app and the store on SIGINT/SIGTERM, letting requests in flight finish. */
+/**
+ * The only place that listens. Signs audit checkpoints while it runs; on SIGINT/SIGTERM lets requests in flight
+ * finish, signs the head and closes the store.
+ */
 export async function startServer(config: Config, store: Store, exchange: Exchange): Promise<{ app: FastifyInstance; url: string }> {
   const app = await buildApp({
     store,
@@ -21,11 +26,15 @@ export async function startServer(config: Config, store: Store, exchange: Exchan
   const deliveries = startDeliveryRounds(createGatewayDeliveryQueue(store, exchange), app.log);
   // A rotation elsewhere (jiuzhu keys rotate-data-key) makes a new field key; this process takes it up within the interval.
   const stopRefreshingKeys = store.keyring.startRefreshing(config.exchange.dataKeyRefreshSeconds * 1000, (error) => app.log.error({ err: error }, 'could not reread the data keys'));
+  const checkpoints = createAuditCheckpointer({ knex: store.knex, signingKey: activeSigningKey(exchange.ownKeys, store.knex), log: app.log });
+  checkpoints.start();
   const close = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     stopRefreshingKeys();
     await deliveries.stop();
     await app.close();
+    // After the requests in flight have written their entries, so the last checkpoint covers them.
+    await checkpoints.stop().catch((error: unknown) => app.log.error({ err: error }, 'audit checkpoint at shutdown failed'));
     await store.close();
     process.exit(0);
   };

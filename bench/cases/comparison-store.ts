@@ -2,8 +2,8 @@
  * Builds the comparison benchmark's store, which later processes compare: a demo county of about PERSONS persons
  * seeded through the real path (`seedDemoCounty`), then FACTS department facts (comparison-facts.ts) loaded one
  * batch per feed with the bulk writer, as `importFeedFile` loads them — facts linked to register persons by the
- * same UPDATE, one audit entry per batch — in one transaction. With CSV_DIR, also writes the register and the
- * facts there as CSV for the DuckDB baseline. Prints the seeding and the fact load as two figures.
+ * same UPDATE, one audit entry per batch appended to the chain — in one transaction. With CSV_DIR, also writes
+ * the register and the facts there as CSV for the DuckDB baseline. Prints the seeding and the fact load as two figures.
  * Usage: comparison-store.ts build TARGET PERSONS FACTS PERIOD [CSV_DIR] | comparison-store.ts drop TARGET
  */
 import { randomBytes } from 'node:crypto';
@@ -19,6 +19,7 @@ import { openBulkWriter, type BulkTable, type BulkValue } from '../../gateway/st
 import type { Store } from '../../gateway/store/connect.js';
 import { attributesAtRest } from '../../gateway/store/fact-attributes.js';
 import { createIdNumberStorer } from '../../gateway/store/personal-data.js';
+import { appendAuditEntry, type AuditRecord } from '../../gateway/store/repositories/audit-log.js';
 import { reportCase, secondsSince } from '../case-result.js';
 import { benchFeeds, type BenchFact, type BenchRegister } from './comparison-facts.js';
 import { createTarget, dropTarget, openTarget } from './comparison-target.js';
@@ -32,7 +33,6 @@ const tables: BulkTable[] = [
     columns: ['id', 'batch_id', 'source', 'kind', 'subject_key', 'subject_cipher', 'subject_region', 'subject_birth_date', 'subject_sex', 'subject_name', 'occurred_on',
       'period', 'amount_fen', 'attributes', 'location'],
   },
-  { name: 'audit_log', keepIndexes: true, columns: ['id', 'at', 'actor_key_id', 'actor_role', 'actor_label', 'action', 'resource_type', 'resource_id', 'region_code', 'outcome', 'request_id', 'detail'] },
 ];
 
 if (mode === 'drop') {
@@ -121,6 +121,7 @@ async function loadFacts(store: Store, register: BenchRegister, plan: { period: 
   const actor = commandLineActor('bench');
   const writer = await openBulkWriter(store, tables, { rebuildWhenEmpty: true });
   const storeSubjects = createIdNumberStorer(store.keyring);
+  const audits: AuditRecord[] = [];
   let total = 0;
   try {
     for (const feed of benchFeeds(register, plan)) {
@@ -146,13 +147,14 @@ async function loadFacts(store: Store, register: BenchRegister, plan: { period: 
       }
       if (rows.length > 0) await flush();
       await writer.run('UPDATE batches SET rows_total = ?, accepted = ? WHERE id = ?', [count, count, batchId]);
-      await writer.write('audit_log', [writer.nextId('audit_log'), now, actor.keyId, actor.role, actor.label, 'feed.import', 'batch', String(batchId), null, 'ok', null,
-        `${feed.source} ${feed.source}-${plan.period}.csv: ${count} accepted, 0 rejected, 0 skipped`]);
+      audits.push({ action: 'feed.import', outcome: 'ok', resourceType: 'batch', resourceId: String(batchId), detail: `${feed.source} ${feed.source}-${plan.period}.csv: ${count} accepted, 0 rejected, 0 skipped` });
       total += count;
     }
     // As importFeedFile does for its batch, facts about register people point at them: once for all batches here,
     // since facts.batch_id has no index while the load has them dropped.
     await writer.run('UPDATE facts SET person_id = p.id FROM persons p WHERE p.id_key = facts.subject_key', []);
+    // Appended last, as importFeedFile does, so the audit head is locked only while the load commits.
+    for (const audit of audits) await appendAuditEntry(writer, actor, audit);
     await writer.commit();
   } catch (error) {
     await writer.rollback();

@@ -9,3 +9,13 @@ const shanghaiDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai
 export function todayInShanghai(now: Date = new Date()): string {
   return shanghaiDate.format(now);
 }
+
+/**
+ * The instant a calendar date begins in Asia/Shanghai, as ISO 8601 (UTC+8 all year, so 16:00 UTC the day
+ * before); undefined for anything but a real date YYYY-MM-DD.
+ */
+export function startOfDayInShanghai(date: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+  const start = new Date(`${date}T00:00:00+08:00`);
+  return !Number.isNaN(start.getTime()) && todayInShanghai(start) === date ? start.toISOString() : undefined;
+}

@@ -4,12 +4,11 @@ import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { viewApplicationList } from '../casework/applications/application-views.js';
 import { defaultCaseworkSettings } from '../casework/casework-settings.js';
 import { viewReferralList } from '../casework/referrals/referral-views.js';
-import { loadConfig } from '../config.js';
 import { ProblemError } from '../errors.js';
 import type { Store } from '../store/connect.js';
-import { openMigratedStore } from '../store/open-store.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
 import type { ApplicationSummary, Referral } from '../../schemas/types/index.js';
+import { openCommandStore } from './command-store.js';
 import { printJson, printLine } from './output.js';
 
 const page = 500;
@@ -40,7 +39,7 @@ async function readAll<T extends { id: number }>(
   action: string,
   read: (store: Store, afterId: number | undefined) => Promise<{ view: T[]; subjectPersonIds: number[] }>,
 ): Promise<T[]> {
-  const { store } = await openMigratedStore(loadConfig());
+  const { store } = await openCommandStore();
   try {
     const items: T[] = [];
     const subjects: number[] = [];

@@ -6,11 +6,10 @@ import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { viewDiscoveryCases } from '../casework/discovery-views.js';
 import { defaultVisitPolicyPath, loadVisitPolicy } from '../casework/visit-policy.js';
 import { listVisitsDue } from '../casework/visits-due.js';
-import { loadConfig } from '../config.js';
 import { ProblemError } from '../errors.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
-import { openMigratedStore } from '../store/open-store.js';
 import type { DiscoveryCase, DiscoveryStatus } from '../../schemas/types/index.js';
+import { openCommandStore } from './command-store.js';
 import { printJson, printLine } from './output.js';
 
 const townshipPattern = /^[0-9]{9}$/;
@@ -39,7 +38,7 @@ export function visitsCommand(): Command {
         throw new ProblemError('validation-failed', `--assistant takes an assistant id, not ${options.assistant}`);
       }
       const policy = loadVisitPolicy(options.policy);
-      const { store } = await openMigratedStore(loadConfig());
+      const { store } = await openCommandStore();
       try {
         const actor = commandLineActor();
         const { list, headPersonIds } = await listVisitsDue(store.knex, actor, policy, loadWorkingCalendar(), {
@@ -79,7 +78,7 @@ export function discoveriesCommand(): Command {
         throw new ProblemError('validation-failed', `--status is open, investigating or concluded, not ${options.status}`);
       }
       if (options.period !== undefined && !isPeriod(options.period)) throw new ProblemError('validation-failed', `--period takes YYYY-MM, not ${options.period}`);
-      const { store } = await openMigratedStore(loadConfig());
+      const { store } = await openCommandStore();
       try {
         const actor = commandLineActor();
         const cases: DiscoveryCase[] = [];

@@ -2,9 +2,8 @@ import { Command } from 'commander';
 import { commandLineActor } from '../access/actor.js';
 import { loadWorkingCalendar } from '../calendar/holiday-calendar.js';
 import { recomputeProvisionalCaseworkDeadlines } from '../casework/applications/provisional-deadlines.js';
-import { loadConfig } from '../config.js';
 import { recomputeProvisionalDeadlines } from '../engine/warning-deadlines.js';
-import { openMigratedStore } from '../store/open-store.js';
+import { openCommandStore } from './command-store.js';
 import { printJson, printLine } from './output.js';
 
 /**
@@ -18,7 +17,7 @@ export function deadlinesCommand(): Command {
     .description('count again the provisional due dates, after a year was added to config/holidays/cn.json')
     .option('--json', 'print {warnings: {examined, changed}, casework: {examined, changed}}')
     .action(async (options: { json?: boolean }) => {
-      const { store } = await openMigratedStore(loadConfig());
+      const { store } = await openCommandStore();
       try {
         const calendar = loadWorkingCalendar();
         const actor = commandLineActor();

@@ -6,7 +6,7 @@ import { loadConfig } from '../config.js';
 import { demoSeed } from '../demo/demo-setup.js';
 import { runDemoMonth } from '../demo/month/run-demo-month.js';
 import { defaultRuleSetPath, loadRuleSet } from '../engine/rule-set.js';
-import { openMigratedStore } from '../store/open-store.js';
+import { openCommandStore } from './command-store.js';
 import { note, printJson, printLine } from './output.js';
 
 function positiveInteger(value: string): number {
@@ -26,7 +26,7 @@ export function demoCommand(): Command {
     .action(async (options: { out: string; period?: string; seed: number; rules?: string; json?: boolean }) => {
       const config = loadConfig();
       const rules = loadRuleSet(options.rules ?? config.rulesFile ?? defaultRuleSetPath);
-      const { store } = await openMigratedStore(config);
+      const { store } = await openCommandStore(config);
       try {
         const result = await runDemoMonth(store, {
           period: options.period ?? previousPeriod(), outDir: resolve(options.out), rules, actor: commandLineActor('demo'), seed: options.seed,

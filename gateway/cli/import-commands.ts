@@ -4,11 +4,10 @@ import { AdapterError } from '../../adapters/kit/adapter-error.js';
 import { loadFeedMappings } from '../../adapters/kit/feed-mappings.js';
 import { commandLineActor } from '../access/actor.js';
 import { nationwide } from '../access/region-scope.js';
-import { loadConfig } from '../config.js';
 import { ProblemError } from '../errors.js';
 import { importFeedFile, type ImportResult } from '../feeds/import-feed.js';
-import { openMigratedStore } from '../store/open-store.js';
 import { note, printJson, printLine } from './output.js';
+import { openCommandStore } from './command-store.js';
 import { regionCodeOption } from './region-option.js';
 
 export function sourcesCommand(): Command {
@@ -54,7 +53,7 @@ export function importCommand(): Command {
     .option('--dry-run', 'report what each file would do without writing anything')
     .option('--json', 'print one object per file: {batchId, source, accepted, rejected, skipped, duplicate}')
     .action(async (files: string[], options: { source: string; sheet?: string; region: string; dryRun?: boolean; json?: boolean }) => {
-      const { store } = await openMigratedStore(loadConfig());
+      const { store } = await openCommandStore();
       let refused = 0;
       try {
         for (const file of files) {

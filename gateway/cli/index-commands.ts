@@ -1,11 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { commandLineActor } from '../access/actor.js';
 import { isPeriod, previousPeriod } from '../calendar/periods.js';
-import { loadConfig } from '../config.js';
 import { defaultIndexFormulaPath, loadIndexFormula } from '../indices/index-formula.js';
 import { viewIndicesList } from '../indices/index-views.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
-import { openMigratedStore } from '../store/open-store.js';
+import { openCommandStore } from './command-store.js';
 import { printJson, printLine } from './output.js';
 
 function period(value: string): string {
@@ -45,7 +44,7 @@ export function indicesCommand(): Command {
     .action(async (options: { township?: string; period?: string; minPoverty?: number; minNeed?: number; order: string; limit: number; formula?: string; json?: boolean }) => {
       if (options.order !== 'need' && options.order !== 'poverty') throw new InvalidArgumentError('--order must be need or poverty');
       const formula = loadIndexFormula(options.formula ?? defaultIndexFormulaPath);
-      const { store } = await openMigratedStore(loadConfig());
+      const { store } = await openCommandStore();
       try {
         const actor = commandLineActor();
         const viewed = await viewIndicesList(store.knex, actor, {

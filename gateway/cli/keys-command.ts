@@ -4,12 +4,12 @@ import { commandLineActor } from '../access/actor.js';
 import { isRole, roles } from '../access/role-policy.js';
 import { loadConfig } from '../config.js';
 import { rotateDataKey } from '../keystore/data-key-rotation.js';
-import { openMigratedStore } from '../store/open-store.js';
 import { protectedColumns } from '../store/personal-data.js';
 import { findRegions } from '../store/repositories/regions.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../store/repositories/api-keys.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
 import { nationwide } from '../access/region-scope.js';
+import { openCommandStore } from './command-store.js';
 import { note, printJson, printLine } from './output.js';
 import { withExchange } from './open-exchange.js';
 
@@ -24,7 +24,7 @@ export function keysCommand(): Command {
     .option('--json', 'print {id, key, role, region} as JSON')
     .action(async (options: { role: string; region: string; label?: string; json?: boolean }) => {
       if (!isRole(options.role)) throw new Error(`unknown role ${options.role}`);
-      const { store } = await openMigratedStore(loadConfig());
+      const { store } = await openCommandStore();
       try {
         if (options.region !== nationwide && !(await findRegions(store.knex, [options.region])).has(options.region)) {
           throw new Error(`region ${options.region} is not in the register (see GET /v1/regions)`);
@@ -108,7 +108,7 @@ export function keysCommand(): Command {
     .option('--json', 'print {fromKeyIds, toKeyId, passes, reencrypted} as JSON')
     .action(async (options: { batchSize: number; json?: boolean }) => {
       const config = loadConfig();
-      const { store } = await openMigratedStore(config);
+      const { store } = await openCommandStore(config);
       try {
         const actor = commandLineActor();
         const report = await rotateDataKey({
@@ -141,7 +141,7 @@ export function keysCommand(): Command {
     .argument('<id>', 'the data key id: the number in a ciphertext jzf1.<id>.…')
     .option('--json', 'print {id, encryptionKeyHex, authenticationKeyHex}')
     .action(async (id: string, options: { json?: boolean }) => {
-      const { store } = await openMigratedStore(loadConfig());
+      const { store } = await openCommandStore();
       try {
         const halves = store.keyring.revealFieldKey(positiveInteger(id));
         await recordAudit(store.knex, commandLineActor(), { action: 'data-key.reveal', outcome: 'ok', resourceType: 'data-key', resourceId: id });
@@ -157,7 +157,7 @@ export function keysCommand(): Command {
     .argument('<id>', 'key id from `jiuzhu keys list`')
     .option('--json', 'print {id, revoked} as JSON')
     .action(async (id: string, options: { json?: boolean }) => {
-      const { store } = await openMigratedStore(loadConfig());
+      const { store } = await openCommandStore();
       try {
         const revoked = await store.knex.transaction(async (trx) => {
           const done = await revokeApiKey(trx, Number(id));

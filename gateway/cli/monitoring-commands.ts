@@ -4,7 +4,7 @@ import { previousPeriod } from '../calendar/periods.js';
 import { loadConfig } from '../config.js';
 import { runComparison } from '../engine/compare.js';
 import { defaultRuleSetPath, loadRuleSet } from '../engine/rule-set.js';
-import { openMigratedStore } from '../store/open-store.js';
+import { openCommandStore } from './command-store.js';
 import { printJson, printLine } from './output.js';
 import { regionCodeOption } from './region-option.js';
 
@@ -24,7 +24,7 @@ export function compareCommand(): Command {
     .option('--json', 'print {runId, period, warnings, byRule}')
     .action(async (options: { period?: string; incremental?: boolean; region?: string; rules?: string; json?: boolean }) => {
       const rules = loadRuleSet(ruleSetFile(options.rules));
-      const { store } = await openMigratedStore(loadConfig());
+      const { store } = await openCommandStore();
       try {
         const report = await runComparison(store, {
           period: options.period ?? previousPeriod(), mode: options.incremental ? 'incremental' : 'full', rules, actor: commandLineActor(), regionCode: options.region,

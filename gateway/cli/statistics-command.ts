@@ -2,10 +2,9 @@ import { Command } from 'commander';
 import { nationwide } from '../access/region-scope.js';
 import { previousPeriod } from '../calendar/periods.js';
 import { todayInShanghai } from '../calendar/shanghai-date.js';
-import { loadConfig } from '../config.js';
 import { monitoringStatistics } from '../statistics/monitoring-statistics.js';
-import { openMigratedStore } from '../store/open-store.js';
 import type { MonitoringFigures } from '../../schemas/types/index.js';
+import { openCommandStore } from './command-store.js';
 import { printJson, printLine } from './output.js';
 
 /** The figures in the order the bureaus' monthly reports give them, with their Chinese names. */
@@ -32,7 +31,7 @@ export function statisticsCommand(): Command {
     .option('--region <code>', 'county, township or village code (default: the whole country)')
     .option('--json', 'print the figures as GET /v1/statistics/monitoring returns them')
     .action(async (options: { period?: string; region?: string; json?: boolean }) => {
-      const { store } = await openMigratedStore(loadConfig());
+      const { store } = await openCommandStore();
       try {
         const today = todayInShanghai();
         const statistics = await monitoringStatistics(store.knex, { regionCode: options.region ?? nationwide, period: options.period ?? previousPeriod(today), today });

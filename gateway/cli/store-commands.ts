@@ -5,6 +5,7 @@ import { describeDatabase, loadConfig } from '../config.js';
 import { seedDemoCounty } from '../demo/seed-county.js';
 import { countyRegionFiles } from '../store/reference-data/sync.js';
 import { openMigratedStore } from '../store/open-store.js';
+import { openCommandStore } from './command-store.js';
 import { note, printJson, printLine } from './output.js';
 
 export function migrateCommand(): Command {
@@ -37,7 +38,7 @@ export function seedCommand(): Command {
     .option('--as-of <date>', 'the "today" of the generated data, YYYY-MM-DD', todayInShanghai())
     .option('--json', 'print the result as JSON')
     .action(async (options: { county: string; households: number; seed: number; asOf: string; json?: boolean }) => {
-      const { store } = await openMigratedStore(loadConfig());
+      const { store } = await openCommandStore();
       const started = process.hrtime.bigint();
       const progress = (done: number) => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -2,11 +2,10 @@ import { Command, Option } from 'commander';
 import { commandLineActor } from '../access/actor.js';
 import { loadWorkingCalendar } from '../calendar/holiday-calendar.js';
 import { todayInShanghai } from '../calendar/shanghai-date.js';
-import { loadConfig } from '../config.js';
 import { viewWarningList } from '../engine/warning-views.js';
-import { openMigratedStore } from '../store/open-store.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
 import type { Warning, WarningStatus } from '../../schemas/types/index.js';
+import { openCommandStore } from './command-store.js';
 import { printJson, printLine } from './output.js';
 
 /** A page of the list; the CLI reads them all, one audit line per page with the persons it showed. */
@@ -26,7 +25,7 @@ export function warningsCommand(): Command {
     .action(async (options: { township?: string; status?: WarningStatus; rule?: string; period?: string; overdue?: boolean; json?: boolean }) => {
       if (options.township !== undefined && !/^[0-9]{9}$/.test(options.township)) throw new Error(`--township takes a 9-digit township code, not "${options.township}"`);
       if (options.period !== undefined && !/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(options.period)) throw new Error(`--period must be YYYY-MM, not "${options.period}"`);
-      const { store } = await openMigratedStore(loadConfig());
+      const { store } = await openCommandStore();
       try {
         const actor = commandLineActor();
         const calendar = loadWorkingCalendar();

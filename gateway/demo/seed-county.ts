@@ -4,6 +4,7 @@ import type { Store } from '../store/connect.js';
 import { openBulkWriter, type BulkTable } from '../store/bulk/bulk-writer.js';
 import { basicLivingOverlapCheck } from '../store/enrolment-guard.js';
 import { canonicalAccountNumber, idNumberKey } from '../store/personal-data.js';
+import { appendAuditEntry } from '../store/repositories/audit-log.js';
 import { loadCountyRegions } from '../store/reference-data/sync.js';
 import { generateCountyHouseholds } from './generate-county.js';
 
@@ -41,7 +42,6 @@ const tables: BulkTable[] = [
   { name: 'bank_accounts', columns: ['id', 'person_id', 'bank_name', 'account_key', 'account_cipher', 'account_name', 'updated_at'] },
   { name: 'enrolments', columns: ['id', 'person_id', 'household_id', 'category', 'region_code', 'start_date', 'end_date', 'end_reason', 'monthly_amount_fen', 'batch_id', 'created_at', 'updated_at'] },
   { name: 'assistance_records', columns: ['id', 'person_id', 'household_id', 'department', 'assistance_type', 'amount_fen', 'assisted_on', 'note', 'batch_id', 'created_at'] },
-  { name: 'audit_log', keepIndexes: true, columns: ['id', 'at', 'actor_key_id', 'actor_role', 'actor_label', 'action', 'resource_type', 'resource_id', 'region_code', 'outcome', 'request_id', 'detail'] },
 ];
 
 /**
@@ -106,8 +106,11 @@ export async function seedDemoCounty(
       }
     }
     await writer.run('UPDATE batches SET rows_total = ?, accepted = ? WHERE id = ?', [counts.persons, counts.persons, batchId]);
-    await writer.write('audit_log', [writer.nextId('audit_log'), new Date().toISOString(), actor.keyId, actor.role, actor.label, 'demo.seed', 'batch', String(batchId),
-      options.countyCode, 'ok', actor.requestId ?? null, `${counts.households} households, ${counts.persons} persons (seed ${options.seed}, as of ${options.asOf})`]);
+    // Last before commit: from here the audit head stays locked until the load commits.
+    await appendAuditEntry(writer, actor, {
+      action: 'demo.seed', outcome: 'ok', resourceType: 'batch', resourceId: String(batchId), regionCode: options.countyCode,
+      detail: `${counts.households} households, ${counts.persons} persons (seed ${options.seed}, as of ${options.asOf})`,
+    });
     await writer.commit();
   } catch (error) {
     await writer.rollback();

@@ -18,6 +18,7 @@ import { openBulkWriter, type BulkTable, type BulkValue } from '../store/bulk/bu
 import { attributesAtRest } from '../store/fact-attributes.js';
 import { createIdNumberStorer, idNumberKey } from '../store/personal-data.js';
 import type { Store } from '../store/connect.js';
+import { appendAuditEntry } from '../store/repositories/audit-log.js';
 
 export interface ImportOptions {
   source: string;
@@ -53,7 +54,6 @@ const tables: BulkTable[] = [
       'occurred_on', 'period', 'amount_fen', 'attributes', 'location'],
   },
   { name: 'batch_rejects', columns: ['id', 'batch_id', 'location', 'reason_cipher', 'raw_cipher'] },
-  { name: 'audit_log', keepIndexes: true, columns: ['id', 'at', 'actor_key_id', 'actor_role', 'actor_label', 'action', 'resource_type', 'resource_id', 'region_code', 'outcome', 'request_id', 'detail'] },
 ];
 
 /** Runs a read in whatever transaction the import is in. */
@@ -112,7 +112,7 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
   let batchId: number;
   try {
     // Asked again now that the writer holds the lock: a concurrent upload of the same file may have won meanwhile.
-    const writerQuery: Query = (sql, bindings) => writer.query(sql, bindings);
+    const writerQuery: Query = (sql, bindings) => writer.run(sql, bindings);
     const concurrent = await sameContent(writerQuery, options.source, digest, region);
     if (concurrent) {
       await writer.rollback();
@@ -150,8 +150,11 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
     // A join, not a subquery per fact: only the matched rows are rewritten (a tenth of the time on SQLite).
     await writer.run('UPDATE facts SET person_id = p.id FROM persons p WHERE p.id_key = facts.subject_key AND facts.batch_id = ?', [batchId]);
     await writer.run(assistanceChainInsert(store.dialect), [now, batchId]);
-    await writer.write('audit_log', [writer.nextId('audit_log'), now, options.actor.keyId, options.actor.role, options.actor.label, 'feed.import', 'batch', String(batchId), null, 'ok',
-      options.actor.requestId ?? null, `${options.source} ${options.input.fileName}: ${counts.accepted} accepted, ${counts.rejected} rejected, ${counts.skipped} skipped`]);
+    // Last before commit: from here the audit head stays locked until the load commits.
+    await appendAuditEntry(writer, options.actor, {
+      action: 'feed.import', outcome: 'ok', resourceType: 'batch', resourceId: String(batchId),
+      detail: `${options.source} ${options.input.fileName}: ${counts.accepted} accepted, ${counts.rejected} rejected, ${counts.skipped} skipped`,
+    });
     await writer.commit();
   } catch (error) {
     await writer.rollback();

@@ -29,13 +29,13 @@ describe('the jiuzhu command', () => {
       [], ['serve'], ['migrate'], ['seed'], ['keys'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['keys', 'gen'], ['keys', 'export'], ['keys', 'import'],
       ['partners'], ['partners', 'add'], ['partners', 'list'], ['envelope'], ['envelope', 'seal'], ['envelope', 'open'], ['sm3'], ['id'], ['id', 'check'],
       ['sources'], ['import'], ['export'], ['export', 'antipoverty-register'], ['export', 'jinmin-change-set'],
-      ['deliveries'], ['deliveries', 'list'], ['deliveries', 'run'], ['deliveries', 'replay'],
+      ['deliveries'], ['deliveries', 'list'], ['deliveries', 'run'], ['deliveries', 'replay'], ['audit'], ['audit', 'verify'], ['audit', 'export'],
     ]) {
       const { stdout, code } = await jiuzhu(...path, '--help');
       expect({ path, code }).toEqual({ path, code: 0 });
       expect(stdout).toMatch(/^Usage: jiuzhu/);
     }
-    // 29 processes one after another: about a second each on a loaded 2-core machine, over vitest's default 30 s.
+    // Thirty-some processes one after another: about a second each on a loaded 2-core machine, over vitest's default 30 s.
   }, 120_000);
 
   it('checks ID numbers: details for valid ones, a reason for invalid ones, exit 1 if any is invalid', async () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Fact, HouseholdCreate } from '../../schemas/types/index.js';
 import { commandLineActor } from '../../gateway/access/actor.js';
+import { genesisHash } from '../../gateway/audit/chain-format.js';
 import { computeCheckCharacter } from '../../gateway/identity/id-number.js';
 import { registerHousehold } from '../../gateway/register/household-intake.js';
 import { attributesAtRest } from '../../gateway/store/fact-attributes.js';
@@ -78,12 +79,13 @@ export async function addFacts(knex: Knex, source: string, facts: FactSpec[], re
   return batchId;
 }
 
-/** Empties everything a monitoring test writes, children first, keeping the regions and code tables. */
+/** Empties everything a monitoring test writes, children first, keeping the regions and code tables; the audit chain starts again. */
 export async function clearMonitoringData(knex: Knex): Promise<void> {
   for (const table of ['warning_transitions', 'warning_evidence', 'warnings', 'comparison_matches', 'comparison_runs', 'facts', 'batch_rejects',
-    'assistance_records', 'enrolment_events', 'enrolments', 'bank_accounts', 'audit_subjects', 'audit_log', 'persons', 'households', 'batches']) {
+    'assistance_records', 'enrolment_events', 'enrolments', 'bank_accounts', 'audit_subjects', 'audit_log', 'audit_checkpoints', 'persons', 'households', 'batches']) {
     await knex(table).delete();
   }
+  await knex('audit_head').update({ seq: 0, hash: genesisHash });
 }
 
 /** The blind index a test store files an ID number under, to find its rows (facts.subject_key, warnings.subject_key, …). */

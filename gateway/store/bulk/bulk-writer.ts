@@ -20,10 +20,11 @@ export interface BulkWriter {
   write(table: string, row: readonly BulkValue[]): Promise<void>;
   /** Many rows of one table at once: one await for a thousand rows instead of one each. */
   writeMany(table: string, rows: readonly (readonly BulkValue[])[]): Promise<void>;
-  /** Runs one statement (`?` placeholders) in the same transaction, after every row written so far. */
-  run(sql: string, bindings: readonly BulkValue[]): Promise<void>;
-  /** Reads in the same transaction (`?` placeholders), seeing every row written so far. */
-  query(sql: string, bindings: readonly BulkValue[]): Promise<Record<string, unknown>[]>;
+  /**
+   * Runs one statement (`?` placeholders) in the same transaction, after every row written so far, and returns
+   * the rows it gives back (RETURNING): a load appends its audit entry through it (appendAuditEntry).
+   */
+  run(sql: string, bindings: readonly BulkValue[]): Promise<Record<string, unknown>[]>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -32,7 +33,7 @@ export interface BulkTable {
   name: string;
   /** Column order of the rows passed to write(); the first must be `id` if the table has one. */
   columns: readonly string[];
-  /** A side table that gets a row or two per load (batches, audit_log): never rebuilt, not counted for emptiness. */
+  /** A side table that gets a row or two per load (batches): never rebuilt, not counted for emptiness. */
   keepIndexes?: boolean;
 }
 

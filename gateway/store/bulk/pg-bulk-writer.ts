@@ -72,19 +72,10 @@ export async function openPgBulkWriter(knex: Knex, tables: readonly BulkTable[],
     },
     async run(sql, bindings) {
       let n = 0;
-      await guarded(async () => {
+      return guarded(async () => {
         await flush();
-        await client.query(sql.replace(/\?/g, () => `$${++n}`), bindings as BulkValue[]);
+        return (await client.query(sql.replace(/\?/g, () => `$${++n}`), bindings as BulkValue[])).rows;
       });
-    },
-    async query(sql, bindings) {
-      let n = 0;
-      let rows: Record<string, unknown>[] = [];
-      await guarded(async () => {
-        await flush();
-        rows = (await client.query(sql.replace(/\?/g, () => `$${++n}`), bindings as BulkValue[])).rows;
-      });
-      return rows;
     },
     async commit() {
       if (!open) return;
@@ -116,9 +107,9 @@ export async function openPgBulkWriter(knex: Knex, tables: readonly BulkTable[],
 }
 
 /** pg's COPY errors quote the failing row in `where`/`detail`; strip them like every other database error. */
-async function guarded(action: () => Promise<void>): Promise<void> {
+async function guarded<T>(action: () => Promise<T>): Promise<T> {
   try {
-    await action();
+    return await action();
   } catch (error) {
     if (error instanceof Error) redactDatabaseError(error);
     throw error;

@@ -80,15 +80,10 @@ export async function openSqliteBulkWriter(knex: Knex, tables: readonly BulkTabl
     },
     async run(sql, bindings) {
       try {
-        connection.prepare(sql).run(bindings as BulkValue[]);
-      } catch (error) {
-        if (error instanceof Error) redactDatabaseError(error);
-        throw error;
-      }
-    },
-    async query(sql, bindings) {
-      try {
-        return connection.prepare(sql).all(bindings as BulkValue[]) as Record<string, unknown>[];
+        const statement = connection.prepare(sql);
+        if (statement.reader) return statement.all(bindings as BulkValue[]) as Record<string, unknown>[];
+        statement.run(bindings as BulkValue[]);
+        return [];
       } catch (error) {
         if (error instanceof Error) redactDatabaseError(error);
         throw error;

@@ -11,6 +11,7 @@ import * as factsIndexes from './009-facts-indexes.js';
 import * as caseworkDeadlines from './010-casework-deadlines.js';
 import * as factsMonthIndex from './011-facts-month-index.js';
 import * as regionBoundedWrites from './012-region-bounded-writes.js';
+import * as auditChain from './013-audit-chain.js';
 import * as dataKeys from './014-data-keys.js';
 import { personalDataAtRest, type PersonalDataMigrationContext } from './015-personal-data-at-rest.js';
 
@@ -34,6 +35,7 @@ const migrationsFor = (context: MigrationContext): Record<string, Knex.Migration
   '010-casework-deadlines': caseworkDeadlines,
   '011-facts-month-index': factsMonthIndex,
   '012-region-bounded-writes': regionBoundedWrites,
+  '013-audit-chain': auditChain,
   '014-data-keys': dataKeys,
   '015-personal-data-at-rest': personalDataAtRest(context),
 });
@@ -57,4 +59,10 @@ function sourceFor(context: MigrationContext, upTo?: string): Knex.MigrationSour
 export async function migrateToLatest(knex: Knex, context: MigrationContext = {}, upTo?: string): Promise<string[]> {
   const [, applied] = (await knex.migrate.latest({ migrationSource: sourceFor(context, upTo) })) as [number, string[]];
   return applied;
+}
+
+/** The migrations a store still lacks, by name: none when it is current. */
+export async function pendingMigrations(knex: Knex): Promise<string[]> {
+  const [, pending] = (await knex.migrate.list({ migrationSource: sourceFor({}) })) as [unknown[], string[]];
+  return pending;
 }
