@@ -10,7 +10,8 @@
  * - compare: a full comparison run (default rules) of 5,000,000 facts against the ~1,000,000-person register on
  *   SQLite and PostgreSQL, beside DuckDB's bare join of the same data as CSV and the same run with personal fields in
  *   clear. About 15 minutes on 2 cores.
- * - api: an authenticated, audited person read beside /health, autocannon over loopback. About half a minute.
+ * - api: an authenticated, audited person read beside /health, autocannon over loopback, on SQLite and PostgreSQL.
+ *   About a minute.
  * Imports are also measured with personal fields in clear, beside the real (encrypted) import.
  */
 import { execFile } from 'node:child_process';
@@ -204,10 +205,18 @@ async function benchCrypto(): Promise<void> {
  */
 async function benchApi(): Promise<void> {
   console.log('\nThe API over loopback (autocannon, 10 connections, 10 s each): requests/s, the server\'s peak RSS');
-  const [health, read] = await runCases('api-reads.ts', '10', '10');
-  console.log(line(health!));
-  console.log(line(read!));
-  console.log(ratios('person read', read!, [{ label: '/health', result: health!, aim: 0.5 }], read!.detail));
+  for (const dialect of ['sqlite', 'pg'] as const) {
+    if (dialect === 'pg' && !(await pgAnswers())) {
+      console.log('  PostgreSQL: not reachable, skipped (set BENCH_PG_URL)');
+      continue;
+    }
+    const target = dialect === 'sqlite' ? 'sqlite' : `pg:jiuzhu_bench_api_${randomBytes(4).toString('hex')}`;
+    const [health, read] = await runCases('api-reads.ts', target, '10', '10');
+    console.log(`${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}:`);
+    console.log(line(health!));
+    console.log(line(read!));
+    console.log(ratios('person read', read!, [{ label: '/health', result: health!, aim: 0.5 }], read!.detail));
+  }
 }
 
 const compareFacts = Number(flag('--facts') ?? 5_000_000);

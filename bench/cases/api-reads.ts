@@ -6,29 +6,37 @@
  * - `POST /v1/lookups/person`: the key looked up by its SM3 digest, the role and region checked, the ID number's blind
  *   index computed, the person and household read, ID number, phone and account decrypted, masked by role, and an
  *   audit line appended (a transaction of its own) before the answer leaves.
- * Prints one figure per endpoint (requests/s) with the server's peak RSS.
- * Usage: api-reads.ts SECONDS CONNECTIONS
+ * Prints one figure per endpoint (requests/s) with the server's peak RSS. TARGET is `sqlite` (a file of its own) or
+ * `pg:<schema>` (a schema made and dropped here, as the comparison benchmark's targets are).
+ * Usage: api-reads.ts TARGET SECONDS CONNECTIONS
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { commandLineActor } from '../../gateway/access/actor.js';
-import { exchangeConfigFrom } from '../../gateway/config.js';
 import { seedDemoCounty } from '../../gateway/demo/seed-county.js';
-import { openMigratedStore } from '../../gateway/store/open-store.js';
 import { createApiKey } from '../../gateway/store/repositories/api-keys.js';
 import { personsOfHouseholds } from '../../gateway/store/repositories/persons.js';
 import { reportCase } from '../case-result.js';
+import { benchMasterKeyHex } from './bench-keys.js';
+import { createTarget, dropTarget, openTarget, pgUrl, targetDatabase } from './comparison-target.js';
 
-const [secondsArg = '10', connectionsArg = '10'] = process.argv.slice(2);
+const [where = 'sqlite', secondsArg = '10', connectionsArg = '10'] = process.argv.slice(2);
 const dir = mkdtempSync(join(tmpdir(), 'jiuzhu-bench-api-'));
-const env = { JIUZHU_DB: join(dir, 'api.db'), JIUZHU_MASTER_KEY: 'b6'.repeat(32), LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0', DATABASE_URL: '' };
+const target = where === 'sqlite' ? `sqlite:${join(dir, 'api.db')}` : where;
+const database = targetDatabase(target);
+const env = {
+  JIUZHU_MASTER_KEY: benchMasterKeyHex, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0',
+  ...(database.client === 'sqlite' ? { JIUZHU_DB: database.filename, DATABASE_URL: '' } : { DATABASE_URL: withSearchPath(pgUrl(), database.searchPath!) }),
+};
 
 try {
-  const { store } = await openMigratedStore({ database: { client: 'sqlite', filename: env.JIUZHU_DB }, exchange: exchangeConfigFrom(env) });
+  await createTarget(target);
+  const store = await openTarget(target);
   let secret: string;
   let idNumbers: string[];
   try {
@@ -74,9 +82,18 @@ try {
     });
   } finally {
     server.kill('SIGTERM');
+    await once(server, 'exit');
   }
 } finally {
+  await dropTarget(target);
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The URL `jiuzhu serve` is given, its connections opened on the target's schema. */
+function withSearchPath(url: string, schema: string): string {
+  const withOptions = new URL(url);
+  withOptions.searchParams.set('options', `-c search_path=${schema}`);
+  return withOptions.toString();
 }
 
 /** The server's peak resident set (VmHWM), read from /proc while it runs. */

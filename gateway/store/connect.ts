@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { DataKeyring } from '../keystore/data-keys.js';
 import { stripBoundValuesFromErrors } from './database-errors.js';
+import { BetterSqlite3CachingClient } from './sqlite-client.js';
 
 export type Dialect = 'sqlite' | 'pg';
 
@@ -45,7 +46,8 @@ export function createStore(database: DatabaseConfig): StoreConnection {
 function sqliteKnex(filename: string): Knex {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
   return knexFactory({
-    client: 'better-sqlite3',
+    // knex's better-sqlite3 client, keeping prepared statements (sqlite-client.ts).
+    client: BetterSqlite3CachingClient as unknown as typeof Knex.Client,
     connection: { filename },
     useNullAsDefault: true,
     pool: {

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AuditEntry } from '../../../schemas/types/index.js';
+import { createAuditGroupCommit } from '../../audit/audit-group-commit.js';
 import type { Viewed } from '../../register/register-views.js';
-import { recordAudit } from '../../store/repositories/audit-log.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -25,16 +25,20 @@ declare module 'fastify' {
  * handler before the data leaves (if logging fails, the caller gets a 500, not the data); changes are
  * logged inside their transaction; and any attempt by a known key that failed — forbidden, out of scope,
  * invalid — is logged here with its outcome, so denied access leaves a trace too. Attempts without a valid
- * key are summarised by the auth plugin.
+ * key are summarised by the auth plugin. The entries of reads and refusals are appended together with those of
+ * other requests in flight (audit-group-commit.ts), each request still waiting for its own.
  */
 export default fp(
   async function audit(fastify: FastifyInstance) {
+    const entries = createAuditGroupCommit(fastify.store.knex);
+    // Requests in flight have waited for their entries by now; this covers any that did not.
+    fastify.addHook('onClose', async () => entries.settled());
     fastify.decorateRequest('audited', false);
     fastify.decorateRequest('auditNote', null);
     fastify.decorateRequest('auditRead', async function auditRead(this: FastifyRequest, viewed: Viewed<unknown>, resource?: { type: string; id: string }) {
       const action = this.routeOptions.config?.audit;
       if (!action) throw new Error(`route ${this.routeOptions.url} reads personal data but declares no audit action`);
-      await recordAudit(fastify.store.knex, this.actor, {
+      await entries.append(this.actor, {
         action,
         outcome: 'ok',
         subjectPersonIds: viewed.subjectPersonIds,
@@ -52,7 +56,7 @@ export default fp(
       // Failed authentications (401) and the refusals they lead to (429) are summarised by the auth plugin, one
       // line per client address and minute, so a flood of bad keys cannot flood the log.
       if (!action || request.audited || reply.statusCode === 401 || reply.statusCode === 429) return;
-      await recordAudit(fastify.store.knex, request.actor, {
+      await entries.append(request.actor, {
         action,
         outcome: outcomeOf(reply.statusCode),
         detail: `${request.method} ${request.routeOptions.url} → ${reply.statusCode}${request.auditNote ? `: ${request.auditNote}` : ''}`,

@@ -32,46 +32,81 @@ export async function recordAudit(db: Knex | Knex.Transaction, actor: Actor | nu
   return db.transaction((trx) => appendAuditEntry(knexRunner(trx), actor, record));
 }
 
-/**
- * Three statements, the first of which takes the lock: moving the head row (a row lock on PostgreSQL, the
- * write lock on SQLite) puts every append in one order, across processes too, so two transactions can never
- * both extend the same entry; the unique position is a second guard. The lock is held until the caller's
- * transaction commits — which is why changes append at the end of theirs.
- */
+/** One entry to append: who did it and what. */
+export interface PendingAuditEntry {
+  actor: Actor | null;
+  record: AuditRecord;
+}
+
+/** Appends one entry to the audit chain (see appendAuditEntries) and returns its id. */
 export async function appendAuditEntry(db: StatementRunner, actor: Actor | null, record: AuditRecord): Promise<number> {
-  const [head] = await db.run('UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash', []);
+  const [id] = await appendAuditEntries(db, [{ actor, record }]);
+  return id!;
+}
+
+/** An entry's columns in the order they are inserted, then the chain's two. */
+const entryColumns = ['seq', 'at', 'actor_key_id', 'actor_role', 'actor_label', 'action', 'outcome', 'resource_type', 'resource_id', 'region_code', 'request_id',
+  'detail'] as const satisfies readonly (keyof AuditLogRow)[];
+const auditLogColumns = [...entryColumns, 'prev_hash', 'hash'];
+/** Rows per INSERT: 14 values each, well inside SQLite's and PostgreSQL's limits on bound values. */
+const rowsPerInsert = 200;
+
+/**
+ * Appends entries to the audit chain in the order given and returns their ids in that order. Four statements
+ * whatever the number of entries (more only past 200 entries or 400 subjects), the first of which takes the lock:
+ * moving the head row (a row lock on PostgreSQL, the write lock on SQLite) puts every append in one order, across
+ * processes too, so two transactions can never both extend the same entry; the unique position is a second
+ * guard. The lock is held until the caller's transaction commits — which is why changes append at the end of
+ * theirs, and why reads append together (audit-group-commit.ts).
+ */
+export async function appendAuditEntries(db: StatementRunner, entries: readonly PendingAuditEntry[]): Promise<number[]> {
+  if (entries.length === 0) return [];
+  const [head] = await db.run('UPDATE audit_head SET seq = seq + ? WHERE id = 1 RETURNING seq, hash', [entries.length]);
   if (!head) throw new Error('the audit log has no head row (migration 013-audit-chain)');
   const text = (value: string | undefined | null) => (value == null ? null : asStored(value));
-  // Taken under the lock, so times rise with positions on any one clock.
-  const row: AuditLogRow = {
-    seq: Number(head.seq),
-    at: new Date().toISOString(),
-    actor_key_id: actor?.keyId ?? null,
-    actor_role: actor?.role ?? null,
-    actor_label: text(actor?.label),
-    action: asStored(record.action),
-    outcome: record.outcome,
-    resource_type: text(record.resourceType),
-    resource_id: text(record.resourceId),
-    region_code: text(record.regionCode),
-    request_id: text(actor?.requestId),
-    detail: record.detail === undefined ? null : asStored(truncate(record.detail, 1000)),
-  };
-  const subjects = [...new Set(record.subjectPersonIds ?? [])];
-  const previous = String(head.hash);
-  const hash = chainHash(previous, canonicalEntryBytes(chainedEntryOf(row, subjects)));
-  const columns = Object.keys(row);
-  const [inserted] = await db.run(
-    `INSERT INTO audit_log (${columns.join(', ')}, prev_hash, hash) VALUES (${columns.map(() => '?').join(', ')}, ?, ?) RETURNING id`,
-    [...Object.values(row), previous, hash],
-  );
-  await db.run('UPDATE audit_head SET hash = ? WHERE id = 1', [hash]);
-  const id = Number(inserted!.id);
-  for (let i = 0; i < subjects.length; i += 400) {
-    const chunk = subjects.slice(i, i + 400);
-    await db.run(`INSERT INTO audit_subjects (audit_id, person_id) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, chunk.flatMap((personId) => [id, personId]));
+  const firstSeq = Number(head.seq) - entries.length + 1;
+  let previous = String(head.hash);
+  const rows: (string | number | null)[][] = [];
+  const subjectsBySeq = new Map<number, number[]>();
+  for (const [index, { actor, record }] of entries.entries()) {
+    // Taken under the lock, so times rise with positions on any one clock.
+    const row: AuditLogRow = {
+      seq: firstSeq + index,
+      at: new Date().toISOString(),
+      actor_key_id: actor?.keyId ?? null,
+      actor_role: actor?.role ?? null,
+      actor_label: text(actor?.label),
+      action: asStored(record.action),
+      outcome: record.outcome,
+      resource_type: text(record.resourceType),
+      resource_id: text(record.resourceId),
+      region_code: text(record.regionCode),
+      request_id: text(actor?.requestId),
+      detail: record.detail === undefined ? null : asStored(truncate(record.detail, 1000)),
+    };
+    const subjects = [...new Set(record.subjectPersonIds ?? [])];
+    const hash = chainHash(previous, canonicalEntryBytes(chainedEntryOf(row, subjects)));
+    rows.push([...entryColumns.map((column) => row[column]), previous, hash]);
+    subjectsBySeq.set(firstSeq + index, subjects);
+    previous = hash;
   }
-  return id;
+  const idBySeq = new Map<number, number>();
+  for (let i = 0; i < rows.length; i += rowsPerInsert) {
+    const chunk = rows.slice(i, i + rowsPerInsert);
+    // RETURNING gives no promise of order, so each id is matched to its entry by position.
+    const inserted = await db.run(
+      `INSERT INTO audit_log (${auditLogColumns.join(', ')}) VALUES ${chunk.map(() => `(${auditLogColumns.map(() => '?').join(', ')})`).join(', ')} RETURNING id, seq`,
+      chunk.flat(),
+    );
+    for (const { id, seq } of inserted) idBySeq.set(Number(seq), Number(id));
+  }
+  await db.run('UPDATE audit_head SET hash = ? WHERE id = 1', [previous]);
+  const pairs = [...subjectsBySeq].flatMap(([seq, subjects]) => subjects.map((personId) => [idBySeq.get(seq)!, personId]));
+  for (let i = 0; i < pairs.length; i += 400) {
+    const chunk = pairs.slice(i, i + 400);
+    await db.run(`INSERT INTO audit_subjects (audit_id, person_id) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, chunk.flat());
+  }
+  return entries.map((_, index) => idBySeq.get(firstSeq + index)!);
 }
 
 /** Cut before hashing, so the hash covers what is stored. */
@@ -82,7 +117,7 @@ function truncate(value: string, length: number): string {
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
-function knexRunner(trx: Knex.Transaction): StatementRunner {
+export function knexRunner(trx: Knex.Transaction): StatementRunner {
   return {
     async run(sql, bindings) {
       const result = await trx.raw(sql, bindings as (string | number | null)[]);
