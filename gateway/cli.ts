@@ -14,6 +14,7 @@ import { compareCommand, rulesCommand } from './cli/monitoring-commands.js';
 import { applicationsCommand, referralsCommand } from './cli/application-commands.js';
 import { failAndExit } from './cli/output.js';
 import { serveCommand } from './cli/serve-command.js';
+import { reportCommand } from './cli/report-command.js';
 import { statisticsCommand } from './cli/statistics-command.js';
 import { migrateCommand, seedCommand } from './cli/store-commands.js';
 import { warningsCommand } from './cli/warning-commands.js';
@@ -45,6 +46,7 @@ const program = new Command('jiuzhu')
   .addCommand(applicationsCommand())
   .addCommand(indicesCommand())
   .addCommand(statisticsCommand())
+  .addCommand(reportCommand())
   .addCommand(exportCommand())
   .addCommand(deliveriesCommand())
   .addCommand(partnersCommand())

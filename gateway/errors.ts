@@ -46,6 +46,8 @@ export const problemCatalogue = {
   'discovery-exists': { status: 409, title: 'A discovery case was already opened from this warning or visit' },
   'discovery-status-conflict': { status: 409, title: 'The discovery case is not in the status this step needs' },
   'visit-id-conflict': { status: 409, title: 'The visit id was already used for a different visit' },
+  'unknown-report': { status: 404, title: 'No such report template' },
+  'report-period-invalid': { status: 400, title: 'Not a period this report takes' },
   'internal-error': { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

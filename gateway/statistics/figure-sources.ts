@@ -34,7 +34,7 @@ export interface FigureSource {
 }
 
 /** Rows of `table` whose region code lies in the range, grouped by the division they fall under. */
-function grouped(knex: Knex, table: string, regionColumn: string, context: FigureQueryContext): Knex.QueryBuilder {
+export function grouped(knex: Knex, table: string, regionColumn: string, context: FigureQueryContext): Knex.QueryBuilder {
   return knex(table)
     .where(regionColumn, '>=', context.range.low)
     .andWhere(regionColumn, '<', context.range.high)
@@ -43,8 +43,8 @@ function grouped(knex: Knex, table: string, regionColumn: string, context: Figur
     .groupByRaw(`substr(??, 1, ${Math.trunc(context.groupLength)})`, [regionColumn]);
 }
 
-/** grouped(), narrowed to rows whose date column falls in the month. */
-function inMonth(knex: Knex, table: string, regionColumn: string, dateColumn: string, context: FigureQueryContext): Knex.QueryBuilder {
+/** grouped(), narrowed to rows whose date column falls in the window (a month, a week, a quarter). */
+export function inWindow(knex: Knex, table: string, regionColumn: string, dateColumn: string, context: FigureQueryContext): Knex.QueryBuilder {
   return grouped(knex, table, regionColumn, context).whereBetween(dateColumn, [context.window.firstDay, context.window.lastDay]);
 }
 
@@ -57,7 +57,7 @@ function inMonth(knex: Knex, table: string, regionColumn: string, dateColumn: st
 export const figureSources: FigureSource[] = [
   {
     figure: 'warningsPushed',
-    query: (knex, c) => inMonth(knex, 'warnings', 'region_code', 'raised_on', c)
+    query: (knex, c) => inWindow(knex, 'warnings', 'region_code', 'raised_on', c)
       .count({ value: '*' }),
   },
   {
@@ -72,13 +72,13 @@ export const figureSources: FigureSource[] = [
   },
   {
     figure: 'warningsHandled',
-    query: (knex, c) => inMonth(knex, 'warnings', 'region_code', 'resolved_on', c)
+    query: (knex, c) => inWindow(knex, 'warnings', 'region_code', 'resolved_on', c)
       .where('status', 'resolved')
       .count({ value: '*' }),
   },
   {
     figure: 'outcomes',
-    query: (knex, c) => inMonth(knex, 'warnings', 'region_code', 'resolved_on', c)
+    query: (knex, c) => inWindow(knex, 'warnings', 'region_code', 'resolved_on', c)
       .where('status', 'resolved')
       .select('outcome')
       .groupBy('outcome')
@@ -106,7 +106,7 @@ export const figureSources: FigureSource[] = [
     figure,
     // Newly included: enrolled in the month and held no enrolment on the month's eve, so a move from 低保 to
     // 特困, or a renewal, is not a new person.
-    query: (knex, c) => inMonth(knex, 'enrolments as e', 'e.region_code', 'e.start_date', c)
+    query: (knex, c) => inWindow(knex, 'enrolments as e', 'e.region_code', 'e.start_date', c)
       .whereNotExists((q) => q.select(knex.raw('1')).from('enrolments as earlier')
         .whereRaw('earlier.person_id = e.person_id')
         .andWhere('earlier.start_date', '<', c.window.firstDay)
@@ -116,7 +116,7 @@ export const figureSources: FigureSource[] = [
   ...(['temporaryAssistanceCases', 'temporaryAssistanceFen'] as const).map((figure): FigureSource => ({
     figure,
     query: async (knex, c) => {
-      const q = inMonth(knex, 'assistance_records as a', 'h.residence_region', 'a.assisted_on', c)
+      const q = inWindow(knex, 'assistance_records as a', 'h.residence_region', 'a.assisted_on', c)
         .join('households as h', 'h.id', 'a.household_id')
         .where('a.assistance_type', 'linshi');
       return figure === 'temporaryAssistanceCases' ? q.count({ value: '*' }) : q.sum({ value: 'a.amount_fen' });
@@ -124,17 +124,17 @@ export const figureSources: FigureSource[] = [
   })),
   {
     figure: 'visits',
-    query: (knex, c) => inMonth(knex, 'home_visits', 'region_code', 'visited_on', c)
+    query: (knex, c) => inWindow(knex, 'home_visits', 'region_code', 'visited_on', c)
       .count({ value: '*' }),
   },
   {
     figure: 'householdsVisited',
-    query: (knex, c) => inMonth(knex, 'home_visits', 'region_code', 'visited_on', c)
+    query: (knex, c) => inWindow(knex, 'home_visits', 'region_code', 'visited_on', c)
       .countDistinct({ value: 'household_id' }),
   },
   {
     figure: 'problemsFound',
-    query: (knex, c) => inMonth(knex, 'home_visits', 'region_code', 'visited_on', c)
+    query: (knex, c) => inWindow(knex, 'home_visits', 'region_code', 'visited_on', c)
       .where('hardship_found', true)
       .count({ value: '*' }),
   },
@@ -142,31 +142,31 @@ export const figureSources: FigureSource[] = [
     // A hardship a visit found is followed up as a discovery case opened from that visit; concluding the case,
     // whatever its result, is the problem solved. Counted under the visit's village, like the problem itself.
     figure: 'problemsSolved',
-    query: (knex, c) => inMonth(knex, 'discovery_cases as d', 'v.region_code', 'd.concluded_on', c)
+    query: (knex, c) => inWindow(knex, 'discovery_cases as d', 'v.region_code', 'd.concluded_on', c)
       .join('home_visits as v', 'v.id', 'd.visit_id')
       .where('d.status', 'concluded')
       .count({ value: '*' }),
   },
   {
     figure: 'discoveryCasesOpened',
-    query: (knex, c) => inMonth(knex, 'discovery_cases', 'township_code', 'discovered_on', c)
+    query: (knex, c) => inWindow(knex, 'discovery_cases', 'township_code', 'discovered_on', c)
       .count({ value: '*' }),
   },
   {
     figure: 'discoveryCasesIncluded',
-    query: (knex, c) => inMonth(knex, 'discovery_cases', 'township_code', 'concluded_on', c)
+    query: (knex, c) => inWindow(knex, 'discovery_cases', 'township_code', 'concluded_on', c)
       .where('result', 'included')
       .count({ value: '*' }),
   },
   {
     figure: 'referralsSent',
-    query: (knex, c) => inMonth(knex, 'referrals as r', 'rc.region_code', 'r.sent_on', c)
+    query: (knex, c) => inWindow(knex, 'referrals as r', 'rc.region_code', 'r.sent_on', c)
       .join('referral_cases as rc', 'rc.id', 'r.case_id')
       .count({ value: '*' }),
   },
   {
     figure: 'referralsDone',
-    query: (knex, c) => inMonth(knex, 'referrals as r', 'rc.region_code', 'r.finished_on', c)
+    query: (knex, c) => inWindow(knex, 'referrals as r', 'rc.region_code', 'r.finished_on', c)
       .join('referral_cases as rc', 'rc.id', 'r.case_id')
       .where('r.status', 'done')
       .count({ value: '*' }),

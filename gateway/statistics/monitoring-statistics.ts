@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { prefixRange, scopePrefix } from '../access/region-scope.js';
-import { addMonths, lastDayOfPeriod } from '../calendar/periods.js';
+import { lastDayOfPeriod } from '../calendar/periods.js';
 import { findRegions } from '../store/repositories/regions.js';
 import type { MonitoringFigures, MonitoringStatistics } from '../../schemas/types/index.js';
 import { figureSources, type FigureName, type PeriodWindow } from './figure-sources.js';
@@ -11,9 +11,20 @@ import { figureSources, type FigureName, type PeriodWindow } from './figure-sour
  * over its households.
  */
 export async function monitoringStatistics(knex: Knex, query: { regionCode: string; period: string; today: string }): Promise<MonitoringStatistics> {
+  const figures = await monitoringFiguresBetween(knex, { regionCode: query.regionCode, from: `${query.period}-01`, to: lastDayOfPeriod(query.period), today: query.today });
+  return { period: query.period, ...figures };
+}
+
+/**
+ * The same figures over any span of days, first and last included: a quarter, a year to date, a week. Counted over the
+ * span directly, not added up month by month, so a household visited in two months is one household visited.
+ */
+export async function monitoringFiguresBetween(
+  knex: Knex, query: { regionCode: string; from: string; to: string; today: string },
+): Promise<Omit<MonitoringStatistics, 'period'>> {
   const prefix = scopePrefix(query.regionCode);
   const groupLength = childCodeLength(prefix);
-  const window = periodWindow(query.period, query.today);
+  const window = dateWindow(query.from, query.to, query.today);
   const byKey = new Map<string, MonitoringFigures>();
 
   for (const source of figureSources) {
@@ -31,7 +42,6 @@ export async function monitoringStatistics(knex: Knex, query: { regionCode: stri
   const total = emptyFigures();
   for (const figures of byKey.values()) addInto(total, figures);
   return {
-    period: query.period,
     region: { code: query.regionCode, name: query.regionCode === '000000' ? '全国' : regions.get(query.regionCode)?.fullName ?? '' },
     total,
     byRegion: keys.map((code) => ({ code, name: regions.get(code)?.fullName ?? '', figures: byKey.get(code)! })),
@@ -43,7 +53,7 @@ export async function monitoringStatistics(knex: Knex, query: { regionCode: stri
  * prefecture → county (6), county → township (9), township → village (12). A village has nothing below; its
  * figures are its own.
  */
-function childCodeLength(prefix: string): number {
+export function childCodeLength(prefix: string): number {
   switch (prefix.length) {
     case 0: return 2;
     case 2: return 4;
@@ -54,24 +64,23 @@ function childCodeLength(prefix: string): number {
 }
 
 /** Prefixes of provinces and prefectures are padded back to their six-digit codes (64 → 640000). */
-function childCode(key: string): string {
+export function childCode(key: string): string {
   return key.length < 6 ? key.padEnd(6, '0') : key;
 }
 
 /**
- * The month as dates (for date columns) and as instants (for timestamps, stored in UTC): a month in
- * Asia/Shanghai starts at 16:00 UTC on the previous day.
+ * The span as dates (for date columns) and as instants (for timestamps, stored in UTC): a day in Asia/Shanghai starts
+ * at 16:00 UTC on the day before, and the span ends where the day after its last begins.
  */
-function periodWindow(period: string, today: string): PeriodWindow {
-  const next = addMonths(period, 1);
-  const lastDay = lastDayOfPeriod(period);
+export function dateWindow(firstDay: string, lastDay: string, today: string): PeriodWindow {
+  const dayAfter = new Date(Date.parse(`${lastDay}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   return {
-    firstDay: `${period}-01`,
+    firstDay,
     lastDay,
-    // A month still running is judged as of today: what is overdue now, not what would be on its last day.
+    // A span still running is judged as of today: what is overdue now, not what would be on its last day.
     overdueOn: today < lastDay ? today : lastDay,
-    startInstant: new Date(`${period}-01T00:00:00+08:00`).toISOString(),
-    endInstant: new Date(`${next}-01T00:00:00+08:00`).toISOString(),
+    startInstant: new Date(`${firstDay}T00:00:00+08:00`).toISOString(),
+    endInstant: new Date(`${dayAfter}T00:00:00+08:00`).toISOString(),
   };
 }
 

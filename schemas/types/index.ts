@@ -254,6 +254,10 @@ export type CalendarDate13 = string;
  */
 export type CalendarDate14 = string;
 /**
+ * month 2024-06; quarter 2024-Q2; week 2024-W23 (ISO 8601, Monday to Sunday); year 2024; year-to-date 2024-06-ytd (1 January to the month's end); range 2024-06-01..2024-06-30; none (the report is as of today, e.g. a roster).
+ */
+export type ReportPeriodKind = 'month' | 'quarter' | 'week' | 'year' | 'year-to-date' | 'range' | 'none';
+/**
  * Fact kinds (schemas/fact.schema.json) the rule reads.
  *
  * @minItems 1
@@ -365,6 +369,7 @@ export interface JiuzhuSchemas {
   'referral-transition'?: ReferralTransitionInput;
   referral?: Referral;
   region?: Region;
+  'report-template'?: ReportTemplate;
   role?: Role;
   'rule-set'?: RuleSet;
   rule?: Rule;
@@ -2332,6 +2337,218 @@ export interface Region {
    * 城乡分类代码 of a village or community (111 主城区 … 220 村庄), when the statistical list gives it.
    */
   urbanRural?: string | null;
+}
+/**
+ * A mandated report as data (report-templates/<name>.json): where its form comes from, the rows it draws on (a named source in gateway/reports/sources/), and how it is laid out and printed. One renderer writes every template to XLSX and CSV. Every column, title line or footer line that the defining document does not give is marked `inferred` (our reading of the document) or `localPractice` (a common usage, not in the document), with the reason.
+ */
+export interface ReportTemplate {
+  $schema?: string;
+  /**
+   * Stable, used in URLs (GET /v1/reports/{name}) and scripts; equals the file name.
+   */
+  name: string;
+  /**
+   * The form's title exactly as the defining document writes it (brackets, punctuation and all).
+   */
+  title: string;
+  /**
+   * What the report is, who fills it, who receives it, and when.
+   */
+  description: string;
+  /**
+   * Where the form comes from.
+   */
+  basis: {
+    /**
+     * seed: the document gives the form (its columns are the document's); seed-inferred: the document names the report but gives no form, so every column is inferred; project: jiuzhu's own report, no document behind it.
+     */
+    kind: 'seed' | 'seed-inferred' | 'project';
+    /**
+     * The seed file (shared/seeds/) that defines or names the report.
+     */
+    seed?: string;
+    /**
+     * The seed's words that define or name the report, verbatim.
+     */
+    quote?: string;
+    /**
+     * What the document fixes and what it leaves open, in a sentence or two.
+     */
+    note: string;
+  };
+  /**
+   * The named source whose rows fill the report (gateway/reports/sources/<source>.ts); its fields are what columns may name.
+   */
+  source: string;
+  /**
+   * The kinds of --period the report accepts, the first being the usual one.
+   *
+   * @minItems 1
+   */
+  periods: [ReportPeriodKind, ...ReportPeriodKind[]];
+  /**
+   * Switches a caller may turn on or off (?option=name), each with its default and why it exists.
+   */
+  options?: {
+    [k: string]: ReportTemplateOption | undefined;
+  };
+  /**
+   * The worksheet's name (Excel allows 31 characters and none of \ / ? * [ ] :).
+   */
+  sheetName: string;
+  /**
+   * Lines above the header, each merged across the table's width. Text may hold {region}, {period}, {unit} and {generatedOn}.
+   */
+  titleRows: ReportTextRow[];
+  /**
+   * @minItems 1
+   * @maxItems 60
+   */
+  columns: [ReportColumn, ...ReportColumn[]];
+  /**
+   * Height in points of each header row; wrapped text needs more than one line's.
+   */
+  headerHeight?: number;
+  /**
+   * Rows grouped by one field (in the order the source gives them), each group closed by a subtotal row.
+   */
+  group?: {
+    /**
+     * The source field whose value makes a group.
+     */
+    by: string;
+    /**
+     * The subtotal row's label, {value} standing for the group's value, e.g. "{value}小计".
+     */
+    subtotalLabel: string;
+    /**
+     * Serial numbers start again at 1 in each group.
+     */
+    serialRestarts?: boolean;
+  };
+  /**
+   * A total row after the last row: columns with a `total` are summed (or counted) over all rows.
+   */
+  grandTotal?: {
+    label: string;
+  };
+  /**
+   * Blank bordered rows added up to this many body rows, as the printed form has (the 004 明细表 has ten), so a short month still prints as the form.
+   */
+  minimumBodyRows?: number;
+  /**
+   * Written in the first body row when the source has no rows, e.g. "本期无".
+   */
+  emptyText?: string;
+  /**
+   * Lines below the table (signature lines, notes), each merged across the table's width.
+   */
+  footerRows?: ReportTextRow[];
+  page: ReportPage;
+  /**
+   * Fonts by part; missing parts take the defaults (宋体; title 16 pt bold, subtitle 11, header 10 bold, body 10).
+   */
+  fonts?: {
+    title?: ReportFont;
+    subtitle?: ReportFont;
+    header?: ReportFont;
+    body?: ReportFont;
+  };
+}
+export interface ReportTemplateOption {
+  description: string;
+  default: boolean;
+  /**
+   * Set when what the option adds is not in the defining document: whose practice it is.
+   */
+  localPractice?: string;
+}
+export interface ReportTextRow {
+  text: string;
+  style?: 'title' | 'subtitle' | 'note';
+  align?: 'left' | 'center' | 'right';
+  height?: number;
+  /**
+   * Only when this option is on.
+   */
+  when?: string;
+  /**
+   * Not in the document: why it is there.
+   */
+  inferred?: string;
+  /**
+   * Not in the document: whose practice it follows.
+   */
+  localPractice?: string;
+}
+export interface ReportColumn {
+  /**
+   * The header text, or the texts from the top header row down: adjacent columns with the same top text share one merged cell, and a column with fewer texts than the deepest header is merged down.
+   */
+  header: string | [string, ...string[]];
+  /**
+   * The source field shown, or "#" for the row's serial number.
+   */
+  field: string;
+  /**
+   * text as is; integer a whole number; yuan an amount in fen shown as yuan with two decimals; date YYYY-MM-DD shown as written; percent a share (0.25) shown as 25.0%.
+   */
+  format: 'text' | 'integer' | 'yuan' | 'date' | 'percent';
+  /**
+   * In characters of the body font, as Excel counts column width.
+   */
+  width: number;
+  wrap?: boolean;
+  /**
+   * Defaults: numbers right, serial numbers and dates centred, text left.
+   */
+  align?: 'left' | 'center' | 'right';
+  /**
+   * What subtotal and total rows show in this column.
+   */
+  total?: 'sum' | 'count';
+  /**
+   * Consecutive rows with the same value share one cell, merged downwards (within a group).
+   */
+  mergeRepeated?: boolean;
+  /**
+   * The document gives no such column: why it is there and what it holds.
+   */
+  inferred?: string;
+  /**
+   * Not in the document: whose practice it follows.
+   */
+  localPractice?: string;
+}
+export interface ReportPage {
+  paper: 'A4' | 'A3';
+  orientation: 'portrait' | 'landscape';
+  /**
+   * Scale so every column fits one page's width; pages run on downwards.
+   */
+  fitToWidth?: boolean;
+  /**
+   * Print the header rows (not the title) on every page.
+   */
+  repeatHeaderRows?: boolean;
+  /**
+   * "第 n 页，共 m 页" in the page footer.
+   */
+  pageNumbers?: boolean;
+  /**
+   * In centimetres.
+   */
+  margins?: {
+    top: number;
+    bottom: number;
+    left: number;
+    right: number;
+  };
+}
+export interface ReportFont {
+  name?: string;
+  size?: number;
+  bold?: boolean;
 }
 /**
  * config/rules/<name>.json: the comparison rules a deployment runs, and each region's own thresholds. A city changes a threshold here, not in code.

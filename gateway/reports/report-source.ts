@@ -1,0 +1,57 @@
+import type { Knex } from 'knex';
+import type { Capability, RolePolicy } from '../access/role-policy.js';
+import type { ReportPeriod } from './report-periods.js';
+
+/** A cell as a source gives it: text, a number (fen for yuan columns, a share for percent ones), or nothing. */
+export type ReportValue = string | number | null;
+
+export type ReportRow = Readonly<Record<string, ReportValue>>;
+
+export type ReportFieldType = 'text' | 'integer' | 'fen' | 'date' | 'share';
+
+/** What the renderer's column formats may show a field as: a yuan column needs fen, a percent column a share. */
+export const formatsOfFieldType: Readonly<Record<ReportFieldType, readonly string[]>> = {
+  text: ['text'],
+  integer: ['integer', 'text'],
+  fen: ['yuan'],
+  date: ['date', 'text'],
+  share: ['percent'],
+};
+
+export interface ReportRequest {
+  /** The region the report covers, already checked against the caller's scope. */
+  regionCode: string;
+  period: ReportPeriod;
+  /** The reporting unit, for reports filed per unit. */
+  unit?: string;
+  /** Today in Asia/Shanghai: "overdue as of" for a period still running. */
+  today: string;
+  /** The caller's role policy: which personal fields a source may show in full. */
+  policy: RolePolicy;
+}
+
+export interface ReportData {
+  /** The title placeholders: {region}, {period}, {unit}. */
+  context: { region: string; period: string; unit?: string };
+  rows: ReportRow[];
+  /** Register persons whose data the rows show: the audit line names them (audit_subjects). */
+  subjectPersonIds: number[];
+}
+
+/**
+ * A named query that fills report templates (report-templates/*.json name it in `source`). It declares its fields,
+ * so a template that names a field the source lacks is refused when templates load, not when a clerk runs it, and the
+ * one capability a caller's role needs, as routes do (access/role-policy.ts).
+ */
+export interface ReportSource {
+  name: string;
+  description: string;
+  fields: Readonly<Record<string, { type: ReportFieldType; description: string }>>;
+  /** readPersonalData when rows name people; readFigures for counts. */
+  capability: Capability;
+  load(knex: Knex, request: ReportRequest): Promise<ReportData>;
+}
+
+export function defineReportSource(source: ReportSource): ReportSource {
+  return source;
+}
