@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only seed|crypto|import|compare|api] [--persons N] [--feed-rows N] [--facts N]`: the figures the issues ask for, each beside its baseline
+ * `npm run bench [-- --only seed|crypto|import|compare|api|report] [--persons N] [--feed-rows N] [--facts N]`: the figures the issues ask for, each beside its baseline
  * measured in the same run. Every case runs in a fresh process so its peak RSS is its own.
  * - seed: about 1,000,000 persons through the real path on SQLite and on PostgreSQL, beside the raw driver.
  *   PostgreSQL cases run when BENCH_PG_URL, TEST_PG_URL or the local test database answers.
@@ -12,6 +12,7 @@
  *   clear. About 15 minutes on 2 cores.
  * - api: an authenticated, audited person read beside /health, autocannon over loopback, on SQLite and PostgreSQL.
  *   About a minute.
+ * - report: a 100,000-row report rendered to styled XLSX beside exceljs streaming the same rows bare. Seconds.
  * Imports are also measured with personal fields in clear, beside the real (encrypted) import.
  */
 import { execFile } from 'node:child_process';
@@ -33,7 +34,7 @@ const flag = (name: string) => {
 };
 const persons = Number(flag('--persons') ?? 1_000_000);
 const only = flag('--only');
-if (only !== undefined && !['seed', 'crypto', 'import', 'compare', 'api'].includes(only)) throw new Error(`--only takes seed, crypto, import, compare or api, not "${only}"`);
+if (only !== undefined && !['seed', 'crypto', 'import', 'compare', 'api', 'report'].includes(only)) throw new Error(`--only takes seed, crypto, import, compare, api or report, not "${only}"`);
 
 /** A case prints one JSON line per figure (most print one); any other output is ignored. */
 async function runCases(file: string, ...args: string[]): Promise<CaseResult[]> {
@@ -281,9 +282,30 @@ function printComparison(result: CaseResult, duckdb: CaseResult, clear?: CaseRes
   }
 }
 
+/**
+ * A 100,000-row report beside exceljs writing the same rows bare, each in its own process, each twice (the better run
+ * counts: one core's hiccup should not decide the ratio). Aim (issue 11): ≤ 1.3× the bare time, ≤ 1.3× its memory.
+ */
+async function benchReport(): Promise<void> {
+  const rows = '100000';
+  console.log('\nA 100,000-row report (qianjiang-discovery-detail) as styled XLSX, beside exceljs streaming the same rows bare: s, rows/s, peak RSS');
+  const best = async (mode: string) => {
+    const runs = [await runCase('report-render.ts', mode, rows), await runCase('report-render.ts', mode, rows)];
+    return runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  };
+  const bare = await best('bare');
+  const engine = await best('engine');
+  console.log(line(bare));
+  console.log(line(engine));
+  const time = engine.seconds / bare.seconds;
+  const memory = engine.peakRssMb / bare.peakRssMb;
+  console.log(`      ${time.toFixed(2)}× the bare time (aim ≤ 1.3×: ${time <= 1.3 ? 'met' : 'NOT met'}); ${memory.toFixed(2)}× its peak RSS (aim ≤ 1.3×: ${memory <= 1.3 ? 'met' : 'NOT met'}); ${engine.detail ?? ''}`);
+}
+
 console.log(`jiuzhu bench — node ${process.version}, ${new Date().toISOString()}`);
 if (only === undefined || only === 'seed') await benchSeeding();
 if (only === undefined || only === 'crypto') await benchCrypto();
 if (only === undefined || only === 'import') await benchImport();
 if (only === undefined || only === 'compare') await benchCompare();
 if (only === undefined || only === 'api') await benchApi();
+if (only === undefined || only === 'report') await benchReport();

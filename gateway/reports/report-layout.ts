@@ -259,16 +259,19 @@ function bodyHeight(columns: readonly ReportColumn[], cells: readonly ReportValu
 
 export function wrappedLines(text: string, width: number): number {
   const usable = Math.max(1, width - 1);
+  // Most cells fit on one line even if every character were wide: no need to measure them.
+  if (text.length * 2 <= usable && !text.includes('\n')) return 1;
   let lines = 0;
-  for (const paragraph of text.split('\n')) {
-    let units = 0;
-    for (const char of paragraph) units += displayUnits(char);
-    lines += Math.max(1, Math.ceil(units / usable));
+  let units = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x0a) {
+      lines += Math.max(1, Math.ceil(units / usable));
+      units = 0;
+    } else if (code < 0xdc00 || code > 0xdfff) {
+      // A low surrogate adds nothing: its high surrogate (≥ 0x2e80) already counted the character as wide.
+      units += code >= 0x2e80 ? 2 : 1;
+    }
   }
-  return lines;
-}
-
-function displayUnits(char: string): number {
-  const code = char.codePointAt(0)!;
-  return code >= 0x2e80 ? 2 : 1;
+  return lines + Math.max(1, Math.ceil(units / usable));
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderReport } from '../../gateway/reports/produce-report.js';
-import { layOutReport, type LayoutItem, type LayoutRow } from '../../gateway/reports/report-layout.js';
+import { layOutReport, wrappedLines, type LayoutItem, type LayoutRow } from '../../gateway/reports/report-layout.js';
 import type { ReportData } from '../../gateway/reports/report-source.js';
 import { checkReportTemplate, loadReportTemplates, type ReportTemplate } from '../../gateway/reports/report-templates.js';
 import { defineReportSource } from '../../gateway/reports/report-source.js';
@@ -111,6 +111,17 @@ describe('report layout', () => {
     const on = rowsOf([...layOutReport(t, rows(), { generatedOn: '2024-07-01', options: { signature: true } })]);
     expect(on.filter((r) => r.kind === 'blank')).toHaveLength(5);
     expect(on.map((r) => r.cells[0])).toContain('填报人：');
+  });
+});
+
+describe('row heights of wrapped text', () => {
+  it('counts CJK characters as two widths, a character outside the BMP once, and each written line break', () => {
+    expect(wrappedLines('短', 10)).toBe(1);
+    expect(wrappedLines('一二三四五六七八九十', 11)).toBe(2); // 20 units on 10 usable
+    expect(wrappedLines('abcdefghijklmnopqrst', 21)).toBe(1); // narrow letters count once: 20 units on 20
+    expect(wrappedLines('一二三四五六七八九十一二三四五六七八九十', 21)).toBe(2); // the same count of wide ones: 40 on 20
+    expect(wrappedLines('𠀀𠀀𠀀𠀀𠀀', 11)).toBe(1); // five wide characters, each two UTF-16 code units
+    expect(wrappedLines('一\n二\n\n三', 40)).toBe(4);
   });
 });
 

@@ -10,7 +10,9 @@ import { importFeedFile } from '../../feeds/import-feed.js';
 import type { Store } from '../../store/connect.js';
 import { loadCountyRegions } from '../../store/reference-data/sync.js';
 import { listCountyPlaces } from '../county-places.js';
+import { writeDemoReports, type DemoReport } from '../demo-reports.js';
 import { demoCounties, demoHouseholdsPerCounty, demoSeed } from '../demo-setup.js';
+import { recordQianjiangDiscoveries } from '../qianjiang-discoveries.js';
 import { SeededRandom } from '../seeded-random.js';
 import { seedDemoCounty, type SeedResult } from '../seed-county.js';
 import { DemoMonth, type ExemptedCase, type PlantedCase } from './demo-month-context.js';
@@ -47,6 +49,10 @@ export interface DemoMonthResult {
   handling: HandlingReport;
   summary: MonthSummary;
   summaryFiles: { markdown: string; json: string };
+  /** Discovery cases recorded in 黔江区 for its 明细表 (none when the month already held them). */
+  qianjiangDiscoveries: number;
+  /** Every report template, written to outDir/reports. */
+  reports: DemoReport[];
 }
 
 export class DemoMonthError extends Error {
@@ -112,12 +118,18 @@ export async function runDemoMonth(store: Store, options: DemoMonthOptions): Pro
   }
 
   const handling = await handleShareOfWarnings(store, { period, actor: options.actor, today, seed, rules: options.rules, planted: month.planted });
+  const qianjiangDiscoveries = await recordQianjiangDiscoveries(store, { period, actor: options.actor, today, rules: options.rules });
+  if (qianjiangDiscoveries > 0) progress(`recorded ${qianjiangDiscoveries} active-discovery cases in 黔江区 for its 明细表`);
   const summary = await buildMonthSummary(store, { period, today, countyCode: demoMonthCounty, countyName, rules: options.rules, feeds, comparison, planted: month.planted, exempted: month.exempted, handling });
   const markdown = join(options.outDir, 'summary.md');
   const json = join(options.outDir, 'summary.json');
   writeFileSync(json, `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(markdown, renderMonthSummary(summary));
-  return { period, seeded, feeds, comparison, planted: month.planted, exempted: month.exempted, handling, summary, summaryFiles: { markdown, json } };
+  // Dated today at noon in Shanghai, so a run on the same day writes the same bytes.
+  const reports = await writeDemoReports(store, { dir: options.outDir, period, monthCounty: demoMonthCounty, actor: options.actor, now: new Date(`${today}T12:00:00+08:00`) });
+  return {
+    period, seeded, feeds, comparison, planted: month.planted, exempted: month.exempted, handling, summary, summaryFiles: { markdown, json }, qianjiangDiscoveries, reports,
+  };
 }
 
 /** Where `serve --demo` puts a month it runs: beside the SQLite file (./data by default), one folder per period. */
