@@ -176,6 +176,10 @@ export type Fact = {
  */
 export type RegionCode1 = string;
 /**
+ * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
+ */
+export type RegionCode2 = string;
+/**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate9 = string;
@@ -212,15 +216,15 @@ export type CalendarDate11 = string;
 /**
  * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
  */
-export type RegionCode2 = string;
-/**
- * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
- */
 export type RegionCode3 = string;
 /**
  * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
  */
 export type RegionCode4 = string;
+/**
+ * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
+ */
+export type RegionCode5 = string;
 /**
  * A value from one of the national code tables kept in gateway/store/reference-data/code-tables.
  */
@@ -240,7 +244,7 @@ export type Period2 = string;
 /**
  * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
  */
-export type RegionCode5 = string;
+export type RegionCode6 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
@@ -340,6 +344,7 @@ export interface JiuzhuSchemas {
   enrolment?: Enrolment;
   fact?: Fact;
   'feed-mapping'?: FeedMapping;
+  'filing-programme'?: FilingProgramme;
   'holiday-calendar'?: HolidayCalendar;
   'home-visit-assignment'?: VillageAssignment;
   'home-visit-assistant-create'?: VillageAssistantCreate;
@@ -1303,6 +1308,183 @@ export interface FactTemplate {
   };
 }
 /**
+ * A county's filing round (填报) as data, config/filing/<id>.json: the units that report, the tasks they report on (as the document that sets the round up lists them), and the returns with their due dates. What comes from the document is quoted in `basis`; what was chosen locally is marked `example: true` and says so. What a schema cannot say (unit codes unique across every programme, tasks naming known units, township units lying in the programme's region) is checked when the file is loaded.
+ */
+export interface FilingProgramme {
+  $schema?: string;
+  /**
+   * Equals the file name without .json; stored with every return filed.
+   */
+  id: string;
+  title: string;
+  /**
+   * The county the programme runs in: keys reach its department units when their region contains it.
+   */
+  region: {
+    code: RegionCode1;
+    name: string;
+  };
+  source: {
+    /**
+     * The title of the document that sets the round up.
+     */
+    document: string;
+    /**
+     * Its 文号.
+     */
+    number: string;
+    date: CalendarDate2;
+    /**
+     * The seed file holding its text.
+     */
+    seed: string;
+  };
+  /**
+   * The unit the returns go to, which approves and reopens the progress sheets (牵头, e.g. 民政局).
+   */
+  leadUnit: string;
+  /**
+   * @minItems 1
+   */
+  units: [FilingUnit, ...FilingUnit[]];
+  /**
+   * @minItems 1
+   */
+  groups: [FilingTaskGroup, ...FilingTaskGroup[]];
+  /**
+   * @minItems 1
+   * @maxItems 200
+   */
+  tasks: [FilingTask, ...FilingTask[]];
+  returns: {
+    dueDayInclusive: FilingSetting;
+    liaisonRoster: LiaisonRosterReturn;
+    monthlyProgress: MonthlyProgressReturn;
+    quarterlySummary: QuarterlySummaryReturn;
+  };
+}
+export interface FilingUnit {
+  /**
+   * Short stable id of a unit, used in URLs and on API keys: the department code table's code where the unit is there (mz, ny …), the statistical division code for a township or street.
+   */
+  code: string;
+  name: string;
+  /**
+   * department: 县政府部门; group: 群团组织 and charities (残联, 总工会, 妇联 …); township: 乡镇 or 街道, which township keys of that division file for.
+   */
+  kind: 'department' | 'group' | 'township';
+  regionCode?: RegionCode2;
+  /**
+   * How the document names the unit in its task lists, without the leading 县 (a township covered by 各乡镇 lists 各乡镇).
+   *
+   * @minItems 1
+   */
+  seedNames: [string, ...string[]];
+  /**
+   * Where the unit is not named in the document itself, why it is one.
+   */
+  basis?: string;
+}
+export interface FilingTaskGroup {
+  /**
+   * As the document numbers it: (一), (二) …
+   */
+  number: string;
+  title: string;
+}
+export interface FilingTask {
+  number: number;
+  group: string;
+  /**
+   * As the document writes it, without the number and the closing 。
+   */
+  title: string;
+  /**
+   * 落实措施, quoted from the document.
+   */
+  measures: string;
+  /**
+   * 牵头单位; empty where the document names none.
+   */
+  leadUnits: string[];
+  /**
+   * 责任单位.
+   *
+   * @minItems 1
+   */
+  responsibleUnits: [string, ...string[]];
+}
+/**
+ * Whether a return filed on the due day itself ("5日前", "6月5日前") is on time. value true: on or before the day; false: strictly before it.
+ */
+export interface FilingSetting {
+  value: boolean;
+  /**
+   * true: local practice, not from the document; set it as the county does.
+   */
+  example?: boolean;
+  basis: string;
+}
+/**
+ * A one-off return naming each unit's 分管领导 and 工作人员, kept current afterwards.
+ */
+export interface LiaisonRosterReturn {
+  title: string;
+  dueOn: CalendarDate2;
+  basis: string;
+  /**
+   * Where the document gives no columns, what was inferred.
+   */
+  columnsInferred?: string;
+}
+/**
+ * Each unit's progress on each of its tasks for the previous month.
+ */
+export interface MonthlyProgressReturn {
+  title: string;
+  /**
+   * The month's sheet is due on this day of the following month.
+   */
+  dueDayOfNextMonth: number;
+  firstPeriod: FilingPeriodSetting;
+  entryLocksAfterDays: FilingDaysSetting;
+  leadUnitsFile: FilingSetting1;
+  basis: string;
+  columnsInferred?: string;
+}
+export interface FilingPeriodSetting {
+  period: Period;
+  example?: boolean;
+  basis: string;
+}
+/**
+ * Calendar days after the due date during which entries are still taken; after them a return locks until the lead unit reopens it.
+ */
+export interface FilingDaysSetting {
+  days: number;
+  example?: boolean;
+  basis: string;
+}
+/**
+ * value true: a task's 牵头单位 report on it too, beside its 责任单位.
+ */
+export interface FilingSetting1 {
+  value: boolean;
+  /**
+   * true: local practice, not from the document; set it as the county does.
+   */
+  example?: boolean;
+  basis: string;
+}
+/**
+ * A narrative per unit, due on the last day of each quarter.
+ */
+export interface QuarterlySummaryReturn {
+  title: string;
+  entryLocksAfterDays: FilingDaysSetting;
+  basis: string;
+}
+/**
  * A public-holiday calendar: config/holidays/<id>.json. One entry per year, transcribed from that year's 国务院办公厅关于…年部分节假日安排的通知, so working-day deadlines follow the official holidays and make-up working days (调休上班). What a schema cannot say (dates inside their year, make-up days on weekends, no date twice) is checked when the file is loaded.
  */
 export interface HolidayCalendar {
@@ -1518,7 +1700,7 @@ export interface HomeVisit {
   visitId: ClientVisitId;
   householdId: number;
   householdNo: string;
-  regionCode: RegionCode2;
+  regionCode: RegionCode3;
   visitor: Visitor;
   visitedOn: CalendarDate2;
   kind: VisitKind;
@@ -1541,8 +1723,8 @@ export interface HouseholdCreate {
    * 户编号; generated when absent.
    */
   householdNo?: string;
-  registeredRegionCode: RegionCode3;
-  residenceRegionCode: RegionCode4;
+  registeredRegionCode: RegionCode4;
+  residenceRegionCode: RegionCode5;
   address: string;
   monthlyIncomeFen?: NonNegativeFen1;
   /**
@@ -2153,7 +2335,7 @@ export interface ReferralCaseCreate {
   origin: ReferralOrigin;
   subjectIdNumber: IdNumber;
   subjectName: string;
-  regionCode: RegionCode5;
+  regionCode: RegionCode6;
   /**
    * The first-responder unit, e.g. 杨和镇社会救助服务站 or 县医疗保障局.
    */
