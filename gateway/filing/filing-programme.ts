@@ -157,6 +157,11 @@ export function unitRegion(programme: FilingProgramme, unit: FilingUnit): string
   return unit.regionCode ?? programme.region.code;
 }
 
+/** The programme's units in its order, or those of them in `unitCodes`. */
+export function unitsOf(programme: FilingProgramme, unitCodes?: readonly string[]): FilingUnit[] {
+  return programme.units.filter((u) => !unitCodes || unitCodes.includes(u.code));
+}
+
 export function unitName(programme: FilingProgramme, code: string): string {
   return programme.units.find((u) => u.code === code)?.name ?? code;
 }
