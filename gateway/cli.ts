@@ -13,6 +13,7 @@ import { keysCommand } from './cli/keys-command.js';
 import { compareCommand, rulesCommand } from './cli/monitoring-commands.js';
 import { applicationsCommand, referralsCommand } from './cli/application-commands.js';
 import { failAndExit } from './cli/output.js';
+import { progressCommand } from './cli/progress-command.js';
 import { serveCommand } from './cli/serve-command.js';
 import { statisticsCommand } from './cli/statistics-command.js';
 import { migrateCommand, seedCommand } from './cli/store-commands.js';
@@ -45,6 +46,7 @@ const program = new Command('jiuzhu')
   .addCommand(applicationsCommand())
   .addCommand(indicesCommand())
   .addCommand(statisticsCommand())
+  .addCommand(progressCommand())
   .addCommand(exportCommand())
   .addCommand(deliveriesCommand())
   .addCommand(partnersCommand())

@@ -21,6 +21,9 @@ const demoKeyRegions: Record<Role, string> = {
   auditor: '640121',
 };
 
+/** The demo liaison key files for, and approves as, 永宁县民政局: the lead unit of the county's filing round (config/filing/yongning.json). */
+const demoKeyUnits: Partial<Record<Role, string>> = { liaison: 'mz' };
+
 export async function isRegisterEmpty(store: Store): Promise<boolean> {
   return (await store.knex('households').first('id')) === undefined;
 }
@@ -48,7 +51,7 @@ export async function issueDemoKeys(store: Store, actor: Actor): Promise<{ role:
     const keys = [];
     for (const role of roles) {
       const regionCode = demoKeyRegions[role];
-      const { secret, apiKey } = await createApiKey(trx, { role, regionCode, label: `demo ${role}` });
+      const { secret, apiKey } = await createApiKey(trx, { role, regionCode, unitCode: demoKeyUnits[role] ?? null, label: `demo ${role}` });
       await recordAudit(trx, actor, { action: 'key.create', outcome: 'ok', resourceType: 'api-key', resourceId: String(apiKey.id), regionCode, detail: `demo ${role}` });
       keys.push({ role, regionCode, secret });
     }
