@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { defaultCaseworkSettings } from './casework/casework-settings.js';
 import { loadRuleSet, type LoadedRuleSet } from './engine/rule-set.js';
+import { loadFilingProgrammes, type FilingProgrammes } from './filing/filing-programme.js';
 import type { Exchange } from './keystore/exchange.js';
 import type { Store } from './store/connect.js';
 import auditPlugin from './plugins/app/audit.js';
@@ -26,6 +27,10 @@ import discoveryRoutes from './routes/discoveries.js';
 import visitRoutes from './routes/visits.js';
 import referralRoutes from './routes/referrals.js';
 import applicationRoutes from './routes/applications.js';
+import progressRoutes from './routes/progress.js';
+import progressFormRoutes from './routes/progress-forms.js';
+import liaisonRoutes from './routes/liaisons.js';
+import summaryRoutes from './routes/summaries.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -39,6 +44,8 @@ export interface AppOptions {
   exchange: Exchange;
   /** The comparison rules; config/rules/default.json unless given. */
   rules?: LoadedRuleSet;
+  /** The filing programmes; config/filing/*.json unless given. */
+  filingProgrammes?: FilingProgrammes;
   /** The clock (tests pin it); "today" is its date in Asia/Shanghai. */
   now?: () => Date;
   logger?: FastifyServerOptions['logger'] & object;
@@ -100,6 +107,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(visitRoutes, { rules, calendar: casework.calendar, now });
   await app.register(referralRoutes, { settings: casework, now });
   await app.register(applicationRoutes, { settings: casework, now });
+  const filing = { programmes: options.filingProgrammes ?? loadFilingProgrammes(), now: now ?? (() => new Date()) };
+  await app.register(progressRoutes, filing);
+  await app.register(progressFormRoutes, filing);
+  await app.register(liaisonRoutes, filing);
+  await app.register(summaryRoutes, filing);
   await app.ready();
   return app;
 }

@@ -13,6 +13,7 @@ import { keysCommand } from './cli/keys-command.js';
 import { compareCommand, rulesCommand } from './cli/monitoring-commands.js';
 import { applicationsCommand, referralsCommand } from './cli/application-commands.js';
 import { failAndExit } from './cli/output.js';
+import { progressCommand } from './cli/progress-command.js';
 import { serveCommand } from './cli/serve-command.js';
 import { reportCommand } from './cli/report-command.js';
 import { statisticsCommand } from './cli/statistics-command.js';
@@ -47,6 +48,7 @@ const program = new Command('jiuzhu')
   .addCommand(indicesCommand())
   .addCommand(statisticsCommand())
   .addCommand(reportCommand())
+  .addCommand(progressCommand())
   .addCommand(exportCommand())
   .addCommand(deliveriesCommand())
   .addCommand(partnersCommand())

@@ -48,6 +48,12 @@ export const problemCatalogue = {
   'visit-id-conflict': { status: 409, title: 'The visit id was already used for a different visit' },
   'unknown-report': { status: 404, title: 'No such report template' },
   'report-period-invalid': { status: 400, title: 'Not a period this report takes' },
+  'filing-not-open': { status: 422, title: 'The return is not open for entry yet' },
+  'filing-task-not-assigned': { status: 422, title: 'The unit does not report on that task' },
+  'filing-closed': { status: 409, title: 'The return’s entry period has passed' },
+  'filing-sheet-approved': { status: 409, title: 'The progress sheet is approved and locked; the lead unit must reopen it first' },
+  'filing-sheet-incomplete': { status: 409, title: 'The progress sheet cannot be approved before every task is filed' },
+  'filing-sheet-not-approved': { status: 409, title: 'Only an approved progress sheet can be reopened' },
   'internal-error': { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
@@ -57,6 +63,8 @@ export interface FieldError {
   in?: 'body' | 'query' | 'path' | 'header';
   pointer?: string;
   parameter?: string;
+  /** A cell of an uploaded workbook, e.g. 落实进度!C7. */
+  cell?: string;
   detail: string;
 }
 
@@ -85,6 +93,6 @@ export class ProblemError extends Error {
 
 /** One sentence for a terminal: the title, then what exactly failed. */
 export function describeProblem(error: ProblemError): string {
-  const fields = error.errors.map((e) => `${e.pointer ?? e.parameter ?? ''}: ${e.detail}`).join('; ');
+  const fields = error.errors.map((e) => `${e.cell ?? e.pointer ?? e.parameter ?? ''}: ${e.detail}`).join('; ');
   return `${error.title}: ${error.message}${fields ? ` (${fields})` : ''}`;
 }

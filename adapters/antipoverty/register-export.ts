@@ -18,6 +18,7 @@ import type { Knex } from 'knex';
 import { isWithinScope } from '../../gateway/access/region-scope.js';
 import { lastDayOfPeriod } from '../../gateway/calendar/periods.js';
 import { neutraliseFormula } from '../../gateway/exports/csv-export.js';
+import { displayWidth } from '../../gateway/exports/display-width.js';
 import { ProblemError } from '../../gateway/errors.js';
 import { codeName, isBasicLivingCategory, loadCodeTables } from '../../gateway/store/reference-data/code-tables.js';
 import { whereHouseholdInScope } from '../../gateway/store/repositories/households.js';
@@ -420,11 +421,7 @@ async function writeWorkbook(rows: readonly LowIncomeRegisterRow[], title: strin
   return Buffer.concat(chunks);
 }
 
-/**
- * Widths from the longest header or value, in Excel's unit (the width of a digit in the default font). A CJK
- * character is a little over two digits wide: 11 pt 等线 is ~15 px against Calibri's 7 px digit, and LibreOffice's
- * fallback fonts are wider still, so 2.2 keeps 完全丧失劳动能力 off the border.
- */
+/** Widths from the longest header or value, in Excel's unit (display-width.ts). */
 function columnWidths(rows: readonly LowIncomeRegisterRow[]): number[] {
   return lowIncomeRegisterColumns.map((column) => {
     let widest = displayWidth(column.header);
@@ -436,10 +433,4 @@ function columnWidths(rows: readonly LowIncomeRegisterRow[]): number[] {
     }
     return Math.min(Math.max(Math.ceil(widest) + 2, 6), 40);
   });
-}
-
-function displayWidth(text: string): number {
-  let width = 0;
-  for (const char of text) width += /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/.test(char) ? 2.2 : 1;
-  return width;
 }

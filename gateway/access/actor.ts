@@ -6,6 +6,8 @@ export interface Actor {
   role: Role;
   /** The division the actor is bound to; see region-scope.ts. */
   regionCode: string;
+  /** The filing unit a liaison officer's key is bound to (config/filing/); absent for everyone else. */
+  unitCode?: string | null;
   label: string;
   requestId?: string;
 }

@@ -16,7 +16,26 @@ export interface RoleCapabilities {
   runComparisons: boolean;
   /** May read counts (statistics) and the region list: every role, liaison officers included. */
   readFigures: boolean;
+  /** May read the filing round (填报): progress sheets, who has not filed, the liaison roster, quarterly summaries. */
+  readReturns: boolean;
+  /** May file returns (填报), and for which units (gateway/filing/filing-access.ts). */
+  fileReturns: false | FilingReach;
+  /** May approve and reopen units' progress sheets, and as whom. */
+  approveReturns: false | ApprovalReach;
 }
+
+/**
+ * For which units a key files: every unit within its region (a county admin catching up for a unit), the unit of its
+ * own township (a township key, when the township is one of the units), or the one unit the key is bound to (a
+ * liaison officer, 联络员 — seed 002 has each unit name its own).
+ */
+export type FilingReach = 'any-unit' | 'own-township' | 'bound-unit';
+
+/**
+ * Whose approval counts: a key whose region covers the programme's county, or a key bound to the programme's lead
+ * unit (民政局, which the returns are sent to: seed 002 "报送至民政局").
+ */
+export type ApprovalReach = 'programme-region' | 'bound-lead-unit';
 
 export interface RolePolicy extends RoleCapabilities {
   /** Sees citizen ID numbers in full; everyone else sees 640121********002X. */
@@ -37,31 +56,40 @@ export type Capability = keyof RoleCapabilities;
  * the bank's 一卡通 file) and auditors (tracing a case end to end, 人情保 checks). Only finance needs
  * account numbers. Phones go to those who call families (township staff) or match and trace records
  * (integrators, auditors). Liaison officers report progress figures and see no personal data at all. Feeds
- * are uploaded by those who wire systems (integrator) and run them (admin); auditors read what was refused.
+ * are uploaded by those who wire systems (integrator) and run them (admin); auditors read what was refused. In the
+ * filing round (填报) liaison officers file for their own unit and, bound to the lead unit, approve; township keys file
+ * for their township; a county admin files for any unit and approves; auditors read; integrators and finance have no
+ * part in it.
  */
 export const rolePolicies: Readonly<Record<Role, RolePolicy>> = {
   admin: {
     readPersonalData: true, writeRegister: true, importFeeds: true, readFeedBatches: true, runComparisons: true, readFigures: true,
+    readReturns: true, fileReturns: 'any-unit', approveReturns: 'programme-region',
     fullIdNumber: false, fullBankAccount: false, fullPhone: false, manageKeys: true,
   },
   integrator: {
     readPersonalData: true, writeRegister: true, importFeeds: true, readFeedBatches: true, runComparisons: true, readFigures: true,
+    readReturns: false, fileReturns: false, approveReturns: false,
     fullIdNumber: true, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
   township: {
     readPersonalData: true, writeRegister: true, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
+    readReturns: true, fileReturns: 'own-township', approveReturns: false,
     fullIdNumber: false, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
   liaison: {
     readPersonalData: false, writeRegister: false, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
+    readReturns: true, fileReturns: 'bound-unit', approveReturns: 'bound-lead-unit',
     fullIdNumber: false, fullBankAccount: false, fullPhone: false, manageKeys: false,
   },
   finance: {
     readPersonalData: true, writeRegister: false, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
+    readReturns: false, fileReturns: false, approveReturns: false,
     fullIdNumber: true, fullBankAccount: true, fullPhone: false, manageKeys: false,
   },
   auditor: {
     readPersonalData: true, writeRegister: false, importFeeds: false, readFeedBatches: true, runComparisons: false, readFigures: true,
+    readReturns: true, fileReturns: false, approveReturns: false,
     fullIdNumber: true, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
 };
@@ -80,6 +108,9 @@ const capabilityWording: Record<Capability, string> = {
   readFeedBatches: 'read feed batches and their rejected rows',
   runComparisons: 'start a comparison run',
   readFigures: 'read figures',
+  readReturns: 'read the filing round',
+  fileReturns: 'file returns',
+  approveReturns: 'approve or reopen progress sheets',
 };
 
 /**

@@ -27,3 +27,21 @@ export function lastDayOfPeriod(period: string): string {
 export function previousPeriod(today: string = todayInShanghai()): string {
   return addMonths(today.slice(0, 7), -1);
 }
+
+/** A calendar quarter, YYYY-Qn (2024-Q2 is April to June), in the years 1900–2099 like a period. */
+const quarterPattern = /^(19|20)\d{2}-Q[1-4]$/;
+
+export function isQuarter(text: string): boolean {
+  return quarterPattern.test(text);
+}
+
+/** The quarter a period lies in: 2024-05 → 2024-Q2. */
+export function quarterOf(period: string): string {
+  return `${period.slice(0, 4)}-Q${Math.ceil(Number(period.slice(5, 7)) / 3)}`;
+}
+
+/** The quarter's three periods in order: 2024-Q2 → 2024-04, 2024-05, 2024-06. */
+export function periodsOfQuarter(quarter: string): [string, string, string] {
+  const first = `${quarter.slice(0, 4)}-${String((Number(quarter.slice(6)) - 1) * 3 + 1).padStart(2, '0')}`;
+  return [first, addMonths(first, 1), addMonths(first, 2)];
+}

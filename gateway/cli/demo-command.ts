@@ -17,7 +17,7 @@ function positiveInteger(value: string): number {
 
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('run one month on the demo county (永宁县): seed it when absent, write and import a realistic file for every department feed, compare, handle a share of the warnings, write every report (reports/) and a summary')
+    .description('run one month on the demo county (永宁县): seed it when absent, write and import a realistic file for every department feed, compare, handle a share of the warnings, file the month\'s progress sheets, liaison roster and quarterly summaries, write every report (reports/) and a summary')
     .requiredOption('--out <dir>', 'where the files (feeds/) and summary.md / summary.json are written')
     .option('--period <YYYY-MM>', 'the month run (default: last month)')
     .option('--seed <n>', 'seed of the month\'s files: the same seed and month give the same files', positiveInteger, demoSeed)
@@ -42,6 +42,12 @@ export function demoCommand(): Command {
           `${summary.handling.transitions.length} transitions, ${summary.handling.visits.length} visits, ${summary.handling.referrals.length} referrals, ${summary.handling.discoveryCases.length} discovery cases`);
         for (const rule of summary.warnings.byRule) printLine(`  ${String(rule.count).padStart(4)}  ${rule.ruleId.padEnd(46)} ${rule.title}`);
         for (const step of summary.handling.notDone) printLine(`  not done: ${step}`);
+        if (summary.filing?.sheetsDue) {
+          const sheets = summary.filing.sheets;
+          const count = (state: string) => sheets.filter((s) => s.filing === state).length;
+          printLine(`filing round: ${sheets.length} progress sheets due ${summary.filing.dueOn}: ${count('on-time')} on time, ${count('late')} late, ${count('incomplete')} incomplete, `
+            + `${count('missing')} missing, ${sheets.filter((s) => s.approved).length} approved (jiuzhu progress status --period ${summary.period})`);
+        }
         for (const report of result.reports) printLine(`  report ${report.template.padEnd(30)} ${String(report.rows).padStart(4)} rows  ${report.file}`);
         printLine(`summary: ${result.summaryFiles.markdown}`);
       } finally {

@@ -8,7 +8,8 @@ import { protectedColumns } from '../store/personal-data.js';
 import { findRegions } from '../store/repositories/regions.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../store/repositories/api-keys.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
-import { nationwide } from '../access/region-scope.js';
+import { isWithinScope, nationwide } from '../access/region-scope.js';
+import { loadFilingProgrammes, unitRegion } from '../filing/filing-programme.js';
 import { openCommandStore } from './command-store.js';
 import { note, printJson, printLine } from './output.js';
 import { withExchange } from './open-exchange.js';
@@ -20,22 +21,28 @@ export function keysCommand(): Command {
     .description('create a key and print it (only the key, on stdout, so scripts can capture it); it cannot be shown again')
     .addOption(new Option('--role <role>', 'what the key may do').choices(roles).makeOptionMandatory())
     .requiredOption('--region <code>', `division the key sees: a county (640121), township (640121100), or ${nationwide} for all`)
+    .option('--unit <code>', 'liaison keys: the filing unit (config/filing/) the key files for, e.g. mz or a township\'s code')
     .option('--label <text>', 'who holds the key, for the audit log')
-    .option('--json', 'print {id, key, role, region} as JSON')
-    .action(async (options: { role: string; region: string; label?: string; json?: boolean }) => {
+    .option('--json', 'print {id, key, role, region, unit} as JSON')
+    .action(async (options: { role: string; region: string; unit?: string; label?: string; json?: boolean }) => {
       if (!isRole(options.role)) throw new Error(`unknown role ${options.role}`);
+      if (options.unit !== undefined) checkKeyUnit(options.role, options.region, options.unit);
       const { store } = await openCommandStore();
       try {
         if (options.region !== nationwide && !(await findRegions(store.knex, [options.region])).has(options.region)) {
           throw new Error(`region ${options.region} is not in the register (see GET /v1/regions)`);
         }
         const actor = commandLineActor();
+        const label = options.label ?? `${options.role} ${options.region}${options.unit ? ` ${options.unit}` : ''}`;
         const { secret, apiKey } = await store.knex.transaction(async (trx) => {
-          const created = await createApiKey(trx, { role: options.role as never, regionCode: options.region, label: options.label ?? `${options.role} ${options.region}` });
-          await recordAudit(trx, actor, { action: 'key.create', outcome: 'ok', resourceType: 'api-key', resourceId: String(created.apiKey.id), regionCode: options.region });
+          const created = await createApiKey(trx, { role: options.role as never, regionCode: options.region, unitCode: options.unit ?? null, label });
+          await recordAudit(trx, actor, {
+            action: 'key.create', outcome: 'ok', resourceType: 'api-key', resourceId: String(created.apiKey.id), regionCode: options.region,
+            ...(options.unit ? { detail: `bound to filing unit ${options.unit}` } : {}),
+          });
           return created;
         });
-        if (options.json) printJson({ id: apiKey.id, key: secret, role: apiKey.role, region: apiKey.regionCode });
+        if (options.json) printJson({ id: apiKey.id, key: secret, role: apiKey.role, region: apiKey.regionCode, unit: apiKey.unitCode });
         else printLine(secret);
       } finally {
         await store.close();
@@ -53,7 +60,7 @@ export function keysCommand(): Command {
         printLine('key pairs:');
         for (const k of keyPairs) printLine(`  ${k.id}\t${k.algorithm}\t${k.fingerprint}\t${k.status}${k.retireAfter ? ` until ${k.retireAfter}` : ''}`);
         printLine('API keys:');
-        for (const k of apiKeys) printLine(`  ${k.id}\t${k.hint}\t${k.role}\t${k.regionCode}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\t${k.label}`);
+        for (const k of apiKeys) printLine(`  ${k.id}\t${k.hint}\t${k.role}\t${k.regionCode}${k.unitCode ? `/${k.unitCode}` : ''}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\t${k.label}`);
       });
     });
 
@@ -172,6 +179,18 @@ export function keysCommand(): Command {
       }
     });
   return keys;
+}
+
+/**
+ * A key bound to a filing unit is a liaison officer's (township keys file for their township by region), and its region
+ * must hold the unit, or it could never reach it.
+ */
+function checkKeyUnit(role: string, region: string, unitCode: string): void {
+  if (role !== 'liaison') throw new Error(`--unit binds a liaison officer's key to a filing unit; a ${role} key has no unit`);
+  const found = loadFilingProgrammes().unit(unitCode);
+  if (!found) throw new Error(`no filing unit ${unitCode} in config/filing/ (units: ${loadFilingProgrammes().all.flatMap((p) => p.units.map((u) => u.code)).join(', ')})`);
+  const where = unitRegion(found.programme, found.unit);
+  if (!isWithinScope(region, where)) throw new Error(`unit ${unitCode} (${found.unit.name}) lies in ${where}, outside the key's region ${region}`);
 }
 
 function positiveInteger(value: string): number {

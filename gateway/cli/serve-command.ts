@@ -46,7 +46,7 @@ export function serveCommand(): Command {
       note(`jiuzhu: listening on ${url}  (API docs: ${url}/docs)`);
       if (keys.length > 0) {
         note('jiuzhu: demo API keys (send as "Authorization: Bearer KEY"; new ones at every demo start):');
-        for (const k of keys) note(`  ${k.role.padEnd(10)} ${k.regionCode.padEnd(9)} ${k.secret}`);
+        for (const k of keys) note(`  ${k.role.padEnd(10)} ${`${k.regionCode}${k.unitCode ? `/${k.unitCode}` : ''}`.padEnd(12)} ${k.secret}`);
         const township = keys.find((k) => k.role === 'township');
         if (township) note(`jiuzhu: try  curl -H "Authorization: Bearer ${township.secret}" ${url}/v1/households?limit=3`);
       }

@@ -21,6 +21,9 @@ const demoKeyRegions: Record<Role, string> = {
   auditor: '640121',
 };
 
+/** The demo liaison key files for, and approves as, 永宁县民政局: the lead unit of the county's filing round (config/filing/yongning.json). */
+const demoKeyUnits: Partial<Record<Role, string>> = { liaison: 'mz' };
+
 export async function isRegisterEmpty(store: Store): Promise<boolean> {
   return (await store.knex('households').first('id')) === undefined;
 }
@@ -38,7 +41,7 @@ export async function seedDemoCounties(store: Store, actor: Actor, asOf: string)
  * cannot be shown again. Earlier demo keys are revoked so they do not pile up. Every revocation and
  * creation is a key operation in the audit log, as with `jiuzhu keys`.
  */
-export async function issueDemoKeys(store: Store, actor: Actor): Promise<{ role: Role; regionCode: string; secret: string }[]> {
+export async function issueDemoKeys(store: Store, actor: Actor): Promise<{ role: Role; regionCode: string; unitCode: string | null; secret: string }[]> {
   return store.knex.transaction(async (trx) => {
     const earlier: number[] = await trx('api_keys').where('label', 'like', 'demo %').whereNull('revoked_at').pluck('id');
     if (earlier.length > 0) {
@@ -48,9 +51,9 @@ export async function issueDemoKeys(store: Store, actor: Actor): Promise<{ role:
     const keys = [];
     for (const role of roles) {
       const regionCode = demoKeyRegions[role];
-      const { secret, apiKey } = await createApiKey(trx, { role, regionCode, label: `demo ${role}` });
+      const { secret, apiKey } = await createApiKey(trx, { role, regionCode, unitCode: demoKeyUnits[role] ?? null, label: `demo ${role}` });
       await recordAudit(trx, actor, { action: 'key.create', outcome: 'ok', resourceType: 'api-key', resourceId: String(apiKey.id), regionCode, detail: `demo ${role}` });
-      keys.push({ role, regionCode, secret });
+      keys.push({ role, regionCode, unitCode: apiKey.unitCode, secret });
     }
     return keys;
   });

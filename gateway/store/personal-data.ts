@@ -112,4 +112,6 @@ export const protectedColumns: readonly ProtectedColumn[] = [
   { table: 'warnings', primaryKey: 'id', column: 'subject_cipher', kind: 'text' },
   { table: 'discovery_cases', primaryKey: 'id', column: 'subject_cipher', kind: 'text' },
   { table: 'referral_cases', primaryKey: 'id', column: 'subject_cipher', kind: 'text' },
+  { table: 'liaison_contacts', primaryKey: 'id', column: 'leader_phone_cipher', kind: 'text' },
+  { table: 'liaison_contacts', primaryKey: 'id', column: 'staff_phone_cipher', kind: 'text' },
 ];

@@ -184,6 +184,30 @@ export type CalendarDate9 = string;
  */
 export type CalendarDate10 = string;
 /**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate11 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate12 = string;
+/**
+ * missing: nothing filed; incomplete: some tasks filed; on-time or late: every task filed, judged by the Shanghai date of the last task's first filing.
+ */
+export type FilingState = 'missing' | 'incomplete' | 'on-time' | 'late';
+/**
+ * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
+ */
+export type RegionCode2 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate13 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate14 = string;
+/**
  * The visiting app's own id for the visit (a UUID, say); sending the same visit again is harmless.
  */
 export type ClientVisitId = string;
@@ -208,11 +232,7 @@ export type VisitFrequency =
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate11 = string;
-/**
- * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
- */
-export type RegionCode2 = string;
+export type CalendarDate15 = string;
 /**
  * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
  */
@@ -221,6 +241,10 @@ export type RegionCode3 = string;
  * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
  */
 export type RegionCode4 = string;
+/**
+ * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
+ */
+export type RegionCode5 = string;
 /**
  * A value from one of the national code tables kept in gateway/store/reference-data/code-tables.
  */
@@ -240,19 +264,19 @@ export type Period2 = string;
 /**
  * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
  */
-export type RegionCode5 = string;
+export type RegionCode6 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate12 = string;
+export type CalendarDate16 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate13 = string;
+export type CalendarDate17 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate14 = string;
+export type CalendarDate18 = string;
 /**
  * month 2024-06; quarter 2024-Q2; week 2024-W23 (ISO 8601, Monday to Sunday); year 2024; year-to-date 2024-06-ytd (1 January to the month's end); range 2024-06-01..2024-06-30; none (the report is as of today, e.g. a roster).
  */
@@ -302,11 +326,11 @@ export type WarningOutcome = 'benefit-adjusted' | 'stopped' | 'included' | 'refe
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate15 = string;
+export type CalendarDate19 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate16 = string;
+export type CalendarDate20 = string;
 /**
  * An amount of money in fen that cannot be negative (income, benefit).
  */
@@ -344,6 +368,8 @@ export interface JiuzhuSchemas {
   enrolment?: Enrolment;
   fact?: Fact;
   'feed-mapping'?: FeedMapping;
+  'filing-completeness'?: FilingCompleteness;
+  'filing-programme'?: FilingProgramme;
   'holiday-calendar'?: HolidayCalendar;
   'home-visit-assignment'?: VillageAssignment;
   'home-visit-assistant-create'?: VillageAssistantCreate;
@@ -356,9 +382,16 @@ export interface JiuzhuSchemas {
   'household-summary'?: HouseholdSummary;
   household?: Household;
   'index-formula'?: IndexFormula;
+  'liaison-entry-input'?: LiaisonEntryInput;
+  'liaison-roster'?: LiaisonRoster;
   'monitoring-statistics'?: MonitoringStatistics;
   person?: Person;
   problem?: Problem;
+  'progress-entry-input'?: ProgressEntryInput;
+  'progress-form-upload'?: ProgressFormUpload;
+  'progress-sheet'?: ProgressSheet;
+  'quarterly-summaries'?: QuarterlySummaries;
+  'quarterly-summary-input'?: QuarterlySummaryInput;
   'referral-case-close'?: ReferralCaseClose;
   'referral-case-create'?: ReferralCaseCreate;
   'referral-case'?: ReferralCase;
@@ -373,6 +406,7 @@ export interface JiuzhuSchemas {
   role?: Role;
   'rule-set'?: RuleSet;
   rule?: Rule;
+  'sheet-reopening'?: SheetReopening;
   'time-limits'?: TimeLimits;
   'visit-policy'?: VisitPolicy;
   'warning-list'?: WarningList;
@@ -1308,6 +1342,248 @@ export interface FactTemplate {
   };
 }
 /**
+ * For one month, each unit the key reaches: how much of its progress sheet is filed, on time or late, and whether the lead unit approved it. The reminder list (…/missing) holds the units not complete.
+ */
+export interface FilingCompleteness {
+  period: Period;
+  programmes: ProgrammeCompleteness[];
+}
+export interface ProgrammeCompleteness {
+  programme: string;
+  region: ProgrammeRegion;
+  deadline: ReturnDeadlineView;
+  units: FilingCompletenessRow[];
+}
+export interface ProgrammeRegion {
+  code: string;
+  name: string;
+}
+export interface ReturnDeadlineView {
+  opensOn: CalendarDate9;
+  dueOn: CalendarDate10;
+  onTimeThrough: CalendarDate11;
+  entryClosesAfter: CalendarDate12;
+}
+export interface FilingCompletenessRow {
+  unit: FilingUnitRef;
+  status: ProgressSheetStatus;
+  /**
+   * Numbers of the tasks not filed yet.
+   */
+  tasksMissing: number[];
+}
+export interface FilingUnitRef {
+  code: string;
+  name: string;
+  kind: 'department' | 'group' | 'township';
+}
+export interface ProgressSheetStatus {
+  filing: FilingState;
+  tasksExpected: number;
+  tasksFiled: number;
+  /**
+   * When the last of the tasks was first filed.
+   */
+  completedAt: Timestamp1 | null;
+  /**
+   * Not complete, and the last on-time day has passed (today in Asia/Shanghai).
+   */
+  overdue: boolean;
+  /**
+   * Approved by the lead unit: the sheet is locked.
+   */
+  approved: boolean;
+  approvedAt: Timestamp1 | null;
+  approvedBy: string | null;
+  reopenCount: number;
+  reopenedAt: Timestamp1 | null;
+  /**
+   * Why it was last reopened; every reopening is in the audit log.
+   */
+  reopenReason: string | null;
+  /**
+   * Entries are taken today: the month has begun, the sheet is not approved, and the entry period has not passed or the sheet was reopened.
+   */
+  acceptsEntries: boolean;
+}
+/**
+ * A county's filing round (填报) as data, config/filing/<id>.json: the units that report, the tasks they report on (as the document that sets the round up lists them), and the returns with their due dates. What comes from the document is quoted in `basis`; what was chosen locally is marked `example: true` and says so. What a schema cannot say (unit codes unique across every programme, tasks naming known units, township units lying in the programme's region) is checked when the file is loaded.
+ */
+export interface FilingProgramme {
+  $schema?: string;
+  /**
+   * Equals the file name without .json; stored with every return filed.
+   */
+  id: string;
+  title: string;
+  /**
+   * The county the programme runs in: keys reach its department units when their region contains it.
+   */
+  region: {
+    code: RegionCode1;
+    name: string;
+  };
+  source: {
+    /**
+     * The title of the document that sets the round up.
+     */
+    document: string;
+    /**
+     * Its 文号.
+     */
+    number: string;
+    date: CalendarDate2;
+    /**
+     * The seed file holding its text.
+     */
+    seed: string;
+  };
+  /**
+   * The unit the returns go to, which approves and reopens the progress sheets (牵头, e.g. 民政局).
+   */
+  leadUnit: string;
+  /**
+   * @minItems 1
+   */
+  units: [FilingUnit, ...FilingUnit[]];
+  /**
+   * @minItems 1
+   */
+  groups: [FilingTaskGroup, ...FilingTaskGroup[]];
+  /**
+   * @minItems 1
+   * @maxItems 200
+   */
+  tasks: [FilingTask, ...FilingTask[]];
+  returns: {
+    dueDayInclusive: FilingSetting;
+    liaisonRoster: LiaisonRosterReturn;
+    monthlyProgress: MonthlyProgressReturn;
+    quarterlySummary: QuarterlySummaryReturn;
+  };
+}
+export interface FilingUnit {
+  /**
+   * Short stable id of a unit, used in URLs and on API keys: the department code table's code where the unit is there (mz, ny …), the statistical division code for a township or street.
+   */
+  code: string;
+  name: string;
+  /**
+   * department: 县政府部门; group: 群团组织 and charities (残联, 总工会, 妇联 …); township: 乡镇 or 街道, which township keys of that division file for.
+   */
+  kind: 'department' | 'group' | 'township';
+  regionCode?: RegionCode2;
+  /**
+   * How the document names the unit in its task lists, without the leading 县 (a township covered by 各乡镇 lists 各乡镇).
+   *
+   * @minItems 1
+   */
+  seedNames: [string, ...string[]];
+  /**
+   * Where the unit is not named in the document itself, why it is one.
+   */
+  basis?: string;
+}
+export interface FilingTaskGroup {
+  /**
+   * As the document numbers it: (一), (二) …
+   */
+  number: string;
+  title: string;
+}
+export interface FilingTask {
+  number: number;
+  group: string;
+  /**
+   * As the document writes it, without the number and the closing 。
+   */
+  title: string;
+  /**
+   * 落实措施, quoted from the document.
+   */
+  measures: string;
+  /**
+   * 牵头单位; empty where the document names none.
+   */
+  leadUnits: string[];
+  /**
+   * 责任单位.
+   *
+   * @minItems 1
+   */
+  responsibleUnits: [string, ...string[]];
+}
+/**
+ * Whether a return filed on the due day itself ("5日前", "6月5日前") is on time. value true: on or before the day; false: strictly before it.
+ */
+export interface FilingSetting {
+  value: boolean;
+  /**
+   * true: local practice, not from the document; set it as the county does.
+   */
+  example?: boolean;
+  basis: string;
+}
+/**
+ * A one-off return naming each unit's 分管领导 and 工作人员, kept current afterwards.
+ */
+export interface LiaisonRosterReturn {
+  title: string;
+  dueOn: CalendarDate2;
+  basis: string;
+  /**
+   * Where the document gives no columns, what was inferred.
+   */
+  columnsInferred?: string;
+}
+/**
+ * Each unit's progress on each of its tasks for the previous month.
+ */
+export interface MonthlyProgressReturn {
+  title: string;
+  /**
+   * The month's sheet is due on this day of the following month.
+   */
+  dueDayOfNextMonth: number;
+  firstPeriod: FilingPeriodSetting;
+  entryLocksAfterDays: FilingDaysSetting;
+  leadUnitsFile: FilingSetting1;
+  basis: string;
+  columnsInferred?: string;
+}
+export interface FilingPeriodSetting {
+  period: Period;
+  example?: boolean;
+  basis: string;
+}
+/**
+ * Calendar days after the due date during which entries are still taken; after them a return locks until the lead unit reopens it.
+ */
+export interface FilingDaysSetting {
+  days: number;
+  example?: boolean;
+  basis: string;
+}
+/**
+ * value true: a task's 牵头单位 report on it too, beside its 责任单位.
+ */
+export interface FilingSetting1 {
+  value: boolean;
+  /**
+   * true: local practice, not from the document; set it as the county does.
+   */
+  example?: boolean;
+  basis: string;
+}
+/**
+ * A narrative per unit, due on the last day of each quarter.
+ */
+export interface QuarterlySummaryReturn {
+  title: string;
+  entryLocksAfterDays: FilingDaysSetting;
+  basis: string;
+}
+/**
  * A public-holiday calendar: config/holidays/<id>.json. One entry per year, transcribed from that year's 国务院办公厅关于…年部分节假日安排的通知, so working-day deadlines follow the official holidays and make-up working days (调休上班). What a schema cannot say (dates inside their year, make-up days on weekends, no date twice) is checked when the file is loaded.
  */
 export interface HolidayCalendar {
@@ -1392,7 +1668,7 @@ export interface VillageAssignment {
    * @maxItems 100
    */
   villages: string[];
-  since?: CalendarDate9;
+  since?: CalendarDate13;
 }
 /**
  * Body of POST /v1/visit-assistants: a village assistant of a township and the villages of that township they cover.
@@ -1405,7 +1681,7 @@ export interface VillageAssistantCreate {
    * @maxItems 100
    */
   villages: string[];
-  since?: CalendarDate10;
+  since?: CalendarDate14;
 }
 /**
  * A village social-assistance assistant (村级社会救助协理员, seed 004 §一(二): at least one per village) and the villages they cover today.
@@ -1502,7 +1778,7 @@ export interface HomeVisitDue {
    * Every category the household is in.
    */
   categories: string[];
-  dueSince: CalendarDate11;
+  dueSince: CalendarDate15;
   lastVisitOn: CalendarDate2 | null;
   nextDueOn: CalendarDate2;
   /**
@@ -1523,7 +1799,7 @@ export interface HomeVisit {
   visitId: ClientVisitId;
   householdId: number;
   householdNo: string;
-  regionCode: RegionCode2;
+  regionCode: RegionCode3;
   visitor: Visitor;
   visitedOn: CalendarDate2;
   kind: VisitKind;
@@ -1546,8 +1822,8 @@ export interface HouseholdCreate {
    * 户编号; generated when absent.
    */
   householdNo?: string;
-  registeredRegionCode: RegionCode3;
-  residenceRegionCode: RegionCode4;
+  registeredRegionCode: RegionCode4;
+  residenceRegionCode: RegionCode5;
   address: string;
   monthlyIncomeFen?: NonNegativeFen1;
   /**
@@ -2030,6 +2306,67 @@ export interface IndexBand {
   score: number;
 }
 /**
+ * A unit's row of 附件1 《分层分类社会救助工作各部门(单位)联络人》: seed 002 §三(二) "确定1名分管领导和1名工作人员作为联络员". The seed gives no columns; name, post and phone are inferred.
+ */
+export interface LiaisonEntryInput {
+  leader: LiaisonContactInput;
+  staff: LiaisonContactInput1;
+}
+/**
+ * 分管领导.
+ */
+export interface LiaisonContactInput {
+  name: string;
+  /**
+   * 职务.
+   */
+  post: string;
+  phone: Phone;
+}
+/**
+ * 工作人员 (the liaison officer).
+ */
+export interface LiaisonContactInput1 {
+  name: string;
+  /**
+   * 职务.
+   */
+  post: string;
+  phone: Phone;
+}
+/**
+ * 附件1 as filed: one row per unit the key reaches, with its 分管领导 and 工作人员, or none yet. Phones are shown in full to roles that see phones, to the lead unit's liaison key (the roster is sent to it) and to a unit's own key; masked (138****5678) to others.
+ */
+export interface LiaisonRoster {
+  programmes: ProgrammeLiaisonRoster[];
+}
+export interface ProgrammeLiaisonRoster {
+  programme: string;
+  region: ProgrammeRegion;
+  title: string;
+  dueOn: CalendarDate2;
+  onTimeThrough: CalendarDate2;
+  units: LiaisonRosterRow[];
+}
+export interface LiaisonRosterRow {
+  unit: FilingUnitRef;
+  leader: LiaisonContactView | null;
+  staff: LiaisonContactView | null;
+  /**
+   * By the Shanghai date of the unit's first filing against the due date; later updates keep it current without changing this.
+   */
+  filing: 'missing' | 'on-time' | 'late';
+  firstFiledAt: Timestamp1 | null;
+  filedAt: Timestamp1 | null;
+  filedBy: string | null;
+}
+export interface LiaisonContactView {
+  name: string;
+  post: string;
+  phone: string;
+  phoneMasked: boolean;
+}
+/**
  * The monitoring figures of one month for a region and each division directly below it — what the bureaus report (seed 001: 预警推送、核查、处置; 调整待遇家庭; 新增救助对象 户/人; 巡访户次; 发现问题与解决). Counts only: no personal data, so liaison officers may read them.
  */
 export interface MonitoringStatistics {
@@ -2121,7 +2458,7 @@ export interface RegionMonitoringFigures {
   figures: MonitoringFigures;
 }
 /**
- * RFC 9457 problem details. `type` is stable (urn:jiuzhu:problem:<code>); `errors` names each failing field by JSON pointer into the request body, or by parameter name.
+ * RFC 9457 problem details. `type` is stable (urn:jiuzhu:problem:<code>); `errors` names each failing field by JSON pointer into the request body, by parameter name, or by the cell of an uploaded workbook.
  */
 export interface Problem {
   type: string;
@@ -2141,8 +2478,102 @@ export interface Problem {
      * Name of the failing query, path or header parameter.
      */
     parameter?: string;
+    /**
+     * The failing cell of an uploaded workbook, e.g. 落实进度!C7.
+     */
+    cell?: string;
     detail: string;
   }[];
+}
+/**
+ * One unit's progress on one task for the month (附件2 落实进度, seed 002 §三(二)): what was done, in the unit's own words.
+ */
+export interface ProgressEntryInput {
+  /**
+   * 本月落实进度.
+   */
+  progress: string;
+  /**
+   * 备注.
+   */
+  note?: string | null;
+}
+/**
+ * What a filled-in progress form did: the tasks whose text it filed or changed, those it left as they were (a second upload of the same workbook changes nothing), and those it left blank (not filed by this upload).
+ */
+export interface ProgressFormUpload {
+  period: Period;
+  unit: FilingUnitRef;
+  filed: number[];
+  unchanged: number[];
+  blank: number[];
+  status: ProgressSheetStatus;
+}
+/**
+ * One unit's monthly progress sheet (落实进度表, seed 002 附件2): every task it reports on with what it filed, and the sheet's status. The status is read from the record, never ticked: filed or not, on time or late by the Shanghai date each task was first filed, approved by the lead unit or not.
+ */
+export interface ProgressSheet {
+  /**
+   * The filing programme (config/filing/<id>.json).
+   */
+  programme: string;
+  period: Period;
+  unit: FilingUnitRef;
+  deadline: ReturnDeadlineView;
+  status: ProgressSheetStatus;
+  tasks: ProgressSheetTask[];
+}
+export interface ProgressSheetTask {
+  number: number;
+  group: string;
+  title: string;
+  /**
+   * The unit is the task's 牵头单位.
+   */
+  leads: boolean;
+  /**
+   * 本月落实进度; null until filed.
+   */
+  progress: string | null;
+  note: string | null;
+  firstFiledAt: Timestamp1 | null;
+  /**
+   * When the text last changed.
+   */
+  filedAt: Timestamp1 | null;
+  filedBy: string | null;
+  timeliness: ('on-time' | 'late') | null;
+  /**
+   * What the unit filed for the task the month before.
+   */
+  previousProgress: string | null;
+}
+/**
+ * A quarter's 季度工作小结: one row per unit the key reaches, filed or not, on time or late against the quarter's last day.
+ */
+export interface QuarterlySummaries {
+  quarter: string;
+  programmes: ProgrammeQuarterlySummaries[];
+}
+export interface ProgrammeQuarterlySummaries {
+  programme: string;
+  region: ProgrammeRegion;
+  deadline: ReturnDeadlineView;
+  units: QuarterlySummaryRow[];
+}
+export interface QuarterlySummaryRow {
+  unit: FilingUnitRef;
+  summary: string | null;
+  filing: 'missing' | 'on-time' | 'late';
+  firstFiledAt: Timestamp1 | null;
+  filedAt: Timestamp1 | null;
+  filedBy: string | null;
+}
+/**
+ * A unit's 季度工作小结 (seed 002 §三(二): "每季度末报季度工作小结"); the seed gives no form, so it is one text.
+ */
+export interface QuarterlySummaryInput {
+  summary: string;
 }
 /**
  * Body of POST /v1/referrals/cases/{id}/close: the owner closes the case once no referral and no escalation is open.
@@ -2158,12 +2589,12 @@ export interface ReferralCaseCreate {
   origin: ReferralOrigin;
   subjectIdNumber: IdNumber;
   subjectName: string;
-  regionCode: RegionCode5;
+  regionCode: RegionCode6;
   /**
    * The first-responder unit, e.g. 杨和镇社会救助服务站 or 县医疗保障局.
    */
   ownerUnit: string;
-  openedOn?: CalendarDate12;
+  openedOn?: CalendarDate16;
   /**
    * The person's situation and needs.
    */
@@ -2196,7 +2627,7 @@ export interface ReferralInput {
    * 急难: due within the configured urgent limit whatever the department.
    */
   urgent?: boolean;
-  sentOn?: CalendarDate13;
+  sentOn?: CalendarDate17;
 }
 /**
  * A first-responder case (首问负责制) with its referrals and escalations. The subject's ID number is masked unless the role sees it in full.
@@ -2302,7 +2733,7 @@ export interface ReferralEscalationInput {
  * Answer of GET /v1/referrals: referrals of cases owned within the key's region, a page at a time.
  */
 export interface ReferralList {
-  asOf: CalendarDate14;
+  asOf: CalendarDate18;
   items: Referral[];
   next: number | null;
 }
@@ -2782,6 +3213,12 @@ export interface AttributeCondition1 {
   notIn?: [string | number | boolean, ...(string | number | boolean)[]];
 }
 /**
+ * Why the lead unit reopens an approved progress sheet; kept with the sheet and in the audit log.
+ */
+export interface SheetReopening {
+  reason: string;
+}
+/**
  * Time limits of casework, config/time-limits/<id>.json: how long a department has for a referral (转介, 首问负责制), and the steps, order and limits of an application's procedure (社会救助审核确认, 一城通办). Local policy sets these numbers; a value not found in a published source is marked example. What a schema cannot say (department codes agree with the department code table, each step once, the decision last) is checked when the file is loaded.
  */
 export interface TimeLimits {
@@ -3006,8 +3443,8 @@ export interface Warning {
    * Why it was resolved so (required when resolving).
    */
   outcomeReason: string | null;
-  raisedOn: CalendarDate15;
-  dueOn: CalendarDate16;
+  raisedOn: CalendarDate19;
+  dueOn: CalendarDate20;
   /**
    * dueOn runs into a year whose holiday notice was not yet in the calendar (counted Monday to Friday there); it is recomputed when the year is added.
    */

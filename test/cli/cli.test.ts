@@ -29,7 +29,7 @@ describe('the jiuzhu command', () => {
       [], ['serve'], ['migrate'], ['seed'], ['keys'], ['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['keys', 'gen'], ['keys', 'export'], ['keys', 'import'],
       ['partners'], ['partners', 'add'], ['partners', 'list'], ['envelope'], ['envelope', 'seal'], ['envelope', 'open'], ['sm3'], ['id'], ['id', 'check'],
       ['sources'], ['import'], ['export'], ['export', 'antipoverty-register'], ['export', 'jinmin-change-set'],
-      ['deliveries'], ['deliveries', 'list'], ['deliveries', 'run'], ['deliveries', 'replay'], ['audit'], ['audit', 'verify'], ['audit', 'export'],
+      ['deliveries'], ['deliveries', 'list'], ['deliveries', 'run'], ['deliveries', 'replay'], ['audit'], ['audit', 'verify'], ['audit', 'export'], ['progress'], ['progress', 'status'],
     ]) {
       const { stdout, code } = await jiuzhu(...path, '--help');
       expect({ path, code }).toEqual({ path, code: 0 });
@@ -65,6 +65,18 @@ describe('the jiuzhu command', () => {
     const listed = JSON.parse((await jiuzhu('keys', 'list', '--json')).stdout).apiKeys;
     expect(listed).toContainEqual(expect.objectContaining({ role: 'township', regionCode: '640121100', hint: `${created.stdout.slice(0, 7)}…` }));
     expect(JSON.stringify(listed)).not.toContain(created.stdout.trim());
+  });
+
+  it('binds a liaison officer’s key to its filing unit, and refuses a unit for other roles, an unknown unit or one outside the key’s region', async () => {
+    const created = JSON.parse((await jiuzhu('keys', 'create', '--role', 'liaison', '--region', '640121', '--unit', 'mz', '--json')).stdout);
+    expect(created).toMatchObject({ role: 'liaison', region: '640121', unit: 'mz' });
+    const listed = JSON.parse((await jiuzhu('keys', 'list', '--json')).stdout).apiKeys;
+    expect(listed).toContainEqual(expect.objectContaining({ id: created.id, unitCode: 'mz', label: 'liaison 640121 mz' }));
+    const township = await jiuzhu('keys', 'create', '--role', 'township', '--region', '640121100', '--unit', '640121100');
+    expect(township.code).not.toBe(0);
+    expect(township.stderr).toContain('a township key has no unit');
+    expect((await jiuzhu('keys', 'create', '--role', 'liaison', '--region', '640121', '--unit', 'xyz')).stderr).toContain('no filing unit xyz');
+    expect((await jiuzhu('keys', 'create', '--role', 'liaison', '--region', '640121101', '--unit', 'mz')).stderr).toContain('outside the key\'s region 640121101');
   });
 
   it('refuses a key for an unknown role or region with one clear sentence', async () => {

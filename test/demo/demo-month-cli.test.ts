@@ -35,6 +35,18 @@ describe('jiuzhu demo', () => {
     expect(stdout).toContain(`summary: ${join(workDir, 'may-again', 'summary.md')}`);
   }, 60_000);
 
+  it('shows the month’s filing round with jiuzhu progress status', async () => {
+    const { stdout, code } = await jiuzhu('progress', 'status', '--period', '2024-05', '--json');
+    expect(code).toBe(0);
+    const [yongning] = JSON.parse(stdout).programmes;
+    expect(yongning.deadline).toMatchObject({ dueOn: '2024-06-05' });
+    const hs = yongning.units.find((row: { unit: { code: string } }) => row.unit.code === 'hs');
+    expect(hs).toMatchObject({ unit: { name: '红十字会' }, status: { filing: 'missing', overdue: true }, tasksMissing: [13] });
+    const text = await jiuzhu('progress', 'status', '--period', '2024-05', '--region', '640121100');
+    expect(text.stdout).toMatch(/^2024-05 永宁县 \(yongning\): due 2024-06-05, on time through 2024-06-05, entries until 2024-06-15\n {2}640121100 +杨和镇/);
+    expect(text.stdout).toContain('1 units: 1 on time, 0 late, 0 incomplete, 0 missing; 1 approved');
+  });
+
   it('refuses a month that has not ended, in one sentence', async () => {
     const { stderr, code } = await jiuzhu('demo', '--out', join(workDir, 'future'), '--period', '2099-12');
     expect(code).toBe(2);

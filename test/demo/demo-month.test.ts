@@ -19,6 +19,7 @@ const today = '2024-06-12';
 const tables = [
   'households', 'persons', 'enrolments', 'enrolment_events', 'assistance_records', 'batches', 'facts', 'batch_rejects', 'comparison_runs',
   'warnings', 'warning_evidence', 'warning_transitions', 'home_visits', 'discovery_cases', 'referral_cases', 'referrals', 'audit_log',
+  'progress_entries', 'progress_sheets', 'liaison_contacts', 'quarterly_summaries',
 ];
 
 describe.each(dialects)('the demo month on %s', (dialect) => {
@@ -128,6 +129,16 @@ describe.each(dialects)('the demo month on %s', (dialect) => {
     expect(victim.regionCode.startsWith('640121100')).toBe(true);
     const warning = await store.knex('warnings').where({ rule_id: 'disaster-victim', subject_key: keyOf(store.knex, victim.idNumber) }).first('region_code', 'severity');
     expect(warning).toEqual({ region_code: '640121100', severity: 'high' });
+  });
+
+  it('files the county’s progress sheets of the month, due 5 June: some on time, some late, one missing', () => {
+    const filing = first.summary.filing!;
+    expect(filing).toMatchObject({ period, dueOn: '2024-06-05', sheetsDue: true, roster: { dueOn: '2024-06-05', onTime: 20, late: 1, missing: 2 } });
+    const count = (state: string) => filing.sheets.filter((s) => s.filing === state).length;
+    expect([count('on-time'), count('late'), count('missing')]).toEqual([20, 2, 1]);
+    // The quarter's summaries fall on 29 and 30 June and 3 July, after the demo's today.
+    expect(filing.summaries).toMatchObject({ quarter: '2024-Q2', onTime: 0, missing: 23 });
+    expect(filing.notYet).toBe(3);
   });
 
   it('writes summary.md and summary.json, ID numbers masked', () => {

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { isWithinScope } from '../../gateway/access/region-scope.js';
 import { rolePolicies, roles, type Capability } from '../../gateway/access/role-policy.js';
+import { columnOf, progressFormLayout } from '../../gateway/filing/progress-form.js';
 import { maskIdNumber } from '../../gateway/identity/id-number.js';
 import type { Role } from '../../schemas/types/index.js';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
@@ -16,6 +18,10 @@ import { addFacts, idNumber, keyOf } from '../helpers/monitoring.js';
  * keys and a revoked key. What each cell must answer comes from the role policy (rolePolicies) and where the target
  * lies, not from the route: this file says which capability each route needs (`probes`), and a route of the app or of
  * openapi.yaml without a probe fails the test, so no route can be added without its cells.
+ *
+ * The filing round (issue 11) adds two liaison keys bound to filing units — the lead unit 民政局 (mz) at the county, and
+ * 杨和镇's own unit at the township — and, for its routes that file or approve, the reach the role policy gives
+ * (fileReturns, approveReturns): a target's unit is the township unit of its place.
  *
  * Invariants checked on every answer, whatever the route: nothing of a household outside the key's region (its
  * members' names) appears, and a full ID number or account number appears only to roles whose policy shows it.
@@ -55,6 +61,9 @@ interface Target {
   escalationId: number;
   applicationId: number;
   batchId: number;
+  /** The place's filing unit (its township: 640121100 杨和镇 …; none exists in the other county), and its progress form filled in. */
+  unit: string;
+  progressForm: Buffer;
 }
 
 interface Context {
@@ -199,12 +208,54 @@ const probes: Record<string, Probe> = {
   'GET /v1/applications/:id/steps': { needs: 'readPersonalData', target: (t) => get(`/v1/applications/${t.applicationId}/steps`) },
   'POST /v1/applications/:id/steps': { needs: 'writeRegister', target: (t) => json('POST', `/v1/applications/${t.applicationId}/steps`, { step: 'investigated', on: '2024-09-30' }) },
   'GET /v1/notices': { needs: 'readPersonalData', target: (t) => get(`/v1/notices?township=${places[t.place].township}&period=2024-09`) },
+
+  'PUT /v1/progress/:period/:unit/:task': { needs: 'fileReturns', target: (t, c) => json('PUT', `/v1/progress/2024-09/${t.unit}/1`, { progress: `低保认定 ${c.next()} 户` }) },
+  'GET /v1/progress/:period/:unit': { needs: 'readReturns', target: (t) => get(`/v1/progress/2024-09/${t.unit}`) },
+  'POST /v1/progress/:period/:unit/approval': { needs: 'approveReturns', target: (t) => ({ method: 'POST', url: `/v1/progress/2024-09/${t.unit}/approval` }) },
+  'POST /v1/progress/:period/:unit/reopening': { needs: 'approveReturns', target: (t) => json('POST', `/v1/progress/2024-09/${t.unit}/reopening`, { reason: '请补充' }) },
+  'GET /v1/progress/:period/missing': { needs: 'readReturns', list: () => get('/v1/progress/2024-09/missing') },
+  'GET /v1/progress/:period/completeness': { needs: 'readReturns', list: () => get('/v1/progress/2024-09/completeness') },
+  'GET /v1/progress/:period/:unit/form.xlsx': { needs: 'readReturns', target: (t) => get(`/v1/progress/2024-09/${t.unit}/form.xlsx`) },
+  'POST /v1/progress/:period/:unit/form.xlsx': {
+    needs: 'fileReturns',
+    target: (t) => ({ method: 'POST', url: `/v1/progress/2024-09/${t.unit}/form.xlsx`, headers: { 'content-type': xlsxType }, payload: t.progressForm }),
+  },
+  'PUT /v1/liaisons/:unit': {
+    needs: 'fileReturns',
+    target: (t) => json('PUT', `/v1/liaisons/${t.unit}`, { leader: { name: '镇长', post: '副镇长', phone: '13900000001' }, staff: { name: '民政专干', post: '干事', phone: '13900000002' } }),
+  },
+  'GET /v1/liaisons': { needs: 'readReturns', list: () => get('/v1/liaisons') },
+  'PUT /v1/summaries/:quarter/:unit': { needs: 'fileReturns', target: (t, c) => json('PUT', `/v1/summaries/2024-Q3/${t.unit}`, { summary: `三季度小结 ${c.next()}` }) },
+  'GET /v1/summaries/:quarter': { needs: 'readReturns', list: () => get('/v1/summaries/2024-Q3') },
 };
+
+const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 interface Key {
   role: Role;
   region: string;
+  /** The filing unit a liaison key is bound to. */
+  unit?: string;
   headers: { authorization: string };
+}
+
+/** The programme of the matrix's county (永宁县) and its lead unit, which approves. */
+const filingCounty = '640121';
+const leadUnit = 'mz';
+
+/**
+ * Whether the key may act for the target's unit, once within its region, as the role policy's reach says: file for any
+ * unit, its own township's, or the one it is bound to; approve as a key over the county or bound to the lead unit.
+ */
+function actsFor(key: Key, needs: Capability, target: Target): boolean {
+  const policy = rolePolicies[key.role];
+  if (needs === 'fileReturns') {
+    return policy.fileReturns === 'any-unit' || (policy.fileReturns === 'own-township' && key.region === target.unit) || (policy.fileReturns === 'bound-unit' && key.unit === target.unit);
+  }
+  if (needs === 'approveReturns') {
+    return (policy.approveReturns === 'programme-region' && isWithinScope(key.region, filingCounty)) || (policy.approveReturns === 'bound-lead-unit' && key.unit === leadUnit);
+  }
+  return true;
 }
 
 type Outcome = 'allowed' | 'forbidden' | 'hidden' | 'unauthenticated';
@@ -276,7 +327,16 @@ describe.each(dialects)('the authorization matrix on %s', (dialect) => {
         place, householdId, head, spouse, child, warningId: 0, discoveryId: discovery.id as number, visitId: visit.id as number, assistantId: assistant.id as number,
         caseId: referralCase.id as number, referralId: (referralCase.referrals as { id: number }[])[0]!.id,
         escalationId: (escalated.escalations as { id: number }[])[0]!.id, applicationId: application.id as number, batchId,
+        unit: township, progressForm: Buffer.alloc(0),
       };
+    }
+    for (const place of placeNames) {
+      // The other county has no filing programme: its target is sent the first township's form, and must not find the unit.
+      const form = await call(get(`/v1/progress/2024-09/${targets[place === 'B1' ? 'A1' : place].unit}/form.xlsx`), admin.headers);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(form.rawPayload as unknown as ArrayBuffer);
+      workbook.getWorksheet(progressFormLayout.sheetName)!.getRow(progressFormLayout.firstTaskRow + 1).getCell(columnOf('progress')).value = '数据比对每月开展';
+      targets[place].progressForm = Buffer.from(await workbook.xlsx.writeBuffer());
     }
     await created(json('POST', '/v1/comparisons', { period: '2024-09' }), admin);
     for (const place of placeNames) {
@@ -286,6 +346,9 @@ describe.each(dialects)('the authorization matrix on %s', (dialect) => {
     context.targets = targets;
     for (const role of roles) {
       for (const region of [places.A1.county, places.A1.township]) keys.push({ role, region, headers: await t.authAs(role, region) });
+    }
+    for (const [region, unit] of [[places.A1.county, leadUnit], [places.A1.township, places.A1.township]] as const) {
+      keys.push({ role: 'liaison', region, unit, headers: await t.authAs('liaison', region, unit) });
     }
   }, 120_000);
   afterAll(async () => t.close());
@@ -331,12 +394,14 @@ describe.each(dialects)('the authorization matrix on %s', (dialect) => {
               ? [{ target: null, request: await probe.run(context, t) }]
               : placeNames.map((place) => ({ target: context.targets[place], request: probe.target(context.targets[place], context) }));
         for (const { target, request } of cases) {
-          const cell = `${route} as ${key.role}@${key.region}${target ? ` on ${target.place}` : ''}`;
+          const cell = `${route} as ${key.role}@${key.region}${key.unit ? `#${key.unit}` : ''}${target ? ` on ${target.place}` : ''}`;
           const response = await call(request, key.headers);
           cells += 1;
           const outside = target !== null && !isWithinScope(key.region, places[target.place].township);
-          const permitted = 'public' in probe || policy[probe.needs];
-          const expected: Outcome = !permitted ? 'forbidden' : outside && !('rowsOutside' in probe) ? 'hidden' : 'allowed';
+          const permitted = 'public' in probe || Boolean(policy[probe.needs]);
+          const expected: Outcome = !permitted ? 'forbidden'
+            : outside && !('rowsOutside' in probe) ? 'hidden'
+              : target !== null && 'needs' in probe && !actsFor(key, probe.needs, target) ? 'forbidden' : 'allowed';
           const actual = outcomeOf(response);
           if (actual !== expected) failures.push(`${cell}: expected ${expected}, got ${actual} ${response.body.slice(0, 160)}`);
           expectNothingItMayNotSee(response, key, cell);
@@ -347,7 +412,7 @@ describe.each(dialects)('the authorization matrix on %s', (dialect) => {
       }
     }
     expect(failures).toEqual([]);
-    // 6 roles × 2 keys × (3 targets, or 1 for a list or a run): nothing was skipped.
+    // (6 roles × 2 keys + 2 unit-bound liaison keys) × (3 targets, or 1 for a list or a run): nothing was skipped.
     const perKey = Object.values(probes).reduce((sum, probe) => sum + ('target' in probe ? placeNames.length : 1), 0);
     expect(cells).toBe(perKey * keys.length);
   }, 300_000);

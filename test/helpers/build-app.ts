@@ -11,8 +11,8 @@ export interface TestApp {
   app: FastifyInstance;
   store: TestStore;
   exchange: Exchange;
-  /** A fresh API key's `Authorization` header for the role and region. */
-  authAs(role: Role, regionCode: string): Promise<{ authorization: string }>;
+  /** A fresh API key's `Authorization` header for the role and region (and, for a liaison officer, the filing unit). */
+  authAs(role: Role, regionCode: string, unitCode?: string): Promise<{ authorization: string }>;
   close(): Promise<void>;
 }
 
@@ -26,7 +26,7 @@ export const testPartyId = 'jiuzhu-test';
  */
 export async function buildTestApp(
   dialect: Dialect,
-  options: { now?: () => Date; exchange?: Partial<ExchangeConfig>; authFailureLimit?: number; logger?: AppOptions['logger'] } = {},
+  options: { now?: () => Date; exchange?: Partial<ExchangeConfig>; authFailureLimit?: number; logger?: AppOptions['logger']; filingProgrammes?: AppOptions['filingProgrammes'] } = {},
 ): Promise<TestApp> {
   const store = await openTestStore(dialect);
   const exchange = createExchange({
@@ -35,13 +35,15 @@ export async function buildTestApp(
     masterKey: store.masterKey,
     now: options.now,
   });
-  const app = await buildApp({ store, exchange, now: options.now, authFailureLimit: options.authFailureLimit ?? 1_000_000, logger: options.logger });
+  const app = await buildApp({
+    store, exchange, now: options.now, authFailureLimit: options.authFailureLimit ?? 1_000_000, logger: options.logger, filingProgrammes: options.filingProgrammes,
+  });
   return {
     app,
     store,
     exchange,
-    async authAs(role, regionCode) {
-      const { secret } = await createApiKey(store.knex, { role, regionCode, label: `test ${role} ${regionCode}` });
+    async authAs(role, regionCode, unitCode) {
+      const { secret } = await createApiKey(store.knex, { role, regionCode, unitCode, label: `test ${role} ${regionCode}${unitCode ? ` ${unitCode}` : ''}` });
       return { authorization: `Bearer ${secret}` };
     },
     async close() {

@@ -19,8 +19,8 @@ import { dialects, openTestConnection, openTestStore, type TestStore } from '../
 
 /**
  * Personal data at rest (issue 10): a demo month — the register seeded, every department's file imported with its
- * rejected rows, the month compared, warnings handled into cases, visits and referrals — and then the store's bytes
- * searched for every ID number, phone and account number the month involved. None may be there in clear: not in the
+ * rejected rows, the month compared, warnings handled into cases, visits and referrals, the liaison roster filed — and
+ * then the store's bytes searched for every ID number, phone and account number the month involved. None may be there in clear: not in the
  * SQLite file, not in its write-ahead log, not in a pg_dump of the PostgreSQL store.
  */
 
@@ -54,6 +54,8 @@ async function secretsOf(store: Store, outDir: string): Promise<Secrets> {
   const persons: { id_cipher: string; phone_cipher: string | null }[] = await store.knex('persons').select('id_cipher', 'phone_cipher');
   const idNumbers = new Set(await store.keyring.decryptMany(persons.map((p) => p.id_cipher)));
   const phones = new Set((await store.keyring.decryptMany(persons.map((p) => p.phone_cipher))).filter((p): p is string => p !== null));
+  const liaisons: { leader_phone_cipher: string; staff_phone_cipher: string }[] = await store.knex('liaison_contacts').select('leader_phone_cipher', 'staff_phone_cipher');
+  for (const phone of await store.keyring.decryptMany(liaisons.flatMap((l) => [l.leader_phone_cipher, l.staff_phone_cipher]))) phones.add(phone);
   const accounts = new Set(await store.keyring.decryptMany(await store.knex('bank_accounts').pluck('account_cipher')));
   const feeds = join(outDir, 'feeds');
   for (const file of readdirSync(feeds)) {

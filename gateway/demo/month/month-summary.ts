@@ -7,6 +7,7 @@ import { findRegions } from '../../store/repositories/regions.js';
 import { rejectsOfBatch } from '../../store/repositories/batch-rejects.js';
 import { listWarnings, type WarningRow } from '../../store/repositories/warnings.js';
 import type { ExemptedCase, PlantedCase } from './demo-month-context.js';
+import type { FilingRoundSummary } from './filing-round.js';
 import type { HandlingReport } from './handle-warnings.js';
 import { maskPerson, type MaskedPerson } from './masking.js';
 
@@ -42,6 +43,8 @@ export interface MonthSummary {
   planted: (Omit<PlantedCase, 'idNumber' | 'name'> & MaskedPerson & { raised: boolean })[];
   exempted: (Omit<ExemptedCase, 'idNumber' | 'name'> & MaskedPerson & { raised: boolean })[];
   handling: HandlingReport;
+  /** The county's filing round for the month (seed 002 附件1/附件2, 季度工作小结); null where no filing programme runs. */
+  filing: FilingRoundSummary | null;
 }
 
 export interface SummaryInput {
@@ -56,6 +59,7 @@ export interface SummaryInput {
   planted: PlantedCase[];
   exempted: ExemptedCase[];
   handling: HandlingReport;
+  filing: FilingRoundSummary | null;
 }
 
 /**
@@ -108,6 +112,7 @@ export async function buildMonthSummary(store: Store, input: SummaryInput): Prom
     planted: input.planted.map(({ idNumber, name, ...rest }) => ({ ...rest, ...maskPerson(idNumber, name), raised: raised.has(`${rest.ruleId} ${idNumber}`) })),
     exempted: input.exempted.map(({ idNumber, name, ...rest }) => ({ ...rest, ...maskPerson(idNumber, name), raised: raised.has(`${rest.ruleId} ${idNumber}`) })),
     handling: input.handling,
+    filing: input.filing,
   };
 }
 
@@ -156,6 +161,30 @@ export function renderMonthSummary(summary: MonthSummary): string {
   for (const r of handling.referrals) lines.push(`- referral ${r.referralId} to ${r.department}, due ${r.dueOn} (${r.ruleId}, ${r.subject.name} ${r.subject.idNumber})`);
   for (const d of handling.discoveryCases) lines.push(`- discovery case ${d.caseId} from warning ${d.warningId} (${d.ruleId}, ${d.subject.name} ${d.subject.idNumber})`);
   for (const note of handling.notDone) lines.push(`- not done: ${note}`);
+  if (summary.filing) lines.push('', ...renderFilingRound(summary.filing));
   lines.push('');
   return lines.join('\n');
+}
+
+const filingWords = { 'on-time': 'on time', late: 'late', incomplete: 'incomplete', missing: 'missing' } as const;
+
+function renderFilingRound(filing: FilingRoundSummary): string[] {
+  const lines = ['## Filing round (填报)', ''];
+  if (!filing.sheetsDue) {
+    lines.push(`No progress sheet was due for ${filing.period}: the programme ${filing.programme} begins later.`);
+  } else {
+    const count = (state: keyof typeof filingWords) => filing.sheets.filter((s) => s.filing === state).length;
+    lines.push(`Progress sheets of ${filing.period} (due ${filing.dueOn}): ${count('on-time')} on time, ${count('late')} late, ${count('incomplete')} incomplete, `
+      + `${count('missing')} missing; ${filing.sheets.filter((s) => s.approved).length} approved by the lead unit.`, '');
+    lines.push('| unit | sheet | tasks filed | approved | reopened |', '|---|---|---|---|---|');
+    for (const sheet of filing.sheets) {
+      lines.push(`| ${sheet.name} (${sheet.unit}) | ${filingWords[sheet.filing]} | ${sheet.tasksFiled}/${sheet.tasksExpected} | ${sheet.approved ? 'yes' : 'no'} | ${sheet.reopenCount || ''} |`);
+    }
+  }
+  lines.push('', `Liaison roster (附件1, due ${filing.roster.dueOn}): ${filing.roster.onTime} on time, ${filing.roster.late} late, ${filing.roster.missing} missing.`);
+  if (filing.summaries) {
+    lines.push(`Quarterly summaries of ${filing.summaries.quarter} (due ${filing.summaries.dueOn}): ${filing.summaries.onTime} on time, ${filing.summaries.late} late, ${filing.summaries.missing} not filed.`);
+  }
+  if (filing.notYet > 0) lines.push(`${filing.notYet} filing(s) of the demo fall after today and are left for a later run.`);
+  return lines;
 }

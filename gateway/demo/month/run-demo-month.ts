@@ -6,6 +6,7 @@ import { isPeriod, lastDayOfPeriod, previousPeriod } from '../../calendar/period
 import { todayInShanghai } from '../../calendar/shanghai-date.js';
 import { runComparison, type ComparisonReport } from '../../engine/compare.js';
 import type { LoadedRuleSet } from '../../engine/rule-set.js';
+import { loadFilingProgrammes } from '../../filing/filing-programme.js';
 import { importFeedFile } from '../../feeds/import-feed.js';
 import type { Store } from '../../store/connect.js';
 import { loadCountyRegions } from '../../store/reference-data/sync.js';
@@ -16,6 +17,7 @@ import { recordQianjiangDiscoveries } from '../qianjiang-discoveries.js';
 import { SeededRandom } from '../seeded-random.js';
 import { seedDemoCounty, type SeedResult } from '../seed-county.js';
 import { DemoMonth, type ExemptedCase, type PlantedCase } from './demo-month-context.js';
+import { fileDemoRound } from './filing-round.js';
 import { handleShareOfWarnings, type HandlingReport } from './handle-warnings.js';
 import { generateMonthFeeds } from './month-feeds.js';
 import { loadRegisterSnapshot } from './register-snapshot.js';
@@ -65,7 +67,8 @@ export class DemoMonthError extends Error {
 /**
  * 演示月: one month of the demo county, end to end, into the configured store — the demo counties seeded when
  * absent, one realistic file per department feed written to `outDir/feeds` and imported through the ordinary import
- * path, the month compared, a share of the warnings handled, and a summary written beside the files.
+ * path, the month compared, a share of the warnings handled, the county's filing round of the month filed
+ * (filing-round.ts), and a summary written beside the files.
  *
  * Idempotent: the register is seeded once; the same period and seed make the same files, which import as
  * duplicates (batches are keyed by SM3); the comparison is skipped when nothing arrived since the period's last
@@ -120,7 +123,12 @@ export async function runDemoMonth(store: Store, options: DemoMonthOptions): Pro
   const handling = await handleShareOfWarnings(store, { period, actor: options.actor, today, seed, rules: options.rules, planted: month.planted });
   const qianjiangDiscoveries = await recordQianjiangDiscoveries(store, { period, actor: options.actor, today, rules: options.rules });
   if (qianjiangDiscoveries > 0) progress(`recorded ${qianjiangDiscoveries} active-discovery cases in 黔江区 for its 明细表`);
-  const summary = await buildMonthSummary(store, { period, today, countyCode: demoMonthCounty, countyName, rules: options.rules, feeds, comparison, planted: month.planted, exempted: month.exempted, handling });
+  const programme = loadFilingProgrammes().all.find((p) => p.region.code === demoMonthCounty);
+  const filing = programme ? await fileDemoRound(store, { programme, period, today, seed }) : null;
+  if (filing) progress(`filing round of ${period}: ${filing.sheets.filter((s) => s.filing === 'on-time').length} sheets on time, ${filing.sheets.filter((s) => s.filing === 'late').length} late, ${filing.sheets.filter((s) => s.filing === 'missing').length} missing`);
+  const summary = await buildMonthSummary(store, {
+    period, today, countyCode: demoMonthCounty, countyName, rules: options.rules, feeds, comparison, planted: month.planted, exempted: month.exempted, handling, filing,
+  });
   const markdown = join(options.outDir, 'summary.md');
   const json = join(options.outDir, 'summary.json');
   writeFileSync(json, `${JSON.stringify(summary, null, 2)}\n`);

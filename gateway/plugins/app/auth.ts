@@ -83,7 +83,7 @@ export default fp(
         failures.recordFailure(request.ip, 'unknown or revoked key');
         throw new ProblemError('unauthenticated', 'the API key is unknown or revoked');
       }
-      request.actor = { keyId: key.id, role: key.role, regionCode: key.regionCode, label: key.label, requestId: request.id };
+      request.actor = { keyId: key.id, role: key.role, regionCode: key.regionCode, unitCode: key.unitCode, label: key.label, requestId: request.id };
       const access = request.routeOptions.config?.access;
       if (access) requireCapability(request.actor, access);
     });

@@ -14,6 +14,7 @@ import * as regionBoundedWrites from './012-region-bounded-writes.js';
 import * as auditChain from './013-audit-chain.js';
 import * as dataKeys from './014-data-keys.js';
 import { personalDataAtRest, type PersonalDataMigrationContext } from './015-personal-data-at-rest.js';
+import * as filingRound from './016-filing-round.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -38,6 +39,7 @@ const migrationsFor = (context: MigrationContext): Record<string, Knex.Migration
   '013-audit-chain': auditChain,
   '014-data-keys': dataKeys,
   '015-personal-data-at-rest': personalDataAtRest(context),
+  '016-filing-round': filingRound,
 });
 
 function sourceFor(context: MigrationContext, upTo?: string): Knex.MigrationSource<string> {

@@ -6,6 +6,8 @@ export interface ApiKey {
   id: number;
   role: Role;
   regionCode: string;
+  /** A liaison officer's key: the filing unit (config/filing/) it files for; null for every other key. */
+  unitCode: string | null;
   label: string;
   hint: string;
   createdAt: string;
@@ -22,7 +24,7 @@ export function hashApiKey(secret: string): string {
 
 export async function createApiKey(
   db: Knex | Knex.Transaction,
-  key: { role: Role; regionCode: string; label: string },
+  key: { role: Role; regionCode: string; label: string; unitCode?: string | null },
 ): Promise<{ secret: string; apiKey: ApiKey }> {
   const secret = `jz_${randomBytes(32).toString('base64url')}`;
   const row = {
@@ -30,6 +32,7 @@ export async function createApiKey(
     key_hint: `${secret.slice(0, 7)}…`,
     role: key.role,
     region_code: key.regionCode,
+    unit_code: key.unitCode ?? null,
     label: key.label,
     created_at: new Date().toISOString(),
   };
@@ -63,6 +66,7 @@ function toApiKey(row: Record<string, unknown>): ApiKey {
     id: row.id as number,
     role: row.role as Role,
     regionCode: row.region_code as string,
+    unitCode: (row.unit_code as string | null) ?? null,
     label: row.label as string,
     hint: row.key_hint as string,
     createdAt: row.created_at as string,
