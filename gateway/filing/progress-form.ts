@@ -9,8 +9,10 @@
  * unchanged, so a form filled for one unit or month cannot be filed for another.
  */
 import type { Alignment, Borders, Style, Worksheet } from 'exceljs';
+import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { neutraliseFormula } from '../exports/csv-export.js';
 import { displayWidth } from '../exports/display-width.js';
+import { setZipEntryTimes } from '../exports/zip-entry-times.js';
 import type { ProgressSheet } from '../../schemas/types/index.js';
 import { tasksFiledBy, unitName, type FilingProgramme } from './filing-programme.js';
 
@@ -111,8 +113,10 @@ export async function writeProgressForm(programme: FilingProgramme, sheet: Progr
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'jiuzhu';
   workbook.lastModifiedBy = 'jiuzhu';
-  workbook.created = options.generatedAt;
-  workbook.modified = options.generatedAt;
+  // The day, not the instant, and every zip entry stamped with it: the same sheet on the same day is the same bytes.
+  const day = todayInShanghai(options.generatedAt);
+  workbook.created = new Date(`${day}T00:00:00+08:00`);
+  workbook.modified = workbook.created;
   const layout = progressFormLayout;
   const columnCount = layout.columns.length;
   const worksheet = workbook.addWorksheet(layout.sheetName, {
@@ -160,7 +164,9 @@ export async function writeProgressForm(programme: FilingProgramme, sheet: Progr
   });
 
   await worksheet.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true });
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
+  setZipEntryTimes(bytes, day);
+  return bytes;
 }
 
 function writeBanner(worksheet: Worksheet, rowNumber: number, text: string, font: Style['font'], height: number, columnCount: number): void {

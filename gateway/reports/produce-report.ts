@@ -74,7 +74,7 @@ export async function produceReport(knex: Knex, actor: Actor, order: ReportOrder
   const now = order.now ?? new Date();
   const today = todayInShanghai(now);
   const period = parseReportPeriod(order.period, template.periods, today);
-  const data = await source.load(knex, { regionCode, period, unit: order.unit, today, policy });
+  const data = await source.load(knex, { regionCode, period, unit: order.unit, today, policy, actor: { ...actor, regionCode } });
   const bytes = await renderReport(template, data, { format: order.format, options: order.options, documentDate: today });
   const sm3 = createSm3().update(bytes).digest('hex');
   const fileName = `${template.title}_${regionCode}_${period.text}.${order.format}`;

@@ -9,14 +9,14 @@
  * object identity and would otherwise serialise each cell's style again.
  *
  * Byte-identical output for the same data and date: the document dates are the given day, and each zip entry's
- * modification time too (zip-entry-times.ts).
+ * modification time too (exports/zip-entry-times.ts).
  */
 import { Writable } from 'node:stream';
 import type { Alignment, Borders, Font, PaperSize, Style } from 'exceljs';
 import type { ReportColumn, ReportTemplate } from '../../schemas/types/index.js';
 import { neutraliseFormula } from '../exports/csv-export.js';
 import { defaultFontSizes, type LayoutItem, type RowKind } from './report-layout.js';
-import { setZipEntryTimes } from './zip-entry-times.js';
+import { setZipEntryTimes } from '../exports/zip-entry-times.js';
 import type { ReportValue } from './report-source.js';
 
 export interface XlsxOptions {

@@ -65,11 +65,12 @@ export function optionIsOn(template: ReportTemplate, chosen: Readonly<Record<str
   return chosen?.[name] ?? template.options?.[name]?.default ?? false;
 }
 
+/** The placeholders every report has; a source declares any others (contextFields). */
+export const standardPlaceholders = ['region', 'period', 'unit', 'generatedOn'] as const;
+export const placeholderPattern = /\{([a-zA-Z]+)\}/g;
+
 export function fillPlaceholders(text: string, data: ReportData, generatedOn: string): string {
-  return text.replace(/\{(region|period|unit|generatedOn)\}/g, (_, name: string) => {
-    if (name === 'generatedOn') return generatedOn;
-    return data.context[name as 'region' | 'period' | 'unit'] ?? '';
-  });
+  return text.replace(placeholderPattern, (_, name: string) => (name === 'generatedOn' ? generatedOn : data.context[name] ?? ''));
 }
 
 /** Where the header rows fall: after the title lines shown (a line whose option is off is left out). */
@@ -110,7 +111,8 @@ export function* layOutReport(template: ReportTemplate, data: ReportData, option
   const totalColumns = template.columns.flatMap((c, index) => (c.total ? [index] : []));
   const labelSpan = totalColumns.length === 0 ? width : Math.max(1, totalColumns[0]!);
   const mergeColumns = template.columns.flatMap((c, index) => (c.mergeRepeated ? [index] : []));
-  const openRuns = new Map<number, { value: ReportValue; top: number }>();
+  /** Per merged column, the run of equal values open now, and the lines of its text each of the run's rows must hold. */
+  const openRuns = new Map<number, { value: ReportValue; top: number; linesPerRow: number }>();
   const grand = newTotals(width);
   let groupTotals = newTotals(width);
   let groupValue: ReportValue | undefined;
@@ -134,7 +136,18 @@ export function* layOutReport(template: ReportTemplate, data: ReportData, option
     yield { type: 'settled', through: number };
   }
 
-  for (const row of data.rows) {
+  /**
+   * How many rows from `at` on share this value of the column within the group: a merged cell's text is spread over
+   * its run's rows, so a long 落实措施 beside seven units does not make each of the seven rows as tall as itself.
+   */
+  const runLength = (at: number, field: string, value: ReportValue): number => {
+    let end = at + 1;
+    const group = template.group?.by;
+    while (end < data.rows.length && (data.rows[end]![field] ?? null) === value && (!group || data.rows[end]![group] === data.rows[at]![group])) end += 1;
+    return end - at;
+  };
+
+  for (const [at, row] of data.rows.entries()) {
     const value = template.group ? row[template.group.by] ?? null : undefined;
     if (template.group && bodyRows > 0 && value !== groupValue) {
       yield* closeRuns();
@@ -160,9 +173,13 @@ export function* layOutReport(template: ReportTemplate, data: ReportData, option
       const run = openRuns.get(index);
       if (run && run.value === cells[index]) continue;
       if (run && number - 1 > run.top) yield { type: 'merge', top: run.top, left: index + 1, bottom: number - 1, right: index + 1 };
-      openRuns.set(index, { value: cells[index] ?? null, top: number });
+      const column = template.columns[index]!;
+      const text = cells[index];
+      const lines = column.wrap && typeof text === 'string' && text !== '' ? wrappedLines(text, column.width) : 1;
+      openRuns.set(index, { value: text ?? null, top: number, linesPerRow: Math.ceil(lines / runLength(at, column.field, text ?? null)) });
     }
-    yield { type: 'row', kind: 'body', number, cells, height: bodyHeight(template.columns, cells, bodySize) };
+    const merged = new Map([...openRuns].map(([index, run]) => [index, run.linesPerRow]));
+    yield { type: 'row', kind: 'body', number, cells, height: bodyHeight(template.columns, cells, bodySize, merged) };
     let settled = number;
     for (const run of openRuns.values()) settled = Math.min(settled, run.top - 1);
     yield { type: 'settled', through: settled };
@@ -247,9 +264,14 @@ export function lineHeight(size: number): number {
  * how they would: so each body row gets the height its tallest wrapped cell needs, counting CJK characters (and
  * full-width forms) as two width units and everything else as one, as Excel's column width counts them.
  */
-function bodyHeight(columns: readonly ReportColumn[], cells: readonly ReportValue[], size: number): number | undefined {
+function bodyHeight(columns: readonly ReportColumn[], cells: readonly ReportValue[], size: number, mergedLines: ReadonlyMap<number, number>): number | undefined {
   let lines = 1;
   columns.forEach((column, index) => {
+    const share = mergedLines.get(index);
+    if (share !== undefined) {
+      lines = Math.max(lines, share);
+      return;
+    }
     const cell = cells[index];
     if (!column.wrap || typeof cell !== 'string' || cell === '') return;
     lines = Math.max(lines, wrappedLines(cell, column.width));

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Actor } from '../access/actor.js';
 import type { Capability, RolePolicy } from '../access/role-policy.js';
 import type { ReportPeriod } from './report-periods.js';
 
@@ -28,11 +29,13 @@ export interface ReportRequest {
   today: string;
   /** The caller's role policy: which personal fields a source may show in full. */
   policy: RolePolicy;
+  /** The caller, its region narrowed to the one reported: sources built on views that scope and mask by key use it. */
+  actor: Actor;
 }
 
 export interface ReportData {
-  /** The title placeholders: {region}, {period}, {unit}. */
-  context: { region: string; period: string; unit?: string };
+  /** What title and footer lines may say: {region}, {period}, {unit}, and the source's own contextFields. */
+  context: { region: string; period: string; unit?: string; [name: string]: string | undefined };
   rows: ReportRow[];
   /** Register persons whose data the rows show: the audit line names them (audit_subjects). */
   subjectPersonIds: number[];
@@ -49,6 +52,8 @@ export interface ReportSource {
   fields: Readonly<Record<string, { type: ReportFieldType; description: string }>>;
   /** readPersonalData when rows name people; readFigures for counts. */
   capability: Capability;
+  /** Placeholders the source fills beyond region, period and unit (e.g. a figures sentence), with what each says. */
+  contextFields?: Readonly<Record<string, string>>;
   load(knex: Knex, request: ReportRequest): Promise<ReportData>;
 }
 

@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import { projectPath } from '../project-files.js';
 import { describeSchemaError, schemaErrorPointer, schemaValidator } from '../schema-validator.js';
 import type { ReportTemplate } from '../../schemas/types/index.js';
+import { placeholderPattern, standardPlaceholders } from './report-layout.js';
 import { formatsOfFieldType, type ReportSource } from './report-source.js';
 import { reportSources } from './sources/index.js';
 
@@ -82,9 +83,13 @@ function templateProblems(template: ReportTemplate, sources: ReadonlyMap<string,
   });
   if (template.group && !source.fields[template.group.by]) problems.push(`/group/by "${template.group.by}" is not a field of source ${source.name}`);
   const options = new Set(Object.keys(template.options ?? {}));
+  const placeholders = new Set<string>([...standardPlaceholders, ...Object.keys(source.contextFields ?? {})]);
   for (const [where, rows] of [['titleRows', template.titleRows], ['footerRows', template.footerRows ?? []]] as const) {
     rows.forEach((row, index) => {
       if (row.when !== undefined && !options.has(row.when)) problems.push(`/${where}/${index}/when names option "${row.when}", which /options does not declare`);
+      for (const [, name] of row.text.matchAll(placeholderPattern)) {
+        if (!placeholders.has(name!)) problems.push(`/${where}/${index}/text: {${name}} is not a placeholder of source ${source.name} (${[...placeholders].join(', ')})`);
+      }
     });
   }
   if (template.columns[0] && (template.group || template.grandTotal) && template.columns[0].total) {

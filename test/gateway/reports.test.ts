@@ -94,6 +94,32 @@ describe.each(dialects)('the reports API on %s', (dialect) => {
     expect(unknown.statusCode).toBe(400);
   });
 
+  it('gives a unit its own 落实进度表, the bureau the combined one and who has filed, and keeps them from roles outside the round', async () => {
+    const ga = await t.authAs('liaison', '640121', 'ga');
+    const filed = await t.app.inject({ method: 'PUT', url: '/v1/progress/2024-06/ga/11', headers: ga, payload: { progress: '联合开展流浪乞讨人员救助' } });
+    expect([200, 201], filed.body).toContain(filed.statusCode);
+    const own = await t.app.inject({ method: 'GET', url: '/v1/reports/yongning-task-progress?period=2024-06&unit=ga&format=csv', headers: ga });
+    expect(own.statusCode, own.body).toBe(200);
+    const ownRows = own.body.split('\r\n').slice(1, -1);
+    expect(ownRows).toHaveLength(1);
+    expect(ownRows[0]).toMatch(/^11,落实急难社会救助,.*,民政局,公安局,联合开展流浪乞讨人员救助,按时报送,,$/);
+    const combined = await t.app.inject({ method: 'GET', url: '/v1/reports/yongning-task-progress?period=2024-06&format=csv', headers: await t.authAs('admin', '640121') });
+    const rows = combined.body.split('\r\n').slice(1, -1);
+    expect(rows.length).toBeGreaterThan(100);
+    expect(rows.filter((row) => row.includes('联合开展流浪乞讨人员救助'))).toHaveLength(1);
+    expect(rows.filter((row) => row.includes(',未报送,')).length).toBe(rows.length - 1);
+    const completeness = await t.app.inject({ method: 'GET', url: '/v1/reports/filing-completeness?period=2024-06&format=csv', headers: ga });
+    expect(completeness.statusCode, completeness.body).toBe(200);
+    expect(completeness.body).toContain('县级部门,公安局,1,1,按时报送,2024-07-02,,待审核,0,');
+    expect(completeness.body).toContain('县级部门,民政局,15,0,未报送,,,,0,1、2、3、4、5、6、7、8、9、10、11、12、13、14、15');
+    const integrator = await t.app.inject({ method: 'GET', url: '/v1/reports/yongning-task-progress?period=2024-06', headers: await t.authAs('integrator', '640121') });
+    expect(integrator.statusCode).toBe(403);
+    const unknown = await t.app.inject({ method: 'GET', url: '/v1/reports/yongning-task-progress?period=2024-06&unit=nobody', headers: ga });
+    expect(unknown.statusCode).toBe(404);
+    const township = await t.app.inject({ method: 'GET', url: '/v1/reports/filing-completeness?period=2024-06&format=csv', headers: await t.authAs('township', '640121100') });
+    expect(township.body.split('\r\n').slice(1, -2).map((row) => row.split(',')[2])).toEqual(['杨和镇']);
+  });
+
   it('answers problems for an unknown report and a period the report does not take', async () => {
     const admin = await t.authAs('admin', '640121');
     const missing = await t.app.inject({ method: 'GET', url: '/v1/reports/no-such-report?period=2024-06', headers: admin });

@@ -50,7 +50,46 @@ export const reportFixtures: Record<string, ReportData> = {
       },
     ],
   },
+  'yongning-liaisons': {
+    context: { region: '宁夏回族自治区银川市永宁县', period: '截至2024年6月5日', dueOn: '2024-06-05' },
+    subjectPersonIds: [],
+    rows: [
+      { unit: '民政局', leaderName: '苏娟', leaderPost: '副局长', leaderPhone: '13012340873', staffName: '杨斌', staffPost: '社会救助股股长', staffPhone: '155****6381', filedOn: '2024-06-03', filing: '按时报送' },
+      { unit: '红十字会', leaderName: '', leaderPost: '', leaderPhone: '', staffName: '', staffPost: '', staffPhone: '', filedOn: '', filing: '未报送' },
+      { unit: '团结西路街道办事处', leaderName: '彭桂玲', leaderPost: '副主任', leaderPhone: '132****3125', staffName: '张萱琳', staffPost: '民政专干', staffPhone: '136****8107', filedOn: '2024-06-07', filing: '逾期报送' },
+    ],
+  },
+  'yongning-task-progress': {
+    context: { region: '宁夏回族自治区银川市永宁县', period: '2024年6月', unit: '各责任单位' },
+    subjectPersonIds: [],
+    rows: [
+      progress(1, '做好低收入人口认定工作', '—', '民政局', '完成本月数据录入和信息共享。', '按时报送', '已审核'),
+      progress(1, '做好低收入人口认定工作', '—', '杨和镇', '', '未报送', ''),
+      progress(2, '推进低收入人口信息化建设', '民政局', '民政局（牵头）', '=平台数据已更新', '逾期报送', ''),
+    ],
+  },
+  'yongning-quarterly-summary': {
+    context: { region: '宁夏回族自治区银川市永宁县', period: '2024年第二季度', dueOn: '2024-06-30', figures: '本季度预警推送12条、核查10条、处置9条。' },
+    subjectPersonIds: [],
+    rows: [
+      { unit: '民政局', summary: '按照任务分工方案，落实责任任务15项，按月报送落实进度。', filedOn: '2024-06-30', filing: '按时报送' },
+      { unit: '教育局', summary: '', filedOn: '', filing: '未报送' },
+    ],
+  },
+  'filing-completeness': {
+    context: { region: '宁夏回族自治区银川市永宁县', period: '2024年6月', dueOn: '2024-07-05', onTimeThrough: '2024-07-05' },
+    subjectPersonIds: [],
+    rows: [
+      { kind: '县级部门', unit: '民政局', tasksExpected: 15, tasksFiled: 15, filing: '按时报送', completedOn: '2024-07-01', overdue: '', approved: '已审核', reopenCount: 0, tasksMissing: '' },
+      { kind: '县级部门', unit: '公安局', tasksExpected: 1, tasksFiled: 1, filing: '逾期报送', completedOn: '2024-07-07', overdue: '', approved: '待审核', reopenCount: 1, tasksMissing: '' },
+      { kind: '群团和社会组织', unit: '红十字会', tasksExpected: 1, tasksFiled: 0, filing: '未报送', completedOn: '', overdue: '是', approved: '', reopenCount: 0, tasksMissing: '13' },
+    ],
+  },
 };
+
+function progress(taskNumber: number, title: string, leadUnits: string, unit: string, text: string, filing: string, approved: string) {
+  return { taskNumber, title, measures: `${title}的落实措施（种子文件原文）。`, leadUnits, unit, progress: text, note: '', filing, approved };
+}
 
 /** A division's figures, distinct per division so a misplaced column shows. */
 function figures(regionCode: string, regionName: string, k: number) {
