@@ -15,8 +15,8 @@ import { Writable } from 'node:stream';
 import type { Alignment, Borders, Font, PaperSize, Style } from 'exceljs';
 import type { ReportColumn, ReportTemplate } from '../../schemas/types/index.js';
 import { neutraliseFormula } from '../exports/csv-export.js';
-import { defaultFontSizes, type LayoutItem, type RowKind } from './report-layout.js';
 import { setZipEntryTimes } from '../exports/zip-entry-times.js';
+import { defaultFontSizes, type LayoutItem, type RowKind } from './report-layout.js';
 import type { ReportValue } from './report-source.js';
 
 export interface XlsxOptions {
@@ -60,7 +60,8 @@ function defaultAlignment(column: ReportColumn): Alignment['horizontal'] {
 /** Every style a report uses, made once per template. */
 function stylesOf(template: ReportTemplate) {
   const column = (c: ReportColumn, bold: boolean): Partial<Style> => ({
-    font: fontOf(template, 'body', bold),
+    // Totals are bold; body cells as the template's body font says.
+    font: fontOf(template, 'body', bold || undefined),
     border: allBorders,
     numFmt: numberFormats[c.format],
     alignment: { horizontal: defaultAlignment(c), vertical: 'middle', wrapText: c.wrap ?? false },
