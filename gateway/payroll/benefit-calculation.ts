@@ -217,7 +217,7 @@ function addOnLines(standards: BenefitStandardsPeriod, standardFen: number, memb
   const { addOns } = standards;
   const age = ageOn(member.birthDate, monthEnd);
   const groups: { kind: AddOnKind; amount: AddOnAmount; why: string }[] = [];
-  if (member.disabilityGrade !== null && addOns.severeDisability.grades.includes(member.disabilityGrade as '1')) {
+  if (member.disabilityGrade !== null && (addOns.severeDisability.grades as readonly string[]).includes(member.disabilityGrade)) {
     groups.push({ kind: 'severeDisability', amount: addOns.severeDisability.amount, why: `disability grade ${member.disabilityGrade}` });
   }
   if (age >= addOns.aged.minimumAge) groups.push({ kind: 'aged', amount: addOns.aged.amount, why: `aged ${age} on ${monthEnd}` });
