@@ -77,6 +77,33 @@ export type Timestamp1 = string;
  */
 export type Role = 'admin' | 'integrator' | 'township' | 'liaison' | 'finance' | 'auditor';
 /**
+ * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
+ */
+export type RegionCode1 = string;
+/**
+ * A fixed amount (fen per person per month), or a share of the household's 低保 standard in per mille (200 is 20 %).
+ */
+export type AddOnAmount =
+  | {
+      /**
+       * Fen per person per month.
+       */
+      fen: number;
+      example?: boolean;
+      /**
+       * Where the value comes from: the national rule, the local document, or why an example was chosen.
+       */
+      basis?: string;
+    }
+  | {
+      perMilleOfStandard: number;
+      example?: boolean;
+      /**
+       * Where the value comes from: the national rule, the local document, or why an example was chosen.
+       */
+      basis?: string;
+    };
+/**
  * A calendar month, YYYY-MM, in the years 1900–2099.
  */
 export type Period1 = string;
@@ -171,10 +198,6 @@ export type Fact = {
   | AntipovertyMonitoredFact
   | JinminEnrolmentFact
 );
-/**
- * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
- */
-export type RegionCode1 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
@@ -355,6 +378,7 @@ export interface JiuzhuSchemas {
   'audit-entry'?: AuditEntry;
   'bank-account'?: BankAccount;
   batch?: Batch;
+  'benefit-standards'?: BenefitStandards;
   'code-table'?: CodeTable;
   common?: Common;
   'comparison-request'?: ComparisonRequest;
@@ -757,6 +781,221 @@ export interface Batch {
    * Why the whole file was refused, when it was.
    */
   refusal?: string | null;
+}
+/**
+ * Benefit standards of one region, config/standards/<region>.json: the 低保 and 特困 standards and the local rules of the monthly calculation (补差 formula, 分类施保, minimum, rounding, 渐退, 就业成本扣减, first-month proration), as a list of periods each effective from its month, so a raised standard (提标) applies from the month it takes effect. Amounts are integer fen per person per month. Every choice carries its `basis`; a value not taken from a published source is marked example. `region` is the file name: a county (6 digits), or a township (9) or village (12) with standards of its own; places below a region without a file take the region's. Each period's `effectiveFrom` is the first benefit month (YYYY-MM) it applies to. What a schema cannot say (periods in ascending order, the minimum below the standard) is checked when the file is loaded.
+ */
+export interface BenefitStandards {
+  region: RegionCode1;
+  name: string;
+  /**
+   * true: the whole file is an example, not the region's published standards; set the values from local policy before paying anyone.
+   */
+  example: boolean;
+  basis: string;
+  /**
+   * Complete sets of standards, ascending by effectiveFrom; a month takes the latest period effective at it.
+   *
+   * @minItems 1
+   */
+  periods: [BenefitStandardsPeriod, ...BenefitStandardsPeriod[]];
+}
+export interface BenefitStandardsPeriod {
+  effectiveFrom: Period;
+  /**
+   * Where the value comes from: the national rule, the local document, or why an example was chosen.
+   */
+  basis?: string;
+  dibao: DibaoStandard;
+  tekun: TekunStandard;
+  addOns: ClassifiedAddOns;
+  /**
+   * 低保边缘 line: per-capita income below this multiple of the 低保 standard (in per mille: 1500 is 1.5×).
+   */
+  edgeLine: {
+    perMilleOfStandard: number;
+    example?: boolean;
+    /**
+     * Where the value comes from: the national rule, the local document, or why an example was chosen.
+     */
+    basis: string;
+  };
+  /**
+   * A household whose 补差 is positive but smaller than this amount per covered person is paid this amount per covered person.
+   */
+  minimumPayment: {
+    /**
+     * Fen per person per month.
+     */
+    perPersonFen: number;
+    example?: boolean;
+    /**
+     * Where the value comes from: the national rule, the local document, or why an example was chosen.
+     */
+    basis: string;
+  };
+  /**
+   * How every computed amount (a division: 补差, a share of the standard, a prorated month) is rounded: to the fen, jiao or yuan, down, up or half up.
+   */
+  rounding: {
+    unit: 'fen' | 'jiao' | 'yuan';
+    mode: 'down' | 'up' | 'half-up';
+    example?: boolean;
+    /**
+     * Where the value comes from: the national rule, the local document, or why an example was chosen.
+     */
+    basis: string;
+  };
+  /**
+   * 渐退期: for how many months a 低保 household whose income rose above the standard keeps its previous amount.
+   */
+  gradualExit: {
+    months: number;
+    example?: boolean;
+    /**
+     * Where the value comes from: the national rule, the local document, or why an example was chosen.
+     */
+    basis: string;
+  };
+  /**
+   * 必要就业成本扣减: deducted from the household's income for each employed member, at most that member's own income.
+   */
+  employmentCost: {
+    /**
+     * Fen per person per month.
+     */
+    perEmployedMemberFen: number;
+    example?: boolean;
+    /**
+     * Where the value comes from: the national rule, the local document, or why an example was chosen.
+     */
+    basis: string;
+  };
+  /**
+   * The month benefits start in: paid in full (none) or for the days from the start date to the month's end (by-days).
+   */
+  firstMonth: {
+    proration: 'none' | 'by-days';
+    example?: boolean;
+    /**
+     * Where the value comes from: the national rule, the local document, or why an example was chosen.
+     */
+    basis: string;
+  };
+  /**
+   * 补差: per-capita-gap = (standard − household income ÷ household members) × covered persons; household-gap = standard × covered persons − household income. They agree when every member is covered.
+   */
+  gapFormula: {
+    formula: 'per-capita-gap' | 'household-gap';
+    example?: boolean;
+    /**
+     * Where the value comes from: the national rule, the local document, or why an example was chosen.
+     */
+    basis: string;
+  };
+}
+/**
+ * 低保标准, fen per person per month (民发〔2024〕16号: 当地上年度城镇（农村）居民人均消费支出×量化比例).
+ */
+export interface DibaoStandard {
+  /**
+   * Fen per person per month.
+   */
+  urbanFen: number;
+  /**
+   * Fen per person per month.
+   */
+  ruralFen: number;
+  example?: boolean;
+  /**
+   * Where the value comes from: the national rule, the local document, or why an example was chosen.
+   */
+  basis: string;
+}
+/**
+ * 特困人员救助供养: the basic living standard (基本生活标准) and the care standard (照料护理标准) by self-care ability, for 集中供养 (in an institution) and 分散供养 (at home).
+ */
+export interface TekunStandard {
+  /**
+   * Fen per person per month.
+   */
+  basicUrbanFen: number;
+  /**
+   * Fen per person per month.
+   */
+  basicRuralFen: number;
+  care: {
+    concentrated: TekunCareLevels;
+    dispersed: TekunCareLevels;
+    example?: boolean;
+    /**
+     * Where the value comes from: the national rule, the local document, or why an example was chosen.
+     */
+    basis: string;
+  };
+  example?: boolean;
+  /**
+   * Where the value comes from: the national rule, the local document, or why an example was chosen.
+   */
+  basis: string;
+}
+/**
+ * 照料护理标准 by self-care ability (self-care-ability codes 1 全自理, 2 半护理, 3 全护理), fen per person per month.
+ */
+export interface TekunCareLevels {
+  /**
+   * Fen per person per month.
+   */
+  fullSelfCare: number;
+  /**
+   * Fen per person per month.
+   */
+  partialCare: number;
+  /**
+   * Fen per person per month.
+   */
+  fullCare: number;
+}
+/**
+ * 分类施保: monthly add-ons for covered 低保 members in a group that needs more. `combination` says whether a person in several groups gets every add-on (sum) or only the largest (highest).
+ */
+export interface ClassifiedAddOns {
+  combination: 'sum' | 'highest';
+  /**
+   * 重残: a member whose disability grade is one of `grades` (codes of the disability-grade table).
+   */
+  severeDisability: {
+    /**
+     * @minItems 1
+     */
+    grades: ['1' | '2' | '3' | '4', ...('1' | '2' | '3' | '4')[]];
+    amount: AddOnAmount;
+  };
+  /**
+   * 高龄: a member at least `minimumAge` years old on the last day of the month.
+   */
+  aged: {
+    minimumAge: number;
+    amount: AddOnAmount;
+  };
+  /**
+   * 未成年人: a member younger than `underAge` years on the last day of the month.
+   */
+  minor: {
+    underAge: number;
+    amount: AddOnAmount;
+  };
+  /**
+   * 重病: a member recorded with a serious illness.
+   */
+  seriousIllness: {
+    amount: AddOnAmount;
+  };
+  example?: boolean;
+  /**
+   * Where the value comes from: the national rule, the local document, or why an example was chosen.
+   */
+  basis: string;
 }
 /**
  * One national or jiuzhu-defined code table: gateway/store/reference-data/code-tables/<id>.json.
