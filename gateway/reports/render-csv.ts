@@ -6,6 +6,7 @@
  */
 import type { ReportColumn, ReportTemplate } from '../../schemas/types/index.js';
 import { csvBom, csvField } from '../exports/csv-export.js';
+import { yuanText } from '../exports/money-text.js';
 import { headerPath, type LayoutItem } from './report-layout.js';
 import type { ReportValue } from './report-source.js';
 
@@ -32,12 +33,4 @@ function csvValue(column: ReportColumn, value: ReportValue): string {
     case 'percent': return `${(value * 100).toFixed(1)}%`;
     default: return String(value);
   }
-}
-
-/** Integer fen as yuan with two decimals, in integer arithmetic: -1250 → -12.50. */
-export function yuanText(fen: number): string {
-  if (!Number.isSafeInteger(fen)) throw new RangeError(`[reports] an amount in fen must be a safe integer, got ${fen}`);
-  const sign = fen < 0 ? '-' : '';
-  const absolute = Math.abs(fen);
-  return `${sign}${Math.trunc(absolute / 100)}.${String(absolute % 100).padStart(2, '0')}`;
 }

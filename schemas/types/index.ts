@@ -315,6 +315,14 @@ export type Kinds = [string, ...string[]];
  */
 export type Code4 = string;
 /**
+ * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
+ */
+export type RegionCode7 = string;
+/**
+ * A calendar month, YYYY-MM, in the years 1900–2099.
+ */
+export type Period3 = string;
+/**
  * Which households the category covers. enrolment: the household has a current enrolment in one of these business codes (assistance-category); member: and some member has all the given attributes; childWithoutParent: and a minor lives in it with neither parent in the household; warningRules: a warning of one of these comparison rules about a member (a trigger: due within the frequency's working days of the warning, until a visit on or after that day).
  */
 export type VisitMatch =
@@ -337,7 +345,7 @@ export type VisitMatch =
 /**
  * A calendar month, YYYY-MM, in the years 1900–2099.
  */
-export type Period3 = string;
+export type Period4 = string;
 /**
  * pending: pushed, not yet taken up; verifying: being verified (核查); resolved: handled (处置) with an outcome.
  */
@@ -361,7 +369,7 @@ export type NonNegativeFen2 = number;
 /**
  * A calendar month, YYYY-MM, in the years 1900–2099.
  */
-export type Period4 = string;
+export type Period5 = string;
 
 /**
  * Every canonical schema of jiuzhu, so each type is generated once.
@@ -430,6 +438,8 @@ export interface JiuzhuSchemas {
   role?: Role;
   'rule-set'?: RuleSet;
   rule?: Rule;
+  'self-check-request'?: SelfCheckRequest;
+  'self-check-result'?: SelfCheckResult;
   'sheet-reopening'?: SheetReopening;
   'time-limits'?: TimeLimits;
   'visit-policy'?: VisitPolicy;
@@ -3452,6 +3462,82 @@ export interface AttributeCondition1 {
   notIn?: [string | number | boolean, ...(string | number | boolean)[]];
 }
 /**
+ * 资格自测 (seed 002 task 2: 线上社会救助申办、资格自测、信息查询): a household as its members describe it, for an estimate of the programmes it may qualify for. Nothing in it is stored: no name, no ID number is asked for.
+ */
+export interface SelfCheckRequest {
+  regionCode: RegionCode7;
+  month?: Period3;
+  /**
+   * 城市 (true) or 农村 (false) 低保 standard.
+   */
+  urban: boolean;
+  /**
+   * 家庭月收入 in fen (default: the sum of the members' incomes).
+   */
+  householdIncomeFen?: number;
+  /**
+   * Monthly 刚性支出 paid by the household itself (medical, education), in fen.
+   */
+  rigidExpenditureFen?: number;
+  /**
+   * @minItems 1
+   * @maxItems 20
+   */
+  members: [SelfCheckMember, ...SelfCheckMember[]];
+}
+export interface SelfCheckMember {
+  birthDate: CalendarDate2;
+  employed?: boolean;
+  /**
+   * The member's own monthly income, part of the household's.
+   */
+  incomeFen?: number;
+  /**
+   * 残疾等级 of a disability certificate (1–2 重度).
+   */
+  disabilityGrade?: '1' | '2' | '3' | '4' | null;
+  seriousIllness?: boolean;
+  /**
+   * 劳动能力: 完全, 部分, 无.
+   */
+  labourAbility?: 'full' | 'partial' | 'none';
+  /**
+   * Has a legal supporter (法定赡养、抚养、扶养义务人) able to support them.
+   */
+  supporterAble?: boolean;
+  /**
+   * 生活自理能力: 1 全自理, 2 半护理, 3 全护理 (for the 特困 care estimate).
+   */
+  selfCareAbility?: '1' | '2' | '3';
+}
+/**
+ * What the self-check estimates, programme by programme, with the reasons in words and the standards used. An estimate only: eligibility is decided on application after the household's finances are checked (家庭经济状况核对).
+ */
+export interface SelfCheckResult {
+  month: Period;
+  standards: {
+    region: string;
+    regionName: string;
+    effectiveFrom: Period;
+    /**
+     * The region's standards file is an example, not its published standards: the estimate says nothing real.
+     */
+    example: boolean;
+  };
+  programmes: SelfCheckProgramme[];
+  note: string;
+}
+export interface SelfCheckProgramme {
+  programme: 'dibao' | 'dibao-edge' | 'tekun' | 'rigid-expenditure';
+  name: string;
+  mayQualify: boolean;
+  reasons: string[];
+  /**
+   * The monthly amount the same calculation as the payment roll gives; null where the programme pays no fixed monthly amount.
+   */
+  estimatedMonthlyFen: number | null;
+}
+/**
  * Why the lead unit reopens an approved progress sheet; kept with the sheet and in the audit log.
  */
 export interface SheetReopening {
@@ -3652,7 +3738,7 @@ export interface Warning {
    * The rule (config/rules/*.json) that raised it.
    */
   ruleId: string;
-  period: Period3;
+  period: Period4;
   subject: WarningSubject;
   /**
    * Where it was pushed: the township of residence, or a county; null while unassigned (a person outside the register whose ID number was issued in none of the register's counties, with several counties in the register).
@@ -3768,5 +3854,5 @@ export interface WarningTransitionRequest {
    * stopped and benefit-adjusted: the one enrolment to act on, among the current basic-living enrolments the key's region granted for the person or household. Required to stop on a resolve-conflict warning (重复享受), where the county ends the enrolment that must not stand rather than every one.
    */
   enrolmentId?: number;
-  effectiveMonth?: Period4;
+  effectiveMonth?: Period5;
 }

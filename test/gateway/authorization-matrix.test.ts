@@ -94,6 +94,7 @@ const probes: Record<string, Probe> = {
   'GET /v1/regions': { needs: 'readFigures', list: () => get('/v1/regions?level=township') },
   'GET /v1/statistics/monitoring': { needs: 'readFigures', target: (t) => get(`/v1/statistics/monitoring?period=2024-09&region=${places[t.place].township}`) },
   'GET /v1/reports': { needs: 'readFigures', list: () => get('/v1/reports') },
+  'POST /v1/self-check': { needs: 'readFigures', list: () => json('POST', '/v1/self-check', { regionCode: '640121', urban: true, members: [{ birthDate: '1950-01-01' }] }) },
   // The route lets every role in; the report decides: a table of names needs personal data (CSV, so the invariants
   // below can read what leaks).
   'GET /v1/reports/:template': { needs: 'readPersonalData', target: (t) => get(`/v1/reports/qianjiang-discovery-detail?period=2024&format=csv&region=${places[t.place].township}`) },

@@ -7,7 +7,7 @@ import { viewQuarterlySummaries } from '../../filing/filing-views.js';
 import { loadFilingProgrammes } from '../../filing/index.js';
 import { monitoringFiguresBetween } from '../../statistics/monitoring-statistics.js';
 import { defineReportSource, type ReportRow } from '../report-source.js';
-import { yuanText } from '../render-csv.js';
+import { yuanText } from '../../exports/money-text.js';
 import { dayOf, filingLabels } from './filing-labels.js';
 import { regionName } from './region-names.js';
 
