@@ -12,12 +12,12 @@
  * frozen panes nor fonts (its `write_ws_xml_sheetviews` emits only `workbookViewId`), and a clerk needs the header to
  * stay put while scrolling a county's roll.
  */
-import { Writable } from 'node:stream';
 import type { Alignment, Borders, Fill, Font, PaperSize, Style } from 'exceljs';
 import type { Knex } from 'knex';
 import { isWithinScope } from '../../gateway/access/region-scope.js';
 import { lastDayOfPeriod } from '../../gateway/calendar/periods.js';
 import { neutraliseFormula } from '../../gateway/exports/csv-export.js';
+import { createMemorySink } from '../../gateway/exports/memory-sink.js';
 import { displayWidth } from '../../gateway/exports/display-width.js';
 import { ProblemError } from '../../gateway/errors.js';
 import { codeName, isBasicLivingCategory, loadCodeTables } from '../../gateway/store/reference-data/code-tables.js';
@@ -348,14 +348,8 @@ const dataRowHeight = 18;
  */
 async function writeWorkbook(rows: readonly LowIncomeRegisterRow[], title: string, generatedAt: Date): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: true });
+  const sink = createMemorySink();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink.stream, useStyles: true, useSharedStrings: true });
   workbook.creator = 'jiuzhu';
   workbook.lastModifiedBy = 'jiuzhu';
   workbook.created = generatedAt;
@@ -418,7 +412,7 @@ async function writeWorkbook(rows: readonly LowIncomeRegisterRow[], title: strin
 
   sheet.commit();
   await workbook.commit();
-  return Buffer.concat(chunks);
+  return sink.bytes();
 }
 
 /** Widths from the longest header or value, in Excel's unit (display-width.ts). */

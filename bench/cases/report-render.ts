@@ -5,8 +5,8 @@
  * collect the file in memory, as the API does. Prints seconds and the process's peak RSS.
  * Usage: report-render.ts engine|bare ROWS
  */
-import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { createMemorySink } from '../../gateway/exports/memory-sink.js';
 import { renderReport } from '../../gateway/reports/produce-report.js';
 import type { ReportRow } from '../../gateway/reports/report-source.js';
 import { loadReportTemplates } from '../../gateway/reports/report-templates.js';
@@ -45,15 +45,14 @@ if (mode === 'engine') {
   const file = await renderReport(template, { context: { region: '重庆市黔江区', period: '2024年6月' }, rows, subjectPersonIds: [] }, { format: 'xlsx', documentDate: '2024-07-01' });
   bytes = file.length;
 } else {
-  const chunks: Buffer[] = [];
-  const out = new Writable({ write(chunk: Buffer, _encoding, done) { chunks.push(chunk); done(); } });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+  const sink = createMemorySink();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink.stream, useStyles: false, useSharedStrings: false });
   const sheet = workbook.addWorksheet('bare');
   const fields = template.columns.map((c) => c.field);
   rows.forEach((row, index) => sheet.addRow(fields.map((field) => (field === '#' ? index + 1 : row[field] ?? null))).commit());
   sheet.commit();
   await workbook.commit();
-  bytes = Buffer.concat(chunks).length;
+  bytes = sink.bytes().length;
 }
 reportCase({
   name: mode === 'engine' ? 'report qianjiang-discovery-detail, styled XLSX (engine)' : 'baseline: exceljs streaming the same rows bare (values only)',

@@ -11,10 +11,10 @@
  * Byte-identical output for the same data and date: the document dates are the given day, and each zip entry's
  * modification time too (exports/zip-entry-times.ts).
  */
-import { Writable } from 'node:stream';
 import type { Alignment, Borders, Font, PaperSize, Style } from 'exceljs';
 import type { ReportColumn, ReportTemplate } from '../../schemas/types/index.js';
 import { neutraliseFormula } from '../exports/csv-export.js';
+import { createMemorySink } from '../exports/memory-sink.js';
 import { setZipEntryTimes } from '../exports/zip-entry-times.js';
 import { defaultFontSizes, type LayoutItem, type RowKind } from './report-layout.js';
 import type { ReportValue } from './report-source.js';
@@ -88,16 +88,10 @@ function stylesOf(template: ReportTemplate) {
 export async function writeReportXlsx(template: ReportTemplate, items: Iterable<LayoutItem>, options: XlsxOptions): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
   const documentDate = new Date(`${options.documentDate}T00:00:00+08:00`);
-  const chunks: Buffer[] = [];
-  const out = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
+  const sink = createMemorySink();
   // Inline strings, not the shared-string table: the table is held in memory until the end, and a report's texts
   // (names, findings) seldom repeat.
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink.stream, useStyles: true, useSharedStrings: false });
   workbook.creator = 'jiuzhu';
   workbook.lastModifiedBy = 'jiuzhu';
   workbook.created = documentDate;
@@ -146,7 +140,7 @@ export async function writeReportXlsx(template: ReportTemplate, items: Iterable<
   }
   sheet.commit();
   await workbook.commit();
-  const bytes = Buffer.concat(chunks);
+  const bytes = sink.bytes();
   setZipEntryTimes(bytes, options.documentDate);
   return bytes;
 }
