@@ -705,6 +705,10 @@ export interface Enrolment {
    * Monthly benefit in fen, for paid categories.
    */
   monthlyAmountFen?: Fen | null;
+  /**
+   * 特困 供养方式: concentrated 集中供养 (in an institution) or dispersed 分散供养 (at home); sets the care standard. Only for 130/131/132.
+   */
+  tekunSupport?: ('concentrated' | 'dispersed') | null;
   regionCode?: RegionCode;
 }
 /**
@@ -803,12 +807,31 @@ export interface BenefitStandards {
    */
   example: boolean;
   basis: string;
+  payroll: PayrollRules;
   /**
    * Complete sets of standards, ascending by effectiveFrom; a month takes the latest period effective at it.
    *
    * @minItems 1
    */
   periods: [BenefitStandardsPeriod, ...BenefitStandardsPeriod[]];
+}
+/**
+ * How the monthly roll (月结发放册) treats a death or a move reported after the fact, and how far back it recomputes paid months for 补发 and 追回: rules of the roll, not standards, so they do not vary by period.
+ */
+export interface PayrollRules {
+  /**
+   * month-after: the month of the death (cremation, move out) is still paid and payment stops from the next month; month-of-death: that month is not paid either.
+   */
+  stopAfterDeath: 'month-after' | 'month-of-death';
+  /**
+   * Closed months the roll recomputes for 补发 (a standard raised with effect from a past month, an approval dated in a past month, a failed bank payment) and 追回 (a death reported late). 0 turns supplementary lines off.
+   */
+  backPayMonths: number;
+  example?: boolean;
+  /**
+   * Where the value comes from: the national rule, the local document, or why an example was chosen.
+   */
+  basis: string;
 }
 export interface BenefitStandardsPeriod {
   effectiveFrom: Period;
@@ -2105,6 +2128,10 @@ export interface EnrolmentInput {
   startDate: CalendarDate2;
   endDate?: CalendarDate2;
   monthlyAmountFen?: NonNegativeFen1;
+  /**
+   * 特困 供养方式 (集中 / 分散): required by the payment roll for 130/131/132, which sets the care standard by it.
+   */
+  tekunSupport?: 'concentrated' | 'dispersed';
 }
 /**
  * A household's poverty index (贫困指数) and need index (需救助指数) for a period, each with its parts: every component's raw value and unit, its normalised score, weight and contribution, and the formula's wording of why it counts. Derived from members' income, health and assistance, so it is personal data: no ID numbers, reads audited.
