@@ -417,6 +417,9 @@ export interface JiuzhuSchemas {
   'liaison-entry-input'?: LiaisonEntryInput;
   'liaison-roster'?: LiaisonRoster;
   'monitoring-statistics'?: MonitoringStatistics;
+  'payroll-signature'?: PayrollSignature;
+  'payroll-submission'?: PayrollSubmission;
+  'payroll-summary'?: PayrollSummary;
   person?: Person;
   problem?: Problem;
   'progress-entry-input'?: ProgressEntryInput;
@@ -2732,6 +2735,80 @@ export interface RegionMonitoringFigures {
   code: string;
   name: string;
   figures: MonitoringFigures;
+}
+/**
+ * How to check a closed roll: the SM3 digest of its canonical document (GET /v1/payroll/{month}/document, or `jiuzhu payroll --out`), the SM2 signature over the document (DER, base64; the SM2 user ID is the default 1234567812345678), the signing public key as PEM, and the openssl commands that check both.
+ */
+export interface PayrollSignature {
+  countyCode: string;
+  month: Period;
+  households: number;
+  persons: number;
+  lines: number;
+  totalFen: number;
+  closedAt: string;
+  closedBy: string;
+  documentSm3: string;
+  signature: string;
+  keyId: string;
+  publicKeyPem: string;
+  /**
+   * Shell commands, run beside roll.csv, roll.sig (the signature decoded from base64) and key.pem.
+   */
+  verify: string[];
+}
+/**
+ * A township's monthly roll handed to the bureau (各乡镇(街道)……按时完成月结发放册, seed 002): its households, money and the SM3 digest of its lines as computed at submission. The bureau's closing refuses while a township's lines differ from what it submitted.
+ */
+export interface PayrollSubmission {
+  month: Period;
+  townshipCode: string;
+  households: number;
+  totalFen: number;
+  linesSm3: string;
+  submittedAt: string;
+}
+/**
+ * A county's monthly roll (月结发放册) in totals: households and persons paid for the month (their own lines; 补发 and 追回 lines count in lines and money only), lines, the total in fen, the same by township, the households the roll could not pay without a guess (problems), and, once the bureau has closed the month, who closed it and the SM3 digest of the signed document. `jiuzhu payroll --json` prints the same object.
+ */
+export interface PayrollSummary {
+  month: Period;
+  countyCode: string;
+  /**
+   * open: computed from the register now, a preview; closed: the stored, signed roll.
+   */
+  status: 'open' | 'closed';
+  households: number;
+  persons: number;
+  lines: number;
+  /**
+   * All lines, 追回 lines negative.
+   */
+  totalFen: number;
+  byTownship: PayrollTownshipTotals[];
+  /**
+   * Households not paid this month until the township fixes the register (a household income not recorded, a 特困 person without 供养方式 or self-care ability, inconsistent incomes).
+   */
+  problems: PayrollProblem[];
+  closed: null | {
+    closedAt: string;
+    closedBy: string;
+    documentSm3: string;
+    keyId: string;
+  };
+}
+export interface PayrollTownshipTotals {
+  code: string;
+  name: string;
+  households: number;
+  persons: number;
+  totalFen: number;
+}
+export interface PayrollProblem {
+  householdNo: string;
+  townshipCode: string;
+  villageCode: string;
+  reason: string;
 }
 /**
  * RFC 9457 problem details. `type` is stable (urn:jiuzhu:problem:<code>); `errors` names each failing field by JSON pointer into the request body, by parameter name, or by the cell of an uploaded workbook.

@@ -125,8 +125,9 @@ export async function up(knex: Knex): Promise<void> {
 
 /**
  * A closed roll is never changed: corrections go through a later month's 补发 / 扣回. The guards stop an UPDATE or
- * DELETE through any path, the API's or a hand-run SQL statement's, except the re-encryption of account_cipher by a
- * data-key rotation, which changes the ciphertext and not the account.
+ * DELETE through any path, the API's or a hand-run SQL statement's. Two exceptions: the re-encryption of
+ * account_cipher by a data-key rotation (it changes the ciphertext, not the account), and the one update that completes
+ * a roll inside its closing transaction — its totals, digest and signature, written while the signature is still ''.
  */
 const immutableLineColumns = [
   'roll_id', 'line_no', 'for_month', 'household_id', 'payee_person_id', 'township_code', 'village_code', 'category', 'persons_covered',
@@ -136,27 +137,29 @@ const immutableLineColumns = [
 const immutableRollColumns = [
   'county_code', 'month', 'households', 'persons', 'lines', 'total_fen', 'standards_sm3', 'document_sm3', 'signature', 'key_id', 'closed_at', 'closed_by',
 ];
+const refusal = 'a closed payroll roll cannot be changed';
 
 async function createImmutabilityGuards(knex: Knex): Promise<void> {
-  const guards = [
-    { table: 'payroll_lines', columns: immutableLineColumns },
-    { table: 'payroll_rolls', columns: immutableRollColumns },
-  ];
   if (knex.client.config.client === 'pg') {
     await knex.raw(`
       CREATE FUNCTION payroll_closed_is_immutable() RETURNS trigger AS $$
       BEGIN
-        RAISE EXCEPTION 'a closed payroll roll cannot be changed' USING ERRCODE = 'P0001';
+        -- Nested: PL/pgSQL does not short-circuit, and payroll_lines has no signature column.
+        IF TG_TABLE_NAME = 'payroll_rolls' AND TG_OP = 'UPDATE' THEN
+          IF OLD.signature = '' THEN RETURN NEW; END IF;
+        END IF;
+        RAISE EXCEPTION '${refusal}' USING ERRCODE = 'P0001';
       END $$ LANGUAGE plpgsql`);
-    for (const { table, columns } of guards) {
+    for (const [table, columns] of [['payroll_lines', immutableLineColumns], ['payroll_rolls', immutableRollColumns]] as const) {
       await knex.raw(`CREATE TRIGGER ${table}_immutable_update BEFORE UPDATE OF ${columns.join(', ')} ON ${table} FOR EACH ROW EXECUTE FUNCTION payroll_closed_is_immutable()`);
       await knex.raw(`CREATE TRIGGER ${table}_immutable_delete BEFORE DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION payroll_closed_is_immutable()`);
     }
     return;
   }
-  for (const { table, columns } of guards) {
-    await knex.raw(`CREATE TRIGGER ${table}_immutable_update BEFORE UPDATE OF ${columns.join(', ')} ON ${table} BEGIN SELECT RAISE(ABORT, 'a closed payroll roll cannot be changed'); END`);
-    await knex.raw(`CREATE TRIGGER ${table}_immutable_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, 'a closed payroll roll cannot be changed'); END`);
+  await knex.raw(`CREATE TRIGGER payroll_lines_immutable_update BEFORE UPDATE OF ${immutableLineColumns.join(', ')} ON payroll_lines BEGIN SELECT RAISE(ABORT, '${refusal}'); END`);
+  await knex.raw(`CREATE TRIGGER payroll_rolls_immutable_update BEFORE UPDATE OF ${immutableRollColumns.join(', ')} ON payroll_rolls WHEN OLD.signature <> '' BEGIN SELECT RAISE(ABORT, '${refusal}'); END`);
+  for (const table of ['payroll_lines', 'payroll_rolls']) {
+    await knex.raw(`CREATE TRIGGER ${table}_immutable_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${refusal}'); END`);
   }
 }
 

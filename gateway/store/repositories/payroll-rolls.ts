@@ -61,8 +61,8 @@ export async function insertRollLines(trx: Knex.Transaction, rollId: number, lin
     gradual_exit_months_after: l.gradualExitMonthsAfter, explanation: JSON.stringify({ programme: l.programme, householdNo: l.householdNo, payeeName: l.payeeName, ...l.explanation }),
     inputs: JSON.stringify(l.inputs), bank_name: l.bank?.bankName ?? null, account_name: l.bank?.accountName ?? null, account_cipher: l.bank?.accountCipher ?? null,
   }));
-  // 20 columns a row: 1,000 rows a statement stays under SQLite's bound on parameters.
-  for (let i = 0; i < rows.length; i += 1000) await trx('payroll_lines').insert(rows.slice(i, i + 1000));
+  // knex writes a multi-row insert on SQLite as a compound SELECT, which SQLite bounds at 500 terms.
+  for (let i = 0; i < rows.length; i += 400) await trx('payroll_lines').insert(rows.slice(i, i + 400));
 }
 
 interface StoredLineRow {
@@ -204,7 +204,7 @@ export async function insertRollChanges(trx: Knex.Transaction, rollId: number, c
     roll_id: rollId, household_id: c.householdId, household_no: c.householdNo, payee_name: c.payeeName, township_code: c.townshipCode, village_code: c.villageCode,
     programme: c.programme, mark: c.mark, previous_fen: c.previousFen, current_fen: c.currentFen, reason: c.reason,
   }));
-  for (let i = 0; i < rows.length; i += 2000) await trx('payroll_changes').insert(rows.slice(i, i + 2000));
+  for (let i = 0; i < rows.length; i += 400) await trx('payroll_changes').insert(rows.slice(i, i + 400));
 }
 
 export async function changesOfRoll(db: Knex, rollId: number): Promise<RollChange[]> {
