@@ -81,7 +81,7 @@ export async function* compileRoll(knex: Knex, options: CompileRollOptions): Asy
   const enrolled = await householdsEnrolledBetween(knex, countyCode, first, last);
   const seen = new Set(enrolled.map((k) => k.householdId));
   const extraIds = new Set<number>();
-  for (const ids of recheck.values()) for (const id of ids) if (!seen.has(id)) extraIds.add(id);
+  for (const { ids } of recheck.values()) for (const id of ids) if (!seen.has(id)) extraIds.add(id);
   if (previousRoll) for (const id of await householdsOfRoll(knex, previousRoll.id)) if (!seen.has(id)) extraIds.add(id);
   const keys = [...enrolled, ...(await householdKeysOf(knex, [...extraIds]))].sort(rollOrder);
 
@@ -145,8 +145,9 @@ export async function* compileRoll(knex: Knex, options: CompileRollOptions): Asy
           });
         }
         for (const forMonth of [...recheck.keys()].sort()) {
-          if (!recheck.get(forMonth)!.has(key.householdId)) continue;
-          const supplementary = supplementaryLine(index, key, townshipCode, programme, forMonth, book, urbanVillage, paidByKey.get(`${key.householdId}|${programme}|${forMonth}`) ?? []);
+          const { roll, ids: rechecked } = recheck.get(forMonth)!;
+          if (!rechecked.has(key.householdId)) continue;
+          const supplementary = supplementaryLine(index, key, townshipCode, programme, roll, book, urbanVillage, paidByKey.get(`${key.householdId}|${programme}|${forMonth}`) ?? []);
           if (supplementary) {
             supplementary.lineNo = ++lineNo;
             page.lines.push(supplementary);
@@ -164,8 +165,8 @@ function rollOrder(a: RollHouseholdKey, b: RollHouseholdKey): number {
 }
 
 /** Per closed month in the window, the households whose payment for it may be wrong now. */
-async function monthsToRecheck(knex: Knex, book: StandardsBook, countyCode: string, window: readonly ClosedRoll[]): Promise<Map<string, Set<number>>> {
-  const out = new Map<string, Set<number>>();
+async function monthsToRecheck(knex: Knex, book: StandardsBook, countyCode: string, window: readonly ClosedRoll[]): Promise<Map<string, Recheck>> {
+  const out = new Map<string, Recheck>();
   for (const roll of window) {
     const lastDay = lastDayOfPeriod(roll.month);
     const ids = new Set(await householdsToRecheck(knex, roll, lastDay));
@@ -173,9 +174,14 @@ async function monthsToRecheck(knex: Knex, book: StandardsBook, countyCode: stri
       for (const id of await householdsOfRoll(knex, roll.id)) ids.add(id);
       for (const k of await householdsEnrolledBetween(knex, countyCode, `${roll.month}-01`, lastDay)) ids.add(k.householdId);
     }
-    if (ids.size > 0) out.set(roll.month, ids);
+    if (ids.size > 0) out.set(roll.month, { roll, ids });
   }
   return out;
+}
+
+interface Recheck {
+  roll: ClosedRoll;
+  ids: Set<number>;
 }
 
 /** 渐退 state carried by last month's closed line: its count, or the start of a grace period after a paid month. */
@@ -265,9 +271,10 @@ function stopReason(index: RegisterIndex, householdId: number, month: string, no
  * computed from the register.
  */
 function supplementaryLine(
-  index: RegisterIndex, key: RollHouseholdKey, townshipCode: string, programme: Programme, forMonth: string, book: StandardsBook, urbanVillage: boolean,
+  index: RegisterIndex, key: RollHouseholdKey, townshipCode: string, programme: Programme, roll: ClosedRoll, book: StandardsBook, urbanVillage: boolean,
   paidLines: readonly (RollLine & { unpaid: boolean; rollMonth: string })[],
 ): RollLine | undefined {
+  const forMonth = roll.month;
   const standards = standardsFor(book, key.regionCode, forMonth);
   const rules = standards.payroll;
   const own = paidLines.find((l) => l.rollMonth === forMonth);
@@ -284,7 +291,9 @@ function supplementaryLine(
         const enrolment = enrolmentInMonth(index.enrolments.get(Number(m.personId)), forMonth);
         return { ...m, category: (enrolment && programmeOf(enrolment.category)) ?? ('none' as const) };
       });
-    inputs = { ...own.inputs, members };
+    // An income verified after the month closed, with effect from it or before, replaces the income the month used.
+    const verified = (index.page.incomeChanges.get(key.householdId) ?? []).filter((c) => c.effectiveMonth <= forMonth && c.recordedAt > roll.closedAt).at(-1);
+    inputs = { ...own.inputs, members, householdIncomeFen: verified?.incomeFen ?? own.inputs.householdIncomeFen };
     enrolledFrom = own.explanation.lines.length > 0 ? now.enrolledFrom[programme] : null;
     category = own.category;
   } else {
@@ -315,7 +324,8 @@ function supplementaryLine(
   if (!payee) return undefined;
   const account = index.page.accounts.get(payee.id);
   const mark = dueFen > paidTotal ? '补发' : '追回';
-  const reason = supplementaryReason(now.departed, paid.length < paidLines.length, own === undefined, standards, own);
+  const incomeChanged = own !== undefined && inputs.householdIncomeFen !== own.inputs.householdIncomeFen;
+  const reason = incomeChanged ? `核定家庭月收入自${forMonth}起为${yuanText(inputs.householdIncomeFen)}元(原${yuanText(own.inputs.householdIncomeFen)}元)` : supplementaryReason(now.departed, paid.length < paidLines.length, own === undefined, standards, own);
   return {
     lineNo: 0, forMonth, programme, householdId: key.householdId, householdNo: key.householdNo, payeePersonId: payee.id, payeeName: payee.name,
     townshipCode, villageCode: key.regionCode, category, personsCovered: inputs.members.filter((m) => m.category === programme).length,

@@ -367,6 +367,10 @@ export type CalendarDate20 = string;
  */
 export type NonNegativeFen2 = number;
 /**
+ * An amount of money in fen that cannot be negative (income, benefit).
+ */
+export type NonNegativeFen3 = number;
+/**
  * A calendar month, YYYY-MM, in the years 1900–2099.
  */
 export type Period5 = string;
@@ -3958,5 +3962,6 @@ export interface WarningTransitionRequest {
    * stopped and benefit-adjusted: the one enrolment to act on, among the current basic-living enrolments the key's region granted for the person or household. Required to stop on a resolve-conflict warning (重复享受), where the county ends the enrolment that must not stand rather than every one.
    */
   enrolmentId?: number;
+  householdIncomeFen?: NonNegativeFen3;
   effectiveMonth?: Period5;
 }

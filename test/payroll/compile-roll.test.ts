@@ -143,6 +143,20 @@ describe.each(dialects)('the roll compiled on %s', (dialect) => {
     ]);
   });
 
+  it('recomputes closed months from a household income a warning verified with effect from the past, and recovers the difference', async () => {
+    await household(store, village, 50_000, [{ name: '甲', born: '1980-01-01', category: '120' }, { name: '乙', born: '1982-01-01', category: '120' }]);
+    await close(store, '2024-08');
+    await close(store, '2024-09');
+    // As a benefit-adjusted outcome with householdIncomeFen 80000 and effectiveMonth 2024-09 records it (warning-outcomes.ts).
+    const householdId = (await store.knex('households').first('id')).id;
+    await store.knex('households').update({ monthly_income_fen: 80_000, updated_at: new Date().toISOString() });
+    await store.knex('household_income_changes').insert({ household_id: householdId, income_fen: 80_000, effective_month: '2024-09', warning_id: null, recorded_at: new Date(Date.now() + 1000).toISOString() });
+    const { lines } = await compile(store, '2024-10');
+    // 2 × 630 − 800 = 460 元 from September on: 300 元 paid too much for September, nothing for August.
+    expect(lines.map((l) => [l.forMonth, l.changeMark, l.totalFen])).toEqual([['2024-10', '调整', 46_000], ['2024-09', '追回', -30_000]]);
+    expect(lines[1]!.remark).toContain('核定家庭月收入自2024-09起为800.00元(原500.00元)');
+  });
+
   it('keeps the previous amount for the 渐退 months once income leaves no 补差, then stops with the reason', async () => {
     await household(store, village, 50_000, [{ name: '甲', born: '1980-01-01', category: '120' }, { name: '乙', born: '1982-01-01', category: '120' }]);
     await close(store, '2024-08');

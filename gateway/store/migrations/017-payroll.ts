@@ -5,6 +5,8 @@ import type { Knex } from 'knex';
  * - enrolments.tekun_support: 供养方式 of a 特困 enrolment, 'concentrated' (集中, in an institution) or 'dispersed' (分散,
  *   at home); the care standard depends on it. Null for other categories, and for 特困 enrolments recorded before it
  *   existed — the roll refuses to guess and names them.
+ * - household_income_changes: a household income verified by a warning's benefit-adjusted outcome, with the month it
+ *   applies from: the roll recomputes months already closed from it (补发 or 追回).
  * - payroll_submissions: a township's 月结 handed to the bureau (seed 002: 各乡镇(街道)……按时完成月结发放册), with the
  *   digest of the lines it saw, so the bureau cannot close over lines the township never saw.
  * - payroll_rolls: a closed month of one county (seed 002: 民政局……及时完成救助对象月结数据): its totals, the SM3
@@ -20,6 +22,16 @@ import type { Knex } from 'knex';
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('enrolments', (t) => {
     t.string('tekun_support', 12).nullable();
+  });
+
+  await knex.schema.createTable('household_income_changes', (t) => {
+    t.increments('id');
+    t.integer('household_id').notNullable().references('id').inTable('households');
+    t.bigInteger('income_fen').notNullable();
+    t.string('effective_month', 7).notNullable();
+    t.integer('warning_id').nullable();
+    t.timestamp('recorded_at', { useTz: true }).notNullable();
+    t.index(['household_id']);
   });
 
   await knex.schema.createTable('payroll_submissions', (t) => {
@@ -169,7 +181,7 @@ export async function down(knex: Knex): Promise<void> {
     await knex.raw(`DROP TRIGGER IF EXISTS ${table}_immutable_delete${knex.client.config.client === 'pg' ? ` ON ${table}` : ''}`);
   }
   if (knex.client.config.client === 'pg') await knex.raw('DROP FUNCTION IF EXISTS payroll_closed_is_immutable()');
-  for (const table of ['payroll_bank_results', 'payroll_bank_returns', 'payroll_changes', 'payroll_lines', 'payroll_rolls', 'payroll_submissions']) {
+  for (const table of ['payroll_bank_results', 'payroll_bank_returns', 'payroll_changes', 'payroll_lines', 'payroll_rolls', 'payroll_submissions', 'household_income_changes']) {
     await knex.schema.dropTableIfExists(table);
   }
   await knex.schema.alterTable('enrolments', (t) => {

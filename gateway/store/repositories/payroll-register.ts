@@ -87,8 +87,16 @@ export async function householdsEnrolledBetween(db: Knex, regionCode: string, fr
     .sort((a, b) => (a.regionCode < b.regionCode ? -1 : a.regionCode > b.regionCode ? 1 : a.householdNo < b.householdNo ? -1 : a.householdNo > b.householdNo ? 1 : 0));
 }
 
+/** A household income verified by a warning outcome, from a month on (household_income_changes). */
+export interface RollIncomeChange {
+  incomeFen: number;
+  effectiveMonth: string;
+  recordedAt: string;
+}
+
 export interface RollRegisterPage {
   households: Map<number, RollHousehold>;
+  incomeChanges: Map<number, RollIncomeChange[]>;
   persons: RollPerson[];
   enrolments: RollEnrolment[];
   facts: RollFact[];
@@ -106,16 +114,22 @@ function chunks<T>(items: readonly T[]): T[][] {
 
 export async function readRollRegisterPage(db: Knex, householdIds: readonly number[]): Promise<RollRegisterPage> {
   const households = new Map<number, RollHousehold>();
+  const incomeChanges = new Map<number, RollIncomeChange[]>();
   const persons: RollPerson[] = [];
   const enrolments: RollEnrolment[] = [];
   for (const ids of chunks(householdIds)) {
-    const [householdRows, personRows, enrolmentRows] = await Promise.all([
+    const [householdRows, personRows, enrolmentRows, incomeRows] = await Promise.all([
       db('households').whereIn('id', ids).select('id', 'household_no', 'monthly_income_fen', 'updated_at'),
       db('persons').whereIn('household_id', ids).orderBy(['household_id', 'relation', 'id'])
         .select('id', 'household_id', 'name', 'birth_date', 'relation', 'disability_grade', 'labour_ability', 'self_care_ability', 'monthly_income_fen'),
       db('enrolments').whereIn('household_id', ids).whereIn('category', basicLivingCategories).orderBy(['household_id', 'start_date', 'id'])
         .select('person_id', 'household_id', 'category', 'region_code', 'start_date', 'end_date', 'end_reason', 'tekun_support', 'created_at', 'updated_at'),
+      db('household_income_changes').whereIn('household_id', ids).orderBy(['household_id', 'recorded_at', 'id']).select('household_id', 'income_fen', 'effective_month', 'recorded_at'),
     ]);
+    for (const r of incomeRows) {
+      const id = Number(r.household_id);
+      (incomeChanges.get(id) ?? incomeChanges.set(id, []).get(id)!).push({ incomeFen: Number(r.income_fen), effectiveMonth: r.effective_month, recordedAt: isoText(r.recorded_at) });
+    }
     for (const h of householdRows) {
       households.set(Number(h.id), { id: Number(h.id), householdNo: h.household_no, monthlyIncomeFen: h.monthly_income_fen === null ? null : Number(h.monthly_income_fen), updatedAt: isoText(h.updated_at) });
     }
@@ -148,7 +162,7 @@ export async function readRollRegisterPage(db: Knex, householdIds: readonly numb
     for (const f of factRows) facts.push({ personId: Number(f.person_id), kind: f.kind, first: dateText(f.first), last: dateText(f.last) });
     for (const a of accountRows) accounts.set(Number(a.person_id), { personId: Number(a.person_id), bankName: a.bank_name, accountName: a.account_name, accountCipher: a.account_cipher });
   }
-  return { households, persons, enrolments, facts, accounts };
+  return { households, incomeChanges, persons, enrolments, facts, accounts };
 }
 
 /** Dates arrive as text from both databases (store/connect.ts sets PostgreSQL's parsers); timestamps as ISO 8601. */

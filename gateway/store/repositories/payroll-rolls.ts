@@ -134,7 +134,7 @@ export async function paidLinesOf(db: Knex, countyCode: string, householdIds: re
 export async function householdsToRecheck(db: Knex, roll: ClosedRoll, lastDay: string): Promise<number[]> {
   const countyEnd = roll.countyCode.slice(0, -1) + String.fromCharCode(roll.countyCode.charCodeAt(roll.countyCode.length - 1) + 1);
   const inCounty = (q: Knex.QueryBuilder, column: string) => q.where(column, '>=', roll.countyCode).andWhere(column, '<', countyEnd);
-  const [deaths, enrolments, households, failures] = await Promise.all([
+  const [deaths, enrolments, households, failures, incomes] = await Promise.all([
     // A death, cremation or move reported after the roll closed, of a member of a household paid that month.
     db('facts as f').join('persons as p', 'p.id_key', 'f.subject_key').join('batches as b', 'b.id', 'f.batch_id')
       .join('payroll_lines as l', (j) => j.on('l.household_id', '=', 'p.household_id'))
@@ -149,8 +149,10 @@ export async function householdsToRecheck(db: Knex, roll: ClosedRoll, lastDay: s
     db('payroll_bank_results as b').join('payroll_lines as l', (j) => j.on('l.roll_id', '=', 'b.roll_id').andOn('l.household_id', '=', 'b.household_id'))
       .join('payroll_rolls as r', 'r.id', 'b.roll_id').where('r.county_code', roll.countyCode).where('l.for_month', roll.month)
       .whereIn('b.status', ['failed', 'returned']).distinct('b.household_id as id'),
+    // An income verified after the close with effect from this month or earlier.
+    db('household_income_changes').where('effective_month', '<=', roll.month).andWhere('recorded_at', '>', roll.closedAt).distinct('household_id as id'),
   ]);
-  return [...new Set([...deaths, ...enrolments, ...households, ...failures].map((r: { id: number }) => Number(r.id)))];
+  return [...new Set([...deaths, ...enrolments, ...households, ...failures, ...incomes].map((r: { id: number }) => Number(r.id)))];
 }
 
 /** Every household with a line in the roll (a changed standard makes all of them candidates). */
