@@ -1,14 +1,18 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { commandLineActor, type Actor } from '../access/actor.js';
 import { activeSigningKey } from '../audit/checkpoint-keys.js';
 import { isPeriod } from '../calendar/periods.js';
+import { createGatewayDeliveryQueue } from '../deliveries/gateway-queue.js';
 import { yuanText } from '../exports/money-text.js';
+import { bankFileOfRoll, importBankReturn, payerNameOf, queueBankFile } from '../payroll/bank-payments.js';
+import { findBankFileLayout } from '../payroll/bank-file-layouts.js';
 import { loadBenefitStandards } from '../payroll/benefit-standards.js';
 import { closeRoll, submitTownshipRoll, summariseRoll, totalsOfClosedRoll, writeRollDocument, type RollSummary } from '../payroll/payroll-months.js';
 import { produceReport } from '../reports/produce-report.js';
 import type { Store } from '../store/connect.js';
+import { recordAudit } from '../store/repositories/audit-log.js';
 import { findClosedRoll } from '../store/repositories/payroll-rolls.js';
 import type { Exchange } from '../keystore/exchange.js';
 import { withExchange } from './open-exchange.js';
@@ -132,6 +136,55 @@ export function payrollCommand(): Command {
         const roll = await closeRoll(store.knex, commandLineActor('payroll close'), loadBenefitStandards(), options.county, options.month, key, new Date());
         if (options.json) printJson(roll);
         else printLine(`${options.county} ${options.month} closed: ${roll.households} households, ${roll.lines} lines, ${yuanText(roll.totalFen)} 元; document SM3 ${roll.documentSm3}, signed by ${roll.keyId}`);
+      });
+    });
+  payroll.command('bank-file')
+    .description('the paying bank\'s disbursement file of a closed month in a layout of config/bank-files (count and total declared first, checked after writing); --deliver queues it, sealed, for the bank as a registered partner')
+    .requiredOption('--month <YYYY-MM>', 'the benefit month', monthOption)
+    .option('--county <code>', 'the county', countyOption, '640121')
+    .requiredOption('--layout <name>', 'the bank file layout, e.g. example-fixed-gbk')
+    .option('--out <file>', 'write the file here')
+    .option('--deliver <partner>', 'queue it for this partner (jiuzhu deliveries run, or jiuzhu serve, sends it)')
+    .option('--json', 'print what was written or queued as JSON')
+    .action(async (options: { month: string; county: string; layout: string; out?: string; deliver?: string; json?: boolean }) => {
+      if (!options.out && !options.deliver) throw new InvalidArgumentError('give --out FILE, --deliver PARTNER, or both');
+      await withExchange(async (exchange, store) => {
+        const roll = await findClosedRoll(store.knex, options.county, options.month);
+        if (!roll) throw new InvalidArgumentError(`the roll of ${options.county} for ${options.month} is not closed: only a closed month is paid`);
+        const layout = findBankFileLayout(options.layout);
+        const done: Record<string, unknown> = { month: options.month, county: options.county, layout: layout.name };
+        if (options.out) {
+          const { bytes, payments } = await bankFileOfRoll(store.knex, roll, layout, await payerNameOf(store.knex, options.county));
+          writeFileSync(options.out, bytes);
+          await recordAudit(store.knex, financeActor(), {
+            action: 'payroll.bank-file', outcome: 'ok', resourceType: 'payroll-roll', resourceId: `${options.county}/${options.month}`, regionCode: options.county,
+            detail: `${options.out} as ${layout.name}: ${payments.payments.length} payments, ${payments.totalFen} fen`, subjectPersonIds: payments.payments.map((p) => p.payeePersonId),
+          });
+          Object.assign(done, { file: options.out, count: payments.payments.length, totalFen: payments.totalFen, notPaidByBank: payments.unpaid.length });
+        }
+        if (options.deliver) {
+          const queued = await queueBankFile({ knex: store.knex, exchange, queue: createGatewayDeliveryQueue(store, exchange) }, financeActor(), roll, layout, options.deliver);
+          Object.assign(done, { deliveryId: queued.deliveryId, partner: options.deliver, count: queued.count, totalFen: queued.totalFen });
+        }
+        if (options.json) printJson(done);
+        else printLine(Object.entries(done).map(([k, v]) => `${k} ${String(v)}`).join(', '));
+      });
+    });
+
+  payroll.command('bank-return')
+    .description('import the bank\'s return file (回盘) of a closed month: refused whole on a conflicting, repeated or unknown line; the same file again changes nothing; failed payments go to the next month\'s roll as 补发')
+    .argument('<file>', 'the return file')
+    .requiredOption('--month <YYYY-MM>', 'the benefit month', monthOption)
+    .option('--county <code>', 'the county', countyOption, '640121')
+    .requiredOption('--layout <name>', 'the bank file layout, e.g. example-fixed-gbk')
+    .option('--json', 'print the import as JSON')
+    .action(async (file: string, options: { month: string; county: string; layout: string; json?: boolean }) => {
+      await withExchange(async (_exchange, store) => {
+        const roll = await findClosedRoll(store.knex, options.county, options.month);
+        if (!roll) throw new InvalidArgumentError(`the roll of ${options.county} for ${options.month} is not closed`);
+        const imported = await importBankReturn(store.knex, financeActor(), roll, findBankFileLayout(options.layout), readFileSync(file), basename(file), new Date());
+        if (options.json) printJson(imported);
+        else printLine(`${basename(file)}: ${imported.duplicate ? 'imported before, nothing changed; ' : ''}${imported.paid} paid, ${imported.failed} failed, ${imported.returned} returned, ${imported.unanswered} not answered yet`);
       });
     });
   return payroll;

@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { isWithinScope } from '../access/region-scope.js';
 import { activeSigningKey } from '../audit/checkpoint-keys.js';
+import { createSm3 } from '../crypto/sm3.js';
 import { ProblemError } from '../errors.js';
+import { bankFileOfRoll, importBankReturn, payerNameOf, queueBankFile } from '../payroll/bank-payments.js';
+import { createGatewayDeliveryQueue } from '../deliveries/gateway-queue.js';
+import { findBankFileLayout, loadBankFileLayouts } from '../payroll/bank-file-layouts.js';
 import { loadBenefitStandards } from '../payroll/benefit-standards.js';
 import { closeRoll, countyOf, submitTownshipRoll, summariseRoll, totalsOfClosedRoll, writeRollDocument } from '../payroll/payroll-months.js';
 import { actorOf } from '../plugins/app/auth.js';
@@ -14,6 +18,9 @@ export interface PayrollRouteOptions {
   /** The clock: submission and closing times, and the document date of exported files. */
   now?: () => Date;
 }
+
+/** A bank's return file: a line per payment, so even a province's month stays well under this. */
+const maxReturnBytes = 64 * 1024 * 1024;
 
 const monthParams = {
   type: 'object',
@@ -150,6 +157,101 @@ export default async function payrollRoutes(fastify: FastifyInstance, options: P
     },
   });
 
+  fastify.addContentTypeParser(['application/octet-stream', 'text/plain'], { parseAs: 'buffer', bodyLimit: maxReturnBytes }, (_request, body, done) => done(null, body));
+
+  fastify.get<{ Params: { month: string }; Querystring: { region?: string; layout: string } }>('/v1/payroll/:month/bank-file', {
+    config: { access: 'payRoll', audit: 'payroll.bank-file' },
+    schema: {
+      summary: 'The paying bank\'s disbursement file (代发文件) of the closed month, in the layout named (config/bank-files): one payment per payee, the net of its lines; the header declares the count and total first, and the file is read back and checked against them before it is answered',
+      tags: ['payroll'],
+      params: monthParams,
+      querystring: {
+        type: 'object', additionalProperties: false, required: ['layout'],
+        properties: { ...regionQuery.properties, layout: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,59}$', description: 'A bank file layout, e.g. example-fixed-gbk' } },
+      },
+      produces: ['application/octet-stream'],
+      response: { 200: { type: 'string', format: 'binary', description: 'The bank file' }, ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const actor = actorOf(request);
+      const roll = await closedRollOf(countyKeyFor(actor, request.query.region, 'take the bank file of a whole county'), request.params.month);
+      const { bytes, payments } = await bankFileOfRoll(fastify.store.knex, roll, layoutNamed(request.query.layout), await payerNameOf(fastify.store.knex, roll.countyCode));
+      await request.auditRead({ view: null, subjectPersonIds: payments.payments.map((p) => p.payeePersonId), regionCode: roll.countyCode }, { type: 'payroll-bank-file', id: `${roll.countyCode}/${roll.month}/${request.query.layout}` });
+      return reply.type('application/octet-stream')
+        .header('content-disposition', contentDisposition(`代发_${roll.countyCode}_${roll.month}_${request.query.layout}.txt`))
+        .header('x-content-sm3', createSm3().update(bytes).digest('hex'))
+        .header('x-control-count', String(payments.payments.length))
+        .header('x-control-total-fen', String(payments.totalFen))
+        .send(bytes);
+    },
+  });
+
+  fastify.post<{ Params: { month: string }; Querystring: { region?: string }; Body: { layout: string; partner: string } }>('/v1/payroll/:month/bank-file/delivery', {
+    config: { access: 'payRoll' },
+    schema: {
+      summary: 'Queue the closed month\'s bank file for the paying bank, a registered partner: sealed for it at each attempt (OpenPGP or a GM/T 0010 envelope, as the partner takes) and delivered with retries by the delivery queue',
+      tags: ['payroll'],
+      params: monthParams,
+      querystring: regionQuery,
+      body: {
+        type: 'object', additionalProperties: false, required: ['layout', 'partner'],
+        properties: { layout: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,59}$' }, partner: { type: 'string', minLength: 1, maxLength: 80, description: 'The bank\'s partner id (jiuzhu partners list)' } },
+      },
+      response: {
+        202: {
+          type: 'object', additionalProperties: false, required: ['deliveryId', 'count', 'totalFen', 'sm3'],
+          properties: { deliveryId: { type: 'integer' }, count: { type: 'integer' }, totalFen: { type: 'integer' }, sm3: { type: 'string' } },
+        },
+        ...problemResponses,
+      },
+    },
+    handler: async (request, reply) => {
+      const actor = actorOf(request);
+      const roll = await closedRollOf(countyKeyFor(actor, request.query.region, 'send the bank file of a whole county'), request.params.month);
+      const queue = createGatewayDeliveryQueue(fastify.store, fastify.exchange);
+      const queued = await queueBankFile({ knex: fastify.store.knex, exchange: fastify.exchange, queue }, actor, roll, layoutNamed(request.body.layout), request.body.partner);
+      return reply.code(202).send(queued);
+    },
+  });
+
+  fastify.post<{ Params: { month: string }; Querystring: { region?: string; layout: string; fileName?: string }; Body: Buffer }>('/v1/payroll/:month/bank-returns', {
+    config: { access: 'payRoll', audit: 'payroll.bank-return' },
+    schema: {
+      summary: 'Import the bank\'s return file (回盘) of the closed month: each payment paid, failed (with the bank\'s reason) or returned (退票). Refused whole (422 bank-return-refused, every bad line named) when a line is malformed, repeated, unknown, or its amount or account differs from what was sent, or it contradicts an earlier return; the same file again changes nothing. A failed or returned payment is paid again by the next month\'s roll as 补发',
+      tags: ['payroll'],
+      params: monthParams,
+      querystring: {
+        type: 'object', additionalProperties: false, required: ['layout'],
+        properties: {
+          ...regionQuery.properties,
+          layout: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,59}$' },
+          fileName: { type: 'string', maxLength: 255, description: 'The file\'s name, for the audit log and the refusal' },
+        },
+      },
+      response: {
+        200: {
+          type: 'object', additionalProperties: false, required: ['returnId', 'duplicate', 'paid', 'failed', 'returned', 'unanswered'],
+          properties: {
+            returnId: { type: 'integer' }, duplicate: { type: 'boolean', description: 'The same file was imported before: nothing changed' },
+            paid: { type: 'integer' }, failed: { type: 'integer' }, returned: { type: 'integer' },
+            unanswered: { type: 'integer', description: 'Payments of the month no return file has answered yet' },
+          },
+        },
+        ...problemResponses,
+      },
+    },
+    handler: async (request) => {
+      const actor = actorOf(request);
+      const roll = await closedRollOf(countyKeyFor(actor, request.query.region, 'import the bank\'s return of a whole county'), request.params.month);
+      if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
+        throw new ProblemError('validation-failed', 'send the return file as the body (application/octet-stream or text/plain)', [{ in: 'body', pointer: '/', detail: 'empty' }]);
+      }
+      const imported = await importBankReturn(fastify.store.knex, actor, roll, layoutNamed(request.query.layout), request.body, request.query.fileName ?? null, now());
+      request.markAudited();
+      return imported;
+    },
+  });
+
   async function closedRollOf(region: string, month: string) {
     const roll = await findClosedRoll(fastify.store.knex, countyOf(region), month);
     if (!roll) throw new ProblemError('payroll-not-ready', `the roll of ${countyOf(region)} for ${month} is not closed yet`);
@@ -171,6 +273,14 @@ function countyKeyFor(actor: ReturnType<typeof actorOf>, region: string | undefi
   if (actor.regionCode.length > 6) throw new ProblemError('forbidden', `a key of ${actor.regionCode} cannot ${what}: it takes a key of the county`);
   if (asked.length < 6) throw new ProblemError('validation-failed', `name the county: ${asked} is wider than one county`, [{ in: 'query', parameter: 'region', detail: 'a county, township or village code' }]);
   return countyOf(asked);
+}
+
+function layoutNamed(name: string) {
+  try {
+    return findBankFileLayout(name);
+  } catch (error) {
+    throw new ProblemError('validation-failed', (error as Error).message, [{ in: 'query', parameter: 'layout', detail: `known: ${[...loadBankFileLayouts().keys()].join(', ')}` }]);
+  }
 }
 
 function signatureView(roll: NonNullable<Awaited<ReturnType<typeof findClosedRoll>>>, publicKeyPem: string) {

@@ -125,6 +125,7 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('return_id').notNullable().references('id').inTable('payroll_bank_returns');
     t.integer('roll_id').notNullable().references('id').inTable('payroll_rolls');
     t.integer('household_id').notNullable();
+    t.integer('payee_person_id').notNullable();
     t.string('reference', 40).notNullable();
     t.string('status', 10).notNullable();
     t.string('reason', 200).nullable();

@@ -119,7 +119,8 @@ export async function paidLinesOf(db: Knex, countyCode: string, householdIds: re
     const ids = householdIds.slice(i, i + 5000);
     const rows: (StoredLineRow & { roll_month: string; result: string | null })[] = await db('payroll_lines as l')
       .join('payroll_rolls as r', 'r.id', 'l.roll_id')
-      .leftJoin('payroll_bank_results as b', (j) => j.on('b.roll_id', '=', 'l.roll_id').andOn('b.household_id', '=', 'l.household_id'))
+      // One bank payment per payee and roll: its result is every line it paid.
+      .leftJoin('payroll_bank_results as b', (j) => j.on('b.roll_id', '=', 'l.roll_id').andOn('b.household_id', '=', 'l.household_id').andOn('b.payee_person_id', '=', 'l.payee_person_id'))
       .where('r.county_code', countyCode)
       .whereIn('l.household_id', ids)
       .whereIn('l.for_month', months)
@@ -146,7 +147,7 @@ export async function householdsToRecheck(db: Knex, roll: ClosedRoll, lastDay: s
     // A household corrected after the close (an income recorded, a 供养方式 set): one the roll could not pay may now be paid.
     inCounty(db('households as h').join('enrolments as e', 'e.household_id', 'h.id'), 'e.region_code').andWhere('e.start_date', '<=', lastDay)
       .andWhere('h.updated_at', '>', roll.closedAt).distinct('h.id as id'),
-    db('payroll_bank_results as b').join('payroll_lines as l', (j) => j.on('l.roll_id', '=', 'b.roll_id').andOn('l.household_id', '=', 'b.household_id'))
+    db('payroll_bank_results as b').join('payroll_lines as l', (j) => j.on('l.roll_id', '=', 'b.roll_id').andOn('l.household_id', '=', 'b.household_id').andOn('l.payee_person_id', '=', 'b.payee_person_id'))
       .join('payroll_rolls as r', 'r.id', 'b.roll_id').where('r.county_code', roll.countyCode).where('l.for_month', roll.month)
       .whereIn('b.status', ['failed', 'returned']).distinct('b.household_id as id'),
     // An income verified after the close with effect from this month or earlier.
