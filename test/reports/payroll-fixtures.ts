@@ -3,7 +3,7 @@ import type { ReportData } from '../../gateway/reports/report-source.js';
 /** Fixed rows for the payroll templates' golden files (test/reports/report-fixtures.ts takes them in). */
 const roll = (township: string, village: string, payeeName: string, idNumber: string, persons: number, basicFen: number, addOnFen: number, careFen: number, remark = '', category = '农村最低生活保障') => ({
   township, village, payeeName, idNumber, category, personsCovered: persons, basicFen, addOnFen, careFen, totalFen: basicFen + addOnFen + careFen,
-  bankName: '宁夏黄河农村商业银行', account: `**************${String(1000 + persons * 7 + basicFen % 97).slice(-4)}`, remark,
+  bankName: '宁夏黄河农村商业银行', account: `**************${String(1000 + persons * 7 + Math.abs(basicFen) % 97).slice(-4)}`, remark,
 });
 
 export const payrollFixtures: Record<string, ReportData> = {
