@@ -3213,6 +3213,19 @@ export interface ReportTemplate {
      * Serial numbers start again at 1 in each group.
      */
     serialRestarts?: boolean;
+    /**
+     * A second, enclosing level (a roll's township around its villages): when its field changes, the inner group's subtotal is followed by this level's, summed over all its rows.
+     */
+    outer?: {
+      /**
+       * The source field whose value makes an outer group; rows come grouped by it.
+       */
+      by: string;
+      /**
+       * The outer subtotal row's label, {value} standing for the outer group's value, e.g. "{value}合计".
+       */
+      subtotalLabel: string;
+    };
   };
   /**
    * A total row after the last row: columns with a `total` are summed (or counted) over all rows.
