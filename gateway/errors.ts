@@ -57,6 +57,7 @@ export const problemCatalogue = {
   'payroll-standards-missing': { status: 422, title: 'No benefit standards cover that county and month' },
   'payroll-closed': { status: 409, title: 'The month’s roll is closed; corrections go through a later month’s 补发 or 追回' },
   'payroll-not-ready': { status: 409, title: 'The month’s roll cannot be closed yet' },
+  'unknown-partner': { status: 422, title: 'No such registered partner to deliver to' },
   'bank-return-refused': { status: 422, title: 'The bank’s return file was refused whole' },
   'internal-error': { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -177,7 +177,9 @@ export async function queueBankFile(
   layout: BankFileLayout,
   partnerId: string,
 ): Promise<{ deliveryId: number; count: number; totalFen: number; sm3: string }> {
-  await deps.exchange.partners.get(partnerId);
+  const partner = await deps.exchange.partners.get(partnerId).catch(() => undefined);
+  if (!partner) throw new ProblemError('unknown-partner', `no partner "${partnerId}": register the bank first (jiuzhu partners add)`, [{ in: 'body', pointer: '/partner', detail: 'not a registered partner' }]);
+  if (!partner.endpointUrl) throw new ProblemError('unknown-partner', `partner "${partnerId}" has no endpoint to deliver to`, [{ in: 'body', pointer: '/partner', detail: 'no endpoint URL' }]);
   const { bytes, payments } = await bankFileOfRoll(deps.knex, roll, layout, await payerNameOf(deps.knex, roll.countyCode));
   const deliveryId = await deps.queue.enqueue({ target: partnerId, kind: bankFileDeliveryKind, period: roll.month, payload: await sealForQueue(deps.exchange, bytes) });
   const sm3 = createSm3().update(bytes).digest('hex');

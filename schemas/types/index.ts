@@ -389,6 +389,7 @@ export interface JiuzhuSchemas {
   'assistance-record'?: AssistanceRecord;
   'audit-entry'?: AuditEntry;
   'bank-account'?: BankAccount;
+  'bank-file-layout'?: BankFileLayout;
   batch?: Batch;
   'benefit-standards'?: BenefitStandards;
   'code-table'?: CodeTable;
@@ -773,6 +774,118 @@ export interface BankAccount {
    * 账户名称 — the holder, who must be the person paid (no 代持)
    */
   accountName: string;
+}
+/**
+ * A paying bank's batch file layout, config/bank-files/<name>.json: the disbursement file (代发文件) jiuzhu writes for a closed month and the return file (回盘文件) the bank sends back. Each bank has its own layout in its own interface specification; a layout is data so a county adds its bank without code. A header record declares the control totals (count, total) before any detail record. Fixed-width fields are measured in bytes of the file's encoding (a Chinese character is 2 bytes in GBK, 3 in UTF-8), and a value that does not fit is refused, never cut. Amounts are written from integer fen.
+ */
+export interface BankFileLayout {
+  $schema?: string;
+  /**
+   * The file name without .json; what `layout=` names.
+   */
+  name: string;
+  title: string;
+  bankName: string;
+  /**
+   * true: a layout of the common shape, not a bank's published specification; replace it with the bank's own before paying anyone.
+   */
+  example: boolean;
+  basis: string;
+  encoding: 'gbk' | 'utf-8';
+  lineEnding: 'crlf' | 'lf';
+  shape: 'fixed' | 'delimited';
+  /**
+   * For shape delimited.
+   */
+  delimiter?: string;
+  /**
+   * yuan-2dp: 1234.50; fen: 123450.
+   */
+  amountFormat: 'yuan-2dp' | 'fen';
+  header: BankFileRecord;
+  detail: BankFileRecord;
+  trailer?: BankFileRecord;
+  return: BankReturnLayout;
+}
+export interface BankFileRecord {
+  /**
+   * @minItems 1
+   */
+  fields: [BankFileField, ...BankFileField[]];
+}
+export interface BankFileField {
+  /**
+   * count and total are the control totals (header or trailer); sequence numbers detail records from 1.
+   */
+  source:
+    | 'literal'
+    | 'count'
+    | 'total'
+    | 'month'
+    | 'batchReference'
+    | 'payerName'
+    | 'sequence'
+    | 'reference'
+    | 'accountNumber'
+    | 'accountName'
+    | 'idNumber'
+    | 'amount'
+    | 'bankName'
+    | 'regionCode'
+    | 'memo';
+  /**
+   * The text of a literal field (a record type, a currency code).
+   */
+  value?: string;
+  /**
+   * Bytes, for shape fixed.
+   */
+  width?: number;
+  /**
+   * Default: numbers right, text left.
+   */
+  align?: 'left' | 'right';
+  /**
+   * Default: a space.
+   */
+  pad?: ' ' | '0';
+}
+export interface BankReturnLayout {
+  encoding: 'gbk' | 'utf-8';
+  shape: 'fixed' | 'delimited';
+  delimiter?: string;
+  header: BankReturnRecord;
+  detail: BankReturnRecord;
+  /**
+   * The bank's status codes and what each means: paid (credited), failed (not credited, with a reason), returned (退票: credited, then sent back).
+   */
+  statusCodes: {
+    [k: string]: ('paid' | 'failed' | 'returned') | undefined;
+  };
+}
+export interface BankReturnRecord {
+  /**
+   * @minItems 1
+   */
+  fields: [BankReturnField, ...BankReturnField[]];
+}
+export interface BankReturnField {
+  source:
+    | 'literal'
+    | 'ignore'
+    | 'count'
+    | 'total'
+    | 'reference'
+    | 'accountNumber'
+    | 'accountName'
+    | 'amount'
+    | 'status'
+    | 'reason';
+  /**
+   * A literal the record must hold there (a record type).
+   */
+  value?: string;
+  width?: number;
 }
 /**
  * The unit of trust: one incoming file or envelope. Identified by the SM3 digest of its content, so the same file twice is the same batch and adds no rows; applied in one transaction.

@@ -101,6 +101,12 @@ const probes: Record<string, Probe> = {
   'POST /v1/payroll/:month/close': { needs: 'closeRoll', target: (t) => ({ method: 'POST', url: `/v1/payroll/2024-09/close?region=${places[t.place].township}` }) },
   'GET /v1/payroll/:month/signature': { needs: 'readFigures', target: (t) => get(`/v1/payroll/2024-09/signature?region=${places[t.place].township}`) },
   'GET /v1/payroll/:month/document': { needs: 'payRoll', target: (t) => get(`/v1/payroll/2024-09/document?region=${places[t.place].township}`) },
+  'GET /v1/payroll/:month/bank-file': { needs: 'payRoll', target: (t) => get(`/v1/payroll/2024-09/bank-file?layout=example-delimited&region=${places[t.place].township}`) },
+  'POST /v1/payroll/:month/bank-file/delivery': { needs: 'payRoll', target: (t) => json('POST', `/v1/payroll/2024-09/bank-file/delivery?region=${places[t.place].township}`, { layout: 'example-delimited', partner: 'bank' }) },
+  'POST /v1/payroll/:month/bank-returns': {
+    needs: 'payRoll',
+    target: (t) => ({ method: 'POST', url: `/v1/payroll/2024-09/bank-returns?layout=example-delimited&region=${places[t.place].township}`, headers: { 'content-type': 'text/plain' }, payload: 'HEAD|x|0|0\n' }),
+  },
   'POST /v1/self-check': { needs: 'readFigures', list: () => json('POST', '/v1/self-check', { regionCode: '640121', urban: true, members: [{ birthDate: '1950-01-01' }] }) },
   // The route lets every role in; the report decides: a table of names needs personal data (CSV, so the invariants
   // below can read what leaks).

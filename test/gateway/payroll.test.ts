@@ -7,6 +7,7 @@ import { createSm3 } from '../../gateway/crypto/sm3.js';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { dialects } from '../helpers/dialects.js';
 import { addHousehold, idNumber } from '../helpers/monitoring.js';
+import { upsertBankAccount } from '../../gateway/store/repositories/bank-accounts.js';
 
 const county = '640121';
 const month = '2024-09';
@@ -24,6 +25,8 @@ describe.each(dialects)('the payroll routes on %s', (dialect) => {
       { idNumber: idNumber(county, '1960-01-01', 1), name: '马德福', enrolment: { category: '120', startDate: '2024-01-01' } },
       { idNumber: idNumber(county, '1962-02-02', 2), name: '马秀英', enrolment: { category: '120', startDate: '2024-01-01' } },
     ]);
+    const head = (await t.store.knex('persons').orderBy('id').first('id')).id;
+    await t.store.knex.transaction((trx) => upsertBankAccount(trx, head, { bankName: '宁夏黄河农村商业银行', accountNumber: '6231940012345678901', accountName: '马德福' }));
     headers = {
       township: await t.authAs('township', township),
       bureau: await t.authAs('admin', county),
@@ -81,6 +84,33 @@ describe.each(dialects)('the payroll routes on %s', (dialect) => {
     expect((await call('GET', `/v1/payroll/${month}/document`, headers.auditor)).statusCode).toBe(403);
   });
 
+  it('gives finance the bank file, and imports the bank\'s return: refused whole on a conflict, the same file twice changes nothing, a failure is paid again next month', async () => {
+    expect((await call('GET', `/v1/payroll/${month}/bank-file?layout=example-delimited`, headers.bureau)).statusCode).toBe(403);
+    const file = await call('GET', `/v1/payroll/${month}/bank-file?layout=example-delimited`, headers.finance);
+    expect(file.statusCode, file.body).toBe(200);
+    expect(file.headers).toMatchObject({ 'x-control-count': '1', 'x-control-total-fen': '76000' });
+    expect(file.body.split('\n')[1]).toBe(`1|202409-000001|6231940012345678901|马德福|${idNumber(county, '1960-01-01', 1)}|76000|宁夏黄河农村商业银行|2024年9月社会救助金`);
+    const again = await call('GET', `/v1/payroll/${month}/bank-file?layout=example-delimited`, headers.finance);
+    expect(again.rawPayload.equals(file.rawPayload)).toBe(true);
+
+    const upload = (body: string) => t.app.inject({
+      method: 'POST', url: `/v1/payroll/${month}/bank-returns?layout=example-delimited&fileName=return.txt`, headers: { ...headers.finance, 'content-type': 'text/plain' }, payload: body,
+    });
+    const conflicting = await upload('HEAD|x|1|76000\n202409-000001|6231940012345678901|70000|F|卡号已注销\n');
+    expect(conflicting.json()).toMatchObject({ status: 422, code: 'bank-return-refused' });
+    expect(conflicting.json().errors).toEqual(expect.arrayContaining([{ parameter: 'line 2', detail: '202409-000001: 70000 fen, 76000 were sent' }]));
+    expect(await t.store.knex('payroll_bank_results').count({ n: '*' }).first()).toMatchObject({ n: 0 });
+
+    const failed = 'HEAD|x|1|76000\n202409-000001|6231940012345678901|76000|F|卡号已注销\n';
+    expect((await upload(failed)).json()).toEqual({ returnId: expect.any(Number), duplicate: false, paid: 0, failed: 1, returned: 0, unanswered: 0 });
+    expect((await upload(failed)).json()).toMatchObject({ duplicate: true, failed: 1 });
+    expect((await upload('HEAD|y|1|76000\n202409-000001|6231940012345678901|76000|S|\n')).json()).toMatchObject({ status: 422, code: 'bank-return-refused' });
+
+    const next = (await call('GET', '/v1/payroll/2024-10', headers.bureau)).json();
+    // October's own 760 元 and September's again as 补发.
+    expect(next).toMatchObject({ status: 'open', lines: 2, totalFen: 152_000 });
+  });
+
   it('changes nothing of a closed month through any route', async () => {
     const before = (await call('GET', `/v1/payroll/${month}`, headers.bureau)).json();
     expect(before.status).toBe('closed');
@@ -90,7 +120,8 @@ describe.each(dialects)('the payroll routes on %s', (dialect) => {
     await t.store.knex('households').update({ monthly_income_fen: 30_000 });
     expect((await call('GET', `/v1/payroll/${month}`, headers.bureau)).json()).toEqual(before);
     const next = (await call('GET', '/v1/payroll/2024-10', headers.bureau)).json();
-    expect(next).toMatchObject({ status: 'open', totalFen: 96_000 });
+    // 2 × 630 − 300 = 960 元 for October, and September's failed 760 元 again.
+    expect(next).toMatchObject({ status: 'open', totalFen: 96_000 + 76_000 });
     // An earlier month cannot close after a later one.
     expect((await call('POST', '/v1/payroll/2024-08/close', headers.bureau)).json()).toMatchObject({ status: 409, code: 'payroll-closed' });
   });
