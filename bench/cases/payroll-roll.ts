@@ -7,6 +7,7 @@
  */
 import { commandLineActor } from '../../gateway/access/actor.js';
 import { seedDemoCounty } from '../../gateway/demo/seed-county.js';
+import { yuanText } from '../../gateway/exports/money-text.js';
 import { loadBenefitStandards } from '../../gateway/payroll/benefit-standards.js';
 import { compileRoll } from '../../gateway/payroll/compile-roll.js';
 import { renderReport } from '../../gateway/reports/produce-report.js';
@@ -49,7 +50,7 @@ if (mode === 'seed') {
   const bytes = await renderReport(loadReportTemplates().get('payroll-roll')!, { context: { region: '永宁县', period: '2024年6月', rollStatus: '未结账（预览）' }, rows, subjectPersonIds: [] }, { format: 'xlsx', documentDate: '2024-07-01' });
   reportCase({
     name: 'payroll roll: compileRoll + payroll-roll XLSX', rows: rows.length, unit: 'lines', seconds: secondsSince(start),
-    detail: `compile ${compiledAt.toFixed(1)} s, render ${(secondsSince(start) - compiledAt).toFixed(1)} s; total ${(totalFen / 100).toFixed(2)} yuan; ${(bytes.length / 1_048_576).toFixed(1)} MB file`,
+    detail: `compile ${compiledAt.toFixed(1)} s, render ${(secondsSince(start) - compiledAt).toFixed(1)} s; total ${yuanText(totalFen)} yuan; ${(bytes.length / 1_048_576).toFixed(1)} MB file`,
   });
 }
 await store.close();

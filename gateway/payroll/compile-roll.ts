@@ -86,6 +86,12 @@ export async function* compileRoll(knex: Knex, options: CompileRollOptions): Asy
   const keys = [...enrolled, ...(await householdKeysOf(knex, [...extraIds]))].sort(rollOrder);
 
   const villages = await findRegions(knex, [...new Set(keys.map((k) => k.regionCode))]);
+  // One lookup per village and month, not per household: standardsFor copies the period it finds.
+  const inForce = new Map<string, StandardsInForce>();
+  const standardsOf = (region: string, forMonth: string) => {
+    const key = `${region}|${forMonth}`;
+    return inForce.get(key) ?? inForce.set(key, standardsFor(book, region, forMonth)).get(key)!;
+  };
   let lineNo = 0;
   for (let at = 0; at < keys.length; at += pageSize) {
     const pageKeys = keys.slice(at, at + pageSize);
@@ -114,7 +120,7 @@ export async function* compileRoll(knex: Knex, options: CompileRollOptions): Asy
           totalFen: previousLines[0].totalFen, gradualExitMonthsAfter: previousLines[0].gradualExitMonthsAfter, payeeName: previousLines[0].payeeName,
           memberIds: new Set(previousLines[0].inputs.members.map((m) => m.personId)),
         };
-        const standards = standardsFor(book, key.regionCode, month);
+        const standards = standardsOf(key.regionCode, month);
         let line: RollLine | undefined;
         if (onRoll && now.problems.length === 0 && now.category[programme] !== null) {
           const inputs: HouseholdInputs = { ...now.inputs, gradualExit: programme === 'dibao' ? gradualExitFrom(previous, standards) : null };
@@ -147,7 +153,7 @@ export async function* compileRoll(knex: Knex, options: CompileRollOptions): Asy
         for (const forMonth of [...recheck.keys()].sort()) {
           const { roll, ids: rechecked } = recheck.get(forMonth)!;
           if (!rechecked.has(key.householdId)) continue;
-          const supplementary = supplementaryLine(index, key, townshipCode, programme, roll, book, urbanVillage, paidByKey.get(`${key.householdId}|${programme}|${forMonth}`) ?? []);
+          const supplementary = supplementaryLine(index, key, townshipCode, programme, roll, standardsOf(key.regionCode, forMonth), urbanVillage, paidByKey.get(`${key.householdId}|${programme}|${forMonth}`) ?? []);
           if (supplementary) {
             supplementary.lineNo = ++lineNo;
             page.lines.push(supplementary);
@@ -271,11 +277,10 @@ function stopReason(index: RegisterIndex, householdId: number, month: string, no
  * computed from the register.
  */
 function supplementaryLine(
-  index: RegisterIndex, key: RollHouseholdKey, townshipCode: string, programme: Programme, roll: ClosedRoll, book: StandardsBook, urbanVillage: boolean,
+  index: RegisterIndex, key: RollHouseholdKey, townshipCode: string, programme: Programme, roll: ClosedRoll, standards: StandardsInForce, urbanVillage: boolean,
   paidLines: readonly (RollLine & { unpaid: boolean; rollMonth: string })[],
 ): RollLine | undefined {
   const forMonth = roll.month;
-  const standards = standardsFor(book, key.regionCode, forMonth);
   const rules = standards.payroll;
   const own = paidLines.find((l) => l.rollMonth === forMonth);
   const paid = paidLines.filter((l) => !l.unpaid);

@@ -103,6 +103,8 @@ export interface RollRegisterPage {
   accounts: Map<number, RollBankAccount>;
 }
 
+const basicLiving: ReadonlySet<string> = new Set(basicLivingCategories);
+
 /** IN lists stay well under SQLite's bound on parameters. */
 const chunkSize = 5000;
 
@@ -122,7 +124,8 @@ export async function readRollRegisterPage(db: Knex, householdIds: readonly numb
       db('households').whereIn('id', ids).select('id', 'household_no', 'monthly_income_fen', 'updated_at'),
       db('persons').whereIn('household_id', ids).orderBy(['household_id', 'relation', 'id'])
         .select('id', 'household_id', 'name', 'birth_date', 'relation', 'disability_grade', 'labour_ability', 'self_care_ability', 'monthly_income_fen'),
-      db('enrolments').whereIn('household_id', ids).whereIn('category', basicLivingCategories).orderBy(['household_id', 'start_date', 'id'])
+      // No category filter in SQL: with one, SQLite may pick the (category, end_date) index over household_id's.
+      db('enrolments').whereIn('household_id', ids).orderBy(['household_id', 'start_date', 'id'])
         .select('person_id', 'household_id', 'category', 'region_code', 'start_date', 'end_date', 'end_reason', 'tekun_support', 'created_at', 'updated_at'),
       db('household_income_changes').whereIn('household_id', ids).orderBy(['household_id', 'recorded_at', 'id']).select('household_id', 'income_fen', 'effective_month', 'recorded_at'),
     ]);
@@ -141,6 +144,7 @@ export async function readRollRegisterPage(db: Knex, householdIds: readonly numb
       });
     }
     for (const e of enrolmentRows) {
+      if (!basicLiving.has(e.category)) continue;
       const created = isoText(e.created_at);
       const updated = isoText(e.updated_at);
       enrolments.push({
