@@ -15,6 +15,7 @@ import type { Exchange } from '../keystore/exchange.js';
 import { keyringOf } from '../store/personal-data.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
 import { linesOfRoll, type ClosedRoll } from '../store/repositories/payroll-rolls.js';
+import { idNumbersOfPersons } from '../store/repositories/persons.js';
 import { findRegions } from '../store/repositories/regions.js';
 import { writeBankDisbursementFile, type BankPayment } from './bank-disbursement-file.js';
 import type { BankFileLayout } from './bank-file-layouts.js';
@@ -59,11 +60,7 @@ export async function paymentsOfRoll(knex: Knex, roll: ClosedRoll): Promise<Roll
   const payable = [...payees.values()].filter((p) => p.netFen > 0 && p.bank);
   const keyring = keyringOf(knex);
   const accounts = await keyring.decryptMany(payable.map((p) => p.bank!.accountCipher));
-  const idRows: { id: number; id_cipher: string }[] = [];
-  const ids = payable.map((p) => p.payeePersonId);
-  for (let i = 0; i < ids.length; i += 5000) idRows.push(...(await knex('persons').whereIn('id', ids.slice(i, i + 5000)).select('id', 'id_cipher')));
-  const idNumbers = await keyring.decryptMany(idRows.map((r) => r.id_cipher));
-  const idOf = new Map(idRows.map((r, index) => [Number(r.id), idNumbers[index]!]));
+  const idOf = await idNumbersOfPersons(knex, payable.map((p) => p.payeePersonId));
   const month = roll.month.replace('-', '');
   const payments = payable.map((p, index): RollPayment => ({
     reference: `${month}-${String(index + 1).padStart(6, '0')}`,

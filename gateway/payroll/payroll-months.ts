@@ -16,6 +16,7 @@ import { recordAudit } from '../store/repositories/audit-log.js';
 import {
   findClosedRoll, insertClosedRoll, insertRollChanges, insertRollLines, latestClosedRollBefore, linesOfRoll, submissionsOf, upsertSubmission, type ClosedRoll,
 } from '../store/repositories/payroll-rolls.js';
+import { idNumbersOfPersons } from '../store/repositories/persons.js';
 import { findRegions } from '../store/repositories/regions.js';
 import { standardsFor, type StandardsBook } from './benefit-standards.js';
 import { compileRoll, standardsDigest, type CompiledPage } from './compile-roll.js';
@@ -213,11 +214,7 @@ export async function writeRollDocument(knex: Knex, roll: { id: number; countyCo
   sink(Buffer.from(rollDocumentHead(roll.countyCode, roll.month, roll.totals)));
   const keyring = keyringOf(knex);
   for await (const lines of linesOfRoll(knex, roll.id)) {
-    const payeeIds = [...new Set(lines.map((l) => l.payeePersonId))];
-    const idRows: { id: number; id_cipher: string }[] = [];
-    for (let i = 0; i < payeeIds.length; i += 5000) idRows.push(...(await knex('persons').whereIn('id', payeeIds.slice(i, i + 5000)).select('id', 'id_cipher')));
-    const idNumbers = await keyring.decryptMany(idRows.map((r) => r.id_cipher));
-    const idOf = new Map(idRows.map((r, index) => [Number(r.id), idNumbers[index]!]));
+    const idOf = await idNumbersOfPersons(knex, lines.map((l) => l.payeePersonId));
     const accounts = await keyring.decryptMany(lines.map((l) => l.bank?.accountCipher ?? null));
     sink(Buffer.from(lines.map((line, index) => rollDocumentLine(roll.month, { line, idNumber: idOf.get(line.payeePersonId) ?? '', accountNumber: accounts[index] ?? '' })).join('')));
   }

@@ -6,10 +6,10 @@
 import type { Knex } from 'knex';
 import { displayIdNumber } from '../../access/masking.js';
 import { reconcileRollWithRoster, type DifferenceKind, type RollSide, type RosterSide } from '../../payroll/jinmin-reconciliation.js';
-import { keyringOf } from '../../store/personal-data.js';
 import { defineReportSource, type ReportRow } from '../report-source.js';
 import { categoryName, decryptAll, placeNames, readRegionRoll, rollStatusText } from './payroll-reading.js';
 import { regionName } from './region-names.js';
+import { idNumbersOfPersons } from '../../store/repositories/persons.js';
 
 const kindNames: Readonly<Record<DifferenceKind, string>> = {
   'roll-only': '发放册有、金民无',
@@ -96,16 +96,6 @@ async function idKeysOf(knex: Knex, personIds: readonly number[]): Promise<Map<n
   for (let at = 0; at < unique.length; at += 5000) {
     const rows: { id: number; id_key: string }[] = await knex('persons').whereIn('id', unique.slice(at, at + 5000)).select('id', 'id_key');
     for (const row of rows) out.set(Number(row.id), row.id_key);
-  }
-  return out;
-}
-
-async function idNumbersOfPersons(knex: Knex, personIds: readonly number[]): Promise<Map<number, string>> {
-  const out = new Map<number, string>();
-  for (let at = 0; at < personIds.length; at += 5000) {
-    const rows: { id: number; id_cipher: string }[] = await knex('persons').whereIn('id', personIds.slice(at, at + 5000)).select('id', 'id_cipher');
-    const clear = await keyringOf(knex).decryptMany(rows.map((r) => r.id_cipher));
-    rows.forEach((row, index) => out.set(Number(row.id), clear[index]!));
   }
   return out;
 }

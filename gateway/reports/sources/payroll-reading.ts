@@ -54,18 +54,6 @@ export function categoryName(code: string): string {
   return codeName('assistance-category', code) ?? code;
 }
 
-/** Register persons' ID numbers in clear, by person id (persons.id_cipher), for a sheet that masks them by role. */
-export async function idNumbersOf(knex: Knex, personIds: readonly number[]): Promise<Map<number, string>> {
-  const out = new Map<number, string>();
-  const unique = [...new Set(personIds)];
-  for (let at = 0; at < unique.length; at += 5000) {
-    const rows: { id: number; id_cipher: string }[] = await knex('persons').whereIn('id', unique.slice(at, at + 5000)).select('id', 'id_cipher');
-    const clear = await keyringOf(knex).decryptMany(rows.map((r) => r.id_cipher));
-    rows.forEach((row, index) => out.set(Number(row.id), clear[index]!));
-  }
-  return out;
-}
-
 /** Field ciphertexts (a line's bank.accountCipher) in clear, in the same order; nulls stay null. */
 export async function decryptAll(knex: Knex, ciphers: readonly (string | null)[]): Promise<(string | null)[]> {
   const out: (string | null)[] = [];

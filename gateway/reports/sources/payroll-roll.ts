@@ -1,5 +1,5 @@
 /**
- * The rows of 月结发放册 (seed 002 §T1: 各乡镇(街道)……按时完成月结发放册): the month's roll of a county or of one of its
+ * The rows of 月结发放册 (seed 002 task 2: 各乡镇(街道)……按时完成月结发放册): the month's roll of a county or of one of its
  * townships, one row per line — a household's 低保 or 特困 for the month, then its 补发 / 追回 for earlier months — in
  * the roll's own order (township, village, household). ID numbers and accounts are masked unless the caller's role
  * shows them in full (access/masking.ts).
@@ -7,8 +7,9 @@
 import { displayAccountNumber, displayIdNumber } from '../../access/masking.js';
 import type { RollLine } from '../../payroll/roll-types.js';
 import { defineReportSource, type ReportRow } from '../report-source.js';
-import { categoryName, decryptAll, idNumbersOf, placeNames, readRegionRoll, rollStatusText } from './payroll-reading.js';
+import { categoryName, decryptAll, placeNames, readRegionRoll, rollStatusText } from './payroll-reading.js';
 import { regionName } from './region-names.js';
+import { idNumbersOfPersons } from '../../store/repositories/persons.js';
 
 export default defineReportSource({
   name: 'payroll-roll',
@@ -33,7 +34,7 @@ export default defineReportSource({
   async load(knex, request) {
     const roll = await readRegionRoll(knex, request.regionCode, request.period);
     const names = await placeNames(knex, roll.lines.flatMap((l) => [l.townshipCode, l.villageCode]));
-    const idNumbers = await idNumbersOf(knex, roll.lines.map((l) => l.payeePersonId));
+    const idNumbers = await idNumbersOfPersons(knex, roll.lines.map((l) => l.payeePersonId));
     const accounts = await decryptAll(knex, roll.lines.map((l) => l.bank?.accountCipher ?? null));
     const rows = roll.lines.map((line, index): ReportRow => {
       const idNumber = idNumbers.get(line.payeePersonId);
