@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only seed|crypto|import|compare|api|report] [--persons N] [--feed-rows N] [--facts N]`: the figures the issues ask for, each beside its baseline
+ * `npm run bench [-- --only seed|crypto|import|compare|api|report|payroll] [--persons N] [--households N] [--feed-rows N] [--facts N]`: the figures the issues ask for, each beside its baseline
  * measured in the same run. Every case runs in a fresh process so its peak RSS is its own.
  * - seed: about 1,000,000 persons through the real path on SQLite and on PostgreSQL, beside the raw driver.
  *   PostgreSQL cases run when BENCH_PG_URL, TEST_PG_URL or the local test database answers.
@@ -34,7 +34,8 @@ const flag = (name: string) => {
 };
 const persons = Number(flag('--persons') ?? 1_000_000);
 const only = flag('--only');
-if (only !== undefined && !['seed', 'crypto', 'import', 'compare', 'api', 'report'].includes(only)) throw new Error(`--only takes seed, crypto, import, compare, api or report, not "${only}"`);
+const households = Number(flag('--households') ?? 1_000_000);
+if (only !== undefined && !['seed', 'crypto', 'import', 'compare', 'api', 'report', 'payroll'].includes(only)) throw new Error(`--only takes seed, crypto, import, compare, api, report or payroll, not "${only}"`);
 
 /** A case prints one JSON line per figure (most print one); any other output is ignored. */
 async function runCases(file: string, ...args: string[]): Promise<CaseResult[]> {
@@ -302,6 +303,27 @@ async function benchReport(): Promise<void> {
   console.log(`      ${time.toFixed(2)}× the bare time (aim ≤ 1.3×: ${time <= 1.3 ? 'met' : 'NOT met'}); ${memory.toFixed(2)}× its peak RSS (aim ≤ 1.3×: ${memory <= 1.3 ? 'met' : 'NOT met'}); ${engine.detail ?? ''}`);
 }
 
+/**
+ * The monthly roll of a county of --households households (issue 12): compileRoll and the payroll-roll XLSX beside a
+ * bare SQL count and sum of the same enrolments, on one SQLite register seeded once; each measure in its own process.
+ */
+async function benchPayroll(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'jiuzhu-bench-'));
+  const file = join(dir, 'payroll.db');
+  try {
+    console.log(`\nThe monthly roll of a county of ${households.toLocaleString('en')} households (SQLite), beside a bare SQL sum of its enrolments: s, peak RSS`);
+    const seeded = await runCase('payroll-roll.ts', 'seed', file, String(households));
+    console.log(line(seeded));
+    const sql = await runCase('payroll-roll.ts', 'sql', file);
+    const roll = await runCase('payroll-roll.ts', 'roll', file);
+    console.log(line(sql));
+    console.log(line(roll));
+    console.log(`      ${(roll.seconds / sql.seconds).toFixed(1)}× the bare SQL time; ${roll.detail ?? ''}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 console.log(`jiuzhu bench — node ${process.version}, ${new Date().toISOString()}`);
 if (only === undefined || only === 'seed') await benchSeeding();
 if (only === undefined || only === 'crypto') await benchCrypto();
@@ -309,3 +331,4 @@ if (only === undefined || only === 'import') await benchImport();
 if (only === undefined || only === 'compare') await benchCompare();
 if (only === undefined || only === 'api') await benchApi();
 if (only === undefined || only === 'report') await benchReport();
+if (only === undefined || only === 'payroll') await benchPayroll();

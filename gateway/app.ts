@@ -23,6 +23,7 @@ import indexRoutes from './routes/indices.js';
 import warningRoutes from './routes/warnings.js';
 import reportRoutes from './routes/reports.js';
 import selfCheckRoutes from './routes/self-check.js';
+import payrollRoutes from './routes/payroll.js';
 import statisticsRoutes from './routes/statistics.js';
 import discoveryRoutes from './routes/discoveries.js';
 import visitRoutes from './routes/visits.js';
@@ -105,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(statisticsRoutes, { now });
   await app.register(reportRoutes, { now });
   await app.register(selfCheckRoutes, { now });
+  await app.register(payrollRoutes, { now });
   await app.register(discoveryRoutes, { rules, now });
   await app.register(visitRoutes, { rules, calendar: casework.calendar, now });
   await app.register(referralRoutes, { settings: casework, now });

@@ -15,6 +15,7 @@ import { applicationsCommand, referralsCommand } from './cli/application-command
 import { failAndExit } from './cli/output.js';
 import { progressCommand } from './cli/progress-command.js';
 import { serveCommand } from './cli/serve-command.js';
+import { payrollCommand } from './cli/payroll-command.js';
 import { reportCommand } from './cli/report-command.js';
 import { statisticsCommand } from './cli/statistics-command.js';
 import { migrateCommand, seedCommand } from './cli/store-commands.js';
@@ -29,6 +30,8 @@ const program = new Command('jiuzhu')
   .description('jiuzhu (救助) — social-assistance interop gateway: the low-income register, department feeds, monitoring, reports')
   .addHelpText('after', '\nEnvironment: JIUZHU_DB (SQLite file, default ./data/jiuzhu.db), DATABASE_URL (PostgreSQL; wins when set), HOST, PORT (default 127.0.0.1:8080), LOG_LEVEL, JIUZHU_RULES (rule set file, default config/rules/default.json)')
   .showHelpAfterError()
+  // Lets a command's subcommands take an option of the same name as the command's own (payroll --month, payroll submit --month).
+  .enablePositionalOptions()
   .addCommand(serveCommand())
   .addCommand(migrateCommand())
   .addCommand(seedCommand())
@@ -48,6 +51,7 @@ const program = new Command('jiuzhu')
   .addCommand(indicesCommand())
   .addCommand(statisticsCommand())
   .addCommand(reportCommand())
+  .addCommand(payrollCommand())
   .addCommand(progressCommand())
   .addCommand(exportCommand())
   .addCommand(deliveriesCommand())

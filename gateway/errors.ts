@@ -54,6 +54,11 @@ export const problemCatalogue = {
   'filing-sheet-approved': { status: 409, title: 'The progress sheet is approved and locked; the lead unit must reopen it first' },
   'filing-sheet-incomplete': { status: 409, title: 'The progress sheet cannot be approved before every task is filed' },
   'filing-sheet-not-approved': { status: 409, title: 'Only an approved progress sheet can be reopened' },
+  'payroll-standards-missing': { status: 422, title: 'No benefit standards cover that county and month' },
+  'payroll-closed': { status: 409, title: 'The month’s roll is closed; corrections go through a later month’s 补发 or 追回' },
+  'payroll-not-ready': { status: 409, title: 'The month’s roll cannot be closed yet' },
+  'unknown-partner': { status: 422, title: 'No such registered partner to deliver to' },
+  'bank-return-refused': { status: 422, title: 'The bank’s return file was refused whole' },
   'internal-error': { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

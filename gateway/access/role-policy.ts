@@ -22,6 +22,12 @@ export interface RoleCapabilities {
   fileReturns: false | FilingReach;
   /** May approve and reopen units' progress sheets, and as whom. */
   approveReturns: false | ApprovalReach;
+  /** May submit a township's monthly roll (月结发放册) to the bureau: the township compiles it (seed 002). */
+  submitRoll: boolean;
+  /** May close a county's month and sign its roll: the civil-affairs bureau (民政局……完成救助对象月结数据). */
+  closeRoll: boolean;
+  /** May export the bank's disbursement file, take the signed roll document and import the bank's return: finance. */
+  payRoll: boolean;
 }
 
 /**
@@ -64,32 +70,32 @@ export type Capability = keyof RoleCapabilities;
 export const rolePolicies: Readonly<Record<Role, RolePolicy>> = {
   admin: {
     readPersonalData: true, writeRegister: true, importFeeds: true, readFeedBatches: true, runComparisons: true, readFigures: true,
-    readReturns: true, fileReturns: 'any-unit', approveReturns: 'programme-region',
+    readReturns: true, fileReturns: 'any-unit', approveReturns: 'programme-region', submitRoll: true, closeRoll: true, payRoll: false,
     fullIdNumber: false, fullBankAccount: false, fullPhone: false, manageKeys: true,
   },
   integrator: {
     readPersonalData: true, writeRegister: true, importFeeds: true, readFeedBatches: true, runComparisons: true, readFigures: true,
-    readReturns: false, fileReturns: false, approveReturns: false,
+    readReturns: false, fileReturns: false, approveReturns: false, submitRoll: false, closeRoll: false, payRoll: false,
     fullIdNumber: true, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
   township: {
     readPersonalData: true, writeRegister: true, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
-    readReturns: true, fileReturns: 'own-township', approveReturns: false,
+    readReturns: true, fileReturns: 'own-township', approveReturns: false, submitRoll: true, closeRoll: false, payRoll: false,
     fullIdNumber: false, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
   liaison: {
     readPersonalData: false, writeRegister: false, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
-    readReturns: true, fileReturns: 'bound-unit', approveReturns: 'bound-lead-unit',
+    readReturns: true, fileReturns: 'bound-unit', approveReturns: 'bound-lead-unit', submitRoll: false, closeRoll: false, payRoll: false,
     fullIdNumber: false, fullBankAccount: false, fullPhone: false, manageKeys: false,
   },
   finance: {
     readPersonalData: true, writeRegister: false, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
-    readReturns: false, fileReturns: false, approveReturns: false,
+    readReturns: false, fileReturns: false, approveReturns: false, submitRoll: false, closeRoll: false, payRoll: true,
     fullIdNumber: true, fullBankAccount: true, fullPhone: false, manageKeys: false,
   },
   auditor: {
     readPersonalData: true, writeRegister: false, importFeeds: false, readFeedBatches: true, runComparisons: false, readFigures: true,
-    readReturns: true, fileReturns: false, approveReturns: false,
+    readReturns: true, fileReturns: false, approveReturns: false, submitRoll: false, closeRoll: false, payRoll: false,
     fullIdNumber: true, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
 };
@@ -111,6 +117,9 @@ const capabilityWording: Record<Capability, string> = {
   readReturns: 'read the filing round',
   fileReturns: 'file returns',
   approveReturns: 'approve or reopen progress sheets',
+  submitRoll: 'submit a township\'s monthly roll',
+  closeRoll: 'close a month\'s roll',
+  payRoll: 'export bank files, take the signed roll or import the bank\'s return',
 };
 
 /**

@@ -1,6 +1,10 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { commandLineActor } from '../access/actor.js';
+import { activeSigningKey } from '../audit/checkpoint-keys.js';
+import { yuanText } from '../exports/money-text.js';
+import { createExchange } from '../keystore/exchange.js';
+import { loadMasterKey } from '../keystore/master-key.js';
 import { previousPeriod } from '../calendar/periods.js';
 import { loadConfig } from '../config.js';
 import { demoSeed } from '../demo/demo-setup.js';
@@ -28,7 +32,9 @@ export function demoCommand(): Command {
       const rules = loadRuleSet(options.rules ?? config.rulesFile ?? defaultRuleSetPath);
       const { store } = await openCommandStore(config);
       try {
+        const exchange = createExchange({ knex: store.knex, config: config.exchange, masterKey: loadMasterKey(config.exchange) });
         const result = await runDemoMonth(store, {
+          signingKey: activeSigningKey(exchange.ownKeys, store.knex),
           period: options.period ?? previousPeriod(), outDir: resolve(options.out), rules, actor: commandLineActor('demo'), seed: options.seed,
           onProgress: (line) => note(`jiuzhu: ${line}`),
         });
@@ -49,6 +55,10 @@ export function demoCommand(): Command {
             + `${count('missing')} missing, ${sheets.filter((s) => s.approved).length} approved (jiuzhu progress status --period ${summary.period})`);
         }
         for (const report of result.reports) printLine(`  report ${report.template.padEnd(30)} ${String(report.rows).padStart(4)} rows  ${report.file}`);
+        if (result.payroll) {
+          const p = result.payroll;
+          printLine(`payment roll ${p.month}: ${p.status}${p.note ? ` (${p.note})` : ''}, ${p.households} households, ${p.persons} persons, ${yuanText(p.totalFen)} 元${p.documentSm3 ? `, document SM3 ${p.documentSm3}` : ''} (jiuzhu payroll --month ${p.month} --out DIR)`);
+        }
         printLine(`summary: ${result.summaryFiles.markdown}`);
       } finally {
         await store.close();

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { commandLineActor } from '../access/actor.js';
+import { activeSigningKey } from '../audit/checkpoint-keys.js';
 import { previousPeriod } from '../calendar/periods.js';
 import { describeDatabase, loadConfig } from '../config.js';
 import { demoCounties, issueDemoKeys, isRegisterEmpty } from '../demo/demo-setup.js';
@@ -30,6 +31,7 @@ export function serveCommand(): Command {
           note(`jiuzhu: the register is empty; running the demo month ${period} on 永宁县 640121 (黔江区 500114 seeded too) into ${outDir} …`);
           const month = await runDemoMonth(store, {
             period, outDir, rules: loadRuleSet(config.rulesFile ?? defaultRuleSetPath), actor: commandLineActor('demo'), onProgress: (line) => note(`jiuzhu:   ${line}`),
+            signingKey: activeSigningKey(exchange.ownKeys, store.knex),
           });
           note(`jiuzhu: ${month.summary.warnings.total} warnings of ${period} to look at; summary in ${month.summaryFiles.markdown}`);
         } else {

@@ -25,7 +25,7 @@ export async function sealForQueue(exchange: Exchange, content: Buffer): Promise
   return Buffer.concat(parts);
 }
 
-/** The queue's `preparePayload` for payloads stored with {@link sealForQueue}: open ours, seal for the target. */
+/** The queue's `preparePayload` for payloads stored with {@link sealForQueue}: open ours, seal for the target in its format (GM/T 0010 or OpenPGP). */
 export function createResealer(exchange: Exchange): (delivery: Omit<OutgoingDelivery, 'endpointUrl'>) => Promise<Buffer> {
   return async (delivery) => {
     let content: Buffer;
@@ -35,6 +35,8 @@ export function createResealer(exchange: Exchange): (delivery: Omit<OutgoingDeli
       const reason = error instanceof EnvelopeError ? `${error.refusal}: ${error.message}` : (error as Error).message;
       throw new DeliveryError('prepare', `delivery ${delivery.id}'s stored payload does not open with our keys (${reason})`, { cause: error });
     }
+    // A partner such as a bank that takes OpenPGP gets the content sealed that way; the rest a GM/T 0010 envelope.
+    if ((await exchange.partners.get(delivery.target)).envelopeFormat === 'pgp') return Buffer.from(await exchange.sealPgpFor(delivery.target, content));
     const parts: Buffer[] = [];
     await exchange.sealFor(delivery.target, bufferSource(content), (chunk) => void parts.push(Buffer.from(chunk)));
     return Buffer.concat(parts);

@@ -40,7 +40,7 @@ const tables: BulkTable[] = [
       'disability_category', 'disability_grade', 'labour_ability', 'self_care_ability', 'monthly_income_fen', 'created_at', 'updated_at'],
   },
   { name: 'bank_accounts', columns: ['id', 'person_id', 'bank_name', 'account_key', 'account_cipher', 'account_name', 'updated_at'] },
-  { name: 'enrolments', columns: ['id', 'person_id', 'household_id', 'category', 'region_code', 'start_date', 'end_date', 'end_reason', 'monthly_amount_fen', 'batch_id', 'created_at', 'updated_at'] },
+  { name: 'enrolments', columns: ['id', 'person_id', 'household_id', 'category', 'region_code', 'start_date', 'end_date', 'end_reason', 'monthly_amount_fen', 'tekun_support', 'batch_id', 'created_at', 'updated_at'] },
   { name: 'assistance_records', columns: ['id', 'person_id', 'household_id', 'department', 'assistance_type', 'amount_fen', 'assisted_on', 'note', 'batch_id', 'created_at'] },
 ];
 
@@ -92,7 +92,7 @@ export async function seedDemoCounty(
           for (const enrolment of member.enrolments) {
             // No enrolment_events here: a seeded enrolment's history is its own dates plus its batch.
             await writer.write('enrolments', [writer.nextId('enrolments'), personId, householdId, enrolment.category, household.registeredRegionCode, enrolment.startDate,
-              enrolment.endDate, enrolment.endReason, enrolment.monthlyAmountFen, batchId, now, now]);
+              enrolment.endDate, enrolment.endReason, enrolment.monthlyAmountFen, tekunSupportOf(enrolment.category, member.selfCareAbility), batchId, now, now]);
             counts.enrolments += 1;
           }
           for (const record of member.assistance) {
@@ -129,4 +129,13 @@ function* inChunks<T>(items: Iterable<T>, size: number): Iterable<T[]> {
     }
   }
   if (chunk.length > 0) yield chunk;
+}
+
+/**
+ * 供养方式 of a demo 特困 enrolment: a person who cannot look after themselves (全护理) lives in an institution (集中),
+ * the others at home (分散) — the usual pattern, not a rule; without a draw, so the demo's other values stay as they were.
+ */
+function tekunSupportOf(category: string, selfCareAbility: string | null): string | null {
+  if (!['130', '131', '132'].includes(category)) return null;
+  return selfCareAbility === '3' ? 'concentrated' : 'dispersed';
 }

@@ -88,11 +88,25 @@ export async function applyOutcome(
     effects.adjusted.push({ enrolmentId: enrolment.id, fromFen, toFen });
     effects.personIds.push(enrolment.person_id);
   }
-  if (effects.adjusted.length === 0) {
+  if (request.householdIncomeFen !== undefined) await recordVerifiedIncome(trx, current, request.householdIncomeFen, request.effectiveMonth ?? context.resolvedOn.slice(0, 7), warning.id, context.at);
+  if (effects.adjusted.length === 0 && request.householdIncomeFen === undefined) {
     throw new ProblemError('warning-outcome-not-applicable', `warning ${warning.id}: the monthly amount is already ${toFen} fen; resolve it as no-change`,
       [{ in: 'body', pointer: '/newAmountFen', detail: 'equals the current amount' }]);
   }
   return effects;
+}
+
+/**
+ * The verified 家庭月收入 of each household the adjustment touches: the household's income now, and a dated record the
+ * payment roll reads to recompute closed months from `effectiveMonth` on (payroll/compile-roll.ts).
+ */
+async function recordVerifiedIncome(trx: Knex.Transaction, enrolments: readonly CurrentEnrolment[], incomeFen: number, effectiveMonth: string, warningId: number, at: string): Promise<void> {
+  const persons = enrolments.map((e) => e.person_id);
+  const households: { household_id: number }[] = await trx('persons').whereIn('id', persons).distinct('household_id');
+  for (const { household_id: householdId } of households) {
+    await trx('households').where('id', householdId).update({ monthly_income_fen: incomeFen, updated_at: at });
+    await trx('household_income_changes').insert({ household_id: householdId, income_fen: incomeFen, effective_month: effectiveMonth, warning_id: warningId, recorded_at: at });
+  }
 }
 
 /**

@@ -120,6 +120,7 @@ export function checkTransitionRequest(request: WarningTransitionRequest): void 
   }
   if (request.outcome !== 'benefit-adjusted') {
     misplaced('newAmountFen', 'only with outcome benefit-adjusted');
+    misplaced('householdIncomeFen', 'only with outcome benefit-adjusted');
     misplaced('effectiveMonth', 'only with outcome benefit-adjusted');
   }
   if (errors.length > 0) throw new ProblemError('validation-failed', 'the fields do not fit the transition asked for', errors);

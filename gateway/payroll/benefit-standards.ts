@@ -8,9 +8,9 @@ import { basename, join } from 'node:path';
 import { isPeriod } from '../calendar/periods.js';
 import { projectPath } from '../project-files.js';
 import { describeSchemaError, schemaErrorPointer, schemaValidator } from '../schema-validator.js';
-import type { AddOnAmount, BenefitStandards, BenefitStandardsPeriod } from '../../schemas/types/index.js';
+import type { AddOnAmount, BenefitStandards, BenefitStandardsPeriod, PayrollRules } from '../../schemas/types/index.js';
 
-export type { AddOnAmount, BenefitStandards, BenefitStandardsPeriod };
+export type { AddOnAmount, BenefitStandards, BenefitStandardsPeriod, PayrollRules };
 
 export const defaultStandardsDir = projectPath('config/standards');
 
@@ -20,6 +20,8 @@ export interface StandardsInForce extends BenefitStandardsPeriod {
   regionName: string;
   /** true when the region's file is marked as an example: never pay from it. */
   example: boolean;
+  /** The region's rules of the roll (death, back-payments), the same in every period. */
+  payroll: PayrollRules;
 }
 
 /** Names the file and every problem found, so a bad edit is refused whole and found at once. */
@@ -106,5 +108,5 @@ export function standardsFor(book: StandardsBook, region: string, month: string)
   if (!period) {
     throw new RangeError(`[benefit-standards] ${standards.region} has no standards in force in ${month} (the first period starts ${standards.periods[0].effectiveFrom})`);
   }
-  return { ...period, region: standards.region, regionName: standards.name, example: standards.example };
+  return { ...period, region: standards.region, regionName: standards.name, example: standards.example, payroll: standards.payroll };
 }

@@ -87,6 +87,7 @@ export async function registerHousehold(knex: Knex, actor: Actor, input: Househo
             endDate: enrolment.endDate ?? null,
             endReason: null,
             monthlyAmountFen: enrolment.monthlyAmountFen ?? null,
+            tekunSupport: enrolment.tekunSupport ?? null,
           }, actor.label);
         }
       }

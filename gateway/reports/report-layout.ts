@@ -116,6 +116,9 @@ export function* layOutReport(template: ReportTemplate, data: ReportData, option
   const grand = newTotals(width);
   let groupTotals = newTotals(width);
   let groupValue: ReportValue | undefined;
+  const outerBy = template.group?.outer?.by;
+  let outerTotals = newTotals(width);
+  let outerValue: ReportValue | undefined;
   let serial = 0;
   let bodyRows = 0;
 
@@ -149,13 +152,20 @@ export function* layOutReport(template: ReportTemplate, data: ReportData, option
 
   for (const [at, row] of data.rows.entries()) {
     const value = template.group ? row[template.group.by] ?? null : undefined;
-    if (template.group && bodyRows > 0 && value !== groupValue) {
+    const outer = outerBy === undefined ? undefined : row[outerBy] ?? null;
+    const outerChanges = outerBy !== undefined && bodyRows > 0 && outer !== outerValue;
+    if (template.group && bodyRows > 0 && (value !== groupValue || outerChanges)) {
       yield* closeRuns();
       yield* totalRow('subtotal', subtotalLabel(template, groupValue), groupTotals);
       groupTotals = newTotals(width);
       if (template.group.serialRestarts) serial = 0;
     }
+    if (outerChanges) {
+      yield* totalRow('subtotal', outerSubtotalLabel(template, outerValue), outerTotals);
+      outerTotals = newTotals(width);
+    }
     groupValue = value;
+    outerValue = outer;
     number += 1;
     bodyRows += 1;
     serial += 1;
@@ -164,10 +174,12 @@ export function* layOutReport(template: ReportTemplate, data: ReportData, option
       const cell = cells[index];
       if (typeof cell === 'number') {
         groupTotals.sums[index]! += cell;
+        outerTotals.sums[index]! += cell;
         grand.sums[index]! += cell;
       }
     }
     groupTotals.rows += 1;
+    outerTotals.rows += 1;
     grand.rows += 1;
     for (const index of mergeColumns) {
       const run = openRuns.get(index);
@@ -186,6 +198,7 @@ export function* layOutReport(template: ReportTemplate, data: ReportData, option
   }
   yield* closeRuns();
   if (template.group && bodyRows > 0) yield* totalRow('subtotal', subtotalLabel(template, groupValue), groupTotals);
+  if (outerBy !== undefined && bodyRows > 0) yield* totalRow('subtotal', outerSubtotalLabel(template, outerValue), outerTotals);
 
   if (bodyRows === 0 && template.emptyText !== undefined) {
     number += 1;
@@ -214,6 +227,10 @@ function newTotals(width: number): Totals {
 
 function subtotalLabel(template: ReportTemplate, value: ReportValue | undefined): string {
   return template.group!.subtotalLabel.replace('{value}', value === null || value === undefined ? '' : String(value));
+}
+
+function outerSubtotalLabel(template: ReportTemplate, value: ReportValue | undefined): string {
+  return template.group!.outer!.subtotalLabel.replace('{value}', value === null || value === undefined ? '' : String(value));
 }
 
 /**

@@ -82,6 +82,8 @@ function templateProblems(template: ReportTemplate, sources: ReadonlyMap<string,
     }
   });
   if (template.group && !source.fields[template.group.by]) problems.push(`/group/by "${template.group.by}" is not a field of source ${source.name}`);
+  const outer = template.group?.outer;
+  if (outer && !source.fields[outer.by]) problems.push(`/group/outer/by "${outer.by}" is not a field of source ${source.name}`);
   const options = new Set(Object.keys(template.options ?? {}));
   const placeholders = new Set<string>([...standardPlaceholders, ...Object.keys(source.contextFields ?? {})]);
   for (const [where, rows] of [['titleRows', template.titleRows], ['footerRows', template.footerRows ?? []]] as const) {

@@ -114,4 +114,5 @@ export const protectedColumns: readonly ProtectedColumn[] = [
   { table: 'referral_cases', primaryKey: 'id', column: 'subject_cipher', kind: 'text' },
   { table: 'liaison_contacts', primaryKey: 'id', column: 'leader_phone_cipher', kind: 'text' },
   { table: 'liaison_contacts', primaryKey: 'id', column: 'staff_phone_cipher', kind: 'text' },
+  { table: 'payroll_lines', primaryKey: 'id', column: 'account_cipher', kind: 'text' },
 ];

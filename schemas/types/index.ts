@@ -367,6 +367,10 @@ export type CalendarDate20 = string;
  */
 export type NonNegativeFen2 = number;
 /**
+ * An amount of money in fen that cannot be negative (income, benefit).
+ */
+export type NonNegativeFen3 = number;
+/**
  * A calendar month, YYYY-MM, in the years 1900–2099.
  */
 export type Period5 = string;
@@ -385,6 +389,7 @@ export interface JiuzhuSchemas {
   'assistance-record'?: AssistanceRecord;
   'audit-entry'?: AuditEntry;
   'bank-account'?: BankAccount;
+  'bank-file-layout'?: BankFileLayout;
   batch?: Batch;
   'benefit-standards'?: BenefitStandards;
   'code-table'?: CodeTable;
@@ -417,6 +422,9 @@ export interface JiuzhuSchemas {
   'liaison-entry-input'?: LiaisonEntryInput;
   'liaison-roster'?: LiaisonRoster;
   'monitoring-statistics'?: MonitoringStatistics;
+  'payroll-signature'?: PayrollSignature;
+  'payroll-submission'?: PayrollSubmission;
+  'payroll-summary'?: PayrollSummary;
   person?: Person;
   problem?: Problem;
   'progress-entry-input'?: ProgressEntryInput;
@@ -705,6 +713,10 @@ export interface Enrolment {
    * Monthly benefit in fen, for paid categories.
    */
   monthlyAmountFen?: Fen | null;
+  /**
+   * 特困 供养方式: concentrated 集中供养 (in an institution) or dispersed 分散供养 (at home); sets the care standard. Only for 130/131/132.
+   */
+  tekunSupport?: ('concentrated' | 'dispersed') | null;
   regionCode?: RegionCode;
 }
 /**
@@ -764,6 +776,118 @@ export interface BankAccount {
   accountName: string;
 }
 /**
+ * A paying bank's batch file layout, config/bank-files/<name>.json: the disbursement file (代发文件) jiuzhu writes for a closed month and the return file (回盘文件) the bank sends back. Each bank has its own layout in its own interface specification; a layout is data so a county adds its bank without code. A header record declares the control totals (count, total) before any detail record. Fixed-width fields are measured in bytes of the file's encoding (a Chinese character is 2 bytes in GBK, 3 in UTF-8), and a value that does not fit is refused, never cut. Amounts are written from integer fen.
+ */
+export interface BankFileLayout {
+  $schema?: string;
+  /**
+   * The file name without .json; what `layout=` names.
+   */
+  name: string;
+  title: string;
+  bankName: string;
+  /**
+   * true: a layout of the common shape, not a bank's published specification; replace it with the bank's own before paying anyone.
+   */
+  example: boolean;
+  basis: string;
+  encoding: 'gbk' | 'utf-8';
+  lineEnding: 'crlf' | 'lf';
+  shape: 'fixed' | 'delimited';
+  /**
+   * For shape delimited.
+   */
+  delimiter?: string;
+  /**
+   * yuan-2dp: 1234.50; fen: 123450.
+   */
+  amountFormat: 'yuan-2dp' | 'fen';
+  header: BankFileRecord;
+  detail: BankFileRecord;
+  trailer?: BankFileRecord;
+  return: BankReturnLayout;
+}
+export interface BankFileRecord {
+  /**
+   * @minItems 1
+   */
+  fields: [BankFileField, ...BankFileField[]];
+}
+export interface BankFileField {
+  /**
+   * count and total are the control totals (header or trailer); sequence numbers detail records from 1.
+   */
+  source:
+    | 'literal'
+    | 'count'
+    | 'total'
+    | 'month'
+    | 'batchReference'
+    | 'payerName'
+    | 'sequence'
+    | 'reference'
+    | 'accountNumber'
+    | 'accountName'
+    | 'idNumber'
+    | 'amount'
+    | 'bankName'
+    | 'regionCode'
+    | 'memo';
+  /**
+   * The text of a literal field (a record type, a currency code).
+   */
+  value?: string;
+  /**
+   * Bytes, for shape fixed.
+   */
+  width?: number;
+  /**
+   * Default: numbers right, text left.
+   */
+  align?: 'left' | 'right';
+  /**
+   * Default: a space.
+   */
+  pad?: ' ' | '0';
+}
+export interface BankReturnLayout {
+  encoding: 'gbk' | 'utf-8';
+  shape: 'fixed' | 'delimited';
+  delimiter?: string;
+  header: BankReturnRecord;
+  detail: BankReturnRecord;
+  /**
+   * The bank's status codes and what each means: paid (credited), failed (not credited, with a reason), returned (退票: credited, then sent back).
+   */
+  statusCodes: {
+    [k: string]: ('paid' | 'failed' | 'returned') | undefined;
+  };
+}
+export interface BankReturnRecord {
+  /**
+   * @minItems 1
+   */
+  fields: [BankReturnField, ...BankReturnField[]];
+}
+export interface BankReturnField {
+  source:
+    | 'literal'
+    | 'ignore'
+    | 'count'
+    | 'total'
+    | 'reference'
+    | 'accountNumber'
+    | 'accountName'
+    | 'amount'
+    | 'status'
+    | 'reason';
+  /**
+   * A literal the record must hold there (a record type).
+   */
+  value?: string;
+  width?: number;
+}
+/**
  * The unit of trust: one incoming file or envelope. Identified by the SM3 digest of its content, so the same file twice is the same batch and adds no rows; applied in one transaction.
  */
 export interface Batch {
@@ -803,12 +927,31 @@ export interface BenefitStandards {
    */
   example: boolean;
   basis: string;
+  payroll: PayrollRules;
   /**
    * Complete sets of standards, ascending by effectiveFrom; a month takes the latest period effective at it.
    *
    * @minItems 1
    */
   periods: [BenefitStandardsPeriod, ...BenefitStandardsPeriod[]];
+}
+/**
+ * How the monthly roll (月结发放册) treats a death or a move reported after the fact, and how far back it recomputes paid months for 补发 and 追回: rules of the roll, not standards, so they do not vary by period.
+ */
+export interface PayrollRules {
+  /**
+   * month-after: the month of the death (cremation, move out) is still paid and payment stops from the next month; month-of-death: that month is not paid either.
+   */
+  stopAfterDeath: 'month-after' | 'month-of-death';
+  /**
+   * Closed months the roll recomputes for 补发 (a standard raised with effect from a past month, an approval dated in a past month, a failed bank payment) and 追回 (a death reported late). 0 turns supplementary lines off.
+   */
+  backPayMonths: number;
+  example?: boolean;
+  /**
+   * Where the value comes from: the national rule, the local document, or why an example was chosen.
+   */
+  basis: string;
 }
 export interface BenefitStandardsPeriod {
   effectiveFrom: Period;
@@ -2105,6 +2248,10 @@ export interface EnrolmentInput {
   startDate: CalendarDate2;
   endDate?: CalendarDate2;
   monthlyAmountFen?: NonNegativeFen1;
+  /**
+   * 特困 供养方式 (集中 / 分散): required by the payment roll for 130/131/132, which sets the care standard by it.
+   */
+  tekunSupport?: 'concentrated' | 'dispersed';
 }
 /**
  * A household's poverty index (贫困指数) and need index (需救助指数) for a period, each with its parts: every component's raw value and unit, its normalised score, weight and contribution, and the formula's wording of why it counts. Derived from members' income, health and assistance, so it is personal data: no ID numbers, reads audited.
@@ -2707,6 +2854,80 @@ export interface RegionMonitoringFigures {
   figures: MonitoringFigures;
 }
 /**
+ * How to check a closed roll: the SM3 digest of its canonical document (GET /v1/payroll/{month}/document, or `jiuzhu payroll --out`), the SM2 signature over the document (DER, base64; the SM2 user ID is the default 1234567812345678), the signing public key as PEM, and the openssl commands that check both.
+ */
+export interface PayrollSignature {
+  countyCode: string;
+  month: Period;
+  households: number;
+  persons: number;
+  lines: number;
+  totalFen: number;
+  closedAt: string;
+  closedBy: string;
+  documentSm3: string;
+  signature: string;
+  keyId: string;
+  publicKeyPem: string;
+  /**
+   * Shell commands, run beside roll.csv, roll.sig (the signature decoded from base64) and key.pem.
+   */
+  verify: string[];
+}
+/**
+ * A township's monthly roll handed to the bureau (各乡镇(街道)……按时完成月结发放册, seed 002): its households, money and the SM3 digest of its lines as computed at submission. The bureau's closing refuses while a township's lines differ from what it submitted.
+ */
+export interface PayrollSubmission {
+  month: Period;
+  townshipCode: string;
+  households: number;
+  totalFen: number;
+  linesSm3: string;
+  submittedAt: string;
+}
+/**
+ * A county's monthly roll (月结发放册) in totals: households and persons paid for the month (their own lines; 补发 and 追回 lines count in lines and money only), lines, the total in fen, the same by township, the households the roll could not pay without a guess (problems), and, once the bureau has closed the month, who closed it and the SM3 digest of the signed document. `jiuzhu payroll --json` prints the same object.
+ */
+export interface PayrollSummary {
+  month: Period;
+  countyCode: string;
+  /**
+   * open: computed from the register now, a preview; closed: the stored, signed roll.
+   */
+  status: 'open' | 'closed';
+  households: number;
+  persons: number;
+  lines: number;
+  /**
+   * All lines, 追回 lines negative.
+   */
+  totalFen: number;
+  byTownship: PayrollTownshipTotals[];
+  /**
+   * Households not paid this month until the township fixes the register (a household income not recorded, a 特困 person without 供养方式 or self-care ability, inconsistent incomes).
+   */
+  problems: PayrollProblem[];
+  closed: null | {
+    closedAt: string;
+    closedBy: string;
+    documentSm3: string;
+    keyId: string;
+  };
+}
+export interface PayrollTownshipTotals {
+  code: string;
+  name: string;
+  households: number;
+  persons: number;
+  totalFen: number;
+}
+export interface PayrollProblem {
+  householdNo: string;
+  townshipCode: string;
+  villageCode: string;
+  reason: string;
+}
+/**
  * RFC 9457 problem details. `type` is stable (urn:jiuzhu:problem:<code>); `errors` names each failing field by JSON pointer into the request body, by parameter name, or by the cell of an uploaded workbook.
  */
 export interface Problem {
@@ -3105,6 +3326,19 @@ export interface ReportTemplate {
      * Serial numbers start again at 1 in each group.
      */
     serialRestarts?: boolean;
+    /**
+     * A second, enclosing level (a roll's township around its villages): when its field changes, the inner group's subtotal is followed by this level's, summed over all its rows.
+     */
+    outer?: {
+      /**
+       * The source field whose value makes an outer group; rows come grouped by it.
+       */
+      by: string;
+      /**
+       * The outer subtotal row's label, {value} standing for the outer group's value, e.g. "{value}合计".
+       */
+      subtotalLabel: string;
+    };
   };
   /**
    * A total row after the last row: columns with a `total` are summed (or counted) over all rows.
@@ -3854,5 +4088,6 @@ export interface WarningTransitionRequest {
    * stopped and benefit-adjusted: the one enrolment to act on, among the current basic-living enrolments the key's region granted for the person or household. Required to stop on a resolve-conflict warning (重复享受), where the county ends the enrolment that must not stand rather than every one.
    */
   enrolmentId?: number;
+  householdIncomeFen?: NonNegativeFen3;
   effectiveMonth?: Period5;
 }

@@ -94,6 +94,19 @@ const probes: Record<string, Probe> = {
   'GET /v1/regions': { needs: 'readFigures', list: () => get('/v1/regions?level=township') },
   'GET /v1/statistics/monitoring': { needs: 'readFigures', target: (t) => get(`/v1/statistics/monitoring?period=2024-09&region=${places[t.place].township}`) },
   'GET /v1/reports': { needs: 'readFigures', list: () => get('/v1/reports') },
+  // The month's roll (issue 12). Closing and the signed document are county-wide: a township key of the right role is
+  // refused them (actsFor); an open month answers 409 to the signature and the document, which only a closed roll has.
+  'GET /v1/payroll/:month': { needs: 'readPersonalData', target: (t) => get(`/v1/payroll/2024-09?township=${places[t.place].township}`) },
+  'POST /v1/payroll/:month/townships/:township/submission': { needs: 'submitRoll', target: (t) => ({ method: 'POST', url: `/v1/payroll/2024-09/townships/${places[t.place].township}/submission` }) },
+  'POST /v1/payroll/:month/close': { needs: 'closeRoll', target: (t) => ({ method: 'POST', url: `/v1/payroll/2024-09/close?region=${places[t.place].township}` }) },
+  'GET /v1/payroll/:month/signature': { needs: 'readFigures', target: (t) => get(`/v1/payroll/2024-09/signature?region=${places[t.place].township}`) },
+  'GET /v1/payroll/:month/document': { needs: 'payRoll', target: (t) => get(`/v1/payroll/2024-09/document?region=${places[t.place].township}`) },
+  'GET /v1/payroll/:month/bank-file': { needs: 'payRoll', target: (t) => get(`/v1/payroll/2024-09/bank-file?layout=example-delimited&region=${places[t.place].township}`) },
+  'POST /v1/payroll/:month/bank-file/delivery': { needs: 'payRoll', target: (t) => json('POST', `/v1/payroll/2024-09/bank-file/delivery?region=${places[t.place].township}`, { layout: 'example-delimited', partner: 'bank' }) },
+  'POST /v1/payroll/:month/bank-returns': {
+    needs: 'payRoll',
+    target: (t) => ({ method: 'POST', url: `/v1/payroll/2024-09/bank-returns?layout=example-delimited&region=${places[t.place].township}`, headers: { 'content-type': 'text/plain' }, payload: 'HEAD|x|0|0\n' }),
+  },
   'POST /v1/self-check': { needs: 'readFigures', list: () => json('POST', '/v1/self-check', { regionCode: '640121', urban: true, members: [{ birthDate: '1950-01-01' }] }) },
   // The route lets every role in; the report decides: a table of names needs personal data (CSV, so the invariants
   // below can read what leaks).
@@ -256,6 +269,7 @@ function actsFor(key: Key, needs: Capability, target: Target): boolean {
   if (needs === 'approveReturns') {
     return (policy.approveReturns === 'programme-region' && isWithinScope(key.region, filingCounty)) || (policy.approveReturns === 'bound-lead-unit' && key.unit === leadUnit);
   }
+  if (needs === 'closeRoll' || needs === 'payRoll') return key.region.length <= 6;
   return true;
 }
 

@@ -203,10 +203,17 @@ describe.each(dialects)('the warnings workflow through the API on %s', (dialect)
     expect(missing.statusCode).toBe(400);
     expect(missing.json().errors).toEqual([{ in: 'body', pointer: '/newAmountFen', detail: 'required for benefit-adjusted: the new monthly amount in fen' }]);
 
-    const resolved = await move(ids.car, headers.township, { to: 'resolved', outcome: 'benefit-adjusted', appliesTo: 'household', newAmountFen: 45_000, reason: '车辆价值计入收入，调整补差' });
+    const resolved = await move(ids.car, headers.township, {
+      to: 'resolved', outcome: 'benefit-adjusted', appliesTo: 'household', newAmountFen: 45_000, householdIncomeFen: 90_000, reason: '车辆价值计入收入，调整补差',
+    });
     expect(resolved.statusCode, resolved.body).toBe(201);
     const knex = t.store.knex;
     const household = [await personId(people.carOwner), await personId(people.carOwnerWife)];
+    // The verified income is what the payment roll computes from, from the resolution month on (no effectiveMonth given).
+    const householdId = (await knex('persons').where('id', household[0]).first('household_id')).household_id;
+    expect(Number((await knex('households').where('id', householdId).first('monthly_income_fen')).monthly_income_fen)).toBe(90_000);
+    expect(await knex('household_income_changes').where('household_id', householdId).select('income_fen', 'effective_month', 'warning_id'))
+      .toEqual([{ income_fen: 90_000, effective_month: '2024-10', warning_id: ids.car }]);
     const enrolments = await knex('enrolments').whereIn('person_id', household).orderBy('id').select('id', 'monthly_amount_fen', 'end_date');
     expect(enrolments.map((e) => [Number(e.monthly_amount_fen), e.end_date])).toEqual([[45_000, null], [45_000, null]]);
     const events = await knex('enrolment_events').whereIn('enrolment_id', enrolments.map((e) => e.id)).where('kind', 'amount-changed').orderBy('id').select('detail');

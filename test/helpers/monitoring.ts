@@ -82,7 +82,7 @@ export async function addFacts(knex: Knex, source: string, facts: FactSpec[], re
 /** Empties everything a monitoring test writes, children first, keeping the regions and code tables; the audit chain starts again. */
 export async function clearMonitoringData(knex: Knex): Promise<void> {
   for (const table of ['warning_transitions', 'warning_evidence', 'warnings', 'comparison_matches', 'comparison_runs', 'facts', 'batch_rejects',
-    'assistance_records', 'enrolment_events', 'enrolments', 'bank_accounts', 'audit_subjects', 'audit_log', 'audit_checkpoints', 'persons', 'households', 'batches']) {
+    'assistance_records', 'enrolment_events', 'enrolments', 'bank_accounts', 'audit_subjects', 'audit_log', 'audit_checkpoints', 'household_income_changes', 'persons', 'households', 'batches']) {
     await knex(table).delete();
   }
   await knex('audit_head').update({ seq: 0, hash: genesisHash });

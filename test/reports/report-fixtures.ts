@@ -1,10 +1,12 @@
 import type { ReportData } from '../../gateway/reports/report-source.js';
+import { payrollFixtures } from './payroll-fixtures.js';
 
 /**
  * Fixed rows for each report template, written by hand as each source would give them: what the golden files are
  * rendered from. A template without rows here fails the golden test, so none goes unrendered.
  */
 export const reportFixtures: Record<string, ReportData> = {
+  ...payrollFixtures,
   'qianjiang-discovery-detail': {
     context: { region: '重庆市黔江区', period: '2024年6月' },
     subjectPersonIds: [11, 12],

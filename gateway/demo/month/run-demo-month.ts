@@ -12,6 +12,8 @@ import type { Store } from '../../store/connect.js';
 import { loadCountyRegions } from '../../store/reference-data/sync.js';
 import { listCountyPlaces } from '../county-places.js';
 import { writeDemoReports, type DemoReport } from '../demo-reports.js';
+import { closeDemoPayroll, type DemoPayroll } from './close-demo-payroll.js';
+import type { SigningKey } from '../../payroll/payroll-months.js';
 import { demoCounties, demoHouseholdsPerCounty, demoSeed } from '../demo-setup.js';
 import { recordQianjiangDiscoveries } from '../qianjiang-discoveries.js';
 import { SeededRandom } from '../seeded-random.js';
@@ -37,6 +39,8 @@ export interface DemoMonthOptions {
   /** Today in Asia/Shanghai unless given: dates in files are checked against it and deadlines count from it. */
   today?: string;
   onProgress?: (line: string) => void;
+  /** The bureau's SM2 key that signs the closed roll; without it the month's roll is not closed. */
+  signingKey?: () => Promise<SigningKey>;
 }
 
 export interface DemoMonthResult {
@@ -55,6 +59,8 @@ export interface DemoMonthResult {
   qianjiangDiscoveries: number;
   /** Every report template, written to outDir/reports. */
   reports: DemoReport[];
+  /** The month's payment roll, submitted by every township and closed; null when the run was given no signing key. */
+  payroll: DemoPayroll | null;
 }
 
 export class DemoMonthError extends Error {
@@ -133,10 +139,14 @@ export async function runDemoMonth(store: Store, options: DemoMonthOptions): Pro
   const json = join(options.outDir, 'summary.json');
   writeFileSync(json, `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(markdown, renderMonthSummary(summary));
+  const payroll = options.signingKey
+    ? await closeDemoPayroll(store, { countyCode: demoMonthCounty, period, signingKey: options.signingKey, now: new Date(`${today}T12:00:00+08:00`) })
+    : null;
+  if (payroll) progress(`payment roll ${period}: ${payroll.status}, ${payroll.households} households, ${payroll.totalFen} fen`);
   // Dated today at noon in Shanghai, so a run on the same day writes the same bytes.
   const reports = await writeDemoReports(store, { dir: options.outDir, period, monthCounty: demoMonthCounty, actor: options.actor, now: new Date(`${today}T12:00:00+08:00`) });
   return {
-    period, seeded, feeds, comparison, planted: month.planted, exempted: month.exempted, handling, summary, summaryFiles: { markdown, json }, qianjiangDiscoveries, reports,
+    period, seeded, feeds, comparison, planted: month.planted, exempted: month.exempted, handling, summary, summaryFiles: { markdown, json }, qianjiangDiscoveries, reports, payroll,
   };
 }
 

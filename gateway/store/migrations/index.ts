@@ -15,6 +15,7 @@ import * as auditChain from './013-audit-chain.js';
 import * as dataKeys from './014-data-keys.js';
 import { personalDataAtRest, type PersonalDataMigrationContext } from './015-personal-data-at-rest.js';
 import * as filingRound from './016-filing-round.js';
+import * as payroll from './017-payroll.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -40,6 +41,7 @@ const migrationsFor = (context: MigrationContext): Record<string, Knex.Migration
   '014-data-keys': dataKeys,
   '015-personal-data-at-rest': personalDataAtRest(context),
   '016-filing-round': filingRound,
+  '017-payroll': payroll,
 });
 
 function sourceFor(context: MigrationContext, upTo?: string): Knex.MigrationSource<string> {

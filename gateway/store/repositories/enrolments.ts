@@ -10,7 +10,7 @@ export interface EnrolmentRow extends Enrolment {
 
 const selectList = [
   'id', 'person_id as personId', 'household_id as householdId', 'category', 'region_code as regionCode',
-  'start_date as startDate', 'end_date as endDate', 'end_reason as endReason', 'monthly_amount_fen as monthlyAmountFen',
+  'start_date as startDate', 'end_date as endDate', 'end_reason as endReason', 'monthly_amount_fen as monthlyAmountFen', 'tekun_support as tekunSupport',
 ];
 
 export async function enrolmentsOfPersons(db: Knex | Knex.Transaction, personIds: readonly number[]): Promise<EnrolmentRow[]> {
@@ -36,6 +36,7 @@ export async function insertEnrolment(
       end_date: enrolment.endDate ?? null,
       end_reason: enrolment.endReason ?? null,
       monthly_amount_fen: enrolment.monthlyAmountFen ?? null,
+      tekun_support: enrolment.tekunSupport ?? null,
       batch_id: batchId,
       created_at: now,
       updated_at: now,

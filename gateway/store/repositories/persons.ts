@@ -92,3 +92,15 @@ export function personColumnsAtRest(keyring: ReturnType<typeof keyringOf>, perso
   const [idCipher, phoneCipher] = keyring.encryptMany([person.idNumber, person.phone]);
   return { id_key: idNumberKey(keyring, person.idNumber), id_cipher: idCipher!, phone_cipher: phoneCipher ?? null };
 }
+
+/** Register persons' ID numbers in clear, by person id: for exports that show or mask them (the payment roll, the bank file). */
+export async function idNumbersOfPersons(db: Knex | Knex.Transaction, personIds: readonly number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const unique = [...new Set(personIds)];
+  for (let at = 0; at < unique.length; at += 5000) {
+    const rows: { id: number; id_cipher: string }[] = await db('persons').whereIn('id', unique.slice(at, at + 5000)).select('id', 'id_cipher');
+    const clear = await keyringOf(db).decryptMany(rows.map((r) => r.id_cipher));
+    rows.forEach((row, index) => out.set(Number(row.id), clear[index]!));
+  }
+  return out;
+}
