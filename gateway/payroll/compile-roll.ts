@@ -71,7 +71,6 @@ export async function* compileRoll(knex: Knex, options: CompileRollOptions): Asy
   const first = `${month}-01`;
   const last = lastDayOfPeriod(month);
   // Fails at once, before any page, when the county has no standards for the month.
-  standardsFor(book, countyCode, month);
   const rules = standardsFor(book, countyCode, month).payroll;
 
   const window = rules.backPayMonths > 0 ? await closedRollsBetween(knex, countyCode, addMonths(month, -rules.backPayMonths), addMonths(month, -1)) : [];
@@ -131,12 +130,13 @@ export async function* compileRoll(knex: Knex, options: CompileRollOptions): Asy
               benefit, programme, standards, inputs, forMonth: month, key, townshipCode,
               category: now.category[programme]!, payee, account: index.page.accounts.get(payee.id),
             });
-            if (line && line.totalFen !== 0) {
+            if (line.totalFen !== 0) {
               line.changeMark = line.explanation.lines.some((l) => l.kind === 'gradual-exit') ? '渐退' : !previousRoll ? null : !previous ? '新增' : previous.totalFen !== line.totalFen ? '调整' : null;
               line.remark = remarkOf(line, now.departed, previous);
               line.lineNo = ++lineNo;
               page.lines.push(line);
-              if (line.changeMark && line.changeMark !== '渐退' || (line.changeMark === '渐退' && previous?.gradualExitMonthsAfter === null)) {
+              // A 渐退 household is on the change list in the month its grace period begins, not in every month of it.
+              if ((line.changeMark !== null && line.changeMark !== '渐退') || (line.changeMark === '渐退' && previous?.gradualExitMonthsAfter === null)) {
                 page.changes.push(changeOf(line, line.changeMark!, previous?.totalFen ?? 0, line.remark ?? ''));
               }
             } else {

@@ -214,13 +214,15 @@ describe.each(dialects)('the roll compiled on %s', (dialect) => {
 
 /**
  * The immutability guards refuse DELETE on closed rolls; between tests the suite removes its rolls by dropping the
- * guards, deleting, and putting the same guards back, so a guard left off would fail the immutability test.
+ * guards, deleting, and putting the same guards back, so a guard left off would fail the immutability test. On
+ * PostgreSQL only this store's schema: test files run side by side, each in a schema of its own.
  */
 async function dropClosedRolls(store: TestStore): Promise<void> {
   const pg = store.knex.client.config.client === 'pg';
   const triggers = ['payroll_lines_immutable_delete', 'payroll_rolls_immutable_delete', 'payroll_lines_immutable_update', 'payroll_rolls_immutable_update'];
   const saved: string[] = pg
-    ? (await store.knex.raw(`SELECT pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE tgname IN (${triggers.map(() => '?').join(',')})`, triggers)).rows.map((r: { def: string }) => r.def)
+    ? (await store.knex.raw(`SELECT pg_get_triggerdef(t.oid) AS def FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+        WHERE c.relnamespace = current_schema()::regnamespace AND t.tgname IN (${triggers.map(() => '?').join(',')})`, triggers)).rows.map((r: { def: string }) => r.def)
     : (await store.knex('sqlite_master').where('type', 'trigger').whereIn('name', triggers).select('sql')).map((r: { sql: string }) => r.sql);
   for (const name of triggers) await store.knex.raw(pg ? `DROP TRIGGER IF EXISTS ${name} ON ${name.startsWith('payroll_lines') ? 'payroll_lines' : 'payroll_rolls'}` : `DROP TRIGGER IF EXISTS ${name}`);
   await store.knex('payroll_lines').delete();

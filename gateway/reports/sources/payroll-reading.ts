@@ -35,7 +35,19 @@ export async function readRegionRoll(knex: Knex, regionCode: string, period: Rep
     for (const line of page.lines) if (line.villageCode.startsWith(regionCode)) lines.push(line);
     for (const change of page.changes) if (change.villageCode.startsWith(regionCode)) changes.push(change);
   }
+  if (closed && regionCode === countyCode) checkControlTotals(closed, lines);
   return { closed, lines, changes };
+}
+
+/**
+ * A closed roll's sheet must hold exactly what the roll declared when it closed: its count of lines and its total.
+ * Anything else means its stored lines changed, and no sheet is made from them.
+ */
+function checkControlTotals(closed: ClosedRoll, lines: readonly RollLine[]): void {
+  const totalFen = lines.reduce((sum, l) => sum + l.totalFen, 0);
+  if (lines.length !== closed.lines || totalFen !== closed.totalFen) {
+    throw new Error(`[payroll] the closed roll of ${closed.countyCode} ${closed.month} declares ${closed.lines} lines of ${closed.totalFen} fen, its stored lines are ${lines.length} of ${totalFen}`);
+  }
 }
 
 /** The sheet's words for whether the roll is final: 已结账 with the signed document's digest, or a preview. */
