@@ -72,7 +72,12 @@ function record(layout: BankFileLayout, fields: readonly BankFileField[], values
     if (/[\r\n]/.test(text) || (layout.shape === 'delimited' && text.includes(layout.delimiter!))) {
       throw new BankFileError(`${what}: ${field.source} holds a line break or the delimiter "${layout.delimiter}"`);
     }
-    const bytes = encodeText(text, layout.encoding);
+    let bytes: Buffer;
+    try {
+      bytes = encodeText(text, layout.encoding);
+    } catch (error) {
+      throw new BankFileError(`${what}: ${field.source} cannot be written in ${layout.encoding.toUpperCase()} (${(error as Error).message}); the bank's own spelling is needed`);
+    }
     if (layout.shape === 'delimited') return bytes;
     const width = field.width!;
     if (bytes.length > width) throw new BankFileError(`${what}: ${field.source} is ${bytes.length} bytes in ${layout.encoding.toUpperCase()}, its field ${index + 1} holds ${width}`);

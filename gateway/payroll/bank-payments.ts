@@ -17,7 +17,7 @@ import { recordAudit } from '../store/repositories/audit-log.js';
 import { linesOfRoll, type ClosedRoll } from '../store/repositories/payroll-rolls.js';
 import { idNumbersOfPersons } from '../store/repositories/persons.js';
 import { findRegions } from '../store/repositories/regions.js';
-import { writeBankDisbursementFile, type BankPayment } from './bank-disbursement-file.js';
+import { BankFileError, writeBankDisbursementFile, type BankPayment } from './bank-disbursement-file.js';
 import type { BankFileLayout } from './bank-file-layouts.js';
 import { BankReturnError, readBankReturnFile } from './bank-return-file.js';
 
@@ -78,13 +78,23 @@ export async function paymentsOfRoll(knex: Knex, roll: ClosedRoll): Promise<Roll
 /** The bank's disbursement file of a closed roll: its header declares the count and total, checked again after writing. */
 export async function bankFileOfRoll(knex: Knex, roll: ClosedRoll, layout: BankFileLayout, payerName: string): Promise<{ bytes: Buffer; payments: RollPayments }> {
   const payments = await paymentsOfRoll(knex, roll);
-  const bytes = writeBankDisbursementFile(
+  const bytes = writeOrRefuse(() => writeBankDisbursementFile(
     layout,
     { month: roll.month, batchReference: `${roll.countyCode}-${roll.month.replace('-', '')}`, payerName },
     payments.payments,
     { count: payments.payments.length, totalFen: payments.totalFen },
-  );
+  ));
   return { bytes, payments };
+}
+
+/** A payment the layout cannot carry (a name outside GBK, a value too wide) is a problem of the data, said in one sentence. */
+function writeOrRefuse(write: () => Buffer): Buffer {
+  try {
+    return write();
+  } catch (error) {
+    if (error instanceof BankFileError) throw new ProblemError('payroll-not-ready', error.message);
+    throw error;
+  }
 }
 
 export interface BankReturnImport {

@@ -90,6 +90,8 @@ describe('the disbursement file', () => {
   it('refuses a value too wide for its field instead of cutting it, and a delimiter inside a value', () => {
     const longName = { ...payments[0]!, accountName: '阿卜杜热合曼·买买提依明·艾则孜江·吐尔逊' };
     expect(() => writeBankDisbursementFile(fixed, header, [longName], { count: 1, totalFen: 76_000 })).toThrow(/accountName is \d+ bytes in GBK, its field 5 holds 40/);
+    const rare = { ...payments[0]!, accountName: '王𠮷' };
+    expect(() => writeBankDisbursementFile(fixed, header, [rare], { count: 1, totalFen: 76_000 })).toThrow(/accountName cannot be written in GBK/);
     const piped = { ...payments[0]!, accountName: '马|德福' };
     expect(() => writeBankDisbursementFile(delimited, header, [piped], { count: 1, totalFen: 76_000 })).toThrow(/delimiter/);
   });
