@@ -90,12 +90,12 @@ export async function summariseRoll(knex: Knex, book: StandardsBook, countyCode:
  * What a township hands in: the digest of its lines as computed now. The bureau's closing recomputes them and refuses
  * when a township's digest no longer matches — the register changed after the township looked, and it must look again.
  */
-function townshipLinesDigest(lines: readonly RollLine[]): string {
+function townshipLinesDigest(): { add(line: RollLine): void; hex(): string } {
   const sm3 = createSm3();
-  for (const l of lines) {
-    sm3.update(`${l.forMonth}|${l.programme}|${l.householdId}|${l.payeePersonId}|${l.category}|${l.personsCovered}|${l.basicFen}|${l.addOnFen}|${l.careFen}|${l.totalFen}|${l.changeMark ?? ''}\n`);
-  }
-  return sm3.digest('hex');
+  return {
+    add: (l) => void sm3.update(`${l.forMonth}|${l.programme}|${l.householdId}|${l.payeePersonId}|${l.category}|${l.personsCovered}|${l.basicFen}|${l.addOnFen}|${l.careFen}|${l.totalFen}|${l.changeMark ?? ''}\n`),
+    hex: () => sm3.digest('hex'),
+  };
 }
 
 export interface SubmissionResult {
@@ -113,18 +113,18 @@ export async function submitTownshipRoll(knex: Knex, actor: Actor, book: Standar
   const countyCode = countyOf(townshipCode);
   checkStandards(book, countyCode, month);
   if (await findClosedRoll(knex, countyCode, month)) throw new ProblemError('payroll-closed', `the roll of ${countyCode} for ${month} is closed`);
-  const lines: RollLine[] = [];
+  const digest = townshipLinesDigest();
   const households = new Set<number>();
   const totals = emptyTotals();
   for await (const page of compileRoll(knex, { countyCode, month, book })) {
     for (const line of page.lines) {
       if (line.townshipCode !== townshipCode) continue;
-      lines.push(line);
+      digest.add(line);
       addToTotals(totals, line, month, households);
     }
   }
   const submission = {
-    countyCode, month, townshipCode, households: totals.households, totalFen: totals.totalFen, linesSm3: townshipLinesDigest(lines),
+    countyCode, month, townshipCode, households: totals.households, totalFen: totals.totalFen, linesSm3: digest.hex(),
     submittedAt: now.toISOString(), submittedBy: actor.label,
   };
   await knex.transaction(async (trx) => {
@@ -165,7 +165,8 @@ export async function closeRoll(knex: Knex, actor: Actor, book: StandardsBook, c
       countyCode, month, households: 0, persons: 0, lines: 0, totalFen: 0, standardsSm3: standardsDigest(book, countyCode, month),
       documentSm3: '', signature: '', keyId: '', closedAt, closedBy: actor.label,
     });
-    const byTownship = new Map<string, RollLine[]>();
+    // A digest per township, kept as the lines pass: a province's roll is never held whole in memory.
+    const byTownship = new Map<string, ReturnType<typeof townshipLinesDigest>>();
     const totals = emptyTotals();
     const households = new Set<number>();
     for await (const page of compileRoll(trx as unknown as Knex, { countyCode, month, book })) {
@@ -173,13 +174,13 @@ export async function closeRoll(knex: Knex, actor: Actor, book: StandardsBook, c
       await insertRollChanges(trx, rollId, page.changes);
       for (const line of page.lines) {
         addToTotals(totals, line, month, households);
-        (byTownship.get(line.townshipCode) ?? byTownship.set(line.townshipCode, []).get(line.townshipCode)!).push(line);
+        (byTownship.get(line.townshipCode) ?? byTownship.set(line.townshipCode, townshipLinesDigest()).get(line.townshipCode)!).add(line);
       }
     }
-    const unready = [...byTownship.entries()].flatMap(([code, lines]) => {
+    const unready = [...byTownship.entries()].flatMap(([code, digest]) => {
       const submission = submissions.get(code);
       if (!submission) return [{ parameter: code, detail: 'has not submitted its roll' }];
-      if (submission.linesSm3 !== townshipLinesDigest(lines)) return [{ parameter: code, detail: `its lines changed after it submitted at ${submission.submittedAt}: it must submit again` }];
+      if (submission.linesSm3 !== digest.hex()) return [{ parameter: code, detail: `its lines changed after it submitted at ${submission.submittedAt}: it must submit again` }];
       return [];
     });
     if (unready.length > 0) throw new ProblemError('payroll-not-ready', `${unready.length} township(s) are not ready: ${unready.map((u) => `${u.parameter} ${u.detail}`).join('; ')}`, unready);
