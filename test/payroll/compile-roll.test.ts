@@ -101,6 +101,17 @@ describe.each(dialects)('the roll compiled on %s', (dialect) => {
     expect(problems).toEqual([expect.objectContaining({ villageCode: village, reason: expect.stringContaining('供养方式') })]);
   });
 
+  it('pays a household held back by a problem, once fixed, what it was owed for the closed months', async () => {
+    const [tekun] = await household(store, village, 0, [{ name: '李未评', born: '1950-01-01', category: '132', tekunSupport: 'dispersed' }]);
+    await close(store, '2024-08');
+    // The self-care assessment is recorded after August closed.
+    await store.knex('persons').where('id', await personIdOf(store.knex, tekun!)).update({ self_care_ability: '1', updated_at: new Date(Date.now() + 1000).toISOString() });
+    const { lines, problems } = await compile(store, '2024-09');
+    expect(problems).toEqual([]);
+    // 820 + 150 (分散 全自理) for September, and for August as 补发.
+    expect(lines.map((l) => [l.forMonth, l.changeMark, l.totalFen])).toEqual([['2024-09', '新增', 97_000], ['2024-08', '补发', 97_000]]);
+  });
+
   it('prorates the first month from the approval day and marks the household 新增 after a closed month', async () => {
     await household(store, village, 75_050, [
       { name: '甲', born: '1980-01-01', category: '120' }, { name: '乙', born: '1982-01-01', category: '120' }, { name: '丙', born: '2010-01-01', category: '120' },

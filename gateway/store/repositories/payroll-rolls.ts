@@ -135,7 +135,7 @@ export async function paidLinesOf(db: Knex, countyCode: string, householdIds: re
 export async function householdsToRecheck(db: Knex, roll: ClosedRoll, lastDay: string): Promise<number[]> {
   const countyEnd = roll.countyCode.slice(0, -1) + String.fromCharCode(roll.countyCode.charCodeAt(roll.countyCode.length - 1) + 1);
   const inCounty = (q: Knex.QueryBuilder, column: string) => q.where(column, '>=', roll.countyCode).andWhere(column, '<', countyEnd);
-  const [deaths, enrolments, households, failures, incomes] = await Promise.all([
+  const [deaths, enrolments, households, persons, failures, incomes] = await Promise.all([
     // A death, cremation or move reported after the roll closed, of a member of a household paid that month.
     db('facts as f').join('persons as p', 'p.id_key', 'f.subject_key').join('batches as b', 'b.id', 'f.batch_id')
       .join('payroll_lines as l', (j) => j.on('l.household_id', '=', 'p.household_id'))
@@ -147,13 +147,16 @@ export async function householdsToRecheck(db: Knex, roll: ClosedRoll, lastDay: s
     // A household corrected after the close (an income recorded, a 供养方式 set): one the roll could not pay may now be paid.
     inCounty(db('households as h').join('enrolments as e', 'e.household_id', 'h.id'), 'e.region_code').andWhere('e.start_date', '<=', lastDay)
       .andWhere('h.updated_at', '>', roll.closedAt).distinct('h.id as id'),
+    // A member corrected after the close (a self-care assessment recorded, an income): the same.
+    inCounty(db('persons as p').join('enrolments as e', 'e.person_id', 'p.id'), 'e.region_code').andWhere('e.start_date', '<=', lastDay)
+      .andWhere('p.updated_at', '>', roll.closedAt).distinct('p.household_id as id'),
     db('payroll_bank_results as b').join('payroll_lines as l', (j) => j.on('l.roll_id', '=', 'b.roll_id').andOn('l.household_id', '=', 'b.household_id').andOn('l.payee_person_id', '=', 'b.payee_person_id'))
       .join('payroll_rolls as r', 'r.id', 'b.roll_id').where('r.county_code', roll.countyCode).where('l.for_month', roll.month)
       .whereIn('b.status', ['failed', 'returned']).distinct('b.household_id as id'),
     // An income verified after the close with effect from this month or earlier.
     db('household_income_changes').where('effective_month', '<=', roll.month).andWhere('recorded_at', '>', roll.closedAt).distinct('household_id as id'),
   ]);
-  return [...new Set([...deaths, ...enrolments, ...households, ...failures, ...incomes].map((r: { id: number }) => Number(r.id)))];
+  return [...new Set([...deaths, ...enrolments, ...households, ...persons, ...failures, ...incomes].map((r: { id: number }) => Number(r.id)))];
 }
 
 /** Every household with a line in the roll (a changed standard makes all of them candidates). */
