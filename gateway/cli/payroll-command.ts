@@ -9,7 +9,7 @@ import { yuanText } from '../exports/money-text.js';
 import { bankFileOfRoll, importBankReturn, payerNameOf, queueBankFile } from '../payroll/bank-payments.js';
 import { findBankFileLayout } from '../payroll/bank-file-layouts.js';
 import { loadBenefitStandards } from '../payroll/benefit-standards.js';
-import { closeRoll, submitTownshipRoll, summariseRoll, totalsOfClosedRoll, writeRollDocument, type RollSummary } from '../payroll/payroll-months.js';
+import { closeRoll, submitTownshipRoll, summariseRoll, totalsOfClosedRoll, writeRollDocument, type PayrollSummary } from '../payroll/payroll-months.js';
 import { produceReport } from '../reports/produce-report.js';
 import type { Store } from '../store/connect.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
@@ -35,7 +35,7 @@ function countyOption(value: string): string {
 const financeActor = (): Actor => ({ ...commandLineActor('payroll'), role: 'finance' });
 
 export interface WrittenRoll {
-  summary: RollSummary;
+  summary: PayrollSummary;
   files: string[];
 }
 
@@ -80,7 +80,7 @@ function verifyText(documentSm3: string): string {
   ].join('\n');
 }
 
-function printSummary(summary: RollSummary): void {
+function printSummary(summary: PayrollSummary): void {
   printLine(`${summary.countyCode} ${summary.month} (${summary.status === 'closed' ? `closed, document SM3 ${summary.closed!.documentSm3}` : 'open: a preview computed now'}):`);
   printLine(`  ${summary.households} households, ${summary.persons} persons, ${summary.lines} lines, ${yuanText(summary.totalFen)} 元`);
   for (const t of summary.byTownship) printLine(`  ${t.code} ${t.name}: ${t.households} households, ${t.persons} persons, ${yuanText(t.totalFen)} 元`);

@@ -91,12 +91,13 @@ export async function* compileRoll(knex: Knex, options: CompileRollOptions): Asy
     const key = `${region}|${forMonth}`;
     return inForce.get(key) ?? inForce.set(key, standardsFor(book, region, forMonth)).get(key)!;
   };
+  // The closed months whose paid lines a page reads: last month's, and those being rechecked.
+  const priorMonths = [...new Set([...recheck.keys(), ...(previousRoll ? [previousRoll.month] : [])])];
   let lineNo = 0;
   for (let at = 0; at < keys.length; at += pageSize) {
     const pageKeys = keys.slice(at, at + pageSize);
     const ids = pageKeys.map((k) => k.householdId);
     const index = indexRegisterPage(await readRollRegisterPage(knex, ids));
-    const priorMonths = [...new Set([...recheck.keys(), ...(previousRoll ? [previousRoll.month] : [])])];
     const paid = await paidLinesOf(knex, countyCode, ids, priorMonths);
     const paidByKey = new Map<string, typeof paid>();
     for (const l of paid) {

@@ -14,7 +14,7 @@ const programmeOfCategory: Readonly<Record<string, Programme>> = { 110: 'dibao',
 /** 户主 or 本人: the payee of a household's 低保 (按户补贴: the account in the 户主's name, domain-data.md §4). */
 const headRelations = new Set(['01', '02']);
 
-/** Labour-ability codes of a person who can hold a job: 有劳动能力, 部分丧失劳动能力. */
+/** Labour-ability codes of a person who can hold a job: 有劳动能力, 部分丧失劳动能力. Local practice: the seeds do not say who counts as employed. */
 const ableToWork = new Set(['01', '02']);
 
 /** How long a 大病 case (weijian major-illness) makes a member 重病 for 分类施保: a year from its last record. Local practice. */

@@ -23,27 +23,10 @@ import { compileRoll, standardsDigest, type CompiledPage } from './compile-roll.
 import { addToTotals, rollDocumentHead, rollDocumentLine } from './roll-document.js';
 import { rollPages } from './roll-pages.js';
 import { emptyTotals, type RollLine, type RollProblem, type RollTotals } from './roll-types.js';
+import type { PayrollSubmission, PayrollSummary, PayrollTownshipTotals } from '../../schemas/types/index.js';
 
-export interface TownshipTotals {
-  code: string;
-  name: string;
-  households: number;
-  persons: number;
-  totalFen: number;
-}
-
-export interface RollSummary {
-  month: string;
-  countyCode: string;
-  status: 'open' | 'closed';
-  households: number;
-  persons: number;
-  lines: number;
-  totalFen: number;
-  byTownship: TownshipTotals[];
-  problems: RollProblem[];
-  closed: { closedAt: string; closedBy: string; documentSm3: string; keyId: string } | null;
-}
+/** The shapes the API answers with, generated from schemas/payroll-summary and payroll-submission. */
+export type { PayrollSubmission, PayrollSummary, PayrollTownshipTotals };
 
 /** The county whose roll a region belongs to: the first six digits of a county, township or village code. */
 export function countyOf(regionCode: string): string {
@@ -59,7 +42,7 @@ function checkStandards(book: StandardsBook, countyCode: string, month: string):
 }
 
 /** Totals of the roll (of one township when `townshipCode`), by township. */
-export async function summariseRoll(knex: Knex, book: StandardsBook, countyCode: string, month: string, townshipCode?: string): Promise<RollSummary> {
+export async function summariseRoll(knex: Knex, book: StandardsBook, countyCode: string, month: string, townshipCode?: string): Promise<PayrollSummary> {
   checkStandards(book, countyCode, month);
   const { closed, pages } = await rollPages(knex, countyCode, month, book);
   const totals = emptyTotals();
@@ -98,16 +81,7 @@ function townshipLinesDigest(): { add(line: RollLine): void; hex(): string } {
   };
 }
 
-export interface SubmissionResult {
-  month: string;
-  townshipCode: string;
-  households: number;
-  totalFen: number;
-  linesSm3: string;
-  submittedAt: string;
-}
-
-export async function submitTownshipRoll(knex: Knex, actor: Actor, book: StandardsBook, month: string, townshipCode: string, now: Date): Promise<SubmissionResult> {
+export async function submitTownshipRoll(knex: Knex, actor: Actor, book: StandardsBook, month: string, townshipCode: string, now: Date): Promise<PayrollSubmission> {
   if (!/^\d{9}$/.test(townshipCode)) throw new ProblemError('validation-failed', `"${townshipCode}" is not a township code`, [{ in: 'path', parameter: 'township', detail: 'must be 9 digits' }]);
   if (!isWithinScope(actor.regionCode, townshipCode)) throw new ProblemError('out-of-scope', `township ${townshipCode} is outside this key's region ${actor.regionCode}`);
   const countyCode = countyOf(townshipCode);

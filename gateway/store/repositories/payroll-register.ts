@@ -131,10 +131,10 @@ export async function readRollRegisterPage(db: Knex, householdIds: readonly numb
     ]);
     for (const r of incomeRows) {
       const id = Number(r.household_id);
-      (incomeChanges.get(id) ?? incomeChanges.set(id, []).get(id)!).push({ incomeFen: Number(r.income_fen), effectiveMonth: r.effective_month, recordedAt: isoText(r.recorded_at) });
+      (incomeChanges.get(id) ?? incomeChanges.set(id, []).get(id)!).push({ incomeFen: Number(r.income_fen), effectiveMonth: r.effective_month, recordedAt: String(r.recorded_at) });
     }
     for (const h of householdRows) {
-      households.set(Number(h.id), { id: Number(h.id), householdNo: h.household_no, monthlyIncomeFen: h.monthly_income_fen === null ? null : Number(h.monthly_income_fen), updatedAt: isoText(h.updated_at) });
+      households.set(Number(h.id), { id: Number(h.id), householdNo: h.household_no, monthlyIncomeFen: h.monthly_income_fen === null ? null : Number(h.monthly_income_fen), updatedAt: String(h.updated_at) });
     }
     for (const p of personRows) {
       persons.push({
@@ -145,8 +145,8 @@ export async function readRollRegisterPage(db: Knex, householdIds: readonly numb
     }
     for (const e of enrolmentRows) {
       if (!basicLiving.has(e.category)) continue;
-      const created = isoText(e.created_at);
-      const updated = isoText(e.updated_at);
+      const created = String(e.created_at);
+      const updated = String(e.updated_at);
       enrolments.push({
         personId: Number(e.person_id), householdId: Number(e.household_id), category: e.category, regionCode: e.region_code,
         startDate: dateText(e.start_date), endDate: e.end_date === null ? null : dateText(e.end_date), endReason: e.end_reason, tekunSupport: e.tekun_support,
@@ -169,11 +169,7 @@ export async function readRollRegisterPage(db: Knex, householdIds: readonly numb
   return { households, incomeChanges, persons, enrolments, facts, accounts };
 }
 
-/** Dates arrive as text from both databases (store/connect.ts sets PostgreSQL's parsers); timestamps as ISO 8601. */
+/** Dates arrive as text from both databases (store/connect.ts sets PostgreSQL's parsers): a date is its first ten characters. */
 function dateText(value: string): string {
   return String(value).slice(0, 10);
-}
-
-function isoText(value: string): string {
-  return String(value);
 }
