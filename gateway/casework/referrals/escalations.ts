@@ -10,7 +10,8 @@ import { findCaseInScope, lockOpenCase, requireCaseWriter, requireOpenCase } fro
 
 /**
  * Takes a case beyond the policies to the county meeting (县级社会救助工作领导小组办公室专题会议, "一事一议", seed 002
- * task 4; seed 003 on 急难 cases too heavy for 小金额先行救助). One escalation awaits a decision at a time: the
+ * task 4; and seed 002 task 11 for 急难 cases too heavy for "小金额先行救助": "对困难程度较重的,采取先行救助、直接救助或“一事一议”
+ * 方式给予临时救助"). One escalation awaits a decision at a time: the
  * database holds that (case_escalations_one_pending, migration 011), so two escalating at once get one 201 and one
  * 409; and the case is re-read locked inside the transaction, so a case closed meanwhile is not escalated.
  */

@@ -80,8 +80,9 @@ export async function handleShareOfWarnings(store: Store, options: HandlingOptio
       const current = await currentBasicLivingAmount(knex, earner.personId);
       if (current === null) throw new ProblemError('warning-outcome-not-applicable', `warning ${earner.id}: no current basic-living amount to halve`);
       await resolve(knex, options, earner, {
+        // Halving is the demo's own choice: the seeds say only "给予一定时间的渐退期" (002 task 9), with no amount or length.
         to: 'resolved', outcome: 'benefit-adjusted', appliesTo: 'person', newAmountFen: Math.round(current / 200) * 100,
-        reason: '家庭收入超过低保标准，按渐退政策减半发放六个月后退出。',
+        reason: '家庭收入超过低保标准，进入渐退期，渐退期内待遇调减（演示数值）。',
       });
     });
   }
