@@ -2,6 +2,20 @@ import type { ReportData } from '../../gateway/reports/report-source.js';
 
 /** Fixed rows for the compliance templates' golden files (test/reports/report-fixtures.ts takes them in). */
 export const complianceFixtures: Record<string, ReportData> = {
+  'compliance-paid-after-death': {
+    context: { region: '宁夏回族自治区银川市永宁县', period: '2024年8月', figures: '死亡后仍发放2人，应追回合计860.00元（另有1人需重算）' },
+    subjectPersonIds: [3, 7, 8],
+    rows: [
+      {
+        township: '杨和镇', village: '王太村委会', householdNo: '640121100200-0002', name: '李秀英', idNumber: '640121********0125', deathDate: '2024-06-20',
+        deathSource: '死亡（2024-08-30报送）', monthsPaid: '2024-07、2024-08', paidFen: 86_000, recoverFen: 86_000, recovery: '未追回',
+      },
+      {
+        township: '李俊镇', village: '西邵村委会', householdNo: '640121101200-0004', name: '周永福', idNumber: '640121********0141', deathDate: '2024-07-03',
+        deathSource: '火化（2024-08-12报送）', monthsPaid: '2024-08', paidFen: 76_000, recoverFen: null, recovery: '未追回：户内仍有在世成员，需重算',
+      },
+    ],
+  },
   'compliance-closed-roll-integrity': {
     context: { region: '宁夏回族自治区银川市永宁县', period: '2024年7月', figures: '核验已结账发放册2份，不一致或无法验证1份' },
     subjectPersonIds: [],

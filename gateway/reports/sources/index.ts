@@ -1,5 +1,6 @@
 import type { ReportSource } from '../report-source.js';
 import complianceClosedRollIntegrity from './compliance-closed-roll-integrity.js';
+import compliancePaidAfterDeath from './compliance-paid-after-death.js';
 import discoveryCases from './discovery-cases.js';
 import filingCompleteness from './filing-completeness.js';
 import liaisonRoster from './liaison-roster.js';
@@ -13,5 +14,5 @@ import urgentHardship from './urgent-hardship.js';
 
 /** Every report source by name: what report-templates/*.json may name in `source`. */
 export const reportSources: ReadonlyMap<string, ReportSource> = new Map(
-  [discoveryCases, monitoringFigures, urgentHardship, liaisonRoster, taskProgress, filingCompleteness, quarterlySummary, payrollRoll, payrollChanges, payrollJinminReconciliation, complianceClosedRollIntegrity].map((source) => [source.name, source]),
+  [discoveryCases, monitoringFigures, urgentHardship, liaisonRoster, taskProgress, filingCompleteness, quarterlySummary, payrollRoll, payrollChanges, payrollJinminReconciliation, complianceClosedRollIntegrity, compliancePaidAfterDeath].map((source) => [source.name, source]),
 );
