@@ -2,6 +2,20 @@ import type { ReportData } from '../../gateway/reports/report-source.js';
 
 /** Fixed rows for the compliance templates' golden files (test/reports/report-fixtures.ts takes them in). */
 export const complianceFixtures: Record<string, ReportData> = {
+  'compliance-duplicates': {
+    context: { region: '宁夏回族自治区银川市永宁县', period: '2024年8月', figures: '重复享受基本生活救助1条，多部门同类救助1条' },
+    subjectPersonIds: [3, 8],
+    rows: [
+      {
+        kind: '重复享受基本生活救助', township: '杨和镇', village: '王太村委会', name: '李秀英', idNumber: '640121********0125', period: '2024-08',
+        detail: '县民政局核定保留一项，停发另一项并追回重复发放金额', amountFen: null, status: 'open',
+      },
+      {
+        kind: '多部门同类救助', township: '李俊镇', village: '西邵村委会', name: '周永福', idNumber: '640121********0141', period: '2024-07',
+        detail: '临时救助：县民政局、县总工会共2条记录', amountFen: 150_000, status: '',
+      },
+    ],
+  },
   'compliance-paid-after-death': {
     context: { region: '宁夏回族自治区银川市永宁县', period: '2024年8月', figures: '死亡后仍发放2人，应追回合计860.00元（另有1人需重算）' },
     subjectPersonIds: [3, 7, 8],
