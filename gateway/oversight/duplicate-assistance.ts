@@ -6,6 +6,7 @@
  * department's own instalments, not 多头救助, and are left out.
  */
 import type { Knex } from 'knex';
+import { lastDayOfPeriod } from '../calendar/periods.js';
 
 export interface DuplicateAid {
   personId: number | null;
@@ -22,7 +23,7 @@ export async function findDuplicateAid(knex: Knex, regionCode: string, throughMo
     await knex('assistance_records as a').leftJoin('households as h', 'h.id', 'a.household_id').leftJoin('persons as p', 'p.id', 'a.person_id')
       .leftJoin('households as ph', 'ph.id', 'p.household_id')
       .where((q) => q.where('h.registered_region', 'like', `${regionCode}%`).orWhere('ph.registered_region', 'like', `${regionCode}%`))
-      .andWhere('a.assisted_on', '<=', `${throughMonth}-31`)
+      .andWhere('a.assisted_on', '<=', lastDayOfPeriod(throughMonth))
       .select('a.person_id', 'a.household_id', 'a.department', 'a.assistance_type', 'a.amount_fen', 'a.assisted_on');
   const groups = new Map<string, DuplicateAid>();
   for (const row of rows) {
