@@ -1,0 +1,68 @@
+/**
+ * 重复救助核查表 for auditors: (a) basic-living conflicts the conflicting-enrolment rule raised (two categories at
+ * once, two counties, the 金民 roster), and (b) the same kind of aid from two departments for one need in one month
+ * (oversight/duplicate-assistance.ts gives the project's reading of "same kind, same need, same period").
+ */
+import { displayIdNumber } from '../../access/masking.js';
+import { codeName } from '../../store/reference-data/code-tables.js';
+import { findDuplicateAid } from '../../oversight/duplicate-assistance.js';
+import { idNumbersOfPersons } from '../../store/repositories/persons.js';
+import { defineReportSource, type ReportRow } from '../report-source.js';
+import { decryptAll, placeNames } from './payroll-reading.js';
+import { regionName } from './region-names.js';
+
+export default defineReportSource({
+  name: 'compliance-duplicates',
+  description: 'Basic-living conflicts raised by the conflicting-enrolment rule, and the same assistance type from more than one department for one person (or household) in one month.',
+  capability: 'readPersonalData',
+  contextFields: { figures: 'How many rows of each kind' },
+  fields: {
+    kind: { type: 'text', description: '类型: 重复享受基本生活救助 (conflicting-enrolment) or 多部门同类救助' },
+    township: { type: 'text', description: '乡镇（街道）' },
+    village: { type: 'text', description: '村（社区）' },
+    name: { type: 'text', description: '姓名' },
+    idNumber: { type: 'text', description: '身份证号码, masked unless the role shows ID numbers in full' },
+    period: { type: 'text', description: '期间: the warning\'s period, or the month of the records' },
+    detail: { type: 'text', description: '情况: the rule\'s suggested action, or the assistance type and departments' },
+    amountFen: { type: 'fen', description: '金额: the records\' total, fen; empty for a rule warning' },
+    status: { type: 'text', description: '处理状态: the warning\'s status; empty for records' },
+  },
+  async load(knex, request) {
+    const month = request.period.text;
+    const warnings: { person_id: number | null; subject_name: string | null; subject_cipher: string | null; region_code: string | null; period: string; status: string; suggested_action: string | null }[] =
+      await knex('warnings').where({ rule_id: 'conflicting-enrolment' }).andWhere('region_code', 'like', `${request.regionCode}%`).andWhere('period', '<=', month)
+        .orderBy(['period', 'id']).select('person_id', 'subject_name', 'subject_cipher', 'region_code', 'period', 'status', 'suggested_action');
+    const warningIds = await decryptAll(knex, warnings.map((w) => w.subject_cipher));
+    const aid = await findDuplicateAid(knex, request.regionCode, month);
+    const persons: { id: number; name: string; household_id: number }[] = await knex('persons').whereIn('id', aid.flatMap((a) => (a.personId === null ? [] : [a.personId]))).select('id', 'name', 'household_id');
+    const householdIds = [...aid.flatMap((a) => (a.householdId === null ? [] : [a.householdId])), ...persons.map((p) => Number(p.household_id))];
+    const households: { id: number; region_code: string }[] = await knex('households').whereIn('id', householdIds).select('id', 'registered_region as region_code');
+    const regionOf = new Map(households.map((h) => [Number(h.id), h.region_code]));
+    const personOf = new Map(persons.map((p) => [Number(p.id), p]));
+    const aidIds = await idNumbersOfPersons(knex, persons.map((p) => Number(p.id)));
+    const codes = [...warnings.map((w) => w.region_code ?? ''), ...households.map((h) => h.region_code)].flatMap((c) => [c.slice(0, 9), c.slice(0, 12)]);
+    const names = await placeNames(knex, codes);
+    const place = (code: string) => ({ township: code.length >= 9 ? names(code.slice(0, 9)) : '', village: code.length >= 12 ? names(code.slice(0, 12)) : '' });
+    const rows: ReportRow[] = [
+      ...warnings.map((w, index): ReportRow => ({
+        kind: '重复享受基本生活救助', ...place(w.region_code ?? ''), name: w.subject_name ?? '',
+        idNumber: warningIds[index] ? displayIdNumber(request.policy, warningIds[index]!) : '', period: w.period, detail: w.suggested_action ?? '', amountFen: null, status: w.status,
+      })),
+      ...aid.map((a): ReportRow => {
+        const person = a.personId === null ? undefined : personOf.get(a.personId);
+        const householdId = person ? Number(person.household_id) : a.householdId;
+        const idNumber = a.personId === null ? undefined : aidIds.get(a.personId);
+        return {
+          kind: '多部门同类救助', ...place(householdId === null ? '' : regionOf.get(householdId) ?? ''), name: person?.name ?? '（户）',
+          idNumber: idNumber ? displayIdNumber(request.policy, idNumber) : '', period: a.month,
+          detail: `${codeName('assistance-type', a.assistanceType) ?? a.assistanceType}：${a.departments.join('、')}共${a.records}条记录`, amountFen: a.totalFen, status: '',
+        };
+      }),
+    ];
+    return {
+      context: { region: await regionName(knex, request.regionCode), period: request.period.label, figures: `重复享受基本生活救助${warnings.length}条，多部门同类救助${aid.length}条` },
+      rows,
+      subjectPersonIds: [...new Set([...warnings.flatMap((w) => (w.person_id === null ? [] : [Number(w.person_id)])), ...persons.map((p) => Number(p.id))])],
+    };
+  },
+});
