@@ -16,6 +16,7 @@ import * as dataKeys from './014-data-keys.js';
 import { personalDataAtRest, type PersonalDataMigrationContext } from './015-personal-data-at-rest.js';
 import * as filingRound from './016-filing-round.js';
 import * as payroll from './017-payroll.js';
+import * as supervision from './018-supervision.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -42,6 +43,7 @@ const migrationsFor = (context: MigrationContext): Record<string, Knex.Migration
   '015-personal-data-at-rest': personalDataAtRest(context),
   '016-filing-round': filingRound,
   '017-payroll': payroll,
+  '018-supervision': supervision,
 });
 
 function sourceFor(context: MigrationContext, upTo?: string): Knex.MigrationSource<string> {
