@@ -13,8 +13,9 @@ import { findWarningInScope, warningReadPolicy } from './warning-views.js';
  * The warnings workflow (预警核查处置): pending → verifying → resolved. Every warning is verified before it is
  * resolved, with no short cut from pending to resolved, not even for "no change": the platforms report warnings
  * pushed, verified (核查) and handled (处置) as separate figures (seed 001: Binhai verified 1,231 warnings, then
- * adjusted 520 households), and a warning closed without a verification on record is what a yearly audit (seed
- * 004) looks for. Taking a warning up costs one request; skipping it would cost the verification figure its meaning.
+ * adjusted 520 households). Taking a warning up costs one request; skipping it would cost the verification figure
+ * its meaning. (No seed says an audit looks for verification records: seed 004's 年度目标考核 is about cases still
+ * not handled after a written reminder.)
  * A resolved warning is final: a wrong resolution is corrected in the register, and the next run raises a new
  * warning if the facts still call for one.
  */
