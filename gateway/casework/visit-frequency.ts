@@ -32,7 +32,8 @@ export interface VisitRequirement {
  * Every requirement the household is under on `asOf`. A periodic category (everyMonths) is due that many months
  * after the last visit, or after it began when there has been no visit since; "每季度不少于1次" is read as no more
  * than three months between visits — never laxer than calendar quarters. A trigger (withinWorkingDays) is due
- * that many working days after the earliest warning not yet followed by a visit, and gone once one is recorded.
+ * that many working days after the earliest warning not yet followed by a visit (0: that very day), and gone once one
+ * is recorded.
  */
 export function visitRequirements(policy: VisitPolicy, household: HouseholdForVisits, asOf: string, calendar: WorkingCalendar): VisitRequirement[] {
   const requirements: VisitRequirement[] = [];
@@ -46,7 +47,8 @@ export function visitRequirements(policy: VisitPolicy, household: HouseholdForVi
         .sort();
       const since = pending[0];
       if (since === undefined) continue;
-      const due = addWorkingDaysOrWeekdays(calendar, since, frequency.withinWorkingDays);
+      // 0 is 立即: due on the trigger's own day, whether or not it is a working day (seed 000 "要立即走访联系").
+      const due = frequency.withinWorkingDays === 0 ? { date: since, provisional: false } : addWorkingDaysOrWeekdays(calendar, since, frequency.withinWorkingDays);
       requirements.push({ category, since, nextDueOn: due.date, provisional: due.provisional });
       continue;
     }

@@ -243,7 +243,7 @@ export type VisitKind = 'home' | 'elsewhere' | 'phone';
  */
 export type IdNumber1 = string;
 /**
- * everyMonths: at most this many months between visits (the first within that many months of becoming a target); withinWorkingDays: one visit within this many working days of the trigger (立即走访).
+ * everyMonths: at most this many months between visits (the first within that many months of becoming a target); withinWorkingDays: one visit within this many working days of the trigger; 0 is 立即 (立即走访), due on the trigger's own day.
  */
 export type VisitFrequency =
   | {

@@ -19,8 +19,8 @@ function household(spec: Partial<HouseholdForVisits>): HouseholdForVisits {
 }
 
 /** The governing category and next due date, as the due list shows them. */
-function due(spec: Partial<HouseholdForVisits>, asOf = '2024-06-15'): { category: string; nextDueOn: string; all: string[] } | undefined {
-  const requirements = visitRequirements(policy, household(spec), asOf, calendar);
+function due(spec: Partial<HouseholdForVisits>, asOf = '2024-06-15', within = policy): { category: string; nextDueOn: string; all: string[] } | undefined {
+  const requirements = visitRequirements(within, household(spec), asOf, calendar);
   const governing = governingRequirement(requirements);
   return governing && { category: governing.category.id, nextDueOn: governing.nextDueOn, all: requirements.map((r) => r.category.id) };
 }
@@ -34,7 +34,7 @@ describe('the default visit policy (seed 000: quarterly, monthly, immediately)',
       'serious-illness': { everyMonths: 1 },
       'scattered-tekun': { everyMonths: 1 },
       'children-in-difficulty': { everyMonths: 1 },
-      'sudden-hardship': { withinWorkingDays: 1 },
+      'sudden-hardship': { withinWorkingDays: 0 },
     });
   });
 
@@ -73,14 +73,14 @@ describe('the default visit policy (seed 000: quarterly, monthly, immediately)',
       .toEqual({ category: 'scattered-tekun', nextDueOn: '2023-12-30', all: ['disabled', 'no-work-capacity', 'scattered-tekun'] });
   });
 
-  it('asks for a visit within one working day of a disaster warning, across the National Day holiday, until a visit follows it', () => {
+  it('asks for a visit on the day of a disaster warning (立即), holiday or not, until a visit follows it', () => {
     const enrolled = { enrolments: [{ category: '120', startDate: '2024-01-01' }] };
-    // Raised on Monday 30 September 2024: 1–7 October are off, so the next working day is Tuesday 8 October.
+    // Raised on Monday 30 September 2024: due that day, and overdue through the National Day holiday.
     expect(due({ ...enrolled, warnings: [{ ruleId: 'disaster-victim', raisedOn: '2024-09-30' }], lastVisitOn: '2024-09-20' }, '2024-10-09'))
-      .toEqual({ category: 'sudden-hardship', nextDueOn: '2024-10-08', all: ['dibao', 'sudden-hardship'] });
-    // Raised on Friday 11 October: Saturday 12 October is a make-up working day.
-    expect(due({ ...enrolled, warnings: [{ ruleId: 'disaster-victim', raisedOn: '2024-10-11' }], lastVisitOn: '2024-09-20' }, '2024-10-11'))
-      .toMatchObject({ category: 'sudden-hardship', nextDueOn: '2024-10-12' });
+      .toEqual({ category: 'sudden-hardship', nextDueOn: '2024-09-30', all: ['dibao', 'sudden-hardship'] });
+    // Raised on Tuesday 1 October, a holiday: still due that day, not on the next working day.
+    expect(due({ ...enrolled, warnings: [{ ruleId: 'disaster-victim', raisedOn: '2024-10-01' }], lastVisitOn: '2024-09-20' }, '2024-10-01'))
+      .toMatchObject({ category: 'sudden-hardship', nextDueOn: '2024-10-01' });
     // A visit on the warning's day satisfies it; the household goes back to its quarterly rhythm.
     expect(due({ ...enrolled, warnings: [{ ruleId: 'disaster-victim', raisedOn: '2024-09-30' }], lastVisitOn: '2024-09-30' }, '2024-10-09'))
       .toEqual({ category: 'dibao', nextDueOn: '2024-12-30', all: ['dibao'] });
@@ -88,8 +88,10 @@ describe('the default visit policy (seed 000: quarterly, monthly, immediately)',
 
   it('counts a warning raised before the calendar’s first year in weekdays, then by the calendar once it reaches a covered year', () => {
     const enrolled = { enrolments: [{ category: '120', startDate: '2023-01-01' }] };
+    // A county that gives one working day instead of 立即.
+    const oneWorkingDay = { ...policy, categories: policy.categories.map((c) => (c.id === 'sudden-hardship' ? { ...c, frequency: { withinWorkingDays: 1 } } : c)) };
     // Raised Friday 29 December 2023 (2023 is not in the calendar): Monday 1 January 2024 is New Year's Day, so Tuesday.
-    expect(due({ ...enrolled, warnings: [{ ruleId: 'disaster-victim', raisedOn: '2023-12-29' }], lastVisitOn: '2023-12-01' }, '2024-01-05'))
+    expect(due({ ...enrolled, warnings: [{ ruleId: 'disaster-victim', raisedOn: '2023-12-29' }], lastVisitOn: '2023-12-01' }, '2024-01-05', oneWorkingDay))
       .toMatchObject({ category: 'sudden-hardship', nextDueOn: '2024-01-02' });
   });
 

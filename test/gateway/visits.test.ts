@@ -143,8 +143,8 @@ describe.each(dialects)('home visits through the API on %s', (dialect) => {
     expect(list.items.map((i: Record<string, unknown>) => [i.householdId, (i.category as { id: string }).id, i.lastVisitOn, i.nextDueOn, i.overdue, i.overdueDays])).toEqual([
       [households.monthly, 'serious-illness', null, '2024-09-15', true, 24],
       [households.quarterly, 'dibao', '2024-06-20', '2024-09-20', true, 19],
-      // Raised on 30 September: 1–7 October are the National Day holiday, so it was due on the 8th.
-      [households.disaster, 'sudden-hardship', null, '2024-10-08', true, 1],
+      // Raised on 30 September: 立即 is that day, so nine days overdue although 1–7 October were the National Day holiday.
+      [households.disaster, 'sudden-hardship', null, '2024-09-30', true, 9],
       [households.tekun, 'scattered-tekun', null, '2024-10-20', false, 0],
     ]);
     expect(list.items[0]).toMatchObject({ categories: ['dibao', 'serious-illness'], frequency: { everyMonths: 1 }, headName: '杨秀英', villageCode: otherVillage, townshipCode: '640121100', assistants: [] });
