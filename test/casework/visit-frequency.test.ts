@@ -89,7 +89,7 @@ describe('the default visit policy (seed 000: quarterly, monthly, immediately)',
   it('counts a warning raised before the calendar’s first year in weekdays, then by the calendar once it reaches a covered year', () => {
     const enrolled = { enrolments: [{ category: '120', startDate: '2023-01-01' }] };
     // A county that gives one working day instead of 立即.
-    const oneWorkingDay = { ...policy, categories: policy.categories.map((c) => (c.id === 'sudden-hardship' ? { ...c, frequency: { withinWorkingDays: 1 } } : c)) };
+    const oneWorkingDay = { ...policy, categories: policy.categories.map((c) => (c.id === 'sudden-hardship' ? { ...c, frequency: { withinWorkingDays: 1 } } : c)) as typeof policy.categories };
     // Raised Friday 29 December 2023 (2023 is not in the calendar): Monday 1 January 2024 is New Year's Day, so Tuesday.
     expect(due({ ...enrolled, warnings: [{ ruleId: 'disaster-victim', raisedOn: '2023-12-29' }], lastVisitOn: '2023-12-01' }, '2024-01-05', oneWorkingDay))
       .toMatchObject({ category: 'sudden-hardship', nextDueOn: '2024-01-02' });
