@@ -2763,7 +2763,7 @@ export interface LiaisonContactView {
   phoneMasked: boolean;
 }
 /**
- * The monitoring figures of one month for a region and each division directly below it — what the bureaus report (seed 001: 预警推送、核查、处置; 调整待遇家庭; 新增救助对象 户/人; 巡访户次; 发现问题与解决). Counts only: no personal data, so liaison officers may read them.
+ * The monitoring figures of one month for a region and each division directly below it — figures of the kinds seed 001 reports as year-to-date results (“推送预警数据”, “处置排查”, “及时调整待遇”, “新增城乡救助对象”, “累计巡访”, “发现的188个问题”); no seed mandates a monthly table of them, and seed 001 counts 处置排查 in 人次 (persons), where these count warnings. Counts only: no personal data, so liaison officers may read them.
  */
 export interface MonitoringStatistics {
   period: Period;
@@ -3086,7 +3086,7 @@ export interface ReferralOrigin {
  */
 export interface ReferralInput {
   /**
-   * A referral department of the time-limit configuration: jy 教育局, wj 卫生健康局, yb 医疗保障局, rs 人社局, zj 住建局, cl 残联, yj 应急管理局, gh 总工会, fl 妇联, ts 慈善总会 …
+   * A referral department of the time-limit configuration: jy 教育局, wj 卫生健康局, yb 医疗保障局, rs 人社局, zj 住建局, cl 残联, yj 应急管理局, gh 总工会, fl 妇联, ts 慈善总会, ga 公安局, cz 财政局, hs 红十字会, sf 司法局, yl 养老 …
    */
   department: string;
   /**

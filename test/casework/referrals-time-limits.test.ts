@@ -24,8 +24,15 @@ describe('referral deadlines', () => {
     expect(referralDueOn(settings, { department: 'jy', urgent: false, sentOn: '2026-12-28' })).toEqual({ date: '2027-01-11', provisional: true });
   });
 
+  it('sends referrals to the departments the seeds name beside the 15 tasks\' units: 公安, 财政, 红十字会, 司法, 养老', () => {
+    const codes = settings.limits.referrals.departments.map((d) => d.code);
+    expect(codes).toEqual(expect.arrayContaining(['ga', 'cz', 'hs', 'sf', 'yl']));
+    // 公安局 10 working days (an example) from Friday 2024-09-27, as 教育局 above.
+    expect(referralDueOn(settings, { department: 'ga', urgent: false, sentOn: '2024-09-27' }).date).toBe('2024-10-16');
+  });
+
   it('refuses a department referrals do not go to', () => {
-    expect(() => referralDueOn(settings, { department: 'ga', urgent: false, sentOn: '2024-09-27' })).toThrow(ProblemError);
+    expect(() => referralDueOn(settings, { department: 'zr', urgent: false, sentOn: '2024-09-27' })).toThrow(ProblemError);
   });
 
   it('is overdue only while still with the department after the deadline', () => {
@@ -40,6 +47,6 @@ describe('referral deadlines', () => {
       const name = codeName('department', department.code);
       if (name !== undefined) expect(department.name).toBe(name);
     }
-    expect(settings.limits.referrals.departments.map((d) => d.code)).toEqual(['jy', 'wj', 'yb', 'rs', 'zj', 'cl', 'yj', 'ny', 'gh', 'fl', 'tw', 'ts', 'mz']);
+    expect(settings.limits.referrals.departments.map((d) => d.code)).toEqual(['jy', 'wj', 'yb', 'rs', 'zj', 'cl', 'yj', 'ny', 'gh', 'fl', 'tw', 'ts', 'mz', 'ga', 'cz', 'hs', 'sf', 'yl']);
   });
 });

@@ -60,7 +60,7 @@ export function quotedPhrases(text: string): string[] {
  * punctuation that ends a clause.
  */
 export function inlineQuotes(text: string): string[] {
-  const pattern = /\bseeds?\s+\d{3}[^:：;.\n]{0,40}?(?:[:：]|\bsays?\b|\basks? for\b)\s*([\p{Script=Han}][\p{Script=Han}\d（）、，。：“”《》…·\u3000]*)/giu;
+  const pattern = /\bseeds?\s+\d{3}(?:[^:：;.\n]|\.(?=\d)){0,40}?(?:[:：]|\bsays?\b|\basks? for\b)\s*([\p{Script=Han}][\p{Script=Han}\d（）、，。：“”《》…·\u3000]*)/giu;
   return [...text.matchAll(pattern)].map((m) => m[1]!.replace(/[，、。：\u3000]+$/u, ''));
 }
 
