@@ -19,3 +19,9 @@ export function startOfDayInShanghai(date: string): string | undefined {
   const start = new Date(`${date}T00:00:00+08:00`);
   return !Number.isNaN(start.getTime()) && todayInShanghai(start) === date ? start.toISOString() : undefined;
 }
+
+/** An instant as Shanghai's wall clock, YYYY-MM-DD HH:MM (UTC+8 all year): how a report shows when something happened. */
+export function shanghaiMinute(instant: string | Date): string {
+  const shifted = new Date(new Date(instant).getTime() + 8 * 3_600_000);
+  return shifted.toISOString().slice(0, 16).replace('T', ' ');
+}

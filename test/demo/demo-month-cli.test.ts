@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runJiuzhu } from '../helpers/cli.js';
+import { dumpSheet } from '../helpers/sheet-dump.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'jiuzhu-demo-cli-'));
 const env = { JIUZHU_DB: join(workDir, 'demo.db'), JIUZHU_MASTER_KEY_FILE: join(workDir, 'master.key') };
@@ -25,6 +26,24 @@ describe('jiuzhu demo', () => {
     expect(existsSync(join(out, 'summary.md'))).toBe(true);
     expect(existsSync(join(out, 'feeds', 'vehicles-2024-05.xlsx'))).toBe(true);
     expect(stderr).toContain('jiuzhu: compared 2024-05: run 1, 21 new warnings');
+    expect(stderr).toContain('jiuzhu: payment roll 2024-04: closed before this month\'s files');
+  }, 60_000);
+
+  it('plants a death reported late: April\'s closed roll paid after it, May\'s roll recovers it, both rolls verify', async () => {
+    const reports = join(out, 'reports');
+    const paid = await dumpSheet(readFileSync(join(reports, 'compliance-paid-after-death.xlsx')));
+    const row = rowOf(paid.cells, 4);
+    // The crematorium's record is dated in March; 公安 registered the death in May.
+    expect(row.G).toMatch(/^2024-03-1[1-3]$/);
+    expect(row.I).toBe('2024-04');
+    expect(String(row.L)).toMatch(/^已有追回/);
+    expect(paid.cells.A5).toBe('合计');
+    const duplicates = await dumpSheet(readFileSync(join(reports, 'compliance-duplicates.xlsx')));
+    const conflicts = [4, 5, 6, 7, 8].map((n) => rowOf(duplicates.cells, n)).filter((r) => r.B === '重复享受基本生活救助');
+    expect(conflicts.length).toBeGreaterThan(0);
+    for (const conflict of conflicts) expect([String(conflict.C).length > 0, String(conflict.H).startsWith('金民名册在保：'), conflict.J]).toEqual([true, true, '待核查']);
+    const integrity = await dumpSheet(readFileSync(join(reports, 'compliance-closed-roll-integrity.xlsx')));
+    expect([rowOf(integrity.cells, 4).C, rowOf(integrity.cells, 4).G, rowOf(integrity.cells, 5).C, rowOf(integrity.cells, 5).G]).toEqual(['2024-04', '一致', '2024-05', '一致']);
   }, 60_000);
 
   it('says plainly that a second run of the month found nothing new', async () => {
@@ -53,3 +72,8 @@ describe('jiuzhu demo', () => {
     expect(stderr).toMatch(/^jiuzhu: 2099-12 has not ended yet \(today is \d{4}-\d{2}-\d{2}\); run a month up to \d{4}-\d{2}\n$/);
   });
 });
+
+/** The cells of one sheet row by column letter. */
+function rowOf(cells: Record<string, unknown>, row: number): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(cells).filter(([ref]) => ref.replace(/^[A-Z]+/, '') === String(row)).map(([ref, value]) => [ref.replace(/\d+$/, ''), value]));
+}

@@ -106,6 +106,14 @@ export async function runDemoMonth(store: Store, options: DemoMonthOptions): Pro
   const month = new DemoMonth(period, seed, snapshot, countyName, places);
   const files = generateMonthFeeds(month);
 
+  // Last month's roll was closed and paid before this month's files arrive, as in a county's real month; closing it
+  // here lets a death reported late in this month's files show on it (compliance-paid-after-death) and be recovered on
+  // this month's roll (追回). Skipped when closed already, or when the run has no signing key.
+  const previousPayroll = options.signingKey
+    ? await closeDemoPayroll(store, { countyCode: demoMonthCounty, period: previousPeriod(period), signingKey: options.signingKey, now: new Date(`${periodEnd.slice(0, 7)}-01T09:00:00+08:00`) })
+    : null;
+  if (previousPayroll?.status === 'closed now') progress(`payment roll ${previousPayroll.month}: closed before this month's files, ${previousPayroll.households} households`);
+
   const feedsDir = join(options.outDir, 'feeds');
   mkdirSync(feedsDir, { recursive: true });
   const feeds: FeedImport[] = [];

@@ -9,6 +9,7 @@ import { findClosedRoll, type ClosedRoll } from '../../store/repositories/payrol
 import { defineReportSource, type ReportRow } from '../report-source.js';
 import { placeNames } from './payroll-reading.js';
 import { regionName } from './region-names.js';
+import { shanghaiMinute } from '../../calendar/shanghai-date.js';
 
 const statusText: Readonly<Record<IntegrityStatus, string>> = {
   intact: '一致',
@@ -32,7 +33,7 @@ export default defineReportSource({
   fields: {
     county: { type: 'text', description: '县（市、区）: the roll\'s county' },
     month: { type: 'text', description: '月份: the roll\'s month, YYYY-MM' },
-    closedAt: { type: 'text', description: '结账时间 (UTC, as stored)' },
+    closedAt: { type: 'text', description: '结账时间, Shanghai time (YYYY-MM-DD HH:MM)' },
     lines: { type: 'integer', description: '明细条数 as stored at closing' },
     totalFen: { type: 'fen', description: '发放总额 as stored at closing, fen' },
     status: { type: 'text', description: '核验结果: 一致; 不一致：明细与摘要不符; 不一致：签名验证失败; 无法验证：签名密钥缺失' },
@@ -52,7 +53,7 @@ export default defineReportSource({
     return {
       context: { region: await regionName(knex, request.regionCode), period: request.period.label, figures: `核验已结账发放册${checked.length}份，不一致或无法验证${failures}份` },
       rows: checked.map((c): ReportRow => ({
-        county: names(c.roll.countyCode), month: c.roll.month, closedAt: c.roll.closedAt, lines: c.roll.lines, totalFen: c.roll.totalFen,
+        county: names(c.roll.countyCode), month: c.roll.month, closedAt: shanghaiMinute(c.roll.closedAt), lines: c.roll.lines, totalFen: c.roll.totalFen,
         status: statusText[c.status], storedSm3: c.roll.documentSm3, recomputedSm3: c.recomputedSm3, keyFingerprint: c.keyFingerprint, action: actionText[c.status],
       })),
       subjectPersonIds: [],

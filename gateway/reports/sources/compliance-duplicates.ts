@@ -8,6 +8,7 @@ import { codeName } from '../../store/reference-data/code-tables.js';
 import { findDuplicateAid } from '../../oversight/duplicate-assistance.js';
 import { idNumbersOfPersons } from '../../store/repositories/persons.js';
 import { defineReportSource, type ReportRow } from '../report-source.js';
+import type { Knex } from 'knex';
 import { decryptAll, placeNames } from './payroll-reading.js';
 import { regionName } from './region-names.js';
 
@@ -29,9 +30,11 @@ export default defineReportSource({
   },
   async load(knex, request) {
     const month = request.period.text;
-    const warnings: { person_id: number | null; subject_name: string | null; subject_cipher: string | null; region_code: string | null; period: string; status: string; suggested_action: string | null }[] =
-      await knex('warnings').where({ rule_id: 'conflicting-enrolment' }).andWhere('region_code', 'like', `${request.regionCode}%`).andWhere('period', '<=', month)
-        .orderBy(['period', 'id']).select('person_id', 'subject_name', 'subject_cipher', 'region_code', 'period', 'status', 'suggested_action');
+    const warnings: { id: number; person_id: number | null; subject_name: string | null; subject_cipher: string | null; region_code: string | null; household_region: string | null; period: string; status: string; outcome: string | null }[] =
+      await knex('warnings as w').leftJoin('households as h', 'h.id', 'w.household_id')
+        .where('w.rule_id', 'conflicting-enrolment').andWhere('w.region_code', 'like', `${request.regionCode}%`).andWhere('w.period', '<=', month)
+        .orderBy(['w.period', 'w.id']).select('w.id', 'w.person_id', 'w.subject_name', 'w.subject_cipher', 'w.region_code', 'h.residence_region as household_region', 'w.period', 'w.status', 'w.outcome');
+    const rosterEntries = await rosterEvidence(knex, warnings.map((w) => Number(w.id)));
     const warningIds = await decryptAll(knex, warnings.map((w) => w.subject_cipher));
     const aid = await findDuplicateAid(knex, request.regionCode, month);
     const persons: { id: number; name: string; household_id: number }[] = await knex('persons').whereIn('id', aid.flatMap((a) => (a.personId === null ? [] : [a.personId]))).select('id', 'name', 'household_id');
@@ -40,13 +43,15 @@ export default defineReportSource({
     const regionOf = new Map(households.map((h) => [Number(h.id), h.region_code]));
     const personOf = new Map(persons.map((p) => [Number(p.id), p]));
     const aidIds = await idNumbersOfPersons(knex, persons.map((p) => Number(p.id)));
-    const codes = [...warnings.map((w) => w.region_code ?? ''), ...households.map((h) => h.region_code)].flatMap((c) => [c.slice(0, 9), c.slice(0, 12)]);
+    const codes = [...warnings.map((w) => w.household_region ?? w.region_code ?? ''), ...households.map((h) => h.region_code), ...[...rosterEntries.values()].map((e) => e.regionCode)]
+      .flatMap((c) => [c.slice(0, 6), c.slice(0, 9), c.slice(0, 12)]);
     const names = await placeNames(knex, codes);
     const place = (code: string) => ({ township: code.length >= 9 ? names(code.slice(0, 9)) : '', village: code.length >= 12 ? names(code.slice(0, 12)) : '' });
     const rows: ReportRow[] = [
       ...warnings.map((w, index): ReportRow => ({
-        kind: '重复享受基本生活救助', ...place(w.region_code ?? ''), name: w.subject_name ?? '',
-        idNumber: warningIds[index] ? displayIdNumber(request.policy, warningIds[index]!) : '', period: w.period, detail: w.suggested_action ?? '', amountFen: null, status: w.status,
+        kind: '重复享受基本生活救助', ...place(w.household_region ?? w.region_code ?? ''), name: w.subject_name ?? '',
+        idNumber: warningIds[index] ? displayIdNumber(request.policy, warningIds[index]!) : '', period: w.period,
+        detail: rosterWords(rosterEntries.get(Number(w.id)), names), amountFen: null, status: statusWords(w.status, w.outcome),
       })),
       ...aid.map((a): ReportRow => {
         const person = a.personId === null ? undefined : personOf.get(a.personId);
@@ -55,7 +60,7 @@ export default defineReportSource({
         return {
           kind: '多部门同类救助', ...place(householdId === null ? '' : regionOf.get(householdId) ?? ''), name: person?.name ?? '（户）',
           idNumber: idNumber ? displayIdNumber(request.policy, idNumber) : '', period: a.month,
-          detail: `${codeName('assistance-type', a.assistanceType) ?? a.assistanceType}：${a.departments.join('、')}共${a.records}条记录`, amountFen: a.totalFen, status: '',
+          detail: `${codeName('assistance-type', a.assistanceType) ?? a.assistanceType}：${a.departments.map((d) => codeName('department', d) ?? d).join('、')}共${a.records}条记录`, amountFen: a.totalFen, status: '',
         };
       }),
     ];
@@ -66,3 +71,36 @@ export default defineReportSource({
     };
   },
 });
+
+interface RosterEntry {
+  category: string;
+  regionCode: string;
+}
+
+/** What the 金民 roster says of each warning's person: the category and place it has them enrolled in. */
+async function rosterEvidence(knex: Knex, warningIds: number[]): Promise<Map<number, RosterEntry>> {
+  const rows: { warning_id: number; attributes: string | Record<string, unknown> }[] = warningIds.length === 0 ? [] : await knex('warning_evidence as e')
+    .join('facts as f', 'f.id', 'e.fact_id').whereIn('e.warning_id', warningIds).andWhere('f.kind', 'jinmin-enrolment').orderBy('f.id').select('e.warning_id', 'f.attributes');
+  const entries = new Map<number, RosterEntry>();
+  for (const row of rows) {
+    const attributes = (typeof row.attributes === 'string' ? JSON.parse(row.attributes) : row.attributes) as { category?: string; regionCode?: string };
+    if (!entries.has(Number(row.warning_id))) entries.set(Number(row.warning_id), { category: attributes.category ?? '', regionCode: attributes.regionCode ?? '' });
+  }
+  return entries;
+}
+
+function rosterWords(entry: RosterEntry | undefined, names: (code: string) => string): string {
+  if (!entry) return '金民名册另有在保记录';
+  // A place outside the register's regions has no name here: its code is shown instead.
+  const codes = [entry.regionCode.slice(0, 6), entry.regionCode.slice(0, 9)].filter((c) => c.length > 0);
+  const named = codes.filter((c) => names(c) !== c).map(names);
+  const where = named.length > 0 ? named.join('') : entry.regionCode ? `区划代码${entry.regionCode}` : '';
+  return `金民名册在保：${codeName('assistance-category', entry.category) ?? entry.category}${where ? `（${where}）` : ''}`;
+}
+
+const statusNames: Record<string, string> = { pending: '待核查', verifying: '核查中', resolved: '已办结' };
+const outcomeNames: Record<string, string> = { stopped: '停保', 'benefit-adjusted': '待遇调整', included: '纳入救助', referred: '转介', 'no-change': '无需处置' };
+
+function statusWords(status: string, outcome: string | null): string {
+  return `${statusNames[status] ?? status}${outcome ? `（${outcomeNames[outcome] ?? outcome}）` : ''}`;
+}

@@ -39,7 +39,7 @@ export default defineReportSource({
     const idOf = await idNumbersOfPersons(knex, rows.map((r) => r.deceasedPersonId));
     const toRecover = rows.reduce((sum, r) => sum + (r.recoverFen ?? 0), 0);
     return {
-      context: { region: await regionName(knex, request.regionCode), period: request.period.label, figures: `死亡后仍发放${rows.length}人，应追回合计${(toRecover / 100).toFixed(2)}元（另有${rows.filter((r) => r.recoverFen === null).length}人需重算）` },
+      context: { region: await regionName(knex, request.regionCode), period: request.period.label, figures: paidAfterDeathFigures(rows.length, rows.filter((r) => r.recoverFen === null).length, toRecover) },
       rows: rows.map((r): ReportRow => {
         const idNumber = idOf.get(r.deceasedPersonId);
         return {
@@ -63,4 +63,13 @@ async function closedRollsUpTo(knex: Parameters<typeof findClosedRoll>[0], count
     if (roll) out.push(roll);
   }
   return out;
+}
+
+/** The subtitle's count: who is to be recovered in full, and who only after the household is recomputed. */
+function paidAfterDeathFigures(persons: number, recompute: number, toRecoverFen: number): string {
+  const whole = persons - recompute;
+  const parts = [`死亡后仍发放${persons}人`];
+  if (whole > 0) parts.push(`${whole}人应全额追回${(toRecoverFen / 100).toFixed(2)}元`);
+  if (recompute > 0) parts.push(`${recompute}人户内仍有在世成员，追回金额需重算`);
+  return parts.join('，');
 }

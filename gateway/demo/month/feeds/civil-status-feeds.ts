@@ -1,3 +1,4 @@
+import { previousPeriod } from '../../../calendar/periods.js';
 import { addDays, demoTownship, shortTownshipName, writtenDate, type DemoMonth, type Subject } from '../demo-month-context.js';
 import { csvBytes, escapeXml, type FeedFile } from '../file-formats.js';
 import { holdsBasicLiving, isRecipient } from '../register-snapshot.js';
@@ -92,7 +93,11 @@ export function hukouChanges(month: DemoMonth): FeedFile {
  */
 export function deadInformation(month: DemoMonth): FeedFile {
   const random = month.random('binzang');
-  const records = month.deaths.map(({ subject, diedOn }) => {
+  const records = month.deaths.map(({ subject, diedOn }, index) => {
+    // The planted recipient (the month's first death) died away from home two months before 公安 registered it: the
+    // crematorium's record is dated then, so last month's closed roll paid them after their death (the demo's case
+    // for compliance-paid-after-death), and this month's roll recovers it (追回).
+    if (index === 0) diedOn = lateDeathDay(month);
     const crematedOn = addDays(diedOn, random.integerBetween(1, 3));
     return [
       '    <DeadInformation>',
@@ -124,6 +129,11 @@ export function deadInformation(month: DemoMonth): FeedFile {
     '',
   ].join('\n');
   return { source: 'binzang', fileName: `dead-information-${month.period}.xml`, bytes: Buffer.from(xml, 'utf8') };
+}
+
+/** The 10th of the month two before the demo month: a death 公安 registers late. */
+function lateDeathDay(month: DemoMonth): string {
+  return `${previousPeriod(previousPeriod(month.period))}-10`;
 }
 
 /** The household head as 户政 names it: the register household's first member (the seed writes the head first). */
