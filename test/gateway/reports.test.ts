@@ -79,6 +79,19 @@ describe.each(dialects)('the reports API on %s', (dialect) => {
     expect(Number(refusals[0]!.n)).toBeGreaterThanOrEqual(1);
   });
 
+  it('gives an auditor the compliance reports of its region, audited, and refuses them another county and a liaison', async () => {
+    const auditor = await t.authAs('auditor', '640121');
+    const own = await t.app.inject({ method: 'GET', url: '/v1/reports/compliance-closed-roll-integrity?period=2024-06&format=csv', headers: auditor });
+    expect(own.statusCode, own.body).toBe(200);
+    expect(own.body).toContain('核验结果');
+    const entry = await t.store.knex('audit_log').where({ action: 'report.export', resource_id: 'compliance-closed-roll-integrity' }).orderBy('id', 'desc').first('outcome', 'region_code');
+    expect(entry).toMatchObject({ outcome: 'ok', region_code: '640121' });
+    const other = await t.app.inject({ method: 'GET', url: '/v1/reports/compliance-paid-after-death?period=2024-06&region=500114', headers: auditor });
+    expect(other.statusCode).toBe(403);
+    const liaison = await t.app.inject({ method: 'GET', url: '/v1/reports/compliance-duplicates?period=2024-06', headers: await t.authAs('liaison', '640121') });
+    expect(liaison.statusCode).toBe(403);
+  });
+
   it('hands a liaison officer the figures as a styled workbook with the signature lines turned on or off', async () => {
     const liaison = await t.authAs('liaison', '640121');
     const response = await t.app.inject({ method: 'GET', url: '/v1/reports/monitoring-statistics?period=2024-Q2', headers: liaison });
