@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { defaultCaseworkSettings } from './casework/casework-settings.js';
+import { defaultOverdueContext } from './supervision/overdue-items.js';
 import { loadRuleSet, type LoadedRuleSet } from './engine/rule-set.js';
 import { loadFilingProgrammes, type FilingProgrammes } from './filing/filing-programme.js';
 import type { Exchange } from './keystore/exchange.js';
@@ -33,6 +34,7 @@ import progressRoutes from './routes/progress.js';
 import progressFormRoutes from './routes/progress-forms.js';
 import liaisonRoutes from './routes/liaisons.js';
 import summaryRoutes from './routes/summaries.js';
+import supervisionRoutes from './routes/supervision.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -116,6 +118,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(progressFormRoutes, filing);
   await app.register(liaisonRoutes, filing);
   await app.register(summaryRoutes, filing);
+  await app.register(supervisionRoutes, { context: defaultOverdueContext(rules, filing.programmes), now });
   await app.ready();
   return app;
 }

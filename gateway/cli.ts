@@ -16,6 +16,7 @@ import { failAndExit } from './cli/output.js';
 import { progressCommand } from './cli/progress-command.js';
 import { serveCommand } from './cli/serve-command.js';
 import { payrollCommand } from './cli/payroll-command.js';
+import { supervisionCommand } from './cli/supervision-commands.js';
 import { reportCommand } from './cli/report-command.js';
 import { statisticsCommand } from './cli/statistics-command.js';
 import { migrateCommand, seedCommand } from './cli/store-commands.js';
@@ -52,6 +53,7 @@ const program = new Command('jiuzhu')
   .addCommand(statisticsCommand())
   .addCommand(reportCommand())
   .addCommand(payrollCommand())
+  .addCommand(supervisionCommand())
   .addCommand(progressCommand())
   .addCommand(exportCommand())
   .addCommand(deliveriesCommand())

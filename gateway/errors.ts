@@ -59,6 +59,8 @@ export const problemCatalogue = {
   'payroll-not-ready': { status: 409, title: 'The month’s roll cannot be closed yet' },
   'unknown-partner': { status: 422, title: 'No such registered partner to deliver to' },
   'bank-return-refused': { status: 422, title: 'The bank’s return file was refused whole' },
+  'supervision-conflict': { status: 409, title: 'Not open to supervision that way: not overdue, already under 督办, a reason already on record, or nothing to remind of' },
+  'stored-document-altered': { status: 500, title: 'A stored document no longer matches the SM3 recorded when it was issued' },
   'internal-error': { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

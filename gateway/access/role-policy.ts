@@ -28,6 +28,12 @@ export interface RoleCapabilities {
   closeRoll: boolean;
   /** May export the bank's disbursement file, take the signed roll document and import the bank's return: finance. */
   payRoll: boolean;
+  /** May read 督办, written reminders and what is overdue (who owes what): the county, townships and auditors. */
+  readSupervision: boolean;
+  /** May issue 督办 and written reminders (书面提醒): the county bureau, with a key of the county (区级预警督办, seed 001). */
+  superviseCasework: boolean;
+  /** May record a township's 正当理由 on a 督办 addressed to it. */
+  answerSupervision: boolean;
 }
 
 /**
@@ -65,37 +71,44 @@ export type Capability = keyof RoleCapabilities;
  * are uploaded by those who wire systems (integrator) and run them (admin); auditors read what was refused. In the
  * filing round (填报) liaison officers file for their own unit and, bound to the lead unit, approve; township keys file
  * for their township; a county admin files for any unit and approves; auditors read; integrators and finance have no
- * part in it.
+ * part in it. Supervision (督办, 书面提醒) is the county's: admins issue it, townships answer with their reasons, auditors
+ * read it; integrators, finance and liaison officers have no part in it.
  */
 export const rolePolicies: Readonly<Record<Role, RolePolicy>> = {
   admin: {
     readPersonalData: true, writeRegister: true, importFeeds: true, readFeedBatches: true, runComparisons: true, readFigures: true,
     readReturns: true, fileReturns: 'any-unit', approveReturns: 'programme-region', submitRoll: true, closeRoll: true, payRoll: false,
+    readSupervision: true, superviseCasework: true, answerSupervision: true,
     fullIdNumber: false, fullBankAccount: false, fullPhone: false, manageKeys: true,
   },
   integrator: {
     readPersonalData: true, writeRegister: true, importFeeds: true, readFeedBatches: true, runComparisons: true, readFigures: true,
     readReturns: false, fileReturns: false, approveReturns: false, submitRoll: false, closeRoll: false, payRoll: false,
+    readSupervision: false, superviseCasework: false, answerSupervision: false,
     fullIdNumber: true, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
   township: {
     readPersonalData: true, writeRegister: true, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
     readReturns: true, fileReturns: 'own-township', approveReturns: false, submitRoll: true, closeRoll: false, payRoll: false,
+    readSupervision: true, superviseCasework: false, answerSupervision: true,
     fullIdNumber: false, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
   liaison: {
     readPersonalData: false, writeRegister: false, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
     readReturns: true, fileReturns: 'bound-unit', approveReturns: 'bound-lead-unit', submitRoll: false, closeRoll: false, payRoll: false,
+    readSupervision: false, superviseCasework: false, answerSupervision: false,
     fullIdNumber: false, fullBankAccount: false, fullPhone: false, manageKeys: false,
   },
   finance: {
     readPersonalData: true, writeRegister: false, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
     readReturns: false, fileReturns: false, approveReturns: false, submitRoll: false, closeRoll: false, payRoll: true,
+    readSupervision: false, superviseCasework: false, answerSupervision: false,
     fullIdNumber: true, fullBankAccount: true, fullPhone: false, manageKeys: false,
   },
   auditor: {
     readPersonalData: true, writeRegister: false, importFeeds: false, readFeedBatches: true, runComparisons: false, readFigures: true,
     readReturns: true, fileReturns: false, approveReturns: false, submitRoll: false, closeRoll: false, payRoll: false,
+    readSupervision: true, superviseCasework: false, answerSupervision: false,
     fullIdNumber: true, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
 };
@@ -120,6 +133,9 @@ const capabilityWording: Record<Capability, string> = {
   submitRoll: 'submit a township\'s monthly roll',
   closeRoll: 'close a month\'s roll',
   payRoll: 'export bank files, take the signed roll or import the bank\'s return',
+  readSupervision: 'read 督办, written reminders and overdue items',
+  superviseCasework: 'issue 督办 or written reminders',
+  answerSupervision: 'record a reason on a 督办',
 };
 
 /**

@@ -35,7 +35,7 @@ const pageSize = 500;
  */
 export async function listVisitsDue(
   knex: Knex, actor: Actor, policy: VisitPolicy, calendar: WorkingCalendar, query: DueListQuery,
-): Promise<{ list: HomeVisitDueList; headPersonIds: number[] }> {
+): Promise<{ list: HomeVisitDueList; headPersonIds: number[]; headOf: ReadonlyMap<number, number> }> {
   requireCapability(actor, 'readPersonalData', 'see casework');
   if (query.townshipCode && !isWithinScope(actor.regionCode, query.townshipCode)) {
     throw new ProblemError('out-of-scope', `township ${query.townshipCode} is outside ${actor.regionCode}`);
@@ -115,6 +115,7 @@ export async function listVisitsDue(
   return {
     list: { asOf: query.asOf, policy: policy.name, total, overdue, items: shown },
     headPersonIds: shown.flatMap((i) => (heads.has(i.householdId) ? [heads.get(i.householdId)!] : [])),
+    headOf: heads,
   };
 }
 

@@ -39,13 +39,17 @@ function periodFor(kinds: readonly ReportPeriodKind[], period: string): string |
   return chosen ? chosen[1]() : `${period}-01..${lastDay}`;
 }
 
-export async function writeDemoReports(store: Store, options: { dir: string; period: string; monthCounty: string; actor: Actor; now?: Date }): Promise<DemoReport[]> {
+export async function writeDemoReports(
+  store: Store, options: { dir: string; period: string; monthCounty: string; actor: Actor; now?: Date; periods?: Readonly<Record<string, string>> },
+): Promise<DemoReport[]> {
   const dir = join(options.dir, 'reports');
   mkdirSync(dir, { recursive: true });
   const written: DemoReport[] = [];
   for (const template of loadReportTemplates().values()) {
+    // A written reminder is one township's document as issued: the demo month writes the one it issued.
+    if (template.name === 'supervision-reminder') continue;
     const report = await produceReport(store.knex, options.actor, {
-      template: template.name, period: periodFor(template.periods, options.period), region: regionOf(template, options.monthCounty), format: 'xlsx',
+      template: template.name, period: options.periods?.[template.name] ?? periodFor(template.periods, options.period), region: regionOf(template, options.monthCounty), format: 'xlsx',
       purpose: 'demo', now: options.now,
     });
     const file = join(dir, `${template.name}.xlsx`);

@@ -11,7 +11,7 @@ export interface CircularLine {
 }
 
 /** Per township inside the region: the 督办 and reminders issued from `from` to `to` (inclusive) and where they stand. */
-export async function circularFigures(knex: Knex, items: ItemState, input: { regionPrefix: string; from: string; to: string }): Promise<CircularLine[]> {
+export async function circularFigures(knex: Knex, items: ItemState, input: { regionPrefix: string; from: string; to: string; today: string }): Promise<CircularLine[]> {
   const lines = new Map<string, CircularLine>();
   const lineOf = (townshipCode: string): CircularLine => {
     let line = lines.get(townshipCode);
@@ -25,7 +25,7 @@ export async function circularFigures(knex: Knex, items: ItemState, input: { reg
     if (order.issuedOn < input.from || order.issuedOn > input.to) continue;
     const line = lineOf(order.townshipCode);
     line.orders += 1;
-    const state = await orderState(order, items);
+    const state = await orderState(order, items, input.today);
     if (state !== 'done') line.stillNotDone += 1;
     if (state === 'reason-recorded') line.reasonsRecorded += 1;
   }

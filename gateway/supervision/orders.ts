@@ -1,8 +1,11 @@
 import type { Knex } from 'knex';
 import type { WorkingCalendar } from '../calendar/working-days.js';
 import { addWorkingDays } from '../calendar/working-days.js';
-import { sm3Hex } from '../crypto/sm3.js';
+import type { Actor } from '../access/actor.js';
+import { isWithinScope, scopePrefix } from '../access/region-scope.js';
+import { requireCapability } from '../access/role-policy.js';
 import { ProblemError } from '../errors.js';
+import { recordAudit } from '../store/repositories/audit-log.js';
 
 /**
  * 督办 (seed 001: "镇街受理处置,区级预警督办") and written reminders (书面提醒, seed 004: "凡是通过书面提醒后,又无正当理由
@@ -11,10 +14,20 @@ import { ProblemError } from '../errors.js';
  */
 export type ItemKind = 'warning' | 'visit' | 'referral' | 'application-step' | 'progress-sheet';
 
-/** Reads the item itself: whether it is overdue today, and whether it has been done since. */
+/** An item as it stands: who owes it, when it was due, and whether it is still owed. */
+export interface ItemReading {
+  townshipCode: string;
+  dueOn: string;
+  open: boolean;
+  /** The person the item is about, for the audit line (none for a unit's progress sheet). */
+  personId: number | null;
+}
+
+/** Reads the item itself (item-state.ts): as it stands today, and whether it has been done since. */
 export interface ItemState {
-  overdue(kind: ItemKind, ref: string, today: string): Promise<boolean>;
-  done(kind: ItemKind, ref: string): Promise<boolean>;
+  /** The item as the overdue list shows it; undefined when the ref names no such item. */
+  read(kind: ItemKind, ref: string, today: string): Promise<ItemReading | undefined>;
+  done(kind: ItemKind, ref: string, today: string): Promise<boolean>;
 }
 
 export interface SupervisionOrder {
@@ -33,17 +46,14 @@ export interface SupervisionOrder {
 export interface OrderInput {
   itemKind: ItemKind;
   itemRef: string;
-  townshipCode: string;
   request: string;
   issuedOn: string;
   /** Working days the township is given (an example value of local practice; no seed sets one). */
   workingDays: number;
-  issuedBy: string;
-  /** The region code of the county key issuing it: the township must lie inside it. */
-  actorRegion: string;
 }
 
-function toDate(value: unknown): string {
+/** A date column as YYYY-MM-DD: PostgreSQL hands back a Date at local midnight, SQLite the text. */
+export function toDate(value: unknown): string {
   if (value instanceof Date) {
     const y = value.getFullYear();
     const m = String(value.getMonth() + 1).padStart(2, '0');
@@ -68,27 +78,49 @@ function toOrder(row: Record<string, unknown>): SupervisionOrder {
   };
 }
 
-/** Issues a 督办 on an overdue item of a township inside the issuing key's region. */
-export async function createOrder(knex: Knex, calendar: WorkingCalendar, items: ItemState, input: OrderInput): Promise<SupervisionOrder> {
-  if (!input.townshipCode.startsWith(input.actorRegion)) {
-    throw new ProblemError('out-of-scope', `township ${input.townshipCode} is outside region ${input.actorRegion}`);
+/**
+ * Issues a 督办 on an overdue item inside the issuing key's region, addressed to whoever owes the item (its township,
+ * or the county for a warning not yet pushed and a unit's progress sheet). One 督办 per item: a second one while the
+ * first stands is refused, naming it.
+ */
+export async function createOrder(knex: Knex, actor: Actor, calendar: WorkingCalendar, items: ItemState, input: OrderInput): Promise<SupervisionOrder> {
+  requireCapability(actor, 'superviseCasework');
+  const item = await items.read(input.itemKind, input.itemRef, input.issuedOn);
+  // An item outside the key's region looks exactly like none at all.
+  if (!item || !isWithinScope(actor.regionCode, item.townshipCode)) throw new ProblemError('not-found', `no ${input.itemKind} ${input.itemRef} within ${actor.regionCode}`);
+  requireCounty(actor);
+  if (!item.open || input.issuedOn <= item.dueOn) {
+    throw new ProblemError('supervision-conflict', `${input.itemKind} ${input.itemRef} is not overdue on ${input.issuedOn} (${item.open ? `due ${item.dueOn}` : 'done'})`);
   }
-  if (!(await items.overdue(input.itemKind, input.itemRef, input.issuedOn))) {
-    throw new ProblemError('casework-inconsistent', `${input.itemKind} ${input.itemRef} is not overdue on ${input.issuedOn}`);
-  }
+  const standing = (await knex('supervision_orders').where({ item_kind: input.itemKind, item_ref: input.itemRef }).first('id')) as { id: number } | undefined;
+  if (standing) throw new ProblemError('supervision-conflict', `${input.itemKind} ${input.itemRef} is already under 督办 ${standing.id}`);
   const dueOn = addWorkingDays(calendar, input.issuedOn, input.workingDays);
-  const [row] = await knex('supervision_orders')
-    .insert({
-      item_kind: input.itemKind,
-      item_ref: input.itemRef,
-      township_code: input.townshipCode,
-      request: input.request,
-      issued_on: input.issuedOn,
-      due_on: dueOn,
-      issued_by: input.issuedBy,
-    })
-    .returning('*');
-  return toOrder(row as Record<string, unknown>);
+  return knex.transaction(async (trx) => {
+    const [row] = await trx('supervision_orders')
+      .insert({
+        item_kind: input.itemKind,
+        item_ref: input.itemRef,
+        township_code: item.townshipCode,
+        request: input.request,
+        issued_on: input.issuedOn,
+        due_on: dueOn,
+        issued_by: actor.label,
+      })
+      .returning('*');
+    const order = toOrder(row as Record<string, unknown>);
+    await recordAudit(trx, actor, {
+      action: 'supervision.order', outcome: 'ok', resourceType: 'supervision-order', resourceId: String(order.id), regionCode: order.townshipCode,
+      subjectPersonIds: item.personId === null ? [] : [item.personId],
+      detail: `督办 ${order.itemKind} ${order.itemRef} (due ${item.dueOn}), to be done by ${order.dueOn}: ${order.request}`,
+    });
+    return order;
+  });
+}
+
+/** 督办 is the county's (seed 001: "区级预警督办"): a key of a county or wider issues it, never a township's own key. */
+export function requireCounty(actor: Actor): void {
+  requireCapability(actor, 'superviseCasework');
+  if (scopePrefix(actor.regionCode).length > 6) throw new ProblemError('forbidden', `督办 and written reminders are issued by the county, not by a key of ${actor.regionCode}`);
 }
 
 export async function listOrders(knex: Knex, regionPrefix: string): Promise<SupervisionOrder[]> {
@@ -96,45 +128,44 @@ export async function listOrders(knex: Knex, regionPrefix: string): Promise<Supe
   return rows.map((r: Record<string, unknown>) => toOrder(r));
 }
 
-/** The township records its 正当理由 for an order of its own. */
-export async function recordReason(knex: Knex, id: number, input: { reason: string; by: string; at: Date; actorRegion: string }): Promise<SupervisionOrder> {
+export async function findOrder(knex: Knex, id: number): Promise<SupervisionOrder | undefined> {
   const row = (await knex('supervision_orders').where({ id }).first()) as Record<string, unknown> | undefined;
-  if (!row) throw new ProblemError('not-found', `no 督办 ${id}`);
-  if (!String(row.township_code).startsWith(input.actorRegion)) throw new ProblemError('out-of-scope', `督办 ${id} is outside region ${input.actorRegion}`);
-  await knex('supervision_orders').where({ id }).update({ reason: input.reason, reason_by: input.by, reason_at: input.at });
-  return toOrder({ ...row, reason: input.reason, reason_by: input.by });
+  return row && toOrder(row);
+}
+
+/**
+ * The township records its 正当理由 for an order of its own, once: a reason stands as given (the audit log keeps who
+ * and when). There is nothing to justify on an item already done.
+ */
+export async function recordReason(
+  knex: Knex, actor: Actor, items: ItemState, id: number, input: { reason: string; at: Date; today: string },
+): Promise<SupervisionOrder> {
+  requireCapability(actor, 'answerSupervision');
+  const order = await findOrder(knex, id);
+  if (!order || !isWithinScope(actor.regionCode, order.townshipCode)) throw new ProblemError('not-found', `no 督办 ${id} within ${actor.regionCode}`);
+  if (order.reason !== null) throw new ProblemError('supervision-conflict', `督办 ${id} already has a reason on record (${order.reasonBy})`);
+  if (await items.done(order.itemKind, order.itemRef, input.today)) throw new ProblemError('supervision-conflict', `督办 ${id}'s ${order.itemKind} ${order.itemRef} is done: there is no delay to justify`);
+  await knex.transaction(async (trx) => {
+    const changed = await trx('supervision_orders').where({ id }).whereNull('reason').update({ reason: input.reason, reason_by: actor.label, reason_at: input.at });
+    if (changed !== 1) throw new ProblemError('supervision-conflict', `督办 ${id} already has a reason on record`);
+    await recordAudit(trx, actor, {
+      action: 'supervision.reason', outcome: 'ok', resourceType: 'supervision-order', resourceId: String(id), regionCode: order.townshipCode,
+      detail: `正当理由 on ${order.itemKind} ${order.itemRef}: ${input.reason}`,
+    });
+  });
+  return { ...order, reason: input.reason, reasonBy: actor.label };
 }
 
 export type OrderState = 'open' | 'done' | 'reason-recorded';
 
-export async function orderState(order: SupervisionOrder, items: ItemState): Promise<OrderState> {
-  if (await items.done(order.itemKind, order.itemRef)) return 'done';
+export async function orderState(order: SupervisionOrder, items: ItemState, today: string): Promise<OrderState> {
+  if (await items.done(order.itemKind, order.itemRef, today)) return 'done';
   return order.reason !== null ? 'reason-recorded' : 'open';
 }
 
 export interface ReminderItem {
   itemKind: ItemKind;
   itemRef: string;
-}
-
-/** Records a written reminder as issued, with the SM3 of its document and the items it listed. */
-export async function issueReminder(
-  knex: Knex,
-  input: { number: string; issuedOn: string; townshipCode: string; items: ReminderItem[]; document: Uint8Array; issuedBy: string },
-): Promise<{ id: number; documentSm3: string }> {
-  const documentSm3 = sm3Hex(input.document);
-  const [row] = await knex('supervision_reminders')
-    .insert({
-      number: input.number,
-      issued_on: input.issuedOn,
-      township_code: input.townshipCode,
-      items: JSON.stringify(input.items),
-      document_sm3: documentSm3,
-      issued_by: input.issuedBy,
-    })
-    .returning('id');
-  const id = typeof row === 'object' && row !== null ? Number((row as { id: unknown }).id) : Number(row);
-  return { id, documentSm3 };
 }
 
 export interface AssessmentEntry extends ReminderItem {
@@ -147,7 +178,7 @@ export interface AssessmentEntry extends ReminderItem {
  * The follow-up for 年度目标考核: items listed in a reminder issued in `year` inside the region, still not done and
  * with no 正当理由 recorded on a 督办 of the same item.
  */
-export async function assessmentList(knex: Knex, items: ItemState, input: { year: number; regionPrefix: string }): Promise<AssessmentEntry[]> {
+export async function assessmentList(knex: Knex, items: ItemState, input: { year: number; regionPrefix: string; today: string }): Promise<AssessmentEntry[]> {
   const reminders = await knex('supervision_reminders')
     .where('township_code', 'like', `${input.regionPrefix}%`)
     .andWhere('issued_on', '>=', `${input.year}-01-01`)
@@ -159,7 +190,7 @@ export async function assessmentList(knex: Knex, items: ItemState, input: { year
     for (const item of JSON.parse(String(reminder.items)) as ReminderItem[]) {
       const key = `${item.itemKind}:${item.itemRef}`;
       if (seen.has(key)) continue;
-      if (await items.done(item.itemKind, item.itemRef)) continue;
+      if (await items.done(item.itemKind, item.itemRef, input.today)) continue;
       const justified = await knex('supervision_orders').where({ item_kind: item.itemKind, item_ref: item.itemRef }).whereNotNull('reason').first();
       if (justified) continue;
       seen.add(key);

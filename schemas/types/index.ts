@@ -449,6 +449,15 @@ export interface JiuzhuSchemas {
   'self-check-request'?: SelfCheckRequest;
   'self-check-result'?: SelfCheckResult;
   'sheet-reopening'?: SheetReopening;
+  'supervision-assessment'?: SupervisionAssessment;
+  'supervision-order-input'?: SupervisionOrderInput;
+  'supervision-order-list'?: SupervisionOrderList;
+  'supervision-order'?: SupervisionOrder;
+  'supervision-overdue'?: SupervisionOverdueList;
+  'supervision-reason-input'?: SupervisionReasonInput;
+  'supervision-reminder-input'?: SupervisionReminderInput;
+  'supervision-reminder-list'?: SupervisionReminderList;
+  'supervision-reminder'?: SupervisionReminder;
   'time-limits'?: TimeLimits;
   'visit-policy'?: VisitPolicy;
   'warning-list'?: WarningList;
@@ -3776,6 +3785,148 @@ export interface SelfCheckProgramme {
  */
 export interface SheetReopening {
   reason: string;
+}
+/**
+ * GET /v1/supervision/assessment: for 年度目标考核, the items listed in a written reminder issued that year, still not done and with no reason recorded (seed 004: "凡是通过书面提醒后，又无正当理由仍未办理的").
+ */
+export interface SupervisionAssessment {
+  year: number;
+  items: {
+    /**
+     * warning 预警处置, visit 走访, referral 转介, application-step 申请办理 (one step of the procedure), progress-sheet 进度报送 (a unit's monthly 落实进度表).
+     */
+    itemKind: 'warning' | 'visit' | 'referral' | 'application-step' | 'progress-sheet';
+    itemRef: string;
+    townshipCode: string;
+    reminderNumber: string;
+    remindedOn: CalendarDate2;
+  }[];
+}
+/**
+ * Body of POST /v1/supervision/orders: a county's 督办 (seed 001: "区级预警督办") on one overdue item. The township it goes to is the one that owes the item.
+ */
+export interface SupervisionOrderInput {
+  /**
+   * warning 预警处置, visit 走访, referral 转介, application-step 申请办理 (one step of the procedure), progress-sheet 进度报送 (a unit's monthly 落实进度表).
+   */
+  itemKind: 'warning' | 'visit' | 'referral' | 'application-step' | 'progress-sheet';
+  /**
+   * What names the item: a warning or referral id; `application:step` (123:investigated); `household@due date` (17@2026-11-30); `programme:period:unit` (yongning-2024:2026-11:mz).
+   */
+  itemRef: string;
+  /**
+   * What is asked, e.g. 请于限期内完成入户核查并反馈处置结果.
+   */
+  request: string;
+  /**
+   * Working days the township is given from today (5 is an example of local practice; no seed sets one).
+   */
+  workingDays?: number;
+}
+/**
+ * GET /v1/supervision/orders: the 督办 addressed inside a region, oldest first.
+ */
+export interface SupervisionOrderList {
+  items: SupervisionOrder[];
+}
+/**
+ * A 督办: the item, who owes it, what is asked and by when, who issued it; its state read from the item itself (done), or from the township's reason (reason-recorded), else open.
+ */
+export interface SupervisionOrder {
+  id: number;
+  /**
+   * warning 预警处置, visit 走访, referral 转介, application-step 申请办理 (one step of the procedure), progress-sheet 进度报送 (a unit's monthly 落实进度表).
+   */
+  itemKind: 'warning' | 'visit' | 'referral' | 'application-step' | 'progress-sheet';
+  itemRef: string;
+  townshipCode: string;
+  request: string;
+  issuedOn: CalendarDate2;
+  dueOn: CalendarDate2;
+  issuedBy: string;
+  /**
+   * 正当理由, as the township recorded it.
+   */
+  reason: string | null;
+  reasonBy: string | null;
+  state: 'open' | 'done' | 'reason-recorded';
+}
+/**
+ * GET /v1/supervision/overdue: everything of a county or township past its deadline today, by township then due date — what a 督办 or a written reminder may name.
+ */
+export interface SupervisionOverdueList {
+  asOf: CalendarDate2;
+  items: {
+    /**
+     * warning 预警处置, visit 走访, referral 转介, application-step 申请办理 (one step of the procedure), progress-sheet 进度报送 (a unit's monthly 落实进度表).
+     */
+    kind: 'warning' | 'visit' | 'referral' | 'application-step' | 'progress-sheet';
+    /**
+     * What names the item: a warning or referral id; `application:step` (123:investigated); `household@due date` (17@2026-11-30); `programme:period:unit` (yongning-2024:2026-11:mz).
+     */
+    ref: string;
+    /**
+     * Who owes the item: its township, or the county for a warning not yet pushed and for a unit's progress sheet.
+     */
+    townshipCode: string;
+    /**
+     * The person, the household head or the unit.
+     */
+    subject: string;
+    /**
+     * The item in a reader's words, e.g. 预警「在保对象死亡」待核查, 走访（特困供养人员）.
+     */
+    what: string;
+    dueOn: CalendarDate2;
+    /**
+     * Working days past dueOn, on the official holiday calendar.
+     */
+    workingDaysLate: number;
+  }[];
+}
+/**
+ * Body of POST /v1/supervision/orders/{id}/reason: the township's 正当理由 for an item it cannot finish, recorded once.
+ */
+export interface SupervisionReasonInput {
+  reason: string;
+}
+/**
+ * Body of POST /v1/supervision/reminders: issue a township's written reminder (书面提醒) of everything it has overdue today.
+ */
+export interface SupervisionReminderInput {
+  township: string;
+}
+/**
+ * GET /v1/supervision/reminders: the written reminders issued inside a region, newest first.
+ */
+export interface SupervisionReminderList {
+  items: SupervisionReminder[];
+}
+/**
+ * A written reminder as issued: its number, date, township, the SM3 of the document and the items it listed (a snapshot). The document itself: GET /v1/supervision/reminders/{id}/document.
+ */
+export interface SupervisionReminder {
+  id: number;
+  /**
+   * Local practice: county, year and sequence, e.g. 640121督〔2026〕3号.
+   */
+  number: string;
+  issuedOn: CalendarDate2;
+  townshipCode: string;
+  documentSm3: string;
+  issuedBy?: string;
+  items: {
+    /**
+     * warning 预警处置, visit 走访, referral 转介, application-step 申请办理 (one step of the procedure), progress-sheet 进度报送 (a unit's monthly 落实进度表).
+     */
+    itemKind: 'warning' | 'visit' | 'referral' | 'application-step' | 'progress-sheet';
+    itemRef: string;
+    what?: string;
+    subject?: string;
+    dueOn?: CalendarDate2;
+    workingDaysLate?: number;
+    townshipCode?: string;
+  }[];
 }
 /**
  * Time limits of casework, config/time-limits/<id>.json: how long a department has for a referral (转介, 首问负责制), and the steps, order and limits of an application's procedure (社会救助审核确认, 一城通办). Local policy sets these numbers; a value not found in a published source is marked example. What a schema cannot say (department codes agree with the department code table, each step once, the decision last) is checked when the file is loaded.

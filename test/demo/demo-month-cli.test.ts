@@ -46,6 +46,44 @@ describe('jiuzhu demo', () => {
     expect([rowOf(integrity.cells, 4).C, rowOf(integrity.cells, 4).G, rowOf(integrity.cells, 5).C, rowOf(integrity.cells, 5).G]).toEqual(['2024-04', '一致', '2024-05', '一致']);
   }, 60_000);
 
+  it('supervises what a township left overdue: two 督办 (one answered with a reason) and a written reminder, in the reports', async () => {
+    const reports = join(out, 'reports');
+    const reminder = await dumpSheet(readFileSync(join(reports, 'supervision-reminder.xlsx')));
+    expect(reminder.cells.A2).toBe('社会救助工作书面提醒');
+    expect(String(reminder.cells.A3)).toMatch(/^640121督〔\d{4}〕1号$/);
+    expect(String(reminder.cells.A5)).toMatch(/^经核查，截至\d{4}年\d{1,2}月\d{1,2}日，你单位下列\d+项社会救助工作已超过办理时限仍未办结。/);
+    expect(reminder.cells.B6).toBe('事项类别');
+    const overdue = await dumpSheet(readFileSync(join(reports, 'compliance-overdue.xlsx')));
+    const rows = Object.entries(overdue.cells).filter(([cell]) => /^H\d+$/.test(cell)).map(([cell, value]) => ({ row: Number(cell.slice(1)), order: String(value) }));
+    const ordered = rows.filter((r) => /^第\d+号/.test(r.order));
+    expect(ordered).toHaveLength(2);
+    const reasons = ordered.map((r) => overdue.cells[`J${r.row}`]);
+    expect(reasons).toContain('户主外出务工，已电话联系，返乡后即入户核实');
+    for (const r of ordered) expect(String(overdue.cells[`I${r.row}`])).toMatch(/^640121督〔\d{4}〕1号/);
+    const circular = await dumpSheet(readFileSync(join(reports, 'supervision-circular.xlsx')));
+    const withOrders = Object.entries(circular.cells).filter(([cell, value]) => /^C\d+$/.test(cell) && value === 2).map(([cell]) => Number(cell.slice(1)))
+      .filter((row) => circular.cells[`A${row}`] !== '合计');
+    expect(withOrders).toHaveLength(1);
+    // 2 督办: neither done, one with a reason, one still open; one written reminder.
+    expect(['D', 'E', 'F', 'G'].map((column) => circular.cells[`${column}${withOrders[0]}`])).toEqual([0, 1, 1, 1]);
+  }, 60_000);
+
+  it('shows the same supervision from the command line', async () => {
+    const orders = await jiuzhu('supervision', 'orders', '--region', '640121', '--json');
+    expect(orders.code).toBe(0);
+    const items = JSON.parse(orders.stdout).items as { id: number; state: string; townshipCode: string; itemKind: string; itemRef: string }[];
+    expect(items.map((o) => o.state).sort()).toEqual(['open', 'reason-recorded']);
+    const overdue = await jiuzhu('supervision', 'overdue', '--region', items[0]!.townshipCode, '--json');
+    expect(overdue.code).toBe(0);
+    const listed = JSON.parse(overdue.stdout).items as { kind: string; ref: string }[];
+    for (const order of items) expect(listed).toContainEqual(expect.objectContaining({ kind: order.itemKind, ref: order.itemRef }));
+    const again = await jiuzhu('supervision', 'order', '--kind', items[0]!.itemKind, '--ref', items[0]!.itemRef, '--request', '再次督办');
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain(`already under 督办 ${items[0]!.id}`);
+    const reminders = await jiuzhu('supervision', 'reminders', '--region', '640121', '--json');
+    expect(JSON.parse(reminders.stdout).items).toHaveLength(1);
+  }, 60_000);
+
   it('says plainly that a second run of the month found nothing new', async () => {
     const { stdout, code } = await jiuzhu('demo', '--out', join(workDir, 'may-again'), '--period', '2024-05');
     expect(code).toBe(0);

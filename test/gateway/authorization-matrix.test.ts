@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { isWithinScope } from '../../gateway/access/region-scope.js';
 import { rolePolicies, roles, type Capability } from '../../gateway/access/role-policy.js';
+import { sm3Hex } from '../../gateway/crypto/sm3.js';
 import { columnOf, progressFormLayout } from '../../gateway/filing/progress-form.js';
 import { maskIdNumber } from '../../gateway/identity/id-number.js';
 import type { Role } from '../../schemas/types/index.js';
@@ -64,6 +65,9 @@ interface Target {
   /** The place's filing unit (its township: 640121100 杨和镇 …; none exists in the other county), and its progress form filled in. */
   unit: string;
   progressForm: Buffer;
+  /** A 督办 on the place's warning, addressed to its township, and a written reminder issued to it. */
+  orderId: number;
+  reminderId: number;
 }
 
 interface Context {
@@ -241,6 +245,16 @@ const probes: Record<string, Probe> = {
   'GET /v1/liaisons': { needs: 'readReturns', list: () => get('/v1/liaisons') },
   'PUT /v1/summaries/:quarter/:unit': { needs: 'fileReturns', target: (t, c) => json('PUT', `/v1/summaries/2024-Q3/${t.unit}`, { summary: `三季度小结 ${c.next()}` }) },
   'GET /v1/summaries/:quarter': { needs: 'readReturns', list: () => get('/v1/summaries/2024-Q3') },
+
+  // Supervision (issue 13): a key of the county issues (actsFor); a township's key answers its own 督办; both read.
+  'GET /v1/supervision/overdue': { needs: 'readSupervision', list: () => get('/v1/supervision/overdue') },
+  'POST /v1/supervision/orders': { needs: 'superviseCasework', target: (t) => json('POST', '/v1/supervision/orders', { itemKind: 'warning', itemRef: String(t.warningId), request: '请限期办结' }) },
+  'GET /v1/supervision/orders': { needs: 'readSupervision', list: () => get('/v1/supervision/orders') },
+  'POST /v1/supervision/orders/:id/reason': { needs: 'answerSupervision', target: (t, c) => json('POST', `/v1/supervision/orders/${t.orderId}/reason`, { reason: `外出务工 ${c.next()}` }) },
+  'POST /v1/supervision/reminders': { needs: 'superviseCasework', target: (t) => json('POST', '/v1/supervision/reminders', { township: places[t.place].township }) },
+  'GET /v1/supervision/reminders': { needs: 'readSupervision', list: () => get('/v1/supervision/reminders') },
+  'GET /v1/supervision/reminders/:id/document': { needs: 'readSupervision', target: (t) => get(`/v1/supervision/reminders/${t.reminderId}/document`) },
+  'GET /v1/supervision/assessment': { needs: 'readSupervision', list: () => get('/v1/supervision/assessment?year=2024') },
 };
 
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -269,7 +283,7 @@ function actsFor(key: Key, needs: Capability, target: Target): boolean {
   if (needs === 'approveReturns') {
     return (policy.approveReturns === 'programme-region' && isWithinScope(key.region, filingCounty)) || (policy.approveReturns === 'bound-lead-unit' && key.unit === leadUnit);
   }
-  if (needs === 'closeRoll' || needs === 'payRoll') return key.region.length <= 6;
+  if (needs === 'closeRoll' || needs === 'payRoll' || needs === 'superviseCasework') return key.region.length <= 6;
   return true;
 }
 
@@ -342,7 +356,7 @@ describe.each(dialects)('the authorization matrix on %s', (dialect) => {
         place, householdId, head, spouse, child, warningId: 0, discoveryId: discovery.id as number, visitId: visit.id as number, assistantId: assistant.id as number,
         caseId: referralCase.id as number, referralId: (referralCase.referrals as { id: number }[])[0]!.id,
         escalationId: (escalated.escalations as { id: number }[])[0]!.id, applicationId: application.id as number, batchId,
-        unit: township, progressForm: Buffer.alloc(0),
+        unit: township, progressForm: Buffer.alloc(0), orderId: 0, reminderId: 0,
       };
     }
     for (const place of placeNames) {
@@ -357,6 +371,17 @@ describe.each(dialects)('the authorization matrix on %s', (dialect) => {
     for (const place of placeNames) {
       const warning = await t.store.knex('warnings').where({ subject_key: keyOf(t.store.knex, targets[place].spouse.idNumber), rule_id: 'recipient-died' }).first('id');
       targets[place].warningId = warning.id;
+      const { township } = places[place];
+      const [order] = await t.store.knex('supervision_orders').insert({
+        item_kind: 'warning', item_ref: String(warning.id), township_code: township, request: '请办结', issued_on: '2024-10-08', due_on: '2024-10-15', issued_by: 'matrix',
+      }).returning('id');
+      const document = Buffer.from(`书面提醒 ${place}`);
+      const [reminder] = await t.store.knex('supervision_reminders').insert({
+        number: `${township}督〔2024〕1号`, issued_on: '2024-10-08', township_code: township, document_sm3: sm3Hex(document), document, document_format: 'xlsx', issued_by: 'matrix',
+        items: JSON.stringify([{ itemKind: 'warning', itemRef: String(warning.id), subject: targets[place].spouse.name }]),
+      }).returning('id');
+      targets[place].orderId = Number((order as { id: number }).id ?? order);
+      targets[place].reminderId = Number((reminder as { id: number }).id ?? reminder);
     }
     context.targets = targets;
     for (const role of roles) {

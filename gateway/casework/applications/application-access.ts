@@ -3,7 +3,7 @@ import { isWithinScope } from '../../access/region-scope.js';
 import { requireCapability, type RolePolicy } from '../../access/role-policy.js';
 import { ProblemError } from '../../errors.js';
 import type { ApplicationRow } from '../../store/repositories/applications.js';
-import type { ApplicationStepInput, TimeLimits } from '../../../schemas/types/index.js';
+import type { ApplicationStepInput, ProcedureStep, TimeLimits } from '../../../schemas/types/index.js';
 
 /** Applications name the applicant and the household: reading them is reading personal data. */
 export function requireApplicationReader(actor: Actor): RolePolicy {
@@ -51,6 +51,12 @@ const sideOfStep: Record<ApplicationStepInput['step'], 'accepting' | 'registrati
   extended: 'registration',
   withdrawn: 'either',
 };
+
+/** The township that owes a step of the procedure: `decided` (审核确认) is the registration township's. */
+export function townshipOfStep(application: Pick<ApplicationRow, 'acceptingRegion' | 'registrationRegion'>, step: ProcedureStep['step']): string {
+  const side = step === 'decided' ? 'registration' : sideOfStep[step];
+  return side === 'registration' ? application.registrationRegion : application.acceptingRegion;
+}
 
 export function requireStepScope(actor: Actor, application: ApplicationRow, step: ApplicationStepInput['step']): void {
   const side = sideOfStep[step];

@@ -12,6 +12,8 @@ import type { Store } from '../../store/connect.js';
 import { loadCountyRegions } from '../../store/reference-data/sync.js';
 import { listCountyPlaces } from '../county-places.js';
 import { writeDemoReports, type DemoReport } from '../demo-reports.js';
+import { recordRoutineVisits } from './routine-visits.js';
+import { superviseDemoMonth, writeReminderDocument, type DemoSupervision } from './supervise-month.js';
 import { closeDemoPayroll, type DemoPayroll } from './close-demo-payroll.js';
 import type { SigningKey } from '../../payroll/payroll-months.js';
 import { demoCounties, demoHouseholdsPerCounty, demoSeed } from '../demo-setup.js';
@@ -61,6 +63,8 @@ export interface DemoMonthResult {
   reports: DemoReport[];
   /** The month's payment roll, submitted by every township and closed; null when the run was given no signing key. */
   payroll: DemoPayroll | null;
+  /** The 督办 and written reminder the county issued on what its townships have overdue. */
+  supervision: DemoSupervision;
 }
 
 export class DemoMonthError extends Error {
@@ -135,6 +139,8 @@ export async function runDemoMonth(store: Store, options: DemoMonthOptions): Pro
   }
 
   const handling = await handleShareOfWarnings(store, { period, actor: options.actor, today, seed, rules: options.rules, planted: month.planted });
+  const rounds = await recordRoutineVisits(store, { countyCode: demoMonthCounty, period, actor: options.actor, seed, today });
+  progress(`routine visits of ${period}: ${rounds.visited} households visited, ${rounds.missed} missed`);
   const qianjiangDiscoveries = await recordQianjiangDiscoveries(store, { period, actor: options.actor, today, rules: options.rules });
   if (qianjiangDiscoveries > 0) progress(`recorded ${qianjiangDiscoveries} active-discovery cases in 黔江区 for its 明细表`);
   const programme = loadFilingProgrammes().all.find((p) => p.region.code === demoMonthCounty);
@@ -151,10 +157,17 @@ export async function runDemoMonth(store: Store, options: DemoMonthOptions): Pro
     ? await closeDemoPayroll(store, { countyCode: demoMonthCounty, period, signingKey: options.signingKey, now: new Date(`${today}T12:00:00+08:00`) })
     : null;
   if (payroll) progress(`payment roll ${period}: ${payroll.status}, ${payroll.households} households, ${payroll.totalFen} fen`);
+  const supervision = await superviseDemoMonth(store, { countyCode: demoMonthCounty, today, actor: options.actor, rules: options.rules });
+  if (supervision.reminder) progress(`supervision: ${supervision.orders.length} 督办, written reminder ${supervision.reminder.number} to ${supervision.reminder.townshipCode}`);
   // Dated today at noon in Shanghai, so a run on the same day writes the same bytes.
-  const reports = await writeDemoReports(store, { dir: options.outDir, period, monthCounty: demoMonthCounty, actor: options.actor, now: new Date(`${today}T12:00:00+08:00`) });
+  // The 通报 counts the 督办 issued in its period: the demo's were issued today, so it covers this month.
+  const reports = await writeDemoReports(store, {
+    dir: options.outDir, period, monthCounty: demoMonthCounty, actor: options.actor, now: new Date(`${today}T12:00:00+08:00`), periods: { 'supervision-circular': today.slice(0, 7) },
+  });
+  if (supervision.reminder) reports.push(await writeReminderDocument(store, supervision.reminder.id, join(options.outDir, 'reports', 'supervision-reminder.xlsx')));
   return {
     period, seeded, feeds, comparison, planted: month.planted, exempted: month.exempted, handling, summary, summaryFiles: { markdown, json }, qianjiangDiscoveries, reports, payroll,
+    supervision,
   };
 }
 

@@ -2,6 +2,7 @@ import type { ReportSource } from '../report-source.js';
 import complianceClosedRollIntegrity from './compliance-closed-roll-integrity.js';
 import compliancePaidAfterDeath from './compliance-paid-after-death.js';
 import complianceDuplicates from './compliance-duplicates.js';
+import complianceOverdue from './compliance-overdue.js';
 import discoveryCases from './discovery-cases.js';
 import filingCompleteness from './filing-completeness.js';
 import liaisonRoster from './liaison-roster.js';
@@ -10,10 +11,12 @@ import payrollChanges from './payroll-changes.js';
 import payrollJinminReconciliation from './payroll-jinmin-reconciliation.js';
 import payrollRoll from './payroll-roll.js';
 import quarterlySummary from './quarterly-summary.js';
+import supervisionCircular from './supervision-circular.js';
+import supervisionReminder from './supervision-reminder.js';
 import taskProgress from './task-progress.js';
 import urgentHardship from './urgent-hardship.js';
 
 /** Every report source by name: what report-templates/*.json may name in `source`. */
 export const reportSources: ReadonlyMap<string, ReportSource> = new Map(
-  [discoveryCases, monitoringFigures, urgentHardship, liaisonRoster, taskProgress, filingCompleteness, quarterlySummary, payrollRoll, payrollChanges, payrollJinminReconciliation, complianceClosedRollIntegrity, compliancePaidAfterDeath, complianceDuplicates].map((source) => [source.name, source]),
+  [discoveryCases, monitoringFigures, urgentHardship, liaisonRoster, taskProgress, filingCompleteness, quarterlySummary, payrollRoll, payrollChanges, payrollJinminReconciliation, complianceClosedRollIntegrity, compliancePaidAfterDeath, complianceDuplicates, complianceOverdue, supervisionReminder, supervisionCircular].map((source) => [source.name, source]),
 );
