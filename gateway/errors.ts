@@ -59,6 +59,8 @@ export const problemCatalogue = {
   'payroll-not-ready': { status: 409, title: 'The month’s roll cannot be closed yet' },
   'unknown-partner': { status: 422, title: 'No such registered partner to deliver to' },
   'bank-return-refused': { status: 422, title: 'The bank’s return file was refused whole' },
+  'spot-check-superseded': { status: 409, title: 'The spot-check draw was superseded by a redraw; work on the current draw' },
+  'spot-check-population-empty': { status: 422, title: 'The population to sample holds nothing for that region and period' },
   'internal-error': { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -28,6 +28,13 @@ export interface RoleCapabilities {
   closeRoll: boolean;
   /** May export the bank's disbursement file, take the signed roll document and import the bank's return: finance. */
   payRoll: boolean;
+  /**
+   * May draw a spot-check sample (抽查) of its region and redraw one with a reason: the bureau or a township office
+   * (seed 000: "县区、开发区,乡镇(街道)要定期独立或联合有关部门单位对低收入人口进行检查抽查").
+   */
+  drawSpotChecks: boolean;
+  /** May record and correct the result of checking a sampled household or case file within its region. */
+  recordSpotCheckResults: boolean;
 }
 
 /**
@@ -66,36 +73,44 @@ export type Capability = keyof RoleCapabilities;
  * filing round (填报) liaison officers file for their own unit and, bound to the lead unit, approve; township keys file
  * for their township; a county admin files for any unit and approves; auditors read; integrators and finance have no
  * part in it.
+ * Spot checks (抽查): an admin key draws the sample of its region; the office checking the households (a township key,
+ * or the admin) records what it found; auditors read the draws and results.
  */
 export const rolePolicies: Readonly<Record<Role, RolePolicy>> = {
   admin: {
     readPersonalData: true, writeRegister: true, importFeeds: true, readFeedBatches: true, runComparisons: true, readFigures: true,
     readReturns: true, fileReturns: 'any-unit', approveReturns: 'programme-region', submitRoll: true, closeRoll: true, payRoll: false,
+    drawSpotChecks: true, recordSpotCheckResults: true,
     fullIdNumber: false, fullBankAccount: false, fullPhone: false, manageKeys: true,
   },
   integrator: {
     readPersonalData: true, writeRegister: true, importFeeds: true, readFeedBatches: true, runComparisons: true, readFigures: true,
     readReturns: false, fileReturns: false, approveReturns: false, submitRoll: false, closeRoll: false, payRoll: false,
+    drawSpotChecks: false, recordSpotCheckResults: false,
     fullIdNumber: true, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
   township: {
     readPersonalData: true, writeRegister: true, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
     readReturns: true, fileReturns: 'own-township', approveReturns: false, submitRoll: true, closeRoll: false, payRoll: false,
+    drawSpotChecks: false, recordSpotCheckResults: true,
     fullIdNumber: false, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
   liaison: {
     readPersonalData: false, writeRegister: false, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
     readReturns: true, fileReturns: 'bound-unit', approveReturns: 'bound-lead-unit', submitRoll: false, closeRoll: false, payRoll: false,
+    drawSpotChecks: false, recordSpotCheckResults: false,
     fullIdNumber: false, fullBankAccount: false, fullPhone: false, manageKeys: false,
   },
   finance: {
     readPersonalData: true, writeRegister: false, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
     readReturns: false, fileReturns: false, approveReturns: false, submitRoll: false, closeRoll: false, payRoll: true,
+    drawSpotChecks: false, recordSpotCheckResults: false,
     fullIdNumber: true, fullBankAccount: true, fullPhone: false, manageKeys: false,
   },
   auditor: {
     readPersonalData: true, writeRegister: false, importFeeds: false, readFeedBatches: true, runComparisons: false, readFigures: true,
     readReturns: true, fileReturns: false, approveReturns: false, submitRoll: false, closeRoll: false, payRoll: false,
+    drawSpotChecks: false, recordSpotCheckResults: false,
     fullIdNumber: true, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
 };
@@ -120,6 +135,8 @@ const capabilityWording: Record<Capability, string> = {
   submitRoll: 'submit a township\'s monthly roll',
   closeRoll: 'close a month\'s roll',
   payRoll: 'export bank files, take the signed roll or import the bank\'s return',
+  drawSpotChecks: 'draw or redraw a spot-check sample',
+  recordSpotCheckResults: 'record spot-check results',
 };
 
 /**
