@@ -33,6 +33,7 @@ import progressRoutes from './routes/progress.js';
 import progressFormRoutes from './routes/progress-forms.js';
 import liaisonRoutes from './routes/liaisons.js';
 import summaryRoutes from './routes/summaries.js';
+import spotCheckRoutes from './routes/spot-checks.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -116,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(progressFormRoutes, filing);
   await app.register(liaisonRoutes, filing);
   await app.register(summaryRoutes, filing);
+  await app.register(spotCheckRoutes, { now });
   await app.ready();
   return app;
 }
