@@ -15,6 +15,7 @@ import { applicationsCommand, referralsCommand } from './cli/application-command
 import { failAndExit } from './cli/output.js';
 import { progressCommand } from './cli/progress-command.js';
 import { serveCommand } from './cli/serve-command.js';
+import { spotChecksCommand } from './cli/spot-check-commands.js';
 import { payrollCommand } from './cli/payroll-command.js';
 import { reportCommand } from './cli/report-command.js';
 import { statisticsCommand } from './cli/statistics-command.js';
@@ -52,6 +53,7 @@ const program = new Command('jiuzhu')
   .addCommand(statisticsCommand())
   .addCommand(reportCommand())
   .addCommand(payrollCommand())
+  .addCommand(spotChecksCommand())
   .addCommand(progressCommand())
   .addCommand(exportCommand())
   .addCommand(deliveriesCommand())
