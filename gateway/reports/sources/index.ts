@@ -10,10 +10,11 @@ import payrollChanges from './payroll-changes.js';
 import payrollJinminReconciliation from './payroll-jinmin-reconciliation.js';
 import payrollRoll from './payroll-roll.js';
 import quarterlySummary from './quarterly-summary.js';
+import spotCheckResults from './spot-check-results.js';
 import taskProgress from './task-progress.js';
 import urgentHardship from './urgent-hardship.js';
 
 /** Every report source by name: what report-templates/*.json may name in `source`. */
 export const reportSources: ReadonlyMap<string, ReportSource> = new Map(
-  [discoveryCases, monitoringFigures, urgentHardship, liaisonRoster, taskProgress, filingCompleteness, quarterlySummary, payrollRoll, payrollChanges, payrollJinminReconciliation, complianceClosedRollIntegrity, compliancePaidAfterDeath, complianceDuplicates].map((source) => [source.name, source]),
+  [discoveryCases, monitoringFigures, urgentHardship, liaisonRoster, taskProgress, filingCompleteness, quarterlySummary, payrollRoll, payrollChanges, payrollJinminReconciliation, complianceClosedRollIntegrity, compliancePaidAfterDeath, complianceDuplicates, spotCheckResults].map((source) => [source.name, source]),
 );
