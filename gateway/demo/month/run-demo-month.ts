@@ -22,6 +22,7 @@ import { DemoMonth, type ExemptedCase, type PlantedCase } from './demo-month-con
 import { fileDemoRound } from './filing-round.js';
 import { handleShareOfWarnings, type HandlingReport } from './handle-warnings.js';
 import { generateMonthFeeds } from './month-feeds.js';
+import { plantDemoSpotCheck, type DemoSpotCheck } from './spot-check-round.js';
 import { loadRegisterSnapshot } from './register-snapshot.js';
 import { buildMonthSummary, renderMonthSummary, type FeedImport, type MonthSummary } from './month-summary.js';
 
@@ -61,6 +62,8 @@ export interface DemoMonthResult {
   reports: DemoReport[];
   /** The month's payment roll, submitted by every township and closed; null when the run was given no signing key. */
   payroll: DemoPayroll | null;
+  /** The month's spot check (抽查) of the county's enrolled households, with a few results. */
+  spotCheck: DemoSpotCheck;
 }
 
 export class DemoMonthError extends Error {
@@ -151,10 +154,12 @@ export async function runDemoMonth(store: Store, options: DemoMonthOptions): Pro
     ? await closeDemoPayroll(store, { countyCode: demoMonthCounty, period, signingKey: options.signingKey, now: new Date(`${today}T12:00:00+08:00`) })
     : null;
   if (payroll) progress(`payment roll ${period}: ${payroll.status}, ${payroll.households} households, ${payroll.totalFen} fen`);
+  const spotCheck = await plantDemoSpotCheck(store, { countyCode: demoMonthCounty, period, today, seed, actor: options.actor });
+  if (spotCheck.drawnNow) progress(`spot check of ${period}: draw ${spotCheck.drawId}, ${spotCheck.sampleSize} households, ${spotCheck.results} results recorded`);
   // Dated today at noon in Shanghai, so a run on the same day writes the same bytes.
   const reports = await writeDemoReports(store, { dir: options.outDir, period, monthCounty: demoMonthCounty, actor: options.actor, now: new Date(`${today}T12:00:00+08:00`) });
   return {
-    period, seeded, feeds, comparison, planted: month.planted, exempted: month.exempted, handling, summary, summaryFiles: { markdown, json }, qianjiangDiscoveries, reports, payroll,
+    period, seeded, feeds, comparison, planted: month.planted, exempted: month.exempted, handling, summary, summaryFiles: { markdown, json }, qianjiangDiscoveries, reports, payroll, spotCheck,
   };
 }
 
