@@ -1,7 +1,8 @@
 /**
- * Drawing a spot-check sample (抽查) and drawing it again. Seed 000: "县区、开发区,乡镇(街道)要定期独立或联合有关部门单位对
- * 低收入人口进行检查抽查"; seed 001 (南开): "案卷抽查". Neither says how a sample is chosen; the project's answer is a
- * draw anyone can repeat and no one can quietly replace:
+ * Drawing a spot-check sample (抽查) and drawing it again.
+ * Seed 000: "县区、开发区,乡镇(街道)要定期独立或联合有关部门单位对低收入人口进行检查抽查".
+ * Seed 001 (南开): "案卷抽查".
+ * Neither says how a sample is chosen; the project's answer is a draw anyone can repeat and no one can quietly replace:
  *
  * - the sample is the first n of the population ordered by SM3(seed ‖ reference) (sampling.ts), and the draw stores
  *   the seed, the population rule, the period, the size rule, the population's count and its SM3, so re-reading the
