@@ -5,7 +5,7 @@ import { drawSpotCheck, redrawSpotCheck } from '../../gateway/oversight/spot-che
 import { recordSpotCheckResult } from '../../gateway/oversight/spot-checks/results.js';
 import { sampleSize } from '../../gateway/oversight/spot-checks/sampling.js';
 import { viewSpotCheck, viewSpotCheckList } from '../../gateway/oversight/spot-checks/spot-check-views.js';
-import { addHousehold, idNumber } from '../helpers/monitoring.js';
+import { addHousehold, idNumber, subjectColumns } from '../helpers/monitoring.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
 
 const county: Actor = { keyId: 1, role: 'admin', regionCode: '640121', label: 'county admin' };
@@ -158,6 +158,45 @@ describe.each(dialects)('spot checks on %s', (dialect) => {
     expect((await viewSpotCheckList(store.knex, yanghe, {})).view.map((d) => d.id)).toContain(townshipDraw);
     const liaison: Actor = { keyId: 5, role: 'liaison', regionCode: '640121', label: 'liaison' };
     await expect(viewSpotCheck(store.knex, liaison, id)).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('samples case files: warnings resolved in the period and applications decided in it, each in its township', async () => {
+    const { knex } = store;
+    const now = new Date().toISOString();
+    const [run] = await knex('comparison_runs').insert({ period: '2024-08', mode: 'full', rule_set: 'test', rule_set_sm3: '0'.repeat(64), started_at: now, status: 'finished' }, ['id']);
+    const warning = async (sequence: number, region: string, status: string, resolvedOn: string | null): Promise<number> => {
+      const [row] = await knex('warnings').insert({
+        run_id: run.id, rule_id: 'recipient-died', period: '2024-08', ...subjectColumns(knex, idNumber('640121', '1940-01-01', sequence)), region_code: region,
+        handling_unit: 'township', severity: 'high', suggested_action: 'stop', status, outcome: resolvedOn ? 'stopped' : null,
+        raised_on: '2024-09-02', due_on: '2024-09-20', resolved_on: resolvedOn, created_at: now, updated_at: now,
+      }, ['id']);
+      return row.id as number;
+    };
+    const inPeriod = [await warning(1, '640121100200', 'resolved', '2024-09-10'), await warning(2, '640121101', 'resolved', '2024-09-30')];
+    await warning(3, '640121100200', 'resolved', '2024-10-01');
+    await warning(4, '640121100200', 'pending', null);
+    await warning(5, '500114001', 'resolved', '2024-09-10');
+    const resolved = await draw(county, { population: 'resolved-warnings', size: { count: 10 } });
+    const items = await knex('spot_check_items').where({ draw_id: resolved }).orderBy('item_ref');
+    expect(items.map((i: { item_ref: string; township_code: string }) => [i.item_ref, i.township_code])).toEqual([
+      [`warning:${inPeriod[0]}`, '640121100'], [`warning:${inPeriod[1]}`, '640121101'],
+    ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
+
+    const household = await knex('households').where('household_no', refsB[0]!.slice('household:'.length)).first('id');
+    const applicant = await knex('persons').where({ household_id: household.id }).first('id');
+    const application = async (status: string, decidedOn: string | null): Promise<number> => {
+      const [row] = await knex('applications').insert({
+        procedure: 'dibao', category: '120', household_id: household.id, applicant_person_id: applicant.id, accepting_region: '640121101200', registration_region: '640121101200',
+        accepted_on: '2024-08-01', due_on: '2024-09-12', extended: false, status, last_step: 'decision', last_step_on: decidedOn ?? '2024-08-01', decided_on: decidedOn, created_at: now, updated_at: now,
+      }, ['id']);
+      return row.id as number;
+    };
+    const decided = await application('approved', '2024-09-11');
+    await application('rejected', '2024-08-30');
+    const decidedDraw = await draw(county, { population: 'decided-applications', size: { ratePercent: 50, minimum: 1 } });
+    const viewed = await viewSpotCheck(store.knex, wangyuan, decidedDraw);
+    expect(viewed.view.items!.map((i) => [i.ref, i.township.code, i.household?.id])).toEqual([[`application:${decided}`, '640121101', household.id]]);
+    expect(viewed.view.items![0]!.household!.headName).toMatch(/^望远户主/);
   });
 
   it('shows, when the population is read again, that the stored seed gives the stored sample, and when the population changed', async () => {

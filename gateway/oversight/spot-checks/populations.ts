@@ -49,7 +49,7 @@ export async function readPopulation(db: Knex | Knex.Transaction, kind: Populati
     case 'decided-applications': {
       const rows: { id: number; household_id: number; registration_region: string }[] = await db('applications')
         .where('registration_region', '>=', low).andWhere('registration_region', '<', high)
-        .whereBetween('decided_on', [period.from, period.to])
+        .whereIn('status', ['approved', 'rejected']).whereBetween('decided_on', [period.from, period.to])
         .select('id', 'household_id', 'registration_region');
       return rows.map((r) => ({ ref: `application:${r.id}`, householdId: Number(r.household_id), townshipCode: townshipOf(r.registration_region) }));
     }

@@ -158,7 +158,10 @@ export async function itemsOfDraws(db: Knex | Knex.Transaction, drawIds: readonl
 
 /** The item read again and locked inside the transaction that adds a result, so two results get distinct versions. */
 export async function lockSpotCheckItem(trx: Knex.Transaction, drawId: number, itemId: number): Promise<SpotCheckItemRow | undefined> {
-  const row = await trx('spot_check_items').where({ id: itemId, draw_id: drawId }).forUpdate().first();
+  const query = trx('spot_check_items').where({ id: itemId, draw_id: drawId }).first();
+  // SQLite has one writer at a time already; PostgreSQL locks the row until the transaction ends.
+  if (trx.client.config.client === 'pg') query.forUpdate();
+  const row = await query;
   return row ? toItem(row) : undefined;
 }
 
