@@ -94,6 +94,8 @@ describe.each(dialects)('spot checks on %s', (dialect) => {
     await expect(draw(county, { regionCode: '500114' })).rejects.toMatchObject({ code: 'out-of-scope' });
     await expect(draw(county, { period: '2023-Q1', regionCode: '640121101' })).rejects.toMatchObject({ code: 'spot-check-population-empty' });
     await expect(draw(yanghe, { regionCode: '640121100' })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(draw(county, { size: { count: 0 } })).rejects.toMatchObject({ code: 'validation-failed' });
+    await expect(draw(county, { size: { ratePercent: 120, minimum: 1 } })).rejects.toMatchObject({ code: 'validation-failed' });
   });
 
   it('refuses a redraw without a reason; with one it keeps the old draw, superseded, and only once', async () => {

@@ -42,6 +42,7 @@ export async function drawSpotCheck(knex: Knex, actor: Actor, input: DrawInput, 
   const period = parseSpotCheckPeriod(input.period);
   if (!period) throw fieldProblem('/period', `${input.period} is not a month (2024-09), a quarter (2024-Q3) or a year (2024)`);
   if (input.seed !== undefined && !isSeed(input.seed)) throw fieldProblem('/seed', 'a seed is 32 lower-case hex digits (128 bits)');
+  if (input.size !== undefined) checkSizeRule(input.size);
   return knex.transaction((trx) => insertDraw(trx, actor, { ...input, size: input.size ?? defaultSizeRule }, period, null, now));
 }
 
@@ -69,6 +70,14 @@ export async function redrawSpotCheck(knex: Knex, actor: Actor, drawId: number, 
     });
     return insertDraw(trx, actor, { regionCode: old.regionCode, population: old.population as PopulationKind, period: old.period, size: JSON.parse(old.sizeRule) as SizeRule, seed: input.seed }, period, old.id, now);
   });
+}
+
+/** A count of at least one, or a whole percentage of 1–100 with a minimum of at least one. */
+function checkSizeRule(size: SizeRule): void {
+  const whole = (n: number, low: number, high: number) => Number.isInteger(n) && n >= low && n <= high;
+  if ('count' in size ? !whole(size.count, 1, 10_000) : !whole(size.ratePercent, 1, 100) || !whole(size.minimum, 1, 10_000)) {
+    throw fieldProblem('/size', 'a size is a count of 1–10000, or a whole percentage of 1–100 with a minimum of 1–10000');
+  }
 }
 
 export function supersededProblem(draw: Pick<SpotCheckDrawRow, 'id' | 'supersededAt' | 'supersededBy'>, byDraw: number | null): ProblemError {
