@@ -35,6 +35,7 @@ import progressFormRoutes from './routes/progress-forms.js';
 import liaisonRoutes from './routes/liaisons.js';
 import summaryRoutes from './routes/summaries.js';
 import supervisionRoutes from './routes/supervision.js';
+import spotCheckRoutes from './routes/spot-checks.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -119,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(liaisonRoutes, filing);
   await app.register(summaryRoutes, filing);
   await app.register(supervisionRoutes, { context: defaultOverdueContext(rules, filing.programmes), now });
+  await app.register(spotCheckRoutes, { now });
   await app.ready();
   return app;
 }

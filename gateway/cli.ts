@@ -15,6 +15,7 @@ import { applicationsCommand, referralsCommand } from './cli/application-command
 import { failAndExit } from './cli/output.js';
 import { progressCommand } from './cli/progress-command.js';
 import { serveCommand } from './cli/serve-command.js';
+import { spotChecksCommand } from './cli/spot-check-commands.js';
 import { payrollCommand } from './cli/payroll-command.js';
 import { supervisionCommand } from './cli/supervision-commands.js';
 import { reportCommand } from './cli/report-command.js';
@@ -54,6 +55,7 @@ const program = new Command('jiuzhu')
   .addCommand(reportCommand())
   .addCommand(payrollCommand())
   .addCommand(supervisionCommand())
+  .addCommand(spotChecksCommand())
   .addCommand(progressCommand())
   .addCommand(exportCommand())
   .addCommand(deliveriesCommand())

@@ -61,6 +61,8 @@ export const problemCatalogue = {
   'bank-return-refused': { status: 422, title: 'The bank’s return file was refused whole' },
   'supervision-conflict': { status: 409, title: 'Not open to supervision that way: not overdue, already under 督办, a reason already on record, or nothing to remind of' },
   'stored-document-altered': { status: 500, title: 'A stored document no longer matches the SM3 recorded when it was issued' },
+  'spot-check-superseded': { status: 409, title: 'The spot-check draw was superseded by a redraw; work on the current draw' },
+  'spot-check-population-empty': { status: 422, title: 'The population to sample holds nothing for that region and period' },
   'internal-error': { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -34,6 +34,13 @@ export interface RoleCapabilities {
   superviseCasework: boolean;
   /** May record a township's 正当理由 on a 督办 addressed to it. */
   answerSupervision: boolean;
+  /**
+   * May draw a spot-check sample (抽查) of its region and redraw one with a reason: the bureau or a township office
+   * (seed 000: "县区、开发区,乡镇(街道)要定期独立或联合有关部门单位对低收入人口进行检查抽查").
+   */
+  drawSpotChecks: boolean;
+  /** May record and correct the result of checking a sampled household or case file within its region. */
+  recordSpotCheckResults: boolean;
 }
 
 /**
@@ -73,42 +80,50 @@ export type Capability = keyof RoleCapabilities;
  * for their township; a county admin files for any unit and approves; auditors read; integrators and finance have no
  * part in it. Supervision (督办, 书面提醒) is the county's: admins issue it, townships answer with their reasons, auditors
  * read it; integrators, finance and liaison officers have no part in it.
+ * Spot checks (抽查): an admin key draws the sample of its region; the office checking the households (a township key,
+ * or the admin) records what it found; auditors read the draws and results.
  */
 export const rolePolicies: Readonly<Record<Role, RolePolicy>> = {
   admin: {
     readPersonalData: true, writeRegister: true, importFeeds: true, readFeedBatches: true, runComparisons: true, readFigures: true,
     readReturns: true, fileReturns: 'any-unit', approveReturns: 'programme-region', submitRoll: true, closeRoll: true, payRoll: false,
     readSupervision: true, superviseCasework: true, answerSupervision: true,
+    drawSpotChecks: true, recordSpotCheckResults: true,
     fullIdNumber: false, fullBankAccount: false, fullPhone: false, manageKeys: true,
   },
   integrator: {
     readPersonalData: true, writeRegister: true, importFeeds: true, readFeedBatches: true, runComparisons: true, readFigures: true,
     readReturns: false, fileReturns: false, approveReturns: false, submitRoll: false, closeRoll: false, payRoll: false,
     readSupervision: false, superviseCasework: false, answerSupervision: false,
+    drawSpotChecks: false, recordSpotCheckResults: false,
     fullIdNumber: true, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
   township: {
     readPersonalData: true, writeRegister: true, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
     readReturns: true, fileReturns: 'own-township', approveReturns: false, submitRoll: true, closeRoll: false, payRoll: false,
     readSupervision: true, superviseCasework: false, answerSupervision: true,
+    drawSpotChecks: false, recordSpotCheckResults: true,
     fullIdNumber: false, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
   liaison: {
     readPersonalData: false, writeRegister: false, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
     readReturns: true, fileReturns: 'bound-unit', approveReturns: 'bound-lead-unit', submitRoll: false, closeRoll: false, payRoll: false,
     readSupervision: false, superviseCasework: false, answerSupervision: false,
+    drawSpotChecks: false, recordSpotCheckResults: false,
     fullIdNumber: false, fullBankAccount: false, fullPhone: false, manageKeys: false,
   },
   finance: {
     readPersonalData: true, writeRegister: false, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
     readReturns: false, fileReturns: false, approveReturns: false, submitRoll: false, closeRoll: false, payRoll: true,
     readSupervision: false, superviseCasework: false, answerSupervision: false,
+    drawSpotChecks: false, recordSpotCheckResults: false,
     fullIdNumber: true, fullBankAccount: true, fullPhone: false, manageKeys: false,
   },
   auditor: {
     readPersonalData: true, writeRegister: false, importFeeds: false, readFeedBatches: true, runComparisons: false, readFigures: true,
     readReturns: true, fileReturns: false, approveReturns: false, submitRoll: false, closeRoll: false, payRoll: false,
     readSupervision: true, superviseCasework: false, answerSupervision: false,
+    drawSpotChecks: false, recordSpotCheckResults: false,
     fullIdNumber: true, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
 };
@@ -136,6 +151,8 @@ const capabilityWording: Record<Capability, string> = {
   readSupervision: 'read 督办, written reminders and overdue items',
   superviseCasework: 'issue 督办 or written reminders',
   answerSupervision: 'record a reason on a 督办',
+  drawSpotChecks: 'draw or redraw a spot-check sample',
+  recordSpotCheckResults: 'record spot-check results',
 };
 
 /**

@@ -323,6 +323,37 @@ export type RegionCode7 = string;
  */
 export type Period3 = string;
 /**
+ * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
+ */
+export type RegionCode8 = string;
+/**
+ * What is sampled: enrolled-households (households with an enrolment in the region during the period), resolved-warnings (warning case files resolved in the period), decided-applications (application case files decided in the period).
+ */
+export type SpotCheckPopulation = 'enrolled-households' | 'resolved-warnings' | 'decided-applications';
+/**
+ * A month (2024-09), a quarter (2024-Q3) or a year (2024).
+ */
+export type SpotCheckPeriodText = string;
+/**
+ * How many to draw: a count, or a whole percentage of the population rounded up with a minimum; never more than the population. Absent: 5 per cent, at least 10 (an example of local practice; no seed sets a size).
+ */
+export type SpotCheckSize =
+  | {
+      count: number;
+    }
+  | {
+      ratePercent: number;
+      minimum: number;
+    };
+/**
+ * 128 bits as 32 lower-case hex digits. Absent: a fresh random seed. Give one only to repeat a draw published elsewhere (for instance one drawn in public from a lottery's numbers).
+ */
+export type SpotCheckSeed = string;
+/**
+ * passed (合格), problem (存在问题, with findings) or unverifiable (无法核查).
+ */
+export type SpotCheckOutcome = 'passed' | 'problem' | 'unverifiable';
+/**
  * Which households the category covers. enrolment: the household has a current enrolment in one of these business codes (assistance-category); member: and some member has all the given attributes; childWithoutParent: and a minor lives in it with neither parent in the household; warningRules: a warning of one of these comparison rules about a member (a trigger: due within the frequency's working days of the warning, until a visit on or after that day).
  */
 export type VisitMatch =
@@ -449,6 +480,11 @@ export interface JiuzhuSchemas {
   'self-check-request'?: SelfCheckRequest;
   'self-check-result'?: SelfCheckResult;
   'sheet-reopening'?: SheetReopening;
+  'spot-check-draw-input'?: SpotCheckDrawInput;
+  'spot-check-list'?: SpotCheckList;
+  'spot-check-redraw-input'?: SpotCheckRedrawInput;
+  'spot-check-result-input'?: SpotCheckResultInput;
+  'spot-check'?: SpotCheck;
   'supervision-assessment'?: SupervisionAssessment;
   'supervision-order-input'?: SupervisionOrderInput;
   'supervision-order-list'?: SupervisionOrderList;
@@ -3785,6 +3821,153 @@ export interface SelfCheckProgramme {
  */
 export interface SheetReopening {
   reason: string;
+}
+/**
+ * Body of POST /v1/spot-checks: draw a random sample (抽查) of a region's population for a period.
+ */
+export interface SpotCheckDrawInput {
+  regionCode: RegionCode8;
+  population: SpotCheckPopulation;
+  period: SpotCheckPeriodText;
+  size?: SpotCheckSize;
+  seed?: SpotCheckSeed;
+}
+/**
+ * Answer of GET /v1/spot-checks: the draws of regions within or around the key's region, without their items.
+ */
+export interface SpotCheckList {
+  items: SpotCheck[];
+}
+/**
+ * A spot-check draw (抽查): how it was drawn (seed, population rule, period, size, the population's count and SM3), who drew it, whether it was superseded, and — when shown whole — its sampled items within the key's region with their results and history.
+ */
+export interface SpotCheck {
+  id: number;
+  region: {
+    code: string;
+    name: string;
+  };
+  population: SpotCheckPopulation;
+  period: {
+    text: string;
+    from: CalendarDate2;
+    to: CalendarDate2;
+  };
+  size: SpotCheckSize;
+  /**
+   * The 128-bit seed, hex: re-running the draw with it gives the same sample.
+   */
+  seed: string;
+  /**
+   * Whether the seed was given by the caller rather than drawn fresh.
+   */
+  seedGiven: boolean;
+  populationCount: number;
+  /**
+   * SM3 of the population's references, sorted and joined by newlines.
+   */
+  populationSm3: string;
+  sampleSize: number;
+  drawnBy: string;
+  drawnAt: Timestamp1;
+  /**
+   * The draw this one replaced.
+   */
+  redrawOf: number | null;
+  superseded: null | {
+    by: string;
+    at: Timestamp1;
+    reason: string;
+    byDraw: number | null;
+  };
+  /**
+   * Counts over the items the key sees.
+   */
+  totals: {
+    items: number;
+    passed: number;
+    problem: number;
+    unverifiable: number;
+    unchecked: number;
+  };
+  /**
+   * The population read again now: its count and SM3, whether it is the one drawn from, and whether the stored seed picks the stored sample from it.
+   */
+  verification?: {
+    populationCount: number;
+    populationSm3: string;
+    populationUnchanged: boolean;
+    sampleReproduced: boolean;
+  };
+  items?: SpotCheckItem[];
+}
+export interface SpotCheckItem {
+  id: number;
+  /**
+   * Place in the sample, 1 first.
+   */
+  position: number;
+  /**
+   * household:<number>, warning:<id> or application:<id>.
+   */
+  ref: string;
+  /**
+   * SM3(seed ‖ ref), hex.
+   */
+  sortKey: string;
+  township: {
+    code: string;
+    name: string;
+  };
+  household: null | {
+    id: number;
+    householdNo: string;
+    headName: string;
+  };
+  result: null | SpotCheckResult;
+  /**
+   * Every result recorded, oldest first; the last is the current one.
+   */
+  history: SpotCheckResult[];
+}
+export interface SpotCheckResult {
+  version: number;
+  result: SpotCheckOutcome;
+  findings: string | null;
+  checker: string;
+  checkedOn: CalendarDate2;
+  correctionReason: string | null;
+  recordedBy: string;
+  recordedAt: Timestamp1;
+}
+/**
+ * Body of POST /v1/spot-checks/{id}/redraw: draw again, with the same population rule, period and size, and say why. The old draw is kept, marked superseded.
+ */
+export interface SpotCheckRedrawInput {
+  /**
+   * Why the draw is replaced (kept with the old draw).
+   */
+  reason: string;
+  seed?: SpotCheckSeed;
+}
+/**
+ * Body of POST /v1/spot-checks/{id}/items/{itemId}/result: what checking a sampled item found. A result already recorded is corrected only with a reason; the earlier one is kept.
+ */
+export interface SpotCheckResultInput {
+  result: SpotCheckOutcome;
+  /**
+   * What was found; required when the result is problem (存在问题).
+   */
+  findings?: string;
+  /**
+   * Who checked (the staff member or team), as they sign the check.
+   */
+  checker: string;
+  checkedOn: CalendarDate2;
+  /**
+   * Why an earlier result is corrected; required when the item has one.
+   */
+  reason?: string;
 }
 /**
  * GET /v1/supervision/assessment: for 年度目标考核, the items listed in a written reminder issued that year, still not done and with no reason recorded (seed 004: "凡是通过书面提醒后，又无正当理由仍未办理的").

@@ -84,6 +84,21 @@ describe('jiuzhu demo', () => {
     expect(JSON.parse(reminders.stdout).items).toHaveLength(1);
   }, 60_000);
 
+  it('plants a spot check: the county draws 8 enrolled households, one found with a problem after a correction, one not verifiable', async () => {
+    const sheet = await dumpSheet(readFileSync(join(out, 'reports', 'spot-check-results.xlsx')));
+    const rows = [4, 5, 6, 7, 8, 9, 10, 11].map((n) => rowOf(sheet.cells, n));
+    expect(rows.map((r) => r.C)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(String(rows[0]!.B)).toMatch(/^第\d+号 在册户（\d+户中抽8户）$/);
+    expect(rows.map((r) => r.G)).toEqual(['合格', '存在问题', '无法核查', '未核查', '未核查', '未核查', '未核查', '未核查']);
+    expect([rows[1]!.H, rows[1]!.K]).toEqual(['家中有小型汽车一辆未申报，需核对车辆登记和家庭收入', '更正1次：县级复核查到车辆登记信息']);
+    for (const row of rows) expect([String(row.D).length > 0, String(row.F).length > 0]).toEqual([true, true]);
+    expect(sheet.cells.A2).toMatch(/^抽查1批，抽取8个：合格1个，存在问题1个，无法核查1个，未核查5个/);
+    const listed = JSON.parse((await jiuzhu('spot-checks', 'list', '--period', '2024-05', '--json')).stdout);
+    expect(listed).toHaveLength(1);
+    const shown = JSON.parse((await jiuzhu('spot-checks', 'show', String(listed[0].id), '--json')).stdout);
+    expect(shown.verification).toMatchObject({ populationUnchanged: true, sampleReproduced: true });
+  }, 60_000);
+
   it('says plainly that a second run of the month found nothing new', async () => {
     const { stdout, code } = await jiuzhu('demo', '--out', join(workDir, 'may-again'), '--period', '2024-05');
     expect(code).toBe(0);

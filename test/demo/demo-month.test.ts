@@ -19,7 +19,7 @@ const today = '2024-06-12';
 const tables = [
   'households', 'persons', 'enrolments', 'enrolment_events', 'assistance_records', 'batches', 'facts', 'batch_rejects', 'comparison_runs',
   'warnings', 'warning_evidence', 'warning_transitions', 'home_visits', 'discovery_cases', 'referral_cases', 'referrals', 'audit_log',
-  'progress_entries', 'progress_sheets', 'liaison_contacts', 'quarterly_summaries',
+  'progress_entries', 'progress_sheets', 'liaison_contacts', 'quarterly_summaries', 'spot_check_draws', 'spot_check_items', 'spot_check_results',
 ];
 
 describe.each(dialects)('the demo month on %s', (dialect) => {

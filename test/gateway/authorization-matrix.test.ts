@@ -68,6 +68,9 @@ interface Target {
   /** A 督办 on the place's warning, addressed to its township, and a written reminder issued to it. */
   orderId: number;
   reminderId: number;
+  /** A spot-check draw of the place's township (its one enrolled household) and the draw's item. */
+  spotCheckId: number;
+  spotCheckItemId: number;
 }
 
 interface Context {
@@ -255,6 +258,19 @@ const probes: Record<string, Probe> = {
   'GET /v1/supervision/reminders': { needs: 'readSupervision', list: () => get('/v1/supervision/reminders') },
   'GET /v1/supervision/reminders/:id/document': { needs: 'readSupervision', target: (t) => get(`/v1/supervision/reminders/${t.reminderId}/document`) },
   'GET /v1/supervision/assessment': { needs: 'readSupervision', list: () => get('/v1/supervision/assessment?year=2024') },
+  // Spot checks (issue 13): an admin draws and redraws (the first redraw of a target supersedes its draw, the later ones
+  // answer 409); the checking office records results (again: 422 without a reason, or 409 once superseded).
+  'POST /v1/spot-checks': {
+    needs: 'drawSpotChecks',
+    target: (t) => json('POST', '/v1/spot-checks', { regionCode: places[t.place].township, population: 'enrolled-households', period: '2024-09', size: { count: 1 } }),
+  },
+  'GET /v1/spot-checks': { needs: 'readPersonalData', list: () => get('/v1/spot-checks?superseded=true') },
+  'GET /v1/spot-checks/:id': { needs: 'readPersonalData', target: (t) => get(`/v1/spot-checks/${t.spotCheckId}`) },
+  'POST /v1/spot-checks/:id/redraw': { needs: 'drawSpotChecks', target: (t) => json('POST', `/v1/spot-checks/${t.spotCheckId}/redraw`, { reason: '矩阵测试重抽' }) },
+  'POST /v1/spot-checks/:id/items/:itemId/result': {
+    needs: 'recordSpotCheckResults',
+    target: (t) => json('POST', `/v1/spot-checks/${t.spotCheckId}/items/${t.spotCheckItemId}/result`, { result: 'passed', checker: '核查员', checkedOn: '2024-10-09' }),
+  },
 };
 
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -352,11 +368,13 @@ describe.each(dialects)('the authorization matrix on %s', (dialect) => {
       const escalated = await created(json('POST', `/v1/referrals/cases/${referralCase.id}/escalations`, { on: '2024-09-27', reason: '超出政策' }), admin);
       const application = await created(json('POST', '/v1/applications', { procedure: 'dibao', category: '120', applicantIdNumber: child.idNumber, acceptingRegionCode: township, acceptedOn: '2024-09-26' }), admin);
       const batchId = await addFacts(t.store.knex, 'yibao', [], township);
+      const spotCheck = await created(json('POST', '/v1/spot-checks', { regionCode: township, population: 'enrolled-households', period: '2024-09', size: { count: 1 } }), admin);
       targets[place] = {
         place, householdId, head, spouse, child, warningId: 0, discoveryId: discovery.id as number, visitId: visit.id as number, assistantId: assistant.id as number,
         caseId: referralCase.id as number, referralId: (referralCase.referrals as { id: number }[])[0]!.id,
         escalationId: (escalated.escalations as { id: number }[])[0]!.id, applicationId: application.id as number, batchId,
         unit: township, progressForm: Buffer.alloc(0), orderId: 0, reminderId: 0,
+        spotCheckId: spotCheck.id as number, spotCheckItemId: (spotCheck.items as { id: number }[])[0]!.id,
       };
     }
     for (const place of placeNames) {

@@ -2,6 +2,7 @@ import type { ReportData } from '../../gateway/reports/report-source.js';
 import { complianceFixtures } from './compliance-fixtures.js';
 import { payrollFixtures } from './payroll-fixtures.js';
 import { supervisionFixtures } from './supervision-fixtures.js';
+import { spotCheckFixtures } from './spot-check-fixtures.js';
 
 /**
  * Fixed rows for each report template, written by hand as each source would give them: what the golden files are
@@ -11,6 +12,7 @@ export const reportFixtures: Record<string, ReportData> = {
   ...payrollFixtures,
   ...complianceFixtures,
   ...supervisionFixtures,
+  ...spotCheckFixtures,
   'qianjiang-discovery-detail': {
     context: { region: '重庆市黔江区', period: '2024年6月' },
     subjectPersonIds: [11, 12],

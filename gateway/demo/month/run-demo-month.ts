@@ -24,6 +24,7 @@ import { DemoMonth, type ExemptedCase, type PlantedCase } from './demo-month-con
 import { fileDemoRound } from './filing-round.js';
 import { handleShareOfWarnings, type HandlingReport } from './handle-warnings.js';
 import { generateMonthFeeds } from './month-feeds.js';
+import { plantDemoSpotCheck, type DemoSpotCheck } from './spot-check-round.js';
 import { loadRegisterSnapshot } from './register-snapshot.js';
 import { buildMonthSummary, renderMonthSummary, type FeedImport, type MonthSummary } from './month-summary.js';
 
@@ -65,6 +66,8 @@ export interface DemoMonthResult {
   payroll: DemoPayroll | null;
   /** The 督办 and written reminder the county issued on what its townships have overdue. */
   supervision: DemoSupervision;
+  /** The month's spot check (抽查) of the county's enrolled households, with a few results. */
+  spotCheck: DemoSpotCheck;
 }
 
 export class DemoMonthError extends Error {
@@ -159,6 +162,8 @@ export async function runDemoMonth(store: Store, options: DemoMonthOptions): Pro
   if (payroll) progress(`payment roll ${period}: ${payroll.status}, ${payroll.households} households, ${payroll.totalFen} fen`);
   const supervision = await superviseDemoMonth(store, { countyCode: demoMonthCounty, today, actor: options.actor, rules: options.rules });
   if (supervision.reminder) progress(`supervision: ${supervision.orders.length} 督办, written reminder ${supervision.reminder.number} to ${supervision.reminder.townshipCode}`);
+  const spotCheck = await plantDemoSpotCheck(store, { countyCode: demoMonthCounty, period, today, seed, actor: options.actor });
+  if (spotCheck.drawnNow) progress(`spot check of ${period}: draw ${spotCheck.drawId}, ${spotCheck.sampleSize} households, ${spotCheck.results} results recorded`);
   // Dated today at noon in Shanghai, so a run on the same day writes the same bytes.
   // The 通报 counts the 督办 issued in its period: the demo's were issued today, so it covers this month.
   const reports = await writeDemoReports(store, {
@@ -167,7 +172,7 @@ export async function runDemoMonth(store: Store, options: DemoMonthOptions): Pro
   if (supervision.reminder) reports.push(await writeReminderDocument(store, supervision.reminder.id, join(options.outDir, 'reports', 'supervision-reminder.xlsx')));
   return {
     period, seeded, feeds, comparison, planted: month.planted, exempted: month.exempted, handling, summary, summaryFiles: { markdown, json }, qianjiangDiscoveries, reports, payroll,
-    supervision,
+    supervision, spotCheck,
   };
 }
 

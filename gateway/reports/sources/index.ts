@@ -13,10 +13,15 @@ import payrollRoll from './payroll-roll.js';
 import quarterlySummary from './quarterly-summary.js';
 import supervisionCircular from './supervision-circular.js';
 import supervisionReminder from './supervision-reminder.js';
+import spotCheckResults from './spot-check-results.js';
 import taskProgress from './task-progress.js';
 import urgentHardship from './urgent-hardship.js';
 
 /** Every report source by name: what report-templates/*.json may name in `source`. */
 export const reportSources: ReadonlyMap<string, ReportSource> = new Map(
-  [discoveryCases, monitoringFigures, urgentHardship, liaisonRoster, taskProgress, filingCompleteness, quarterlySummary, payrollRoll, payrollChanges, payrollJinminReconciliation, complianceClosedRollIntegrity, compliancePaidAfterDeath, complianceDuplicates, complianceOverdue, supervisionReminder, supervisionCircular].map((source) => [source.name, source]),
+  [
+    discoveryCases, monitoringFigures, urgentHardship, liaisonRoster, taskProgress, filingCompleteness, quarterlySummary, payrollRoll, payrollChanges,
+    payrollJinminReconciliation, complianceClosedRollIntegrity, compliancePaidAfterDeath, complianceDuplicates, complianceOverdue, supervisionReminder,
+    supervisionCircular, spotCheckResults,
+  ].map((source) => [source.name, source]),
 );

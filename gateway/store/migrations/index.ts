@@ -17,6 +17,7 @@ import { personalDataAtRest, type PersonalDataMigrationContext } from './015-per
 import * as filingRound from './016-filing-round.js';
 import * as payroll from './017-payroll.js';
 import * as supervision from './018-supervision.js';
+import * as spotChecks from './020-spot-checks.js';
 import * as supervisionDocuments from './023-supervision-documents.js';
 
 /**
@@ -45,6 +46,7 @@ const migrationsFor = (context: MigrationContext): Record<string, Knex.Migration
   '016-filing-round': filingRound,
   '017-payroll': payroll,
   '018-supervision': supervision,
+  '020-spot-checks': spotChecks,
   '023-supervision-documents': supervisionDocuments,
 });
 
