@@ -3907,10 +3907,24 @@ export interface VisitPolicy {
    * @minItems 1
    */
   countedKinds: [VisitKind, ...VisitKind[]];
+  keyGroup?: KeyGroupVisits;
   /**
    * @minItems 1
    */
   categories: [VisitCategory, ...VisitCategory[]];
+}
+/**
+ * How often households on the 重点人群花名册 (gateway/oversight/key-group-roster.ts) are visited.
+ */
+export interface KeyGroupVisits {
+  title: string;
+  /**
+   * The document the frequency comes from, quoted.
+   */
+  source: string;
+  frequency: {
+    everyMonths: number;
+  };
 }
 export interface VisitCategory {
   id: string;

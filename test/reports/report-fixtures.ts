@@ -1,5 +1,6 @@
 import type { ReportData } from '../../gateway/reports/report-source.js';
 import { complianceFixtures } from './compliance-fixtures.js';
+import { oversightRosterFixtures } from './oversight-roster-fixtures.js';
 import { payrollFixtures } from './payroll-fixtures.js';
 
 /**
@@ -9,6 +10,7 @@ import { payrollFixtures } from './payroll-fixtures.js';
 export const reportFixtures: Record<string, ReportData> = {
   ...payrollFixtures,
   ...complianceFixtures,
+  ...oversightRosterFixtures,
   'qianjiang-discovery-detail': {
     context: { region: '重庆市黔江区', period: '2024年6月' },
     subjectPersonIds: [11, 12],

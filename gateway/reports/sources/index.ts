@@ -3,7 +3,9 @@ import complianceClosedRollIntegrity from './compliance-closed-roll-integrity.js
 import compliancePaidAfterDeath from './compliance-paid-after-death.js';
 import complianceDuplicates from './compliance-duplicates.js';
 import discoveryCases from './discovery-cases.js';
+import economicChecks from './economic-checks.js';
 import filingCompleteness from './filing-completeness.js';
+import keyGroupRoster from './key-group-roster.js';
 import liaisonRoster from './liaison-roster.js';
 import monitoringFigures from './monitoring-figures.js';
 import payrollChanges from './payroll-changes.js';
@@ -12,8 +14,10 @@ import payrollRoll from './payroll-roll.js';
 import quarterlySummary from './quarterly-summary.js';
 import taskProgress from './task-progress.js';
 import urgentHardship from './urgent-hardship.js';
+import villagesWithoutAssistant from './villages-without-assistant.js';
 
 /** Every report source by name: what report-templates/*.json may name in `source`. */
 export const reportSources: ReadonlyMap<string, ReportSource> = new Map(
-  [discoveryCases, monitoringFigures, urgentHardship, liaisonRoster, taskProgress, filingCompleteness, quarterlySummary, payrollRoll, payrollChanges, payrollJinminReconciliation, complianceClosedRollIntegrity, compliancePaidAfterDeath, complianceDuplicates].map((source) => [source.name, source]),
+  [discoveryCases, monitoringFigures, urgentHardship, liaisonRoster, taskProgress, filingCompleteness, quarterlySummary, payrollRoll, payrollChanges, payrollJinminReconciliation, complianceClosedRollIntegrity, compliancePaidAfterDeath, complianceDuplicates,
+    economicChecks, keyGroupRoster, villagesWithoutAssistant].map((source) => [source.name, source]),
 );
