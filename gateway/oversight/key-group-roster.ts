@@ -103,9 +103,10 @@ export async function listKeyGroup(
 
 /**
  * A township puts a household living in it on the roster. The day lies between the household's last recorded change
- * on the roster and today, so the roster of a past day is never rewritten.
+ * on the roster and today, so the roster of a past day is never rewritten. A household already on it keeps its entry
+ * (`created` false): a retried request, or two clerks adding the same family, leave one entry and its first reason.
  */
-export async function addToKeyGroup(knex: Knex, actor: Actor, input: KeyGroupAddition, today: string): Promise<KeyGroupEntryRow> {
+export async function addToKeyGroup(knex: Knex, actor: Actor, input: KeyGroupAddition, today: string): Promise<{ entry: KeyGroupEntryRow; created: boolean }> {
   requireCapability(actor, 'writeRegister', 'change the key-group roster');
   const household = (await householdsByIds(knex, [input.householdId])).get(input.householdId);
   if (!household || !isWithinScope(actor.regionCode, household.residenceRegion)) {
@@ -114,15 +115,20 @@ export async function addToKeyGroup(knex: Knex, actor: Actor, input: KeyGroupAdd
   const on = input.on ?? today;
   const townshipCode = household.residenceRegion.slice(0, 9);
   return knex.transaction(async (trx) => {
-    await checkDay(trx, input.householdId, on, today);
-    if (await openKeyGroupEntryOf(trx, input.householdId, on)) {
-      throw new ProblemError('casework-inconsistent', `household ${household.householdNo} is already on the key-group roster`);
+    const open = await openKeyGroupEntryOf(trx, input.householdId, on);
+    if (open) {
+      await recordAudit(trx, actor, {
+        action: 'key-group.add', outcome: 'ok', resourceType: 'household', resourceId: String(input.householdId), regionCode: open.townshipCode,
+        detail: `already on the roster since ${open.addedOn} (entry ${open.id})`,
+      });
+      return { entry: open, created: false };
     }
+    await checkDay(trx, input.householdId, on, today);
     const id = await insertKeyGroupEntry(trx, { householdId: input.householdId, townshipCode, addedOn: on, reason: input.reason, addedBy: actor.label });
     await recordAudit(trx, actor, {
       action: 'key-group.add', outcome: 'ok', resourceType: 'household', resourceId: String(input.householdId), regionCode: townshipCode, detail: `from ${on}: ${input.reason}`,
     });
-    return (await findKeyGroupEntry(trx, id))!;
+    return { entry: (await findKeyGroupEntry(trx, id))!, created: true };
   });
 }
 
