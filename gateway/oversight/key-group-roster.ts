@@ -9,7 +9,7 @@ import { recordAudit } from '../store/repositories/audit-log.js';
 import { lastVisitsOf } from '../store/repositories/home-visits.js';
 import {
   findKeyGroupEntry, headsOf, householdsByIds, insertKeyGroupEntry, keyGroupEntriesOn, lastKeyGroupChangeOf, observationFilings, openKeyGroupEntryOf,
-  removeKeyGroupEntry, type KeyGroupEntryRow, type ObservationFiling,
+  removedBetween, removeKeyGroupEntry, type KeyGroupEntryRow, type ObservationFiling,
 } from '../store/repositories/oversight-rosters.js';
 import type { VisitPolicy } from '../../schemas/types/index.js';
 
@@ -149,7 +149,7 @@ export async function removeFromKeyGroup(knex: Knex, actor: Actor, householdId: 
     if (!entry) {
       const filing = (await observationFilings(trx, { regionCode: actor.regionCode, on }))
         .find((f) => f.householdId === householdId);
-      if (!filing) throw new ProblemError('not-found', `household ${household.householdNo} is not on the key-group roster on ${on}`);
+      if (!filing || await removedBetween(trx, householdId, filing.concludedOn, on)) throw new ProblemError('not-found', `household ${household.householdNo} is not on the key-group roster on ${on}`);
       const id = await insertKeyGroupEntry(trx, {
         householdId, townshipCode: filing.townshipCode, addedOn: filing.concludedOn, reason: `列入救助观察（主动发现案件${filing.caseId}）${filing.reason ? `：${filing.reason}` : ''}`, addedBy: 'discovery-case',
       });
@@ -185,9 +185,7 @@ async function checkDay(trx: Knex.Transaction, householdId: number, on: string, 
 async function removedAfterFiling(knex: Knex, filings: readonly ObservationFiling[], asOf: string): Promise<Set<number>> {
   const removed = new Set<number>();
   for (const filing of filings) {
-    const rows: { removedOn: unknown }[] = await knex('key_group_entries').select('removed_on as removedOn').where('household_id', filing.householdId)
-      .whereNotNull('removed_on').where('removed_on', '>=', filing.concludedOn).where('removed_on', '<=', asOf);
-    if (rows.length > 0) removed.add(filing.caseId);
+    if (await removedBetween(knex, filing.householdId, filing.concludedOn, asOf)) removed.add(filing.caseId);
   }
   return removed;
 }

@@ -151,6 +151,12 @@ export async function lastKeyGroupChangeOf(db: Knex | Knex.Transaction, househol
   return last;
 }
 
+/** Whether the household was taken off the roster on a day from `from` to `to`, both included. */
+export async function removedBetween(db: Knex | Knex.Transaction, householdId: number, from: string, to: string): Promise<boolean> {
+  const row = await db('key_group_entries').where('household_id', householdId).whereNotNull('removed_on').where('removed_on', '>=', from).where('removed_on', '<=', to).first('id');
+  return row !== undefined;
+}
+
 export async function removeKeyGroupEntry(trx: Knex.Transaction, id: number, removal: { removedOn: string; removalReason: string; removedBy: string }): Promise<void> {
   await trx('key_group_entries').where('id', id).whereNull('removed_on')
     .update({ removed_on: removal.removedOn, removal_reason: removal.removalReason, removed_by: removal.removedBy });
