@@ -32,6 +32,8 @@ export type CheckReading = 'year' | 'half-year';
 
 export const checksPerYear = 2;
 
+const pageSize = 500;
+
 export interface CheckDay {
   on: string;
   kind: 'comparison' | 'visit';
@@ -80,24 +82,28 @@ export async function listEconomicChecks(knex: Knex, actor: Actor, query: Econom
     throw new ProblemError('validation-failed', `a key for ${actor.regionCode}, wider than a county, reads economic checks one township at a time: give township`,
       [{ in: 'query', parameter: 'township', detail: 'required for a key wider than a county' }]);
   }
-  const households = await basicLivingHouseholds(knex, { regionCode: actor.regionCode, townshipCode: query.townshipCode, asOf: query.asOf });
-  const ids = households.map((h) => h.id);
   const dayAfter = startOfDayInShanghai(addDays(query.asOf, 1));
   if (dayAfter === undefined) throw new ProblemError('validation-failed', `${query.asOf} is not a date`);
-  const [spans, runs, visits, heads] = await Promise.all([
-    basicLivingSpans(knex, ids, query.asOf), finishedRunsUntil(knex, dayAfter), visitDaysOf(knex, ids, countedVisitKinds, query.asOf), headsOf(knex, ids),
-  ]);
+  const runs = await finishedRunsUntil(knex, dayAfter);
   const items: EconomicCheckStatus[] = [];
-  for (const household of households) {
-    const own = spans.filter((s) => s.householdId === household.id);
-    const checks = checkDaysOf(household, own, runs, visits.filter((v) => v.householdId === household.id).map((v) => v.visitedOn));
-    const status = judgeChecks(own, checks, query.asOf, query.reading);
-    if (query.shortOnly && status.shortfall === 0) continue;
-    const head = heads.get(household.id) ?? null;
-    items.push({
-      householdId: household.id, householdNo: household.householdNo, headPersonId: head?.personId ?? null, headName: head?.name ?? null,
-      townshipCode: household.residenceRegion.slice(0, 9), villageCode: household.residenceRegion, ...status,
-    });
+  // A page of households at a time, so the lists of ids bound into each statement stay short whatever the county.
+  for (let afterId = 0; ; ) {
+    const households = await basicLivingHouseholds(knex, { regionCode: actor.regionCode, townshipCode: query.townshipCode, asOf: query.asOf, afterId, limit: pageSize });
+    if (households.length === 0) break;
+    afterId = households[households.length - 1]!.id;
+    const ids = households.map((h) => h.id);
+    const [spans, visits, heads] = await Promise.all([basicLivingSpans(knex, ids, query.asOf), visitDaysOf(knex, ids, countedVisitKinds, query.asOf), headsOf(knex, ids)]);
+    for (const household of households) {
+      const own = spans.filter((s) => s.householdId === household.id);
+      const checks = checkDaysOf(household, own, runs, visits.filter((v) => v.householdId === household.id).map((v) => v.visitedOn));
+      const status = judgeChecks(own, checks, query.asOf, query.reading);
+      if (query.shortOnly && status.shortfall === 0) continue;
+      const head = heads.get(household.id) ?? null;
+      items.push({
+        householdId: household.id, householdNo: household.householdNo, headPersonId: head?.personId ?? null, headName: head?.name ?? null,
+        townshipCode: household.residenceRegion.slice(0, 9), villageCode: household.residenceRegion, ...status,
+      });
+    }
   }
   return { items, headPersonIds: items.flatMap((i) => (i.headPersonId === null ? [] : [i.headPersonId])) };
 }

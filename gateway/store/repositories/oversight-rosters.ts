@@ -14,8 +14,11 @@ export interface RosterHousehold {
   residenceRegion: string;
 }
 
-/** Households registered or living within `regionCode` (and the township, when given) with a basic-living enrolment in force on `asOf`. */
-export async function basicLivingHouseholds(db: Knex, query: { regionCode: string; townshipCode?: string; asOf: string }): Promise<RosterHousehold[]> {
+/**
+ * A page of the households registered or living within `regionCode` (and the township, when given) with a
+ * basic-living enrolment in force on `asOf`, by id after `afterId`.
+ */
+export async function basicLivingHouseholds(db: Knex, query: { regionCode: string; townshipCode?: string; asOf: string; afterId: number; limit: number }): Promise<RosterHousehold[]> {
   return db('households')
     .select('id', 'household_no as householdNo', 'registered_region as registeredRegion', 'residence_region as residenceRegion')
     .modify((q) => {
@@ -29,7 +32,9 @@ export async function basicLivingHouseholds(db: Knex, query: { regionCode: strin
     .whereExists(db('enrolments').select(db.raw('1')).whereRaw('enrolments.household_id = households.id')
       .whereIn('enrolments.category', basicLivingCategories).where('enrolments.start_date', '<=', query.asOf)
       .andWhere((open) => open.whereNull('enrolments.end_date').orWhere('enrolments.end_date', '>=', query.asOf)))
-    .orderBy('id');
+    .where('id', '>', query.afterId)
+    .orderBy('id')
+    .limit(query.limit);
 }
 
 export interface EnrolmentSpan {
