@@ -31,7 +31,9 @@ export default defineReportSource({
   async load(knex, request) {
     const asOf = request.period.to < request.today ? request.period.to : request.today;
     const { items } = await listEconomicChecks(knex, request.actor, { asOf, reading: 'year', shortOnly: false });
-    const short = items.filter((i) => i.shortfall > 0);
+    // By township and village, so a township's rows sit together (its cell merged down) and each reads its own.
+    const short = items.filter((i) => i.shortfall > 0)
+      .sort((a, b) => a.villageCode.localeCompare(b.villageCode) || a.householdNo.localeCompare(b.householdNo));
     const names = await placeNames(knex, short.flatMap((i) => [i.townshipCode, i.villageCode]));
     return {
       context: {
