@@ -11,7 +11,7 @@ import {
   findKeyGroupEntry, headsOf, householdsByIds, insertKeyGroupEntry, keyGroupEntriesOn, lastKeyGroupChangeOf, observationFilings, openKeyGroupEntryOf,
   removedBetween, removeKeyGroupEntry, type KeyGroupEntryRow, type ObservationFiling,
 } from '../store/repositories/oversight-rosters.js';
-import type { VisitPolicy } from '../../schemas/types/index.js';
+import type { KeyGroupAddition, KeyGroupRemoval, VisitPolicy } from '../../schemas/types/index.js';
 
 /**
  * The 重点人群花名册 (seed 004 §三(一): "形成重点人群花名册，并根据事后发现或接到新的救助线索进行动态调整", visited
@@ -40,18 +40,6 @@ export interface KeyGroupMember {
   nextVisitDueOn: string;
   overdue: boolean;
   overdueDays: number;
-}
-
-export interface KeyGroupAddition {
-  householdId: number;
-  reason: string;
-  /** The day the household joined the roster; today when absent. */
-  on?: string;
-}
-
-export interface KeyGroupRemoval {
-  reason: string;
-  on?: string;
 }
 
 /** Who is on the roster on `asOf` within the actor's region (or one township), with their monthly visit due, soonest first. */

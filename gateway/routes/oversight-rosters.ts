@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { loadVisitPolicy } from '../casework/visit-policy.js';
 import { listEconomicChecks, type CheckReading } from '../oversight/economic-checks.js';
-import { addToKeyGroup, keyGroupFrequency, listKeyGroup, removeFromKeyGroup, type KeyGroupAddition, type KeyGroupRemoval } from '../oversight/key-group-roster.js';
+import { addToKeyGroup, keyGroupFrequency, listKeyGroup, removeFromKeyGroup } from '../oversight/key-group-roster.js';
 import { actorOf } from '../plugins/app/auth.js';
-import { dateQuery, problemResponses, ref, schemaBase } from '../plugins/app/schemas.js';
-import type { VisitPolicy } from '../../schemas/types/index.js';
+import { dateQuery, problemResponses, ref } from '../plugins/app/schemas.js';
+import type { KeyGroupAddition, KeyGroupRemoval, VisitPolicy } from '../../schemas/types/index.js';
 
 export interface OversightRosterRouteOptions {
   /** config/visits/default.json unless given: its keyGroup sets the roster's visit frequency. */
@@ -13,7 +13,6 @@ export interface OversightRosterRouteOptions {
   now?: () => Date;
 }
 
-const keyGroup = (name: string) => ({ $ref: `${schemaBase}key-group.schema.json#/definitions/${name}` });
 const township = { type: 'string', pattern: '^[0-9]{9}$', description: 'One township (9 digits); needed by a key wider than a county.' } as const;
 
 /** The economic checks of every recipient (seed 002 task 3) and the 重点人群花名册 (seed 004). */
@@ -73,8 +72,8 @@ export default async function oversightRosterRoutes(fastify: FastifyInstance, op
     schema: {
       summary: 'A township puts a household living in its region on the 重点人群花名册, with the reason (201; 200 with the entry it already has)',
       tags: ['oversight'],
-      body: keyGroup('keyGroupAddition'),
-      response: { 200: keyGroup('keyGroupEntry'), 201: keyGroup('keyGroupEntry'), ...problemResponses },
+      body: ref('key-group-addition'),
+      response: { 200: ref('key-group-entry'), 201: ref('key-group-entry'), ...problemResponses },
     },
     handler: async (request, reply) => {
       const { entry, created } = await addToKeyGroup(knex, actorOf(request), request.body, today());
@@ -89,8 +88,8 @@ export default async function oversightRosterRoutes(fastify: FastifyInstance, op
       summary: 'A township takes a household off the 重点人群花名册, with the reason (a household filed 救助观察 too)',
       tags: ['oversight'],
       params: { type: 'object', required: ['householdId'], properties: { householdId: { type: 'integer', minimum: 1 } } },
-      body: keyGroup('keyGroupRemoval'),
-      response: { 200: keyGroup('keyGroupEntry'), ...problemResponses },
+      body: ref('key-group-removal'),
+      response: { 200: ref('key-group-entry'), ...problemResponses },
     },
     handler: async (request) => {
       const entry = await removeFromKeyGroup(knex, actorOf(request), request.params.householdId, request.body, today());

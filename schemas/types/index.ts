@@ -297,10 +297,6 @@ export type StandardVersions = [IndexStandardVersion, ...IndexStandardVersion[]]
  */
 export type Period2 = string;
 /**
- * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
- */
-export type RegionCode6 = string;
-/**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate18 = string;
@@ -309,9 +305,21 @@ export type CalendarDate18 = string;
  */
 export type CalendarDate19 = string;
 /**
+ * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
+ */
+export type RegionCode6 = string;
+/**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate20 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate21 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate22 = string;
 /**
  * month 2024-06; quarter 2024-Q2; week 2024-W23 (ISO 8601, Monday to Sunday); year 2024; year-to-date 2024-06-ytd (1 January to the month's end); range 2024-06-01..2024-06-30; none (the report is as of today, e.g. a roster).
  */
@@ -369,11 +377,11 @@ export type WarningOutcome = 'benefit-adjusted' | 'stopped' | 'included' | 'refe
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate21 = string;
+export type CalendarDate23 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate22 = string;
+export type CalendarDate24 = string;
 /**
  * An amount of money in fen that cannot be negative (income, benefit).
  */
@@ -432,6 +440,9 @@ export interface JiuzhuSchemas {
   'household-summary'?: HouseholdSummary;
   household?: Household;
   'index-formula'?: IndexFormula;
+  'key-group-addition'?: KeyGroupAddition;
+  'key-group-entry'?: KeyGroupEntry;
+  'key-group-removal'?: KeyGroupRemoval;
   'key-group'?: KeyGroupRoster;
   'liaison-entry-input'?: LiaisonEntryInput;
   'liaison-roster'?: LiaisonRoster;
@@ -2756,6 +2767,35 @@ export interface IndexBand {
   score: number;
 }
 /**
+ * Body of POST /v1/key-group: a household living in the caller's region joins the roster.
+ */
+export interface KeyGroupAddition {
+  householdId: number;
+  reason: string;
+  on?: CalendarDate18;
+}
+/**
+ * One stay of a household on the roster as a township recorded it: added with a reason, and removed with one.
+ */
+export interface KeyGroupEntry {
+  id: number;
+  householdId: number;
+  townshipCode: string;
+  addedOn: CalendarDate2;
+  reason: string;
+  addedBy: string;
+  removedOn: null | CalendarDate2;
+  removalReason: string | null;
+  removedBy: string | null;
+}
+/**
+ * Body of POST /v1/key-group/{householdId}/removal: the household leaves the roster.
+ */
+export interface KeyGroupRemoval {
+  reason: string;
+  on?: CalendarDate19;
+}
+/**
  * GET /v1/key-group: the 重点人群花名册 (seed 004: "形成重点人群花名册") on `asOf` — households filed 救助观察 in a discovery case and households a township added — with the monthly visit due, soonest first.
  */
 export interface KeyGroupRoster {
@@ -3151,7 +3191,7 @@ export interface ReferralCaseCreate {
    * The first-responder unit, e.g. 杨和镇社会救助服务站 or 县医疗保障局.
    */
   ownerUnit: string;
-  openedOn?: CalendarDate18;
+  openedOn?: CalendarDate20;
   /**
    * The person's situation and needs.
    */
@@ -3184,7 +3224,7 @@ export interface ReferralInput {
    * 急难: due within the configured urgent limit whatever the department.
    */
   urgent?: boolean;
-  sentOn?: CalendarDate19;
+  sentOn?: CalendarDate21;
 }
 /**
  * A first-responder case (首问负责制) with its referrals and escalations. The subject's ID number is masked unless the role sees it in full.
@@ -3290,7 +3330,7 @@ export interface ReferralEscalationInput {
  * Answer of GET /v1/referrals: referrals of cases owned within the key's region, a page at a time.
  */
 export interface ReferralList {
-  asOf: CalendarDate20;
+  asOf: CalendarDate22;
   items: Referral[];
   next: number | null;
 }
@@ -4103,8 +4143,8 @@ export interface Warning {
    * Why it was resolved so (required when resolving).
    */
   outcomeReason: string | null;
-  raisedOn: CalendarDate21;
-  dueOn: CalendarDate22;
+  raisedOn: CalendarDate23;
+  dueOn: CalendarDate24;
   /**
    * dueOn runs into a year whose holiday notice was not yet in the calendar (counted Monday to Friday there); it is recomputed when the year is added.
    */
