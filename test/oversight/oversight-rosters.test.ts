@@ -165,6 +165,12 @@ describe.each(dialects)('oversight rosters on %s', (dialect) => {
       expect(twice.statusCode).toBe(404);
     });
 
+    it('refuses at the database a removal without its reason, or dated before the addition', async () => {
+      const entry = await t.store.knex('key_group_entries').where('household_id', h.lateEnrolled).first('id');
+      await expect(t.store.knex('key_group_entries').where('id', entry.id).update({ removed_on: '2024-10-05' })).rejects.toThrow();
+      await expect(t.store.knex('key_group_entries').where('id', entry.id).update({ removed_on: '2024-09-01', removal_reason: '误录' })).rejects.toThrow();
+    });
+
     it('renders key-group-roster for the region', async () => {
       const response = await t.app.inject({ method: 'GET', url: '/v1/reports/key-group-roster?format=csv', headers: county });
       expect(response.statusCode, response.body).toBe(200);
