@@ -28,6 +28,7 @@ import payrollRoutes from './routes/payroll.js';
 import statisticsRoutes from './routes/statistics.js';
 import discoveryRoutes from './routes/discoveries.js';
 import visitRoutes from './routes/visits.js';
+import oversightRosterRoutes from './routes/oversight-rosters.js';
 import referralRoutes from './routes/referrals.js';
 import applicationRoutes from './routes/applications.js';
 import progressRoutes from './routes/progress.js';
@@ -112,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(payrollRoutes, { now });
   await app.register(discoveryRoutes, { rules, now });
   await app.register(visitRoutes, { rules, calendar: casework.calendar, now });
+  await app.register(oversightRosterRoutes, { now });
   await app.register(referralRoutes, { settings: casework, now });
   await app.register(applicationRoutes, { settings: casework, now });
   const filing = { programmes: options.filingProgrammes ?? loadFilingProgrammes(), now: now ?? (() => new Date()) };

@@ -10,6 +10,7 @@ import { idCommand } from './cli/id-command.js';
 import { indicesCommand } from './cli/index-commands.js';
 import { importCommand, sourcesCommand } from './cli/import-commands.js';
 import { keysCommand } from './cli/keys-command.js';
+import { economicChecksCommand, keyGroupCommand } from './cli/oversight-roster-commands.js';
 import { compareCommand, rulesCommand } from './cli/monitoring-commands.js';
 import { applicationsCommand, referralsCommand } from './cli/application-commands.js';
 import { failAndExit } from './cli/output.js';
@@ -48,6 +49,8 @@ const program = new Command('jiuzhu')
   .addCommand(deadlinesCommand())
   .addCommand(visitsCommand())
   .addCommand(discoveriesCommand())
+  .addCommand(economicChecksCommand())
+  .addCommand(keyGroupCommand())
   .addCommand(referralsCommand())
   .addCommand(applicationsCommand())
   .addCommand(indicesCommand())

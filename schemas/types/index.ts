@@ -136,6 +136,18 @@ export type DiscoveryStatus = 'open' | 'investigating' | 'concluded';
  */
 export type DiscoveryMethod = 'home-visit' | 'data-push' | 'work';
 /**
+ * year: the seed's words, at least 2 checks in the calendar year; half-year: local practice (an example), at least 1 in each half year the household was enrolled in, judged once the half year is over.
+ */
+export type CheckReading = 'year' | 'half-year';
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate9 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate10 = string;
+/**
  * A canonical fact from a department or system feed, about one person, independent of the file it came from. Rules (the comparison engine) read facts and the register, never file formats. Common fields sit at the top level; what only one kind carries sits in attributes, defined per kind.
  */
 export type Fact = {
@@ -201,19 +213,19 @@ export type Fact = {
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate9 = string;
-/**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
- */
-export type CalendarDate10 = string;
-/**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
- */
 export type CalendarDate11 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate12 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate13 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate14 = string;
 /**
  * missing: nothing filed; incomplete: some tasks filed; on-time or late: every task filed, judged by the Shanghai date of the last task's first filing.
  */
@@ -225,11 +237,11 @@ export type RegionCode2 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate13 = string;
+export type CalendarDate15 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate14 = string;
+export type CalendarDate16 = string;
 /**
  * The visiting app's own id for the visit (a UUID, say); sending the same visit again is harmless.
  */
@@ -255,7 +267,7 @@ export type VisitFrequency =
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate15 = string;
+export type CalendarDate17 = string;
 /**
  * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
  */
@@ -285,21 +297,29 @@ export type StandardVersions = [IndexStandardVersion, ...IndexStandardVersion[]]
  */
 export type Period2 = string;
 /**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate18 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate19 = string;
+/**
  * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
  */
 export type RegionCode6 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate16 = string;
+export type CalendarDate20 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate17 = string;
+export type CalendarDate21 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate18 = string;
+export type CalendarDate22 = string;
 /**
  * month 2024-06; quarter 2024-Q2; week 2024-W23 (ISO 8601, Monday to Sunday); year 2024; year-to-date 2024-06-ytd (1 January to the month's end); range 2024-06-01..2024-06-30; none (the report is as of today, e.g. a roster).
  */
@@ -388,11 +408,11 @@ export type WarningOutcome = 'benefit-adjusted' | 'stopped' | 'included' | 'refe
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate19 = string;
+export type CalendarDate23 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate20 = string;
+export type CalendarDate24 = string;
 /**
  * An amount of money in fen that cannot be negative (income, benefit).
  */
@@ -433,6 +453,7 @@ export interface JiuzhuSchemas {
   'discovery-case-investigation'?: DiscoveryCaseInvestigation;
   'discovery-case-list'?: DiscoveryCaseList;
   'discovery-case'?: DiscoveryCase;
+  'economic-check-list'?: EconomicCheckList;
   enrolment?: Enrolment;
   fact?: Fact;
   'feed-mapping'?: FeedMapping;
@@ -450,6 +471,10 @@ export interface JiuzhuSchemas {
   'household-summary'?: HouseholdSummary;
   household?: Household;
   'index-formula'?: IndexFormula;
+  'key-group-addition'?: KeyGroupAddition;
+  'key-group-entry'?: KeyGroupEntry;
+  'key-group-removal'?: KeyGroupRemoval;
+  'key-group'?: KeyGroupRoster;
   'liaison-entry-input'?: LiaisonEntryInput;
   'liaison-roster'?: LiaisonRoster;
   'monitoring-statistics'?: MonitoringStatistics;
@@ -1472,6 +1497,46 @@ export interface CodedValue {
   code: string;
   name: string;
 }
+/**
+ * GET /v1/economic-checks: each household with a basic-living enrolment in force on `asOf`, its last economic check and its checks this year (seed 002 task 3: at least 2 a year). A check is a finished comparison run covering the household's region, or a home visit in person, on a day the household was enrolled.
+ */
+export interface EconomicCheckList {
+  asOf: CalendarDate2;
+  reading: CheckReading;
+  /**
+   * Households listed.
+   */
+  total: number;
+  /**
+   * Of them, households short of checks under the reading.
+   */
+  short: number;
+  items: EconomicCheckStatus[];
+}
+export interface EconomicCheckStatus {
+  householdId: number;
+  householdNo: string;
+  headName: string | null;
+  townshipCode: string;
+  /**
+   * Where the household lives.
+   */
+  villageCode: string;
+  enrolledSince: CalendarDate9;
+  lastCheck: null | {
+    on: CalendarDate2;
+    kind: 'comparison' | 'visit';
+  };
+  checksThisYear: number;
+  comparisonsThisYear: number;
+  visitsThisYear: number;
+  /**
+   * Checks still missing under the reading.
+   */
+  shortfall: number;
+  dueBy: CalendarDate10;
+  overdue: boolean;
+}
 export interface FactSubject {
   idNumber: CanonicalIdNumber;
   name?: string | null;
@@ -1796,10 +1861,10 @@ export interface ProgrammeRegion {
   name: string;
 }
 export interface ReturnDeadlineView {
-  opensOn: CalendarDate9;
-  dueOn: CalendarDate10;
-  onTimeThrough: CalendarDate11;
-  entryClosesAfter: CalendarDate12;
+  opensOn: CalendarDate11;
+  dueOn: CalendarDate12;
+  onTimeThrough: CalendarDate13;
+  entryClosesAfter: CalendarDate14;
 }
 export interface FilingCompletenessRow {
   unit: FilingUnitRef;
@@ -2105,7 +2170,7 @@ export interface VillageAssignment {
    * @maxItems 100
    */
   villages: string[];
-  since?: CalendarDate13;
+  since?: CalendarDate15;
 }
 /**
  * Body of POST /v1/visit-assistants: a village assistant of a township and the villages of that township they cover.
@@ -2118,7 +2183,7 @@ export interface VillageAssistantCreate {
    * @maxItems 100
    */
   villages: string[];
-  since?: CalendarDate14;
+  since?: CalendarDate16;
 }
 /**
  * A village social-assistance assistant (村级社会救助协理员, seed 004 §一(二): at least one per village) and the villages they cover today.
@@ -2215,7 +2280,7 @@ export interface HomeVisitDue {
    * Every category the household is in.
    */
   categories: string[];
-  dueSince: CalendarDate15;
+  dueSince: CalendarDate17;
   lastVisitOn: CalendarDate2 | null;
   nextDueOn: CalendarDate2;
   /**
@@ -2747,6 +2812,68 @@ export interface IndexBand {
   score: number;
 }
 /**
+ * Body of POST /v1/key-group: a household living in the caller's region joins the roster.
+ */
+export interface KeyGroupAddition {
+  householdId: number;
+  reason: string;
+  on?: CalendarDate18;
+}
+/**
+ * One stay of a household on the roster as a township recorded it: added with a reason, and removed with one.
+ */
+export interface KeyGroupEntry {
+  id: number;
+  householdId: number;
+  townshipCode: string;
+  addedOn: CalendarDate2;
+  reason: string;
+  addedBy: string;
+  removedOn: null | CalendarDate2;
+  removalReason: string | null;
+  removedBy: string | null;
+}
+/**
+ * Body of POST /v1/key-group/{householdId}/removal: the household leaves the roster.
+ */
+export interface KeyGroupRemoval {
+  reason: string;
+  on?: CalendarDate19;
+}
+/**
+ * GET /v1/key-group: the 重点人群花名册 (seed 004: "形成重点人群花名册") on `asOf` — households filed 救助观察 in a discovery case and households a township added — with the monthly visit due, soonest first.
+ */
+export interface KeyGroupRoster {
+  asOf: CalendarDate2;
+  /**
+   * The visit frequency, config/visits' keyGroup.
+   */
+  everyMonths: number;
+  total: number;
+  overdue: number;
+  items: KeyGroupMember[];
+}
+export interface KeyGroupMember {
+  householdId: number;
+  householdNo: string;
+  headName: string | null;
+  townshipCode: string;
+  villageCode: string;
+  /**
+   * observation: filed 救助观察 in discovery case caseId; added: a township's entry entryId.
+   */
+  basis: 'observation' | 'added';
+  caseId: number | null;
+  entryId: number | null;
+  since: CalendarDate2;
+  reason: string;
+  addedBy: string | null;
+  lastVisitOn: null | CalendarDate2;
+  nextVisitDueOn: CalendarDate2;
+  overdue: boolean;
+  overdueDays: number;
+}
+/**
  * A unit's row of 附件1 《分层分类社会救助工作各部门(单位)联络人》: seed 002 §三(二) "确定1名分管领导和1名工作人员作为联络员". The seed gives no columns; name, post and phone are inferred.
  */
 export interface LiaisonEntryInput {
@@ -3109,7 +3236,7 @@ export interface ReferralCaseCreate {
    * The first-responder unit, e.g. 杨和镇社会救助服务站 or 县医疗保障局.
    */
   ownerUnit: string;
-  openedOn?: CalendarDate16;
+  openedOn?: CalendarDate20;
   /**
    * The person's situation and needs.
    */
@@ -3142,7 +3269,7 @@ export interface ReferralInput {
    * 急难: due within the configured urgent limit whatever the department.
    */
   urgent?: boolean;
-  sentOn?: CalendarDate17;
+  sentOn?: CalendarDate21;
 }
 /**
  * A first-responder case (首问负责制) with its referrals and escalations. The subject's ID number is masked unless the role sees it in full.
@@ -3248,7 +3375,7 @@ export interface ReferralEscalationInput {
  * Answer of GET /v1/referrals: referrals of cases owned within the key's region, a page at a time.
  */
 export interface ReferralList {
-  asOf: CalendarDate18;
+  asOf: CalendarDate22;
   items: Referral[];
   next: number | null;
 }
@@ -4241,10 +4368,24 @@ export interface VisitPolicy {
    * @minItems 1
    */
   countedKinds: [VisitKind, ...VisitKind[]];
+  keyGroup?: KeyGroupVisits;
   /**
    * @minItems 1
    */
   categories: [VisitCategory, ...VisitCategory[]];
+}
+/**
+ * How often households on the 重点人群花名册 (gateway/oversight/key-group-roster.ts) are visited.
+ */
+export interface KeyGroupVisits {
+  title: string;
+  /**
+   * The document the frequency comes from, quoted.
+   */
+  source: string;
+  frequency: {
+    everyMonths: number;
+  };
 }
 export interface VisitCategory {
   id: string;
@@ -4336,8 +4477,8 @@ export interface Warning {
    * Why it was resolved so (required when resolving).
    */
   outcomeReason: string | null;
-  raisedOn: CalendarDate19;
-  dueOn: CalendarDate20;
+  raisedOn: CalendarDate23;
+  dueOn: CalendarDate24;
   /**
    * dueOn runs into a year whose holiday notice was not yet in the calendar (counted Monday to Friday there); it is recomputed when the year is added.
    */

@@ -99,6 +99,21 @@ describe('jiuzhu demo', () => {
     expect(shown.verification).toMatchObject({ populationUnchanged: true, sampleReproduced: true });
   }, 60_000);
 
+  it('plants the oversight rosters: households short of economic checks, the 重点人群 roster with visits due, a village without an assistant', async () => {
+    const reports = join(out, 'reports');
+    const checks = await dumpSheet(readFileSync(join(reports, 'economic-check-overdue.xlsx')));
+    // As of the month's end nothing had checked the county's households yet: the month's comparison ran after it.
+    expect(rowOf(checks.cells, 4)).toMatchObject({ A: 1, G: 0, L: '年底前还需2次' });
+    const roster = await dumpSheet(readFileSync(join(reports, 'key-group-roster.xlsx')));
+    const rows = [4, 5, 6].map((n) => rowOf(roster.cells, n)).filter((r) => r.D);
+    expect(rows.map((r) => String(r.F).replace(/\d+/, 'N')).sort()).toEqual(['乡镇添加', '救助观察（主动发现案件N）']);
+    const added = rows.find((r) => r.F === '乡镇添加')!;
+    expect([added.G, added.J, added.K]).toEqual(['2024-05-10', '2024-06-10', '按期']);
+    const villages = await dumpSheet(readFileSync(join(reports, 'villages-without-assistant.xlsx')));
+    expect(rowOf(villages.cells, 4)).toMatchObject({ B: '城东街道', C: 8, D: '500114001008', E: '高涧社区居民委员会' });
+    expect(rowOf(villages.cells, 5)).toMatchObject({ A: '城东街道小计', E: '1' });
+  }, 60_000);
+
   it('says plainly that a second run of the month found nothing new', async () => {
     const { stdout, code } = await jiuzhu('demo', '--out', join(workDir, 'may-again'), '--period', '2024-05');
     expect(code).toBe(0);

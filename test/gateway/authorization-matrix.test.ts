@@ -203,6 +203,25 @@ const probes: Record<string, Probe> = {
     needs: 'writeRegister', target: (t) => json('PUT', `/v1/visit-assistants/${t.assistantId}/villages`, { villages: [places[t.place].village], since: '2024-09-01' }),
   },
 
+  'GET /v1/economic-checks': { needs: 'readPersonalData', list: () => get('/v1/economic-checks?asOf=2024-10-09') },
+  'GET /v1/key-group': { needs: 'readPersonalData', list: () => get('/v1/key-group') },
+  'POST /v1/key-group': { needs: 'writeRegister', target: (t) => json('POST', '/v1/key-group', { householdId: t.householdId, reason: '独居老人，暂不符合救助条件' }) },
+  'POST /v1/key-group/:householdId/removal': {
+    // Each allowed call takes A1's household off the roster, so each first puts it back on (today, as a township would).
+    needs: 'writeRegister',
+    run: async (c, app) => {
+      const householdId = c.targets.A1.householdId;
+      const open = await app.store.knex('key_group_entries').where('household_id', householdId).whereNull('removed_on').first('id');
+      if (!open) {
+        await app.store.knex('key_group_entries').insert({
+          household_id: householdId, township_code: places.A1.township, added_on: '2024-10-09', reason: '重新列入', added_by: 'matrix', created_at: now().toISOString(),
+        });
+      }
+      return json('POST', `/v1/key-group/${householdId}/removal`, { reason: '已纳入低保' });
+    },
+    check: async (response) => expect(response.json()).toMatchObject({ removedOn: '2024-10-09', removalReason: '已纳入低保' }),
+  },
+
   'POST /v1/referrals/cases': {
     needs: 'writeRegister',
     target: (t) => json('POST', '/v1/referrals/cases', {

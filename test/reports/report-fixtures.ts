@@ -1,5 +1,6 @@
 import type { ReportData } from '../../gateway/reports/report-source.js';
 import { complianceFixtures } from './compliance-fixtures.js';
+import { oversightRosterFixtures } from './oversight-roster-fixtures.js';
 import { payrollFixtures } from './payroll-fixtures.js';
 import { supervisionFixtures } from './supervision-fixtures.js';
 import { spotCheckFixtures } from './spot-check-fixtures.js';
@@ -13,6 +14,7 @@ export const reportFixtures: Record<string, ReportData> = {
   ...complianceFixtures,
   ...supervisionFixtures,
   ...spotCheckFixtures,
+  ...oversightRosterFixtures,
   'qianjiang-discovery-detail': {
     context: { region: '重庆市黔江区', period: '2024年6月' },
     subjectPersonIds: [11, 12],

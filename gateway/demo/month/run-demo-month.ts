@@ -18,6 +18,7 @@ import { closeDemoPayroll, type DemoPayroll } from './close-demo-payroll.js';
 import type { SigningKey } from '../../payroll/payroll-months.js';
 import { demoCounties, demoHouseholdsPerCounty, demoSeed } from '../demo-setup.js';
 import { recordQianjiangDiscoveries } from '../qianjiang-discoveries.js';
+import { recordQianjiangOversight } from '../qianjiang-oversight.js';
 import { SeededRandom } from '../seeded-random.js';
 import { seedDemoCounty, type SeedResult } from '../seed-county.js';
 import { DemoMonth, type ExemptedCase, type PlantedCase } from './demo-month-context.js';
@@ -146,6 +147,8 @@ export async function runDemoMonth(store: Store, options: DemoMonthOptions): Pro
   progress(`routine visits of ${period}: ${rounds.visited} households visited, ${rounds.missed} missed`);
   const qianjiangDiscoveries = await recordQianjiangDiscoveries(store, { period, actor: options.actor, today, rules: options.rules });
   if (qianjiangDiscoveries > 0) progress(`recorded ${qianjiangDiscoveries} active-discovery cases in 黔江区 for its 明细表`);
+  const oversight = await recordQianjiangOversight(store, { period, actor: options.actor, today });
+  if (oversight.assistants > 0) progress(`recorded ${oversight.assistants} village assistants in 黔江区 (none yet for ${oversight.uncoveredVillage ?? 'no village'})`);
   const programme = loadFilingProgrammes().all.find((p) => p.region.code === demoMonthCounty);
   const filing = programme ? await fileDemoRound(store, { programme, period, today, seed }) : null;
   if (filing) progress(`filing round of ${period}: ${filing.sheets.filter((s) => s.filing === 'on-time').length} sheets on time, ${filing.sheets.filter((s) => s.filing === 'late').length} late, ${filing.sheets.filter((s) => s.filing === 'missing').length} missing`);

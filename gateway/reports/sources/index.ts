@@ -4,7 +4,9 @@ import compliancePaidAfterDeath from './compliance-paid-after-death.js';
 import complianceDuplicates from './compliance-duplicates.js';
 import complianceOverdue from './compliance-overdue.js';
 import discoveryCases from './discovery-cases.js';
+import economicChecks from './economic-checks.js';
 import filingCompleteness from './filing-completeness.js';
+import keyGroupRoster from './key-group-roster.js';
 import liaisonRoster from './liaison-roster.js';
 import monitoringFigures from './monitoring-figures.js';
 import payrollChanges from './payroll-changes.js';
@@ -16,12 +18,13 @@ import supervisionReminder from './supervision-reminder.js';
 import spotCheckResults from './spot-check-results.js';
 import taskProgress from './task-progress.js';
 import urgentHardship from './urgent-hardship.js';
+import villagesWithoutAssistant from './villages-without-assistant.js';
 
 /** Every report source by name: what report-templates/*.json may name in `source`. */
 export const reportSources: ReadonlyMap<string, ReportSource> = new Map(
   [
     discoveryCases, monitoringFigures, urgentHardship, liaisonRoster, taskProgress, filingCompleteness, quarterlySummary, payrollRoll, payrollChanges,
     payrollJinminReconciliation, complianceClosedRollIntegrity, compliancePaidAfterDeath, complianceDuplicates, complianceOverdue, supervisionReminder,
-    supervisionCircular, spotCheckResults,
+    supervisionCircular, spotCheckResults, economicChecks, keyGroupRoster, villagesWithoutAssistant,
   ].map((source) => [source.name, source]),
 );

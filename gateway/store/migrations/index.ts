@@ -18,6 +18,7 @@ import * as filingRound from './016-filing-round.js';
 import * as payroll from './017-payroll.js';
 import * as supervision from './018-supervision.js';
 import * as spotChecks from './020-spot-checks.js';
+import * as keyGroupRoster from './021-key-group-roster.js';
 import * as supervisionDocuments from './023-supervision-documents.js';
 
 /**
@@ -47,6 +48,7 @@ const migrationsFor = (context: MigrationContext): Record<string, Knex.Migration
   '017-payroll': payroll,
   '018-supervision': supervision,
   '020-spot-checks': spotChecks,
+  '021-key-group-roster': keyGroupRoster,
   '023-supervision-documents': supervisionDocuments,
 });
 
