@@ -3,15 +3,15 @@
  * those of the five means-test rules (a vehicle, non-residential property, housing above the floor-area threshold, a
  * business, income above the threshold; config/rules/default.json), resolved with an outcome that leaves the register
  * as it was: only `stopped` and `benefit-adjusted` change it (engine/warning-outcomes.ts), so `no-change`, `referred`
- * and `included` keep the benefit. Each basic-living enrolment of the warning's household in force on the resolution
- * date is a row — the means test is the household's — and the row says whether it was still in force at the end of
- * the month asked.
+ * and `included` keep the benefit. The warnings are those of the month asked and before, however late resolved (a
+ * month's warnings are worked in the next). A warning is a row when its household had a basic-living enrolment in
+ * force on the resolution date — the means test is the household's — with every such enrolment, each saying whether
+ * it is still in force.
  *
  * Keeping a benefit can be right (the car was sold, the shop has closed): the report lists the decision with its
  * reason, its evidence and who took it, for the auditor to judge.
  */
 import type { Knex } from 'knex';
-import { lastDayOfPeriod } from '../calendar/periods.js';
 import { basicLivingCategories } from '../store/enrolment-guard.js';
 import { evidenceOfWarning, type WarningEvidenceRow } from '../store/repositories/warnings.js';
 import { resolversOf } from './staff-related.js';
@@ -40,24 +40,28 @@ export interface AssetsKept {
   outcomeReason: string | null;
   resolvedOn: string;
   resolvedBy: string | null;
+  householdNo: string;
+  villageCode: string;
+  /** The household's basic-living enrolments in force on the resolution date, the subject's first. */
+  kept: KeptEnrolment[];
+}
+
+export interface KeptEnrolment {
   enrolmentId: number;
   personId: number;
   name: string;
-  householdNo: string;
-  villageCode: string;
   category: string;
   monthlyAmountFen: number | null;
-  /** The enrolment's end date when it ended by the end of the month asked; null when still in force then. */
+  /** The enrolment's end date once it has ended; null while it is in force. */
   endedOn: string | null;
   endReason: string | null;
 }
 
 export async function findAssetsKept(knex: Knex, regionCode: string, month: string): Promise<AssetsKept[]> {
-  const monthEnd = lastDayOfPeriod(month);
   const warnings: { id: number; rule_id: string; period: string; subject_name: string | null; subject_cipher: string | null; person_id: number | null; household_id: number | null;
     measured: number | string | null; threshold: number | string | null; outcome: string; outcome_reason: string | null; resolved_on: string }[] =
     await knex('warnings as w').leftJoin('persons as p', 'p.id', 'w.person_id')
-      .whereIn('w.rule_id', meansTestRules).andWhere('w.status', 'resolved').whereNotIn('w.outcome', registerChangingOutcomes).andWhere('w.resolved_on', '<=', monthEnd)
+      .whereIn('w.rule_id', meansTestRules).andWhere('w.status', 'resolved').whereNotIn('w.outcome', registerChangingOutcomes).andWhere('w.period', '<=', month)
       .orderBy('w.id').select('w.id', 'w.rule_id', 'w.period', 'w.subject_name', 'w.subject_cipher', 'w.person_id', knex.raw('COALESCE(w.household_id, p.household_id) as household_id'),
         'w.measured', 'w.threshold', 'w.outcome', 'w.outcome_reason', 'w.resolved_on');
   const withHousehold = warnings.filter((w) => w.household_id !== null);
@@ -72,18 +76,19 @@ export async function findAssetsKept(knex: Knex, regionCode: string, month: stri
         .orderBy('e.id').select('e.id', 'e.person_id', 'p.name', 'h.household_no', 'h.registered_region', 'e.category', 'e.monthly_amount_fen', 'e.end_date', 'e.end_reason');
     if (kept.length === 0) continue;
     const evidence = await evidenceOfWarning(knex, Number(warning.id));
-    for (const enrolment of kept) {
-      const ended = enrolment.end_date !== null && enrolment.end_date <= monthEnd;
-      rows.push({
-        warningId: Number(warning.id), ruleId: warning.rule_id, period: warning.period, subjectName: warning.subject_name, subjectCipher: warning.subject_cipher,
-        subjectPersonId: warning.person_id === null ? null : Number(warning.person_id), measured: numberOrNull(warning.measured), threshold: numberOrNull(warning.threshold), evidence,
-        outcome: warning.outcome, outcomeReason: warning.outcome_reason, resolvedOn: warning.resolved_on, resolvedBy: resolvers.get(Number(warning.id)) ?? null,
-        enrolmentId: Number(enrolment.id), personId: Number(enrolment.person_id), name: enrolment.name, householdNo: enrolment.household_no, villageCode: enrolment.registered_region,
-        category: enrolment.category, monthlyAmountFen: numberOrNull(enrolment.monthly_amount_fen), endedOn: ended ? enrolment.end_date : null, endReason: ended ? enrolment.end_reason : null,
-      });
-    }
+    const subjectFirst = [...kept.filter((e) => Number(e.person_id) === Number(warning.person_id)), ...kept.filter((e) => Number(e.person_id) !== Number(warning.person_id))];
+    rows.push({
+      warningId: Number(warning.id), ruleId: warning.rule_id, period: warning.period, subjectName: warning.subject_name, subjectCipher: warning.subject_cipher,
+      subjectPersonId: warning.person_id === null ? null : Number(warning.person_id), measured: numberOrNull(warning.measured), threshold: numberOrNull(warning.threshold), evidence,
+      outcome: warning.outcome, outcomeReason: warning.outcome_reason, resolvedOn: warning.resolved_on, resolvedBy: resolvers.get(Number(warning.id)) ?? null,
+      householdNo: kept[0]!.household_no, villageCode: kept[0]!.registered_region,
+      kept: subjectFirst.map((e) => ({
+        enrolmentId: Number(e.id), personId: Number(e.person_id), name: e.name, category: e.category, monthlyAmountFen: numberOrNull(e.monthly_amount_fen),
+        endedOn: e.end_date, endReason: e.end_date === null ? null : e.end_reason,
+      })),
+    });
   }
-  return rows.sort((a, b) => a.villageCode.localeCompare(b.villageCode) || a.householdNo.localeCompare(b.householdNo) || a.warningId - b.warningId || a.enrolmentId - b.enrolmentId);
+  return rows.sort((a, b) => a.villageCode.localeCompare(b.villageCode) || a.householdNo.localeCompare(b.householdNo) || a.warningId - b.warningId);
 }
 
 function numberOrNull(value: number | string | null): number | null {

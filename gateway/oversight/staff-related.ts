@@ -1,9 +1,10 @@
 /**
  * Recipients whom the staff roster (近亲属备案, the staff-roster feed's staff-relation facts) connects to staff: the
- * 人情保、关系保 check (seed 002: "杜绝“人情保”“关系保”,严查优亲厚友"). A recipient is listed when an enrolment of theirs
- * was in force on some day of the month and the roster files them, or a member of their household, as
+ * 人情保、关系保 check (seed 002: "杜绝“人情保”“关系保”,严查优亲厚友"). A household is listed when an enrolment of a
+ * member was in force on some day of the month and the roster files that member, or another member, as
  * civil-affairs staff, a village cadre or a close relative of one — the recipient-related-to-staff rule's reading
- * (its subjects are recipient households). Which relations count as 近亲属 is the roster's, that is local
+ * (its subjects are recipient households); one row per household and filing, naming the filed person when enrolled,
+ * with every enrolment of the household in the month. Which relations count as 近亲属 is the roster's, that is local
  * practice: every relation it files is listed as filed.
  *
  * The roster is read as it stands (a relationship filed later was as true in the month). It is filed again each
@@ -22,20 +23,19 @@ export const staffRelationRule = 'recipient-related-to-staff';
 export type StaffRole = 'civil-affairs-staff' | 'village-cadre' | 'relative';
 
 export interface StaffRelatedRecipient {
+  /** The recipient the row is about: the filed person when enrolled, else the household's first enrolled member. */
   personId: number;
   name: string;
   householdId: number;
   householdNo: string;
   /** The household's registration village (户籍地), which grants and pays. */
   villageCode: string;
-  enrolmentId: number;
-  category: string;
-  startDate: string;
-  endDate: string | null;
-  monthlyAmountFen: number | null;
+  /** The household's enrolments in force in the month, the row's recipient's first. */
+  enrolments: HouseholdEnrolment[];
   /** The person the roster files: the recipient, or another member of the recipient's household. */
   filedPersonId: number;
   filedName: string;
+  filedEnrolled: boolean;
   role: StaffRole;
   /** The relation as filed (父子, 兄妹 …), for a relative; null for staff and cadres themselves. */
   relation: string | null;
@@ -44,6 +44,15 @@ export interface StaffRelatedRecipient {
   staffRole: Exclude<StaffRole, 'relative'> | null;
   staffUnit: string | null;
   warning: StaffWarning | null;
+}
+
+export interface HouseholdEnrolment {
+  enrolmentId: number;
+  personId: number;
+  category: string;
+  startDate: string;
+  endDate: string | null;
+  monthlyAmountFen: number | null;
 }
 
 export interface StaffWarning {
@@ -94,23 +103,33 @@ export async function findStaffRelatedRecipients(knex: Knex, regionCode: string,
   for (const member of members) (membersOf.get(Number(member.household_id)) ?? membersOf.set(Number(member.household_id), []).get(Number(member.household_id))!).push(member);
   const nameOf = new Map(members.map((m) => [Number(m.id), m.name]));
 
+  const enrolmentsOf = new Map<number, HouseholdEnrolment[]>();
+  for (const e of enrolments) {
+    (enrolmentsOf.get(Number(e.household_id)) ?? enrolmentsOf.set(Number(e.household_id), []).get(Number(e.household_id))!).push({
+      enrolmentId: Number(e.id), personId: Number(e.person_id), category: e.category, startDate: e.start_date, endDate: e.end_date,
+      monthlyAmountFen: e.monthly_amount_fen === null ? null : Number(e.monthly_amount_fen),
+    });
+  }
+
+  // One row per household and filing: a 低保 household is enrolled member by member, but one connection is one case.
   const rows: StaffRelatedRecipient[] = [];
-  for (const enrolment of enrolments) {
-    const household = householdOf.get(Number(enrolment.household_id))!;
-    for (const member of membersOf.get(Number(enrolment.household_id)) ?? []) {
+  for (const [householdId, own] of enrolmentsOf) {
+    const household = householdOf.get(householdId)!;
+    for (const member of membersOf.get(householdId) ?? []) {
       for (const filing of filings.get(member.id_key) ?? []) {
+        const filedEnrolled = own.some((e) => e.personId === Number(member.id));
+        const recipient = filedEnrolled ? Number(member.id) : own[0]!.personId;
         const named = filing.role === 'relative' ? (filing.relatedKey ? staff.get(filing.relatedKey) : undefined) : { name: member.name, role: filing.role, unit: filing.unit };
         rows.push({
-          personId: Number(enrolment.person_id), name: nameOf.get(Number(enrolment.person_id)) ?? '', householdId: Number(household.id), householdNo: household.household_no,
-          villageCode: household.registered_region, enrolmentId: Number(enrolment.id), category: enrolment.category, startDate: enrolment.start_date, endDate: enrolment.end_date,
-          monthlyAmountFen: enrolment.monthly_amount_fen === null ? null : Number(enrolment.monthly_amount_fen),
-          filedPersonId: Number(member.id), filedName: member.name, role: filing.role, relation: filing.relation,
+          personId: recipient, name: nameOf.get(recipient) ?? '', householdId, householdNo: household.household_no, villageCode: household.registered_region,
+          enrolments: [...own.filter((e) => e.personId === recipient), ...own.filter((e) => e.personId !== recipient)],
+          filedPersonId: Number(member.id), filedName: member.name, filedEnrolled, role: filing.role, relation: filing.relation,
           staffName: named?.name ?? null, staffRole: named?.role ?? null, staffUnit: named?.unit ?? null, warning: warnings.get(member.id_key) ?? null,
         });
       }
     }
   }
-  return rows.sort((a, b) => a.villageCode.localeCompare(b.villageCode) || a.householdNo.localeCompare(b.householdNo) || a.personId - b.personId || a.enrolmentId - b.enrolmentId);
+  return rows.sort((a, b) => a.villageCode.localeCompare(b.villageCode) || a.householdNo.localeCompare(b.householdNo) || a.filedPersonId - b.filedPersonId || a.role.localeCompare(b.role));
 }
 
 /** The latest staff-relation fact for each filed person and staff member, by the filed person's key. */

@@ -54,32 +54,32 @@ describe.each(dialects)('enrolments kept after a means-test warning on %s', (dia
   });
   afterAll(async () => store.dispose());
 
-  it('lists every basic-living enrolment of the household kept by an outcome that leaves the register as it was', async () => {
+  it('lists each warning resolved by an outcome that leaves the register as it was, with the household\'s kept enrolments', async () => {
     const rows = await findAssetsKept(store.knex, county, '2024-08');
-    expect(rows.map((r) => [r.name, r.ruleId, r.outcome, r.endedOn]).sort()).toEqual([
-      ['务工丁', 'recipient-income-above-threshold', 'referred', null],
-      ['妻乙', 'recipient-household-vehicle', 'no-change', null],
-      ['车主甲', 'recipient-household-vehicle', 'no-change', null],
+    expect(rows.map((r) => [r.subjectName, r.ruleId, r.outcome, r.kept.map((e) => [e.name, e.endedOn])]).sort()).toEqual([
+      ['务工丁', 'recipient-income-above-threshold', 'referred', [['务工丁', '2024-09-30']]],
+      ['车主甲', 'recipient-household-vehicle', 'no-change', [['车主甲', null], ['妻乙', null]]],
     ].sort());
-    const wife = rows.find((r) => r.name === '妻乙')!;
-    expect(wife).toMatchObject({ subjectName: '车主甲', subjectPersonId: await personIdOf(store.knex, people.carOwner), resolvedOn: '2024-08-26', resolvedBy: '杨和镇 经办人', outcomeReason: '车辆已于2024年7月转让，提供转让合同' });
-    expect(wife.evidence.map((e) => [e.kind, e.attributes.plate])).toEqual([['vehicle-registered', '宁A·12345']]);
-    expect(rows.find((r) => r.name === '务工丁')).toMatchObject({ measured: 260_000, threshold: 185_000 });
+    const car = rows.find((r) => r.subjectName === '车主甲')!;
+    expect(car).toMatchObject({ subjectPersonId: await personIdOf(store.knex, people.carOwner), resolvedOn: '2024-08-26', resolvedBy: '杨和镇 经办人', outcomeReason: '车辆已于2024年7月转让，提供转让合同' });
+    expect(car.evidence.map((e) => [e.kind, e.attributes.plate])).toEqual([['vehicle-registered', '宁A·12345']]);
+    expect(rows.find((r) => r.subjectName === '务工丁')).toMatchObject({ measured: 260_000, threshold: 185_000 });
   });
 
-  it('says the enrolment ended once it has, and finds nothing before the resolution or in another county', async () => {
-    expect((await findAssetsKept(store.knex, county, '2024-09')).find((r) => r.name === '务工丁')).toMatchObject({ endedOn: '2024-09-30', endReason: '自愿退出' });
+  it('reads the warnings of the month and before, however late resolved, and says whether the enrolment is in force now', async () => {
+    expect((await findAssetsKept(store.knex, county, '2024-09')).find((r) => r.subjectName === '务工丁')!.kept).toMatchObject([{ endedOn: '2024-09-30', endReason: '自愿退出' }]);
     expect(await findAssetsKept(store.knex, county, '2024-07')).toEqual([]);
     expect(await findAssetsKept(store.knex, '500114', '2024-08')).toEqual([]);
   });
 
   it('renders the evidence, the decision and who took it for the auditor', async () => {
     const csv = (await produceReport(store.knex, auditor, { template: 'compliance-assets-kept', period: '2024-09', format: 'csv', now: new Date('2024-10-08T02:00:00Z') })).bytes.toString('utf8');
-    const wife = csv.split('\r\n').find((l) => l.includes('妻乙'))!;
-    expect(wife).toContain(`车主甲（${people.carOwner}）：车辆宁A·12345（小型轿车）`);
-    expect(wife).toContain('无需处置：车辆已于2024年7月转让，提供转让合同');
-    expect(wife).toContain('2024-08-26，杨和镇 经办人');
-    expect(wife).toContain('仍在保');
+    const car = csv.split('\r\n').find((l) => l.includes('车主甲'))!;
+    expect(car).toContain(`车主甲,${people.carOwner}`);
+    expect(car).toContain('本人：车辆宁A·12345（小型轿车）');
+    expect(car).toContain('无需处置：车辆已于2024年7月转让，提供转让合同');
+    expect(car).toContain('2024-08-26，杨和镇 经办人');
+    expect(car).toContain('农村最低生活保障；同户在保2人,1200.00,仍在保');
     const earner = csv.split('\r\n').find((l) => l.includes('务工丁'))!;
     expect(earner).toContain('本人：宁夏某物流有限公司，2024-08月工资2600.00元；月收入2600.00元，标准1850.00元（示例阈值）');
     expect(earner).toContain('已于2024-09-30终止（自愿退出）');

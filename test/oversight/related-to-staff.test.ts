@@ -74,7 +74,7 @@ describe.each(dialects)('recipients related to staff on %s', (dialect) => {
     expect(sister).toContain('待核查');
     expect(sister).toContain(people.sister);
     const head = csv.split('\r\n').find((l) => l.includes('户主乙'))!;
-    expect(head).toContain('同户成员民政丙为民政工作人员');
+    expect(head).toContain('同户成员民政丙（本人未在保）为民政工作人员');
     expect(head).toContain('已办结（无需处置）');
     expect(head).toContain('审批程序完整（2024-08-26，县民政局 复核员）');
     expect(csv).not.toContain('无关丁');

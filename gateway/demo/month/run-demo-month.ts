@@ -19,6 +19,7 @@ import { recordQianjiangDiscoveries } from '../qianjiang-discoveries.js';
 import { SeededRandom } from '../seeded-random.js';
 import { seedDemoCounty, type SeedResult } from '../seed-county.js';
 import { DemoMonth, type ExemptedCase, type PlantedCase } from './demo-month-context.js';
+import { backEnterEnrolment, type BackEnteredEnrolment } from './back-entered-enrolment.js';
 import { fileDemoRound } from './filing-round.js';
 import { handleShareOfWarnings, type HandlingReport } from './handle-warnings.js';
 import { generateMonthFeeds } from './month-feeds.js';
@@ -61,6 +62,8 @@ export interface DemoMonthResult {
   reports: DemoReport[];
   /** The month's payment roll, submitted by every township and closed; null when the run was given no signing key. */
   payroll: DemoPayroll | null;
+  /** The enrolment back-entered with no approval (compliance-changes-without-approval's case); null when nobody fits. */
+  backEntry: BackEnteredEnrolment | null;
 }
 
 export class DemoMonthError extends Error {
@@ -151,10 +154,12 @@ export async function runDemoMonth(store: Store, options: DemoMonthOptions): Pro
     ? await closeDemoPayroll(store, { countyCode: demoMonthCounty, period, signingKey: options.signingKey, now: new Date(`${today}T12:00:00+08:00`) })
     : null;
   if (payroll) progress(`payment roll ${period}: ${payroll.status}, ${payroll.households} households, ${payroll.totalFen} fen`);
+  const backEntry = await backEnterEnrolment(store.knex, month, demoMonthCounty, options.actor);
+  if (backEntry) progress(`back-entered enrolment ${backEntry.enrolmentId} (${backEntry.subject.name}, ${backEntry.startDate} to ${backEntry.endDate ?? '…'}) with no approval behind it`);
   // Dated today at noon in Shanghai, so a run on the same day writes the same bytes.
   const reports = await writeDemoReports(store, { dir: options.outDir, period, monthCounty: demoMonthCounty, actor: options.actor, now: new Date(`${today}T12:00:00+08:00`) });
   return {
-    period, seeded, feeds, comparison, planted: month.planted, exempted: month.exempted, handling, summary, summaryFiles: { markdown, json }, qianjiangDiscoveries, reports, payroll,
+    period, seeded, feeds, comparison, planted: month.planted, exempted: month.exempted, handling, summary, summaryFiles: { markdown, json }, qianjiangDiscoveries, reports, payroll, backEntry,
   };
 }
 
