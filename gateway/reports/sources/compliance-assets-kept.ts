@@ -7,7 +7,7 @@ import { displayIdNumber } from '../../access/masking.js';
 import { loadRuleSet, type LoadedRuleSet } from '../../engine/rule-set.js';
 import { findAssetsKept, type AssetsKept, type KeptEnrolment } from '../../oversight/assets-kept.js';
 import { idNumbersOfPersons } from '../../store/repositories/persons.js';
-import { defineReportSource, type ReportRow } from '../report-source.js';
+import { defineReportSource, oversightRoles, type ReportRow } from '../report-source.js';
 import { categoryName, decryptAll, placeNames } from './payroll-reading.js';
 import { regionName } from './region-names.js';
 import { warningOutcomeNames } from './warning-words.js';
@@ -18,6 +18,7 @@ export default defineReportSource({
   name: 'compliance-assets-kept',
   description: 'Basic-living enrolments in force when a means-test warning (vehicle, non-residential property, housing above the threshold, business, income above the threshold) was resolved with an outcome that keeps the register as it was: the evidence, the outcome and its reason, who resolved it, and whether the enrolment is still in force.',
   capability: 'readPersonalData',
+  roles: oversightRoles,
   contextFields: { figures: 'How many warnings and enrolments, and how many still in force' },
   fields: {
     township: { type: 'text', description: '乡镇（街道） of the household\'s registration' },

@@ -7,7 +7,7 @@ import { displayIdNumber } from '../../access/masking.js';
 import { shanghaiMinute } from '../../calendar/shanghai-date.js';
 import { findChangesWithoutApproval, type ChangeWithoutApproval, type MissingBasis } from '../../oversight/changes-without-approval.js';
 import { idNumbersOfPersons } from '../../store/repositories/persons.js';
-import { defineReportSource, type ReportRow } from '../report-source.js';
+import { defineReportSource, oversightRoles, type ReportRow } from '../report-source.js';
 import { categoryName, placeNames } from './payroll-reading.js';
 import { regionName } from './region-names.js';
 
@@ -24,6 +24,7 @@ export default defineReportSource({
   name: 'compliance-changes-without-approval',
   description: 'Enrolment starts, ends and amount changes up to the month with no approved application or warning outcome behind them, with who recorded them and why each is listed; imports are left out and counted.',
   capability: 'readPersonalData',
+  roles: oversightRoles,
   contextFields: { figures: 'How many changes of each kind, and how many imported enrolments were left out' },
   fields: {
     township: { type: 'text', description: '乡镇（街道） of the household\'s registration' },

@@ -6,7 +6,7 @@
 import { displayIdNumber } from '../../access/masking.js';
 import { findStaffRelatedRecipients, type StaffRelatedRecipient } from '../../oversight/staff-related.js';
 import { idNumbersOfPersons } from '../../store/repositories/persons.js';
-import { defineReportSource, type ReportRow } from '../report-source.js';
+import { defineReportSource, oversightRoles, type ReportRow } from '../report-source.js';
 import { categoryName, placeNames } from './payroll-reading.js';
 import { regionName } from './region-names.js';
 import { warningStatusWords } from './warning-words.js';
@@ -17,6 +17,7 @@ export default defineReportSource({
   name: 'compliance-related-to-staff',
   description: 'Households with an enrolment in force in the month a member of which the staff roster (近亲属备案) files as civil-affairs staff, a village cadre or a close relative of one, one row per household and filing: the recipient, the relation, the staff member\'s unit, the enrolments and the warning\'s handling.',
   capability: 'readPersonalData',
+  roles: oversightRoles,
   contextFields: { figures: 'How many households, and how many with no resolved warning' },
   fields: {
     township: { type: 'text', description: '乡镇（街道） of the household\'s registration' },
