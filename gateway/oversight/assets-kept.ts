@@ -61,6 +61,9 @@ export async function findAssetsKept(knex: Knex, regionCode: string, month: stri
   const warnings: { id: number; rule_id: string; period: string; subject_name: string | null; subject_cipher: string | null; person_id: number | null; household_id: number | null;
     measured: number | string | null; threshold: number | string | null; outcome: string; outcome_reason: string | null; resolved_on: string }[] =
     await knex('warnings as w').leftJoin('persons as p', 'p.id', 'w.person_id')
+      .leftJoin('households as h', 'h.id', 'w.household_id').leftJoin('households as ph', 'ph.id', 'p.household_id')
+      // The registration place grants and pays (户籍地): its region, not the residence the warning went to, scopes the row.
+      .where((q) => q.where('h.registered_region', 'like', `${regionCode}%`).orWhere('ph.registered_region', 'like', `${regionCode}%`))
       .whereIn('w.rule_id', meansTestRules).andWhere('w.status', 'resolved').whereNotIn('w.outcome', registerChangingOutcomes).andWhere('w.period', '<=', month)
       .orderBy('w.id').select('w.id', 'w.rule_id', 'w.period', 'w.subject_name', 'w.subject_cipher', 'w.person_id', knex.raw('COALESCE(w.household_id, p.household_id) as household_id'),
         'w.measured', 'w.threshold', 'w.outcome', 'w.outcome_reason', 'w.resolved_on');

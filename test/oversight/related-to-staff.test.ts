@@ -18,6 +18,7 @@ const people = {
   clerk: idNumber(county, '1980-06-06', 22),
   stranger: idNumber(county, '1960-07-07', 31),
   former: idNumber(county, '1958-08-08', 41),
+  husband: idNumber(county, '1973-09-09', 13),
 };
 
 describe.each(dialects)('recipients related to staff on %s', (dialect) => {
@@ -26,7 +27,11 @@ describe.each(dialects)('recipients related to staff on %s', (dialect) => {
   beforeAll(async () => {
     store = await openTestStore(dialect);
     const village = (await store.knex('regions').where({ level: 'village' }).andWhere('code', 'like', `${county}%`).orderBy('code').first('code')).code;
-    await addHousehold(store.knex, village, [{ idNumber: people.sister, name: '关系甲', enrolment: { category: '120', startDate: '2024-02-01' } }]);
+    // The cadre's sister heads a 低保 household of two: one case, one row, both enrolments on it.
+    await addHousehold(store.knex, village, [
+      { idNumber: people.sister, name: '关系甲', enrolment: { category: '120', startDate: '2024-02-01' } },
+      { idNumber: people.husband, name: '丈夫甲', enrolment: { category: '120', startDate: '2024-02-01' } },
+    ]);
     // The head is enrolled; the clerk, a civil-affairs worker, lives in the household without an enrolment of his own.
     await addHousehold(store.knex, village, [{ idNumber: people.head, name: '户主乙', enrolment: { category: '120', startDate: '2023-05-01' } }, { idNumber: people.clerk, name: '民政丙' }]);
     await addHousehold(store.knex, village, [{ idNumber: people.stranger, name: '无关丁', enrolment: { category: '120', startDate: '2024-01-01' } }]);
@@ -56,6 +61,7 @@ describe.each(dialects)('recipients related to staff on %s', (dialect) => {
       ['户主乙', '民政丙', 'civil-affairs-staff', null, '民政丙', '永宁县民政局社会救助股'],
     ]);
     expect(rows[0]!.warning).toMatchObject({ status: 'pending', outcome: null, resolvedBy: null });
+    expect(rows[0]!.enrolments.map((e) => e.personId)).toEqual([await personIdOf(store.knex, people.sister), await personIdOf(store.knex, people.husband)]);
     expect(rows[1]!.warning).toMatchObject({ status: 'resolved', outcome: 'no-change', resolvedOn: '2024-08-26', resolvedBy: '县民政局 复核员' });
     expect(rows[1]!.personId).toBe(await personIdOf(store.knex, people.head));
   });
@@ -72,6 +78,8 @@ describe.each(dialects)('recipients related to staff on %s', (dialect) => {
     expect(sister).toContain('本人为近亲属（兄妹）');
     expect(sister).toContain('村干部己（村（社区）干部），杨和镇王太村村委会 主任');
     expect(sister).toContain('待核查');
+    expect(sister).toContain('农村最低生活保障，2024-02-01起；同户在保2人,1200.00');
+    expect(csv).not.toContain('丈夫甲');
     expect(sister).toContain(people.sister);
     const head = csv.split('\r\n').find((l) => l.includes('户主乙'))!;
     expect(head).toContain('同户成员民政丙（本人未在保）为民政工作人员');
