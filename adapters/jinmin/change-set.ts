@@ -42,7 +42,8 @@ export interface MonthlyChangeSet {
 /**
  * The enrolment_events this reads. 'started' is written by insertEnrolment; 'ended' and 'amount-changed' are the
  * names this module defines for whoever ends an enrolment or adjusts its amount (待遇调整): 'ended' with any detail,
- * 'amount-changed' with detail {"fromFen": n, "toFen": n, "effectiveMonth"?: "YYYY-MM"}.
+ * 'amount-changed' with detail {"fromFen": n, "toFen": n, "effectiveMonth"?: "YYYY-MM", "warningId"?: n}
+ * (warningId names the warning outcome behind the change; this module does not read it).
  */
 export const changeEventKinds = { started: 'started', ended: 'ended', amountChanged: 'amount-changed' } as const;
 

@@ -80,10 +80,11 @@ export async function applyOutcome(
     const fromFen = enrolment.monthly_amount_fen === null ? null : Number(enrolment.monthly_amount_fen);
     if (fromFen === toFen) continue;
     await trx('enrolments').where('id', enrolment.id).update({ monthly_amount_fen: toFen, updated_at: context.at });
-    // Exactly the detail the change set parses: {fromFen, toFen, effectiveMonth?}.
+    // The detail the change set parses ({fromFen, toFen, effectiveMonth?}), plus the warning whose outcome this is, so
+    // an auditor sees which decision stands behind the change (oversight/changes-without-approval.ts), as for 'ended'.
     await trx('enrolment_events').insert({
       enrolment_id: enrolment.id, kind: changeEventKinds.amountChanged, at: context.at, actor: actorLabel,
-      detail: JSON.stringify({ fromFen, toFen, ...(request.effectiveMonth ? { effectiveMonth: request.effectiveMonth } : {}) }),
+      detail: JSON.stringify({ fromFen, toFen, ...(request.effectiveMonth ? { effectiveMonth: request.effectiveMonth } : {}), warningId: warning.id }),
     });
     effects.adjusted.push({ enrolmentId: enrolment.id, fromFen, toFen });
     effects.personIds.push(enrolment.person_id);

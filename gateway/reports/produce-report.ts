@@ -63,6 +63,9 @@ export async function produceReport(knex: Knex, actor: Actor, order: ReportOrder
   const template = findReportTemplate(order.template);
   const source = reportSources.get(template.source)!;
   const policy = requireCapability(actor, source.capability, `read the report ${template.name}`);
+  if (source.roles && !source.roles.includes(actor.role)) {
+    throw new ProblemError('forbidden', `role ${actor.role} cannot read the report ${template.name}: only ${source.roles.join(' and ')} keys take it`);
+  }
   const regionCode = order.region ?? actor.regionCode;
   if (!isRegionCode(regionCode)) throw new ProblemError('validation-failed', `"${regionCode}" is not a region code`, [{ parameter: 'region', detail: 'must be 6, 9 or 12 digits' }]);
   if (!isWithinScope(actor.regionCode, regionCode)) throw new ProblemError('out-of-scope', `region ${regionCode} is outside this key's region ${actor.regionCode}`);

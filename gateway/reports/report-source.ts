@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../access/actor.js';
 import type { Capability, RolePolicy } from '../access/role-policy.js';
+import type { Role } from '../../schemas/types/index.js';
 import type { ReportPeriod } from './report-periods.js';
 
 /** A cell as a source gives it: text, a number (fen for yuan columns, a share for percent ones), or nothing. */
@@ -52,10 +53,21 @@ export interface ReportSource {
   fields: Readonly<Record<string, { type: ReportFieldType; description: string }>>;
   /** readPersonalData when rows name people; readFigures for counts. */
   capability: Capability;
+  /**
+   * The only roles that may take it, beyond the capability: oversight of the people who hold the capability (a
+   * township's own 人情保 cases, its own decisions) goes to auditors and the bureau, not to the township itself.
+   */
+  roles?: readonly Role[];
   /** Placeholders the source fills beyond region, period and unit (e.g. a figures sentence), with what each says. */
   contextFields?: Readonly<Record<string, string>>;
   load(knex: Knex, request: ReportRequest): Promise<ReportData>;
 }
+
+/**
+ * Who takes the reports that judge casework (人情保, benefits kept, changes without approval): auditors (审计/纪检) and
+ * the county bureau's admins. Townships, whose own decisions the rows are, do not.
+ */
+export const oversightRoles: readonly Role[] = ['auditor', 'admin'];
 
 export function defineReportSource(source: ReportSource): ReportSource {
   return source;

@@ -114,10 +114,30 @@ describe('jiuzhu demo', () => {
     expect(rowOf(villages.cells, 5)).toMatchObject({ A: '城东街道小计', E: '1' });
   }, 60_000);
 
+  it('plants a cadre\'s relative on the register, a shop kept after verification and an enrolment back-entered without approval', async () => {
+    const reports = join(out, 'reports');
+    const staff = await dumpSheet(readFileSync(join(reports, 'compliance-related-to-staff.xlsx')));
+    const relative = rowOf(staff.cells, 4);
+    expect(String(relative.G)).toMatch(/^(本人|同户成员.+（本人未在保）)为近亲属（[父母兄姐][子女弟妹]）$/);
+    expect(String(relative.H)).toMatch(/（村（社区）干部），.+[村居]委会$/);
+    expect(relative.K).toMatch(/^预警\d+（2024-05）：待核查$/);
+    expect(rowOf(staff.cells, 5)).toEqual({});
+    const kept = await dumpSheet(readFileSync(join(reports, 'compliance-assets-kept.xlsx')));
+    const shop = rowOf(kept.cells, 4);
+    expect([String(shop.G).endsWith('救助家庭成员登记经营主体'), String(shop.H).includes('经营主体'), String(shop.I).startsWith('无需处置：个体小店'), shop.M]).toEqual([true, true, true, '仍在保']);
+    expect(kept.cells.A5).toBe('合计');
+    const changes = await dumpSheet(readFileSync(join(reports, 'compliance-changes-without-approval.xlsx')));
+    // Last year's 低保 back-entered from a paper ledger: neither its start nor its end has a decision behind it.
+    const [start, end] = [rowOf(changes.cells, 4), rowOf(changes.cells, 5)];
+    expect([String(start.H).startsWith('纳入：月'), start.I, start.K, String(start.L).startsWith('无审批记录')]).toEqual([true, '2023-01-01', '数据补录（乡镇报送名单）', true]);
+    expect([end.E, String(end.H), end.I, end.K, String(end.L).startsWith('无停保决定')]).toEqual([start.E, '终止：补录：纸质台账记载年末退出', '2023-12-31', '无记录', true]);
+    expect(rowOf(changes.cells, 6)).toEqual({});
+  }, 60_000);
+
   it('says plainly that a second run of the month found nothing new', async () => {
     const { stdout, code } = await jiuzhu('demo', '--out', join(workDir, 'may-again'), '--period', '2024-05');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^demo month 2024-05, 永宁县: 19 files, \d+ facts, 5 rejected rows; 21 warnings \(none new\); 10 transitions, 1 visits, 1 referrals, 1 discovery cases\n/);
+    expect(stdout).toMatch(/^demo month 2024-05, 永宁县: 19 files, \d+ facts, 5 rejected rows; 21 warnings \(none new\); 12 transitions, 1 visits, 1 referrals, 1 discovery cases\n/);
     expect(stdout).toContain('     1  recipient-died');
     expect(stdout).toContain(`summary: ${join(workDir, 'may-again', 'summary.md')}`);
   }, 60_000);

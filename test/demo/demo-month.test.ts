@@ -98,18 +98,19 @@ describe.each(dialects)('the demo month on %s', (dialect) => {
     expect(first.comparison?.details['recipient-household-vehicle']).toEqual({ raised: 1, exempted: 2, suppressed: 0 });
   });
 
-  it('handles a share of the warnings through the workflow: stopped, halved, included, referred, under verification', async () => {
+  it('handles a share of the warnings through the workflow: stopped, halved, included, referred, kept, under verification', async () => {
     const handled = (await warnings()).filter((w) => w.status !== 'pending').map(({ rule, status, outcome }) => ({ rule, status, outcome }));
     expect(handled).toEqual([
       { rule: 'disaster-victim', status: 'resolved', outcome: 'included' },
       { rule: 'non-recipient-inpatient-self-pay', status: 'verifying', outcome: null },
       { rule: 'recipient-died', status: 'resolved', outcome: 'stopped' },
+      { rule: 'recipient-household-business', status: 'resolved', outcome: 'no-change' },
       { rule: 'recipient-household-vehicle', status: 'verifying', outcome: null },
       { rule: 'recipient-income-above-threshold', status: 'resolved', outcome: 'benefit-adjusted' },
       { rule: 'student-without-education-assistance', status: 'resolved', outcome: 'referred' },
     ]);
     expect(first.handling.notDone).toEqual([]);
-    expect(first.handling.transitions).toHaveLength(10);
+    expect(first.handling.transitions).toHaveLength(12);
 
     const died = first.planted.find((c) => c.ruleId === 'recipient-died')!;
     const stopped = await store.knex('enrolments').where('person_id', await personIdOf(store.knex, died.idNumber)).whereNotNull('end_reason').pluck('end_reason');

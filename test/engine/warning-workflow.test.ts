@@ -220,7 +220,7 @@ describe.each(dialects)('the warnings workflow on %s', (dialect) => {
     expect(result.warning).toMatchObject({ status: 'resolved', outcome: 'benefit-adjusted', resolvedOn: '2026-12-29' });
     expect(result.effects.adjusted).toEqual([{ enrolmentId: expect.any(Number), fromFen: 60_000, toFen: 52_000 }]);
     const event = await store.knex('enrolment_events').where({ enrolment_id: result.effects.adjusted[0]!.enrolmentId, kind: 'amount-changed' }).first('detail');
-    expect(JSON.parse(event.detail)).toEqual({ fromFen: 60_000, toFen: 52_000, effectiveMonth: '2027-01' });
+    expect(JSON.parse(event.detail)).toEqual({ fromFen: 60_000, toFen: 52_000, effectiveMonth: '2027-01', warningId: vehicle.id });
   });
 });
 

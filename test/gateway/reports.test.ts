@@ -92,6 +92,26 @@ describe.each(dialects)('the reports API on %s', (dialect) => {
     expect(liaison.statusCode).toBe(403);
   });
 
+  it('gives the casework oversight reports to auditor and admin keys only, not to the townships whose decisions they judge', async () => {
+    const auditor = await t.authAs('auditor', '640121');
+    const admin = await t.authAs('admin', '640121');
+    const township = await t.authAs('township', '640121100');
+    const finance = await t.authAs('finance', '640121');
+    const deniedCount = async () => Number((await t.store.knex('audit_log').where({ action: 'report.export', outcome: 'denied' }).count({ n: '*' }))[0]!.n);
+    const deniedBefore = await deniedCount();
+    for (const name of ['compliance-related-to-staff', 'compliance-assets-kept', 'compliance-changes-without-approval']) {
+      for (const headers of [auditor, admin]) {
+        const taken = await t.app.inject({ method: 'GET', url: `/v1/reports/${name}?period=2024-06&format=csv`, headers });
+        expect(taken.statusCode, taken.body).toBe(200);
+      }
+      const refused = await t.app.inject({ method: 'GET', url: `/v1/reports/${name}?period=2024-06`, headers: township });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ code: 'forbidden', detail: `role township cannot read the report ${name}: only auditor and admin keys take it` });
+      expect((await t.app.inject({ method: 'GET', url: `/v1/reports/${name}?period=2024-06`, headers: finance })).statusCode).toBe(403);
+    }
+    expect(await deniedCount()).toBe(deniedBefore + 6);
+  });
+
   it('hands a liaison officer the figures as a styled workbook with the signature lines turned on or off', async () => {
     const liaison = await t.authAs('liaison', '640121');
     const response = await t.app.inject({ method: 'GET', url: '/v1/reports/monitoring-statistics?period=2024-Q2', headers: liaison });

@@ -217,7 +217,7 @@ describe.each(dialects)('the warnings workflow through the API on %s', (dialect)
     const enrolments = await knex('enrolments').whereIn('person_id', household).orderBy('id').select('id', 'monthly_amount_fen', 'end_date');
     expect(enrolments.map((e) => [Number(e.monthly_amount_fen), e.end_date])).toEqual([[45_000, null], [45_000, null]]);
     const events = await knex('enrolment_events').whereIn('enrolment_id', enrolments.map((e) => e.id)).where('kind', 'amount-changed').orderBy('id').select('detail');
-    expect(events.map((e) => JSON.parse(e.detail))).toEqual([{ fromFen: 60_000, toFen: 45_000 }, { fromFen: 60_000, toFen: 45_000 }]);
+    expect(events.map((e) => JSON.parse(e.detail))).toEqual([{ fromFen: 60_000, toFen: 45_000, warningId: ids.car }, { fromFen: 60_000, toFen: 45_000, warningId: ids.car }]);
 
     const changeSet = await buildMonthlyChangeSet(knex, { countyCode: county, period: '2024-10' });
     expect(changeSet.counts).toEqual({ new: 0, changed: 2, stopped: 1 });

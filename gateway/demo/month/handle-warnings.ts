@@ -44,7 +44,8 @@ export interface HandlingOptions {
  * API uses, so the demo shows every kind of follow-up: a death verified and the benefit stopped (停保), an income
  * rise verified and the benefit halved for gradual exit (渐退), a disaster victim visited at home the day the
  * warning came and given urgent assistance (纳入救助), a student referred to the education bureau (转介), a
- * resident's hospital bills opened as an active-discovery case (信息推送发现), a vehicle still under verification.
+ * resident's hospital bills opened as an active-discovery case (信息推送发现), a vehicle still under verification, a
+ * small shop verified and the benefit kept (无需处置, for compliance-assets-kept).
  * The rest stay pending, as a newcomer should find them.
  *
  * Each step looks at the store first and is taken only if it has not been: warnings move only from the status the
@@ -132,6 +133,15 @@ export async function handleShareOfWarnings(store: Store, options: HandlingOptio
   const vehicle = warningOf('recipient-household-vehicle');
   if (vehicle) await attempt(`verify warning ${vehicle.id}`, () => verify(knex, options, vehicle, '调取车辆登记信息，通知家庭提供购车资金来源说明。'));
 
+  const business = warningOf('recipient-household-business');
+  if (business) {
+    await attempt(`keep the benefit of warning ${business.id}`, async () => {
+      await verify(knex, options, business, '调取营业执照，入户查看经营场所和流水。');
+      // Kept: the finding is recorded with its reason, and compliance-assets-kept shows it to the auditor.
+      await resolve(knex, options, business, { to: 'resolved', outcome: 'no-change', reason: '个体小店，经营收入已计入家庭收入，核算后仍低于低保标准，继续保障。' });
+    });
+  }
+
   return readBack(knex, options, warningOf, report);
 }
 
@@ -195,7 +205,7 @@ function staffName(seed: number): string {
 
 /** What the store now holds for the handled warnings: their transitions, the visit, the cases and referrals. */
 async function readBack(knex: Knex, options: HandlingOptions, warningOf: WarningFinder, report: HandlingReport): Promise<HandlingReport> {
-  const handled = ['recipient-died', 'recipient-income-above-threshold', 'disaster-victim', 'student-without-education-assistance', 'non-recipient-inpatient-self-pay', 'recipient-household-vehicle']
+  const handled = ['recipient-died', 'recipient-income-above-threshold', 'disaster-victim', 'student-without-education-assistance', 'non-recipient-inpatient-self-pay', 'recipient-household-vehicle', 'recipient-household-business']
     .map((ruleId) => warningOf(ruleId, ruleId === 'disaster-victim' ? (w) => w.householdId !== null : ruleId === 'non-recipient-inpatient-self-pay' ? (w) => w.personId === null : undefined))
     .filter((w): w is WarningRow => w !== undefined);
   const masked = (w: WarningRow): MaskedPerson => maskPerson(w.subjectIdNumber, w.subjectName);

@@ -22,6 +22,7 @@ import { recordQianjiangOversight } from '../qianjiang-oversight.js';
 import { SeededRandom } from '../seeded-random.js';
 import { seedDemoCounty, type SeedResult } from '../seed-county.js';
 import { DemoMonth, type ExemptedCase, type PlantedCase } from './demo-month-context.js';
+import { backEnterEnrolment, type BackEnteredEnrolment } from './back-entered-enrolment.js';
 import { fileDemoRound } from './filing-round.js';
 import { handleShareOfWarnings, type HandlingReport } from './handle-warnings.js';
 import { generateMonthFeeds } from './month-feeds.js';
@@ -69,6 +70,8 @@ export interface DemoMonthResult {
   supervision: DemoSupervision;
   /** The month's spot check (抽查) of the county's enrolled households, with a few results. */
   spotCheck: DemoSpotCheck;
+  /** The enrolment back-entered with no approval (compliance-changes-without-approval's case); null when nobody fits. */
+  backEntry: BackEnteredEnrolment | null;
 }
 
 export class DemoMonthError extends Error {
@@ -167,6 +170,8 @@ export async function runDemoMonth(store: Store, options: DemoMonthOptions): Pro
   if (supervision.reminder) progress(`supervision: ${supervision.orders.length} 督办, written reminder ${supervision.reminder.number} to ${supervision.reminder.townshipCode}`);
   const spotCheck = await plantDemoSpotCheck(store, { countyCode: demoMonthCounty, period, today, seed, actor: options.actor });
   if (spotCheck.drawnNow) progress(`spot check of ${period}: draw ${spotCheck.drawId}, ${spotCheck.sampleSize} households, ${spotCheck.results} results recorded`);
+  const backEntry = await backEnterEnrolment(store.knex, month, demoMonthCounty, options.actor);
+  if (backEntry) progress(`back-entered enrolment ${backEntry.enrolmentId} (${backEntry.subject.name}, ${backEntry.startDate} to ${backEntry.endDate ?? '…'}) with no approval behind it`);
   // Dated today at noon in Shanghai, so a run on the same day writes the same bytes.
   // The 通报 counts the 督办 issued in its period: the demo's were issued today, so it covers this month.
   const reports = await writeDemoReports(store, {
@@ -175,7 +180,7 @@ export async function runDemoMonth(store: Store, options: DemoMonthOptions): Pro
   if (supervision.reminder) reports.push(await writeReminderDocument(store, supervision.reminder.id, join(options.outDir, 'reports', 'supervision-reminder.xlsx')));
   return {
     period, seeded, feeds, comparison, planted: month.planted, exempted: month.exempted, handling, summary, summaryFiles: { markdown, json }, qianjiangDiscoveries, reports, payroll,
-    supervision, spotCheck,
+    supervision, spotCheck, backEntry,
   };
 }
 

@@ -11,6 +11,7 @@ import { defineReportSource, type ReportRow } from '../report-source.js';
 import type { Knex } from 'knex';
 import { decryptAll, placeNames } from './payroll-reading.js';
 import { regionName } from './region-names.js';
+import { warningStatusWords } from './warning-words.js';
 
 export default defineReportSource({
   name: 'compliance-duplicates',
@@ -51,7 +52,7 @@ export default defineReportSource({
       ...warnings.map((w, index): ReportRow => ({
         kind: '重复享受基本生活救助', ...place(w.household_region ?? w.region_code ?? ''), name: w.subject_name ?? '',
         idNumber: warningIds[index] ? displayIdNumber(request.policy, warningIds[index]!) : '', period: w.period,
-        detail: rosterWords(rosterEntries.get(Number(w.id)), names), amountFen: null, status: statusWords(w.status, w.outcome),
+        detail: rosterWords(rosterEntries.get(Number(w.id)), names), amountFen: null, status: warningStatusWords(w.status, w.outcome),
       })),
       ...aid.map((a): ReportRow => {
         const person = a.personId === null ? undefined : personOf.get(a.personId);
@@ -96,11 +97,4 @@ function rosterWords(entry: RosterEntry | undefined, names: (code: string) => st
   const named = codes.filter((c) => names(c) !== c).map(names);
   const where = named.length > 0 ? named.join('') : entry.regionCode ? `区划代码${entry.regionCode}` : '';
   return `金民名册在保：${codeName('assistance-category', entry.category) ?? entry.category}${where ? `（${where}）` : ''}`;
-}
-
-const statusNames: Record<string, string> = { pending: '待核查', verifying: '核查中', resolved: '已办结' };
-const outcomeNames: Record<string, string> = { stopped: '停保', 'benefit-adjusted': '待遇调整', included: '纳入救助', referred: '转介', 'no-change': '无需处置' };
-
-function statusWords(status: string, outcome: string | null): string {
-  return `${statusNames[status] ?? status}${outcome ? `（${outcomeNames[outcome] ?? outcome}）` : ''}`;
 }

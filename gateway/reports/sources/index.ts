@@ -3,6 +3,9 @@ import complianceClosedRollIntegrity from './compliance-closed-roll-integrity.js
 import compliancePaidAfterDeath from './compliance-paid-after-death.js';
 import complianceDuplicates from './compliance-duplicates.js';
 import complianceOverdue from './compliance-overdue.js';
+import complianceAssetsKept from './compliance-assets-kept.js';
+import complianceChangesWithoutApproval from './compliance-changes-without-approval.js';
+import complianceRelatedToStaff from './compliance-related-to-staff.js';
 import discoveryCases from './discovery-cases.js';
 import economicChecks from './economic-checks.js';
 import filingCompleteness from './filing-completeness.js';
@@ -25,6 +28,7 @@ export const reportSources: ReadonlyMap<string, ReportSource> = new Map(
   [
     discoveryCases, monitoringFigures, urgentHardship, liaisonRoster, taskProgress, filingCompleteness, quarterlySummary, payrollRoll, payrollChanges,
     payrollJinminReconciliation, complianceClosedRollIntegrity, compliancePaidAfterDeath, complianceDuplicates, complianceOverdue, supervisionReminder,
-    supervisionCircular, spotCheckResults, economicChecks, keyGroupRoster, villagesWithoutAssistant,
+    supervisionCircular, spotCheckResults, economicChecks, keyGroupRoster, villagesWithoutAssistant, complianceRelatedToStaff, complianceAssetsKept,
+    complianceChangesWithoutApproval,
   ].map((source) => [source.name, source]),
 );
