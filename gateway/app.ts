@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { defaultCaseworkSettings } from './casework/casework-settings.js';
+import { defaultCaseworkSettings, type CaseworkSettings } from './casework/casework-settings.js';
 import { defaultOverdueContext } from './supervision/overdue-items.js';
 import { loadRuleSet, type LoadedRuleSet } from './engine/rule-set.js';
 import { loadFilingProgrammes, type FilingProgrammes } from './filing/filing-programme.js';
@@ -48,6 +48,8 @@ export interface AppOptions {
   exchange: Exchange;
   /** The comparison rules; config/rules/default.json unless given. */
   rules?: LoadedRuleSet;
+  /** Casework time limits, the 一城通办 schemes and the holiday calendar; config/time-limits/default.json unless given. */
+  casework?: CaseworkSettings;
   /** The filing programmes; config/filing/*.json unless given. */
   filingProgrammes?: FilingProgrammes;
   /** The clock (tests pin it); "today" is its date in Asia/Shanghai. */
@@ -100,7 +102,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(batchRoutes);
   // The monitoring configuration is read once here and shared, not once per route file.
   const rules = options.rules ?? loadRuleSet();
-  const casework = defaultCaseworkSettings();
+  const casework = options.casework ?? defaultCaseworkSettings();
   const { now } = options;
   await app.register(comparisonRoutes, { rules, now });
   await app.register(indexRoutes, { now });
@@ -118,7 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(progressFormRoutes, filing);
   await app.register(liaisonRoutes, filing);
   await app.register(summaryRoutes, filing);
-  await app.register(supervisionRoutes, { context: defaultOverdueContext(rules, filing.programmes), now });
+  await app.register(supervisionRoutes, { context: { ...defaultOverdueContext(rules, filing.programmes), settings: casework }, now });
   await app.ready();
   return app;
 }

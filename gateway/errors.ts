@@ -38,6 +38,7 @@ export const problemCatalogue = {
   'referral-unknown-department': { status: 422, title: 'Not a department referrals go to' },
   'referral-transition-illegal': { status: 409, title: 'The referral or case cannot change that way in its current state' },
   'application-unknown-procedure': { status: 422, title: 'No such application procedure, or a category it does not cover' },
+  'application-wrong-township': { status: 422, title: 'This township may not take the household’s application (一城通办: residence or registration township only)' },
   'application-exists': { status: 409, title: 'The household already has an open application under this procedure' },
   'application-step-out-of-order': { status: 409, title: 'The step does not follow the application’s procedure' },
   'application-closed': { status: 409, title: 'The application is already decided or withdrawn' },

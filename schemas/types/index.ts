@@ -323,6 +323,10 @@ export type RegionCode7 = string;
  */
 export type Period3 = string;
 /**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate19 = string;
+/**
  * Which households the category covers. enrolment: the household has a current enrolment in one of these business codes (assistance-category); member: and some member has all the given attributes; childWithoutParent: and a minor lives in it with neither parent in the household; warningRules: a warning of one of these comparison rules about a member (a trigger: due within the frequency's working days of the warning, until a visit on or after that day).
  */
 export type VisitMatch =
@@ -357,11 +361,11 @@ export type WarningOutcome = 'benefit-adjusted' | 'stopped' | 'included' | 'refe
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate19 = string;
+export type CalendarDate20 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate20 = string;
+export type CalendarDate21 = string;
 /**
  * An amount of money in fen that cannot be negative (income, benefit).
  */
@@ -506,6 +510,7 @@ export interface ApplicationSummary {
   applicantName: string;
   acceptingRegionCode: string;
   registrationRegionCode: string;
+  investigatingRegionCode: string;
   acceptedOn: CalendarDate2;
   dueOn: CalendarDate2;
   /**
@@ -516,7 +521,16 @@ export interface ApplicationSummary {
   overdue: boolean;
 }
 export interface ApplicationNextStep {
-  step: 'investigated' | 'forwarded' | 'reviewed' | 'notice' | 'decided';
+  step:
+    | 'check-started'
+    | 'investigation-started'
+    | 'investigated'
+    | 'forwarded'
+    | 'reviewed'
+    | 'notice'
+    | 'deliberated'
+    | 'decided'
+    | 'archived';
   dueOn: CalendarDate2;
   /**
    * true: the step’s due date runs into a year whose official holiday notice is not in the calendar yet, so that year's weekdays were counted; it is worked out again once the year is added.
@@ -576,16 +590,33 @@ export interface ApplicationNoticeItem {
   endsOn: CalendarDate2 | null;
 }
 /**
- * Body of POST /v1/applications/{id}/steps: one step done. Steps follow the procedure's order; a step done after its deadline, a rejection, a withdrawal and an extension each need a reason.
+ * Body of POST /v1/applications/{id}/steps: one step done. Steps follow the procedure's order; a step done after its deadline, an objection, a deliberation, a rejection, a withdrawal and an extension each need a reason.
  */
 export interface ApplicationStepInput {
   /**
-   * investigated 入户调查; forwarded 传至户籍地; reviewed 初审; notice 公示 started on `on`; approved / rejected 审核确认; withdrawn 申请人撤回; extended 延期 (once, when the procedure allows).
+   * check-started 家庭经济状况核对 started and investigation-started 入户调查 started (seed 001: 居住地启动); investigated 入户调查 done; forwarded 传至户籍地; reviewed 初审; notice 公示 started on `on`; objected 对公示结果有异议 (recorded while the notice runs, with the objection as `reason`); deliberated 民主评议 held after an objection (`deliberationResult`, and `reason` for what it found); approved / rejected 审核确认; archived 档案归档 after the decision; withdrawn 申请人撤回; extended 延期 (once, when the procedure allows).
    */
-  step: 'investigated' | 'forwarded' | 'reviewed' | 'notice' | 'approved' | 'rejected' | 'withdrawn' | 'extended';
+  step:
+    | 'check-started'
+    | 'investigation-started'
+    | 'investigated'
+    | 'forwarded'
+    | 'reviewed'
+    | 'notice'
+    | 'objected'
+    | 'deliberated'
+    | 'approved'
+    | 'rejected'
+    | 'archived'
+    | 'withdrawn'
+    | 'extended';
   on: CalendarDate4;
   reason?: string;
   proposedMonthlyAmountFen?: NonNegativeFen;
+  /**
+   * deliberated: whether the 民主评议 found that the household qualifies (评议通过) or not; the decision follows it.
+   */
+  deliberationResult?: 'qualifies' | 'does-not-qualify';
   /**
    * approved: the members enrolled and each enrolment's monthly amount; benefits run from the approval date (seed 001: 从作出审核确认同意决定之日起发放).
    *
@@ -609,12 +640,17 @@ export interface ApplicationStepInput {
 export interface ApplicationStep {
   step:
     | 'accepted'
+    | 'check-started'
+    | 'investigation-started'
     | 'investigated'
     | 'forwarded'
     | 'reviewed'
     | 'notice'
+    | 'objected'
+    | 'deliberated'
     | 'approved'
     | 'rejected'
+    | 'archived'
     | 'withdrawn'
     | 'extended';
   on: CalendarDate2;
@@ -636,9 +672,13 @@ export interface ApplicationStep {
    */
   actor: string | null;
   at: Timestamp;
+  /**
+   * deliberated only: what the 民主评议 found.
+   */
+  deliberationResult?: 'qualifies' | 'does-not-qualify';
 }
 /**
- * An application for assistance (社会救助申请) with its steps and deadlines. Seen by both the accepting and the registration township; the applicant's ID number is masked unless the role sees it in full.
+ * An application for assistance (社会救助申请) with its steps and deadlines. Seen by the accepting, the investigating and the registration township; the applicant's ID number is masked unless the role sees it in full.
  */
 export interface Application {
   id: number;
@@ -654,6 +694,7 @@ export interface Application {
   householdId: number;
   acceptingRegion: ApplicationRegion;
   registrationRegion: ApplicationRegion;
+  investigatingRegion: ApplicationRegion1;
   acceptedOn: CalendarDate2;
   dueOn: CalendarDate5;
   /**
@@ -669,6 +710,10 @@ export interface Application {
     startsOn: CalendarDate2;
     endsOn: CalendarDate6;
   } | null;
+  /**
+   * The day an objection to the notice was recorded: 民主评议 then comes before the decision.
+   */
+  objectedOn: CalendarDate2 | null;
   proposedMonthlyAmountFen: number | null;
   decidedOn: CalendarDate2 | null;
   /**
@@ -684,6 +729,13 @@ export interface Application {
    * Enrolments the approval created.
    */
   enrolmentIds: number[];
+}
+/**
+ * The township that starts the 核对 and the investigation and forwards the materials: the residence township under 一城通办 (seed 001: 由居住地配合户籍地就近进行入户调查), the registration township outside it.
+ */
+export interface ApplicationRegion1 {
+  code: string;
+  name: string;
 }
 /**
  * 一人一条救助链: everything a person has received — enrolments in basic-living and other categories, and the assistance each department reported — so that omissions (救助遗漏) and duplicates (重复救助) show.
@@ -3957,10 +4009,7 @@ export interface TimeLimits {
     procedures: {
       [k: string]: ApplicationProcedure | undefined;
     };
-    /**
-     * Where 一城通办 applies: a township takes applications only from households registered in the same county (county) or the same city (prefecture: the same prefecture-level city; for the municipalities 北京, 天津, 上海 and 重庆 the whole municipality). Seed 001 is 天津's city-wide scheme, hence prefecture by default. Anyone registered outside the area is treated as not found, so the route cannot probe the national register.
-     */
-    oneCityArea: 'county' | 'prefecture';
+    oneCity: OneCityScheme;
     basis?: string;
   };
   publicNotices: {
@@ -3977,6 +4026,17 @@ export interface TimeLimits {
       shownAs: string;
       basis?: string;
     };
+  };
+  /**
+   * 定期核查 (seed 001 step 3.3): how often the registration township checks the economic situation of an enrolled household registered with it but living outside it. The seed says only 按照相关规定: the frequency is local practice.
+   */
+  periodicChecks: {
+    /**
+     * A check is due this many months after the last one (or after the enrolment began, when none is on record).
+     */
+    everyMonths: number;
+    example?: boolean;
+    basis?: string;
   };
 }
 export interface ReferralDepartment {
@@ -4017,14 +4077,27 @@ export interface ApplicationProcedure {
   basis?: string;
 }
 /**
- * One step of a procedure, due `within` after the step before it (after acceptance for the first; after the notice's last day for the step following the notice). The notice also has `length`: how long it stays posted.
+ * One step of a procedure, due `within` after the step before it (after acceptance for the first, or with `fromAcceptance`; after the notice's last day for the step following the notice). The notice also has `length`: how long it stays posted.
  */
 export interface ProcedureStep {
   /**
-   * investigated 入户调查 (by the accepting township); forwarded 传至户籍地 (skipped when the applicant applies where registered); reviewed 初审 (by the registration township); notice 公示 (started); decided 审核确认 (approved or rejected), always last.
+   * check-started 家庭经济状况核对 started; investigation-started 入户调查 started; investigated 入户调查 done; forwarded 传至户籍地 (skipped when the investigating township is the registration township); reviewed 初审 (by the registration township); notice 公示 (started); deliberated 民主评议 (only when the notice drew an objection); decided 审核确认 (approved or rejected); archived 档案归档, after the decision. The first five are the investigating township's.
    */
-  step: 'investigated' | 'forwarded' | 'reviewed' | 'notice' | 'decided';
+  step:
+    | 'check-started'
+    | 'investigation-started'
+    | 'investigated'
+    | 'forwarded'
+    | 'reviewed'
+    | 'notice'
+    | 'deliberated'
+    | 'decided'
+    | 'archived';
   within: TimeLimitDuration;
+  /**
+   * true: `within` counts from the day of acceptance, not from the step before (seed 001: 居住地受理3个工作日内启动…入户调查).
+   */
+  fromAcceptance?: boolean;
   length?: TimeLimitDuration;
 }
 /**
@@ -4040,6 +4113,31 @@ export interface TimeLimitDuration {
   /**
    * The source of the value.
    */
+  basis?: string;
+}
+/**
+ * 一城通办 (seed 001): where and from when a household may apply in its township of residence as well as in its township of registration, the residence township investigating. Outside every scheme (another city, or an application accepted before the scheme's start) only the registration township accepts and investigates.
+ */
+export interface OneCityScheme {
+  schemes: {
+    /**
+     * The division that runs the scheme: a province-level code (120000, the whole municipality), a prefecture-level city (640100) or a county (640121). Both townships must lie inside it.
+     */
+    areaCode: string;
+    name: string;
+    startsOn: CalendarDate19;
+    basis?: string;
+  }[];
+  /**
+   * 民主评议 after an objection to the notice: which township organises it.
+   */
+  deliberation: {
+    /**
+     * registration: the workflow's 户籍地负责组织民主评议,居住地配合; residence: the same seed's 将民主评议放到居住地进行. Outside the scheme the registration township does it either way.
+     */
+    by: 'registration' | 'residence';
+    basis?: string;
+  };
   basis?: string;
 }
 /**
@@ -4153,8 +4251,8 @@ export interface Warning {
    * Why it was resolved so (required when resolving).
    */
   outcomeReason: string | null;
-  raisedOn: CalendarDate19;
-  dueOn: CalendarDate20;
+  raisedOn: CalendarDate20;
+  dueOn: CalendarDate21;
   /**
    * dueOn runs into a year whose holiday notice was not yet in the calendar (counted Monday to Friday there); it is recomputed when the year is added.
    */

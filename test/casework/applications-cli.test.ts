@@ -23,7 +23,8 @@ beforeAll(async () => {
     const settings = defaultCaseworkSettings();
     const options = { settings, today: '2024-12-20' };
     await addHousehold(store.knex, '640121100200', [{ idNumber: applicant, name: '马国强' }]);
-    // Taken where registered (杨和镇): no forwarding; investigation due 3 working days after Friday 09-27, i.e. 10-08.
+    // No 一城通办 in 永宁 by default: taken where registered (杨和镇), which investigates, so no forwarding; the 核对
+    // starts within 3 working days (an example) after Friday 09-27, i.e. 10-08.
     await acceptApplication(store.knex, commandLineActor('test'), { procedure: 'dibao', category: '120', applicantIdNumber: applicant, acceptingRegionCode: '640121100', acceptedOn: '2024-09-27' }, options);
     await openCase(store.knex, commandLineActor('test'), {
       origin: { type: 'walk-in' }, subjectIdNumber: applicant, subjectName: '马国强', regionCode: '640121100', ownerUnit: '杨和镇社会救助服务站',
@@ -36,16 +37,16 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('jiuzhu applications overdue / referrals overdue', () => {
-  it('lists the application whose investigation is late, as JSON, and nothing the day it is due', async () => {
+  it('lists the application whose 核对 is late, as JSON, and nothing the day it is due', async () => {
     const late = await runJiuzhu(env, 'applications', 'overdue', '--as-of', '2024-10-09', '--json');
     expect(late.code, late.stderr).toBe(0);
     const report = JSON.parse(late.stdout);
     expect(report.asOf).toBe('2024-10-09');
-    expect(report.items).toEqual([expect.objectContaining({ procedure: 'dibao', applicantName: '马国强', acceptingRegionCode: '640121100', registrationRegionCode: '640121100', nextStep: { step: 'investigated', dueOn: '2024-10-08', dueProvisional: false, notBefore: null }, overdue: true })]);
+    expect(report.items).toEqual([expect.objectContaining({ procedure: 'dibao', applicantName: '马国强', acceptingRegionCode: '640121100', registrationRegionCode: '640121100', investigatingRegionCode: '640121100', nextStep: { step: 'check-started', dueOn: '2024-10-08', dueProvisional: false, notBefore: null }, overdue: true })]);
     expect(JSON.parse((await runJiuzhu(env, 'applications', 'overdue', '--as-of', '2024-10-08', '--json')).stdout).items).toEqual([]);
     const text = await runJiuzhu(env, 'applications', 'overdue', '--as-of', '2024-10-09');
     expect(text.stdout).toContain('1 overdue application(s) as of 2024-10-09');
-    expect(text.stdout).toContain('investigated due 2024-10-08');
+    expect(text.stdout).toContain('check-started due 2024-10-08');
   });
 
   it('lists the urgent referral not answered within one working day', async () => {

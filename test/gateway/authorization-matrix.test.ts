@@ -224,7 +224,7 @@ const probes: Record<string, Probe> = {
   'GET /v1/applications': { needs: 'readPersonalData', list: () => get('/v1/applications?limit=500') },
   'GET /v1/applications/:id': { needs: 'readPersonalData', target: (t) => get(`/v1/applications/${t.applicationId}`) },
   'GET /v1/applications/:id/steps': { needs: 'readPersonalData', target: (t) => get(`/v1/applications/${t.applicationId}/steps`) },
-  'POST /v1/applications/:id/steps': { needs: 'writeRegister', target: (t) => json('POST', `/v1/applications/${t.applicationId}/steps`, { step: 'investigated', on: '2024-09-30' }) },
+  'POST /v1/applications/:id/steps': { needs: 'writeRegister', target: (t) => json('POST', `/v1/applications/${t.applicationId}/steps`, { step: 'check-started', on: '2024-09-30' }) },
   'GET /v1/notices': { needs: 'readPersonalData', target: (t) => get(`/v1/notices?township=${places[t.place].township}&period=2024-09`) },
 
   'PUT /v1/progress/:period/:unit/:task': { needs: 'fileReturns', target: (t, c) => json('PUT', `/v1/progress/2024-09/${t.unit}/1`, { progress: `低保认定 ${c.next()} 户` }) },

@@ -18,6 +18,7 @@ import * as filingRound from './016-filing-round.js';
 import * as payroll from './017-payroll.js';
 import * as supervision from './018-supervision.js';
 import * as supervisionDocuments from './023-supervision-documents.js';
+import * as oneCity from './024-one-city.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -46,6 +47,7 @@ const migrationsFor = (context: MigrationContext): Record<string, Knex.Migration
   '017-payroll': payroll,
   '018-supervision': supervision,
   '023-supervision-documents': supervisionDocuments,
+  '024-one-city': oneCity,
 });
 
 function sourceFor(context: MigrationContext, upTo?: string): Knex.MigrationSource<string> {
