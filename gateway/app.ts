@@ -30,6 +30,7 @@ import discoveryRoutes from './routes/discoveries.js';
 import visitRoutes from './routes/visits.js';
 import referralRoutes from './routes/referrals.js';
 import applicationRoutes from './routes/applications.js';
+import periodicCheckRoutes from './routes/periodic-checks.js';
 import progressRoutes from './routes/progress.js';
 import progressFormRoutes from './routes/progress-forms.js';
 import liaisonRoutes from './routes/liaisons.js';
@@ -115,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(visitRoutes, { rules, calendar: casework.calendar, now });
   await app.register(referralRoutes, { settings: casework, now });
   await app.register(applicationRoutes, { settings: casework, now });
+  await app.register(periodicCheckRoutes, { settings: casework, now });
   const filing = { programmes: options.filingProgrammes ?? loadFilingProgrammes(), now: now ?? (() => new Date()) };
   await app.register(progressRoutes, filing);
   await app.register(progressFormRoutes, filing);

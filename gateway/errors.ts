@@ -42,6 +42,7 @@ export const problemCatalogue = {
   'application-exists': { status: 409, title: 'The household already has an open application under this procedure' },
   'application-step-out-of-order': { status: 409, title: 'The step does not follow the application’s procedure' },
   'application-closed': { status: 409, title: 'The application is already decided or withdrawn' },
+  'periodic-check-not-applicable': { status: 422, title: 'The periodic check does not apply to this household, or its result does not match its amounts' },
   'index-standard-missing': { status: 422, title: 'The index formula has no 低保 standard for that county and period' },
   'casework-inconsistent': { status: 422, title: 'The casework record does not hold together' },
   'discovery-exists': { status: 409, title: 'A discovery case was already opened from this warning or visit' },

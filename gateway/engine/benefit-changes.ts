@@ -67,7 +67,7 @@ export async function changeBenefits(
   at: string,
 ): Promise<OutcomeEffects & { considered: CurrentEnrolment[] }> {
   const effects: OutcomeEffects = { endedEnrolmentIds: [], adjusted: [], personIds: [] };
-  const current = await enrolmentsToChange(trx, actor, source, change, on);
+  const current = await runningBenefits(trx, actor, source, change, on);
   if (change.kind === 'stop') {
     const endReason = source.stopReason.slice(0, 200);
     for (const enrolment of current) {
@@ -103,7 +103,7 @@ export async function changeBenefits(
  * the one `enrolmentId` names among them. Refuses when there are none, saying whether none run at all or the
  * registration place elsewhere holds them.
  */
-async function enrolmentsToChange(trx: Knex.Transaction, actor: Actor, source: BenefitChangeSource, change: BenefitChange, date: string): Promise<CurrentEnrolment[]> {
+export async function runningBenefits(trx: Knex.Transaction, actor: Actor, source: BenefitChangeSource, change: Pick<BenefitChange, 'appliesTo' | 'subjectId' | 'enrolmentId'>, date: string): Promise<CurrentEnrolment[]> {
   const { appliesTo, subjectId: key } = change;
   if (key === null) {
     throw new ProblemError('warning-outcome-not-applicable',

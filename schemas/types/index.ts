@@ -285,13 +285,17 @@ export type StandardVersions = [IndexStandardVersion, ...IndexStandardVersion[]]
  */
 export type Period2 = string;
 /**
- * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
- */
-export type RegionCode6 = string;
-/**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate16 = string;
+/**
+ * An amount of money in fen that cannot be negative (income, benefit).
+ */
+export type NonNegativeFen2 = number;
+/**
+ * A calendar month, YYYY-MM, in the years 1900–2099.
+ */
+export type Period3 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
@@ -300,6 +304,22 @@ export type CalendarDate17 = string;
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate18 = string;
+/**
+ * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
+ */
+export type RegionCode6 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate19 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate20 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate21 = string;
 /**
  * month 2024-06; quarter 2024-Q2; week 2024-W23 (ISO 8601, Monday to Sunday); year 2024; year-to-date 2024-06-ytd (1 January to the month's end); range 2024-06-01..2024-06-30; none (the report is as of today, e.g. a roster).
  */
@@ -321,11 +341,11 @@ export type RegionCode7 = string;
 /**
  * A calendar month, YYYY-MM, in the years 1900–2099.
  */
-export type Period3 = string;
+export type Period4 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate19 = string;
+export type CalendarDate22 = string;
 /**
  * Which households the category covers. enrolment: the household has a current enrolment in one of these business codes (assistance-category); member: and some member has all the given attributes; childWithoutParent: and a minor lives in it with neither parent in the household; warningRules: a warning of one of these comparison rules about a member (a trigger: due within the frequency's working days of the warning, until a visit on or after that day).
  */
@@ -349,7 +369,7 @@ export type VisitMatch =
 /**
  * A calendar month, YYYY-MM, in the years 1900–2099.
  */
-export type Period4 = string;
+export type Period5 = string;
 /**
  * pending: pushed, not yet taken up; verifying: being verified (核查); resolved: handled (处置) with an outcome.
  */
@@ -361,23 +381,23 @@ export type WarningOutcome = 'benefit-adjusted' | 'stopped' | 'included' | 'refe
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate20 = string;
+export type CalendarDate23 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate21 = string;
-/**
- * An amount of money in fen that cannot be negative (income, benefit).
- */
-export type NonNegativeFen2 = number;
+export type CalendarDate24 = string;
 /**
  * An amount of money in fen that cannot be negative (income, benefit).
  */
 export type NonNegativeFen3 = number;
 /**
+ * An amount of money in fen that cannot be negative (income, benefit).
+ */
+export type NonNegativeFen4 = number;
+/**
  * A calendar month, YYYY-MM, in the years 1900–2099.
  */
-export type Period5 = string;
+export type Period6 = string;
 
 /**
  * Every canonical schema of jiuzhu, so each type is generated once.
@@ -429,6 +449,9 @@ export interface JiuzhuSchemas {
   'payroll-signature'?: PayrollSignature;
   'payroll-submission'?: PayrollSubmission;
   'payroll-summary'?: PayrollSummary;
+  'periodic-check-input'?: PeriodicCheckInput;
+  'periodic-check-list'?: PeriodicCheckList;
+  'periodic-check'?: PeriodicCheck;
   person?: Person;
   problem?: Problem;
   'progress-entry-input'?: ProgressEntryInput;
@@ -2989,6 +3012,88 @@ export interface PayrollProblem {
   reason: string;
 }
 /**
+ * Body of POST /v1/households/{id}/periodic-checks: the registration township's 定期核查 of an enrolled household living outside it (seed 001 step 3.3), with its result. increased (增发) and decreased (减发) set a new monthly amount on the household's basic-living enrolments granted within the key's region (or the one named); stopped (停发) ends them on the day of the check; unchanged (不变) changes nothing.
+ */
+export interface PeriodicCheckInput {
+  checkedOn: CalendarDate16;
+  /**
+   * unchanged 不变; increased 增发; decreased 减发; stopped 停发.
+   */
+  result: 'unchanged' | 'increased' | 'decreased' | 'stopped';
+  monthlyAmountFen?: NonNegativeFen2;
+  /**
+   * Only this enrolment of the household; all its basic-living enrolments granted within the key's region when absent.
+   */
+  enrolmentId?: number;
+  effectiveMonth?: Period3;
+  /**
+   * What the check found (家庭经济状况).
+   */
+  reason: string;
+}
+/**
+ * GET /v1/periodic-checks: the households registered in a township and living outside it with a basic-living enrolment running, each with its last 定期核查 and whether one is due (seed 001 step 3.3).
+ */
+export interface PeriodicCheckList {
+  township: string;
+  asOf: CalendarDate2;
+  /**
+   * How often a check is due (config/time-limits periodicChecks, an example of local practice).
+   */
+  everyMonths: number;
+  items: PeriodicCheckDue[];
+}
+export interface PeriodicCheckDue {
+  householdId: number;
+  /**
+   * The enrolled members.
+   */
+  names: string[];
+  registeredRegion: string;
+  residenceRegion: string;
+  enrolledSince: CalendarDate17;
+  /**
+   * The running basic-living enrolments' monthly amounts together.
+   */
+  monthlyAmountFen: number;
+  lastCheck: {
+    checkedOn: CalendarDate2;
+    result: 'unchanged' | 'increased' | 'decreased' | 'stopped';
+  } | null;
+  dueOn: CalendarDate18;
+  /**
+   * asOf is on or after dueOn.
+   */
+  due: boolean;
+}
+/**
+ * A 定期核查 as recorded, with what it changed in the register.
+ */
+export interface PeriodicCheck {
+  id: number;
+  householdId: number;
+  /**
+   * The household's village of registration when checked.
+   */
+  registrationRegion: string;
+  /**
+   * The household's village of residence when checked.
+   */
+  residenceRegion: string;
+  checkedOn: CalendarDate2;
+  result: 'unchanged' | 'increased' | 'decreased' | 'stopped';
+  monthlyAmountFen: NonNegativeFen1 | null;
+  reason: string;
+  endedEnrolmentIds: number[];
+  adjusted: {
+    enrolmentId: number;
+    fromFen: number | null;
+    toFen: number;
+  }[];
+  actor: string | null;
+  recordedAt: string;
+}
+/**
  * RFC 9457 problem details. `type` is stable (urn:jiuzhu:problem:<code>); `errors` names each failing field by JSON pointer into the request body, by parameter name, or by the cell of an uploaded workbook.
  */
 export interface Problem {
@@ -3125,7 +3230,7 @@ export interface ReferralCaseCreate {
    * The first-responder unit, e.g. 杨和镇社会救助服务站 or 县医疗保障局.
    */
   ownerUnit: string;
-  openedOn?: CalendarDate16;
+  openedOn?: CalendarDate19;
   /**
    * The person's situation and needs.
    */
@@ -3158,7 +3263,7 @@ export interface ReferralInput {
    * 急难: due within the configured urgent limit whatever the department.
    */
   urgent?: boolean;
-  sentOn?: CalendarDate17;
+  sentOn?: CalendarDate20;
 }
 /**
  * A first-responder case (首问负责制) with its referrals and escalations. The subject's ID number is masked unless the role sees it in full.
@@ -3264,7 +3369,7 @@ export interface ReferralEscalationInput {
  * Answer of GET /v1/referrals: referrals of cases owned within the key's region, a page at a time.
  */
 export interface ReferralList {
-  asOf: CalendarDate18;
+  asOf: CalendarDate21;
   items: Referral[];
   next: number | null;
 }
@@ -3761,7 +3866,7 @@ export interface AttributeCondition1 {
  */
 export interface SelfCheckRequest {
   regionCode: RegionCode7;
-  month?: Period3;
+  month?: Period4;
   /**
    * 城市 (true) or 农村 (false) 低保 standard.
    */
@@ -4125,7 +4230,7 @@ export interface OneCityScheme {
      */
     areaCode: string;
     name: string;
-    startsOn: CalendarDate19;
+    startsOn: CalendarDate22;
     basis?: string;
   }[];
   /**
@@ -4221,7 +4326,7 @@ export interface Warning {
    * The rule (config/rules/*.json) that raised it.
    */
   ruleId: string;
-  period: Period4;
+  period: Period5;
   subject: WarningSubject;
   /**
    * Where it was pushed: the township of residence, or a county; null while unassigned (a person outside the register whose ID number was issued in none of the register's counties, with several counties in the register).
@@ -4251,8 +4356,8 @@ export interface Warning {
    * Why it was resolved so (required when resolving).
    */
   outcomeReason: string | null;
-  raisedOn: CalendarDate20;
-  dueOn: CalendarDate21;
+  raisedOn: CalendarDate23;
+  dueOn: CalendarDate24;
   /**
    * dueOn runs into a year whose holiday notice was not yet in the calendar (counted Monday to Friday there); it is recomputed when the year is added.
    */
@@ -4332,11 +4437,11 @@ export interface WarningTransitionRequest {
    * stopped and benefit-adjusted: the subject's current basic-living enrolment only, or every current basic-living enrolment in the subject's household (低保 is granted per household).
    */
   appliesTo?: 'person' | 'household';
-  newAmountFen?: NonNegativeFen2;
+  newAmountFen?: NonNegativeFen3;
   /**
    * stopped and benefit-adjusted: the one enrolment to act on, among the current basic-living enrolments the key's region granted for the person or household. Required to stop on a resolve-conflict warning (重复享受), where the county ends the enrolment that must not stand rather than every one.
    */
   enrolmentId?: number;
-  householdIncomeFen?: NonNegativeFen3;
-  effectiveMonth?: Period5;
+  householdIncomeFen?: NonNegativeFen4;
+  effectiveMonth?: Period6;
 }
