@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandLineActor } from '../../gateway/access/actor.js';
 import { registerHousehold } from '../../gateway/register/household-intake.js';
+import type { MemberInput } from '../../schemas/types/index.js';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { dialects } from '../helpers/dialects.js';
 import { idNumber } from '../helpers/monitoring.js';
@@ -18,13 +19,13 @@ describe.each(dialects)('periodic checks (定期核查) on %s', (dialect) => {
   let yangheKey: { authorization: string };
   const households: Record<'inLijun' | 'atHome' | 'lijunOwn' | 'faraway', number> = { inLijun: 0, atHome: 0, lijunOwn: 0, faraway: 0 };
 
-  async function addEnrolled(registered: string, residence: string, sequence: number, names: string[], startDate: string): Promise<number> {
+  async function addEnrolled(registered: string, residence: string, sequence: number, names: [string, ...string[]], startDate: string): Promise<number> {
     return registerHousehold(t.store.knex, commandLineActor('test'), {
       registeredRegionCode: registered, residenceRegionCode: residence, address: '地址',
       members: names.map((name, index) => ({
         idNumber: idNumber('640121', '1960-01-01', sequence + index), name, relation: index === 0 ? '02' : '10',
-        enrolments: [{ category: '120', startDate, monthlyAmountFen: 50_000 }],
-      })),
+        enrolments: [{ category: '120' as const, startDate, monthlyAmountFen: 50_000 }],
+      })) as [MemberInput, ...MemberInput[]],
     });
   }
   async function check(key: { authorization: string }, householdId: number, body: Record<string, unknown>) {
