@@ -12,6 +12,7 @@ import { importCommand, sourcesCommand } from './cli/import-commands.js';
 import { keysCommand } from './cli/keys-command.js';
 import { compareCommand, rulesCommand } from './cli/monitoring-commands.js';
 import { applicationsCommand, referralsCommand } from './cli/application-commands.js';
+import { periodicChecksCommand } from './cli/periodic-check-commands.js';
 import { failAndExit } from './cli/output.js';
 import { progressCommand } from './cli/progress-command.js';
 import { serveCommand } from './cli/serve-command.js';
@@ -49,6 +50,7 @@ const program = new Command('jiuzhu')
   .addCommand(discoveriesCommand())
   .addCommand(referralsCommand())
   .addCommand(applicationsCommand())
+  .addCommand(periodicChecksCommand())
   .addCommand(indicesCommand())
   .addCommand(statisticsCommand())
   .addCommand(reportCommand())
