@@ -169,6 +169,18 @@ describe.each(dialects)('一城通办 switched on for 银川市 from 2024-10-01 
     expect(approved.json().steps.find((s: { step: string }) => s.step === 'deliberated')).toMatchObject({ deliberationResult: 'qualifies', reason: '村民代表11人评议：子女收入已计入，仍符合条件' });
     const audit = await t.store.knex('audit_log').where({ action: 'application.step', resource_id: String(id) }).whereIn('detail', ['objected on 2024-10-14: 邻居反映其子女在外地有稳定收入']).count({ n: '*' });
     expect(Number(audit[0]!.n)).toBe(1);
+
+    // Decided and not archived by the test clock's 12-20: supervision lists the 档案归档 as the registration township's.
+    const overdue = (await t.app.inject({ method: 'GET', url: `/v1/supervision/overdue?region=${yanghe}`, headers: await t.authAs('admin', '640121') })).json();
+    expect(overdue.items.filter((i: { ref: string }) => i.ref.startsWith(`${id}:`))).toEqual([
+      expect.objectContaining({ kind: 'application-step', ref: `${id}:archived`, townshipCode: yanghe, dueOn: '2024-11-04', what: expect.stringContaining('档案归档') }),
+    ]);
+    const order = await t.app.inject({ method: 'POST', url: '/v1/supervision/orders', headers: await t.authAs('admin', '640121'), payload: { itemKind: 'application-step', itemRef: `${id}:archived`, request: '请归档' } });
+    expect(order.statusCode, order.body).toBe(201);
+    expect(order.json()).toMatchObject({ townshipCode: yanghe });
+    await step(yangheKey, id, { step: 'archived', on: '2024-12-20', reason: '材料补齐后归档' });
+    const after = (await t.app.inject({ method: 'GET', url: `/v1/supervision/overdue?region=${yanghe}`, headers: await t.authAs('admin', '640121') })).json();
+    expect(after.items.filter((i: { ref: string }) => i.ref.startsWith(`${id}:`))).toEqual([]);
   });
 
   it('gives 民主评议 to the residence township when configured so ("将民主评议放到居住地进行")', async () => {
