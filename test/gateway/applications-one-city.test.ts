@@ -191,10 +191,14 @@ describe.each(dialects)('一城通办 switched on for 银川市 from 2024-10-01 
     await step(yangheKey, id, { step: 'notice', on: '2024-10-11' });
     await step(yangheKey, id, { step: 'objected', on: '2024-10-12', reason: '有人反映家中有车' });
     const atResidence = { settings: caseworkWithOneCity({ startsOn: '2024-10-01', deliberation: 'residence' }), today: '2024-12-20' };
-    const input = { step: 'deliberated', on: '2024-10-15', reason: '车辆系残疾人代步车', deliberationResult: 'qualifies' } as const;
+    const input = { step: 'deliberated', on: '2024-10-15', reason: '评议认为车辆系营运车辆', deliberationResult: 'does-not-qualify' } as const;
     await expect(recordApplicationStep(t.store.knex, townshipActor(yanghe), id, input, atResidence)).rejects.toMatchObject({ code: 'out-of-scope' });
     await recordApplicationStep(t.store.knex, townshipActor(lijun), id, input, atResidence);
     const row = await t.store.knex('applications').where({ id }).first('last_step');
     expect(row.last_step).toBe('deliberated');
+    // Approving against the deliberation's finding says why; rejecting follows it.
+    const approval = { step: 'approved', on: '2024-10-21', enrolments: [{ idNumber: applicant, monthlyAmountFen: 50_000 }] };
+    expect((await step(yangheKey, id, approval)).json().errors).toEqual([expect.objectContaining({ pointer: '/reason' })]);
+    expect((await step(yangheKey, id, { ...approval, reason: '经核实车辆已于10月转让，符合条件' })).json()).toMatchObject({ status: 'approved' });
   });
 });

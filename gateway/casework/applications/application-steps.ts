@@ -5,7 +5,7 @@ import { ProblemError, type FieldError } from '../../errors.js';
 import { checkIdNumber } from '../../identity/id-number.js';
 import { violatedConstraint } from '../../store/database-errors.js';
 import {
-  findApplication, insertApplicationStep, linkEnrolments, updateApplicationIfUnchanged, type ApplicationRow, type NewApplication,
+  findApplication, insertApplicationStep, linkEnrolments, stepsOfApplication, updateApplicationIfUnchanged, type ApplicationRow, type NewApplication,
 } from '../../store/repositories/applications.js';
 import { recordAudit } from '../../store/repositories/audit-log.js';
 import { insertEnrolment, type EnrolmentRow } from '../../store/repositories/enrolments.js';
@@ -163,6 +163,9 @@ async function planStep(knex: Knex, settings: CaseworkSettings, procedure: Appli
     return { changes: { ...moved, ...(input.proposedMonthlyAmountFen !== undefined ? { proposedMonthlyAmountFen: input.proposedMonthlyAmountFen } : {}) }, ...deadline, detail: null, enrolments: [] };
   }
   if (input.step === 'approved') {
+    if (input.reason === undefined && (await deliberationFound(knex, application)) === 'does-not-qualify') {
+      throw fieldProblem('/reason', '民主评议 found that the household does not qualify: an approval against it says why');
+    }
     const enrolments = await coveredMembers(knex, procedure, application, input);
     return { changes: { status: 'approved', decidedOn: input.on, lastStep: 'decided', lastStepOn: input.on }, ...deadline, detail: null, enrolments };
   }
@@ -185,6 +188,13 @@ function planObjection(procedure: ApplicationProcedure, application: Application
   }
   if (input.on > application.noticeEndsOn) throw fieldProblem('/on', `the notice ran until ${application.noticeEndsOn}; an objection after it is not an objection to the notice`);
   return { changes: { objectedOn: input.on }, dueOn: null, dueProvisional: false, detail: null, enrolments: [] };
+}
+
+/** What the 民主评议 on the application found, if one was held. */
+async function deliberationFound(knex: Knex, application: ApplicationRow): Promise<string | undefined> {
+  if (application.objectedOn === null) return undefined;
+  const held = (await stepsOfApplication(knex, application.id)).filter((s) => s.step === 'deliberated' && s.detail !== null).at(-1);
+  return held ? (JSON.parse(held.detail!) as { result?: string }).result : undefined;
 }
 
 /** The members an approval enrols: each in the applicant's household, each once; none for a procedure that enrols no one. */
