@@ -4086,7 +4086,7 @@ export interface SupervisionReminder {
   }[];
 }
 /**
- * Time limits of casework, config/time-limits/<id>.json: how long a department has for a referral (转介, 首问负责制), and the steps, order and limits of an application's procedure (社会救助审核确认, 一城通办). Local policy sets these numbers; a value not found in a published source is marked example. What a schema cannot say (department codes agree with the department code table, each step once, the decision last) is checked when the file is loaded.
+ * Time limits of casework, config/time-limits/<id>.json: how long a department has for a referral (转介, 首问负责制), and the steps, order and limits of an application's procedure (社会救助审核确认, 一城通办). Local policy sets these numbers; a value not found in a published source is marked example. What a schema cannot say (department codes agree with the department code table, each step once, the decision last but for its archiving, 民主评议 between the notice and the decision) is checked when the file is loaded.
  */
 export interface TimeLimits {
   /**
