@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { defaultCaseworkSettings } from './casework/casework-settings.js';
+import { defaultCaseworkSettings, type CaseworkSettings } from './casework/casework-settings.js';
 import { defaultOverdueContext } from './supervision/overdue-items.js';
 import { loadRuleSet, type LoadedRuleSet } from './engine/rule-set.js';
 import { loadFilingProgrammes, type FilingProgrammes } from './filing/filing-programme.js';
@@ -31,6 +31,7 @@ import visitRoutes from './routes/visits.js';
 import oversightRosterRoutes from './routes/oversight-rosters.js';
 import referralRoutes from './routes/referrals.js';
 import applicationRoutes from './routes/applications.js';
+import periodicCheckRoutes from './routes/periodic-checks.js';
 import progressRoutes from './routes/progress.js';
 import progressFormRoutes from './routes/progress-forms.js';
 import liaisonRoutes from './routes/liaisons.js';
@@ -50,6 +51,8 @@ export interface AppOptions {
   exchange: Exchange;
   /** The comparison rules; config/rules/default.json unless given. */
   rules?: LoadedRuleSet;
+  /** Casework time limits, the 一城通办 schemes and the holiday calendar; config/time-limits/default.json unless given. */
+  casework?: CaseworkSettings;
   /** The filing programmes; config/filing/*.json unless given. */
   filingProgrammes?: FilingProgrammes;
   /** The clock (tests pin it); "today" is its date in Asia/Shanghai. */
@@ -102,7 +105,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(batchRoutes);
   // The monitoring configuration is read once here and shared, not once per route file.
   const rules = options.rules ?? loadRuleSet();
-  const casework = defaultCaseworkSettings();
+  const casework = options.casework ?? defaultCaseworkSettings();
   const { now } = options;
   await app.register(comparisonRoutes, { rules, now });
   await app.register(indexRoutes, { now });
@@ -116,12 +119,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(oversightRosterRoutes, { now });
   await app.register(referralRoutes, { settings: casework, now });
   await app.register(applicationRoutes, { settings: casework, now });
+  await app.register(periodicCheckRoutes, { settings: casework, now });
   const filing = { programmes: options.filingProgrammes ?? loadFilingProgrammes(), now: now ?? (() => new Date()) };
   await app.register(progressRoutes, filing);
   await app.register(progressFormRoutes, filing);
   await app.register(liaisonRoutes, filing);
   await app.register(summaryRoutes, filing);
-  await app.register(supervisionRoutes, { context: defaultOverdueContext(rules, filing.programmes), now });
+  await app.register(supervisionRoutes, { context: { ...defaultOverdueContext(rules, filing.programmes), settings: casework }, now });
   await app.register(spotCheckRoutes, { now });
   await app.ready();
   return app;

@@ -13,6 +13,7 @@ import { keysCommand } from './cli/keys-command.js';
 import { economicChecksCommand, keyGroupCommand } from './cli/oversight-roster-commands.js';
 import { compareCommand, rulesCommand } from './cli/monitoring-commands.js';
 import { applicationsCommand, referralsCommand } from './cli/application-commands.js';
+import { periodicChecksCommand } from './cli/periodic-check-commands.js';
 import { failAndExit } from './cli/output.js';
 import { progressCommand } from './cli/progress-command.js';
 import { serveCommand } from './cli/serve-command.js';
@@ -53,6 +54,7 @@ const program = new Command('jiuzhu')
   .addCommand(keyGroupCommand())
   .addCommand(referralsCommand())
   .addCommand(applicationsCommand())
+  .addCommand(periodicChecksCommand())
   .addCommand(indicesCommand())
   .addCommand(statisticsCommand())
   .addCommand(reportCommand())

@@ -76,7 +76,13 @@ function procedureProblems(id: string, procedure: ApplicationProcedure): string[
   names.forEach((name, index) => {
     if (names.indexOf(name) !== index) problems.push(`${at}/${index} repeats the step ${name}`);
   });
-  if (names.at(-1) !== 'decided') problems.push(`${at} must end with the decision (decided)`);
+  // 档案归档 (seed 001 step 3.2) is the one step after the decision.
+  const last = names.at(-1) === 'archived' ? names.at(-2) : names.at(-1);
+  if (last !== 'decided') problems.push(`${at} must end with the decision (decided), followed only by its archiving (archived)`);
+  const deliberation = names.indexOf('deliberated');
+  if (deliberation !== -1 && !(deliberation > names.indexOf('notice') && deliberation < names.indexOf('decided'))) {
+    problems.push(`${at}/${deliberation} 民主评议 (deliberated) answers an objection to the notice: it comes after the notice and before the decision`);
+  }
   if (!names.includes('investigated')) problems.push(`${at} has no investigation (investigated): every application is investigated at home`);
   if (!names.includes('notice')) problems.push(`${at} has no public notice (notice)`);
   procedure.steps.forEach((step, index) => {

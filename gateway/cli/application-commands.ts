@@ -57,11 +57,11 @@ async function readAll<T extends { id: number }>(
   }
 }
 
-/** `jiuzhu applications overdue`: open applications past a step's deadline or the whole procedure's. */
+/** `jiuzhu applications overdue`: open applications past a step's deadline or the whole procedure's, and decided ones late on their 档案归档. */
 export function applicationsCommand(): Command {
   const applications = new Command('applications').description('applications for assistance (一城通办) and their deadlines');
   applications.addCommand(
-    overdueCommand('list the open applications past a step’s deadline or the whole procedure’s').action(async (options: OverdueOptions) => {
+    overdueCommand('list the applications past a step’s deadline (档案归档 included) or the whole procedure’s').action(async (options: OverdueOptions) => {
       const asOf = asOfOf(options);
       const settings = defaultCaseworkSettings();
       const items = await readAll<ApplicationSummary>('application.overdue-list', (store, afterId) =>

@@ -6,6 +6,8 @@
  * - an amount change: an 'amount-changed' event whose detail names the warning resolved `benefit-adjusted`; events
  *   written before the detail carried warningId are matched to the resolving transition written in the same instant
  *   by the same actor;
+ * - an amount change or an end written by the registration township's periodic check (定期核查, 增发/减发/停发,
+ *   casework/periodic-checks.ts): the household_checks row whose recorded effects name the enrolment;
  * - an import: an enrolment carrying a batch_id came with a roster load (the county's seed, the 金民 roster) whose
  *   file is its basis. Imports are not listed; they are counted so the auditor knows they were left out.
  * Anything else — a household registered through the API with its enrolments, an end date given at registration, a
@@ -71,6 +73,7 @@ export async function findChangesWithoutApproval(knex: Knex, regionCode: string,
     for (const row of rows) (events.get(Number(row.enrolment_id)) ?? events.set(Number(row.enrolment_id), []).get(Number(row.enrolment_id))!).push(row);
   }
   const decisions = await warningDecisions(knex, [...events.values()].flat());
+  const checked = await periodicCheckEffects(knex, [...new Set(enrolments.map((e) => Number(e.household_id)))]);
 
   const rows: ChangeWithoutApproval[] = [];
   let importedLeftOut = 0;
@@ -95,6 +98,7 @@ export async function findChangesWithoutApproval(knex: Knex, regionCode: string,
       const named = typeof detail.warningId === 'number' ? detail.warningId : null;
       const warningId = named ?? decisions.byInstant.get(`${instantText(event.at)}/${event.actor ?? ''}`) ?? null;
       if (warningId !== null && decisions.outcomes.get(warningId) === 'benefit-adjusted') continue;
+      if (detail.periodicCheck === true && checked.adjusted.has(Number(enrolment.id))) continue;
       rows.push({ ...base, kind: 'amount', effectiveOn, recordedAt: instantText(event.at), actor: event.actor, fromFen: fenOrNull(detail.fromFen), toFen: fenOrNull(detail.toFen),
         missing: 'amount-without-warning', namedWarningId: named });
     }
@@ -105,14 +109,32 @@ export async function findChangesWithoutApproval(knex: Knex, regionCode: string,
       if (enrolment.batch_id === null) rows.push({ ...base, kind: 'end', effectiveOn: enrolment.end_date, recordedAt: null, actor: null, endReason: enrolment.end_reason, missing: 'ended-without-event' });
       continue;
     }
-    const named = parsed(ended.detail).warningId;
+    const endDetail = parsed(ended.detail);
+    const named = endDetail.warningId;
     const warningId = typeof named === 'number' ? named : null;
     if (warningId !== null && decisions.outcomes.get(warningId) === 'stopped') continue;
+    if (endDetail.periodicCheck === true && checked.ended.has(Number(enrolment.id))) continue;
     rows.push({ ...base, kind: 'end', effectiveOn: enrolment.end_date, recordedAt: instantText(ended.at), actor: ended.actor, endReason: enrolment.end_reason,
       missing: 'ended-without-warning', namedWarningId: warningId });
   }
   rows.sort((a, b) => a.villageCode.localeCompare(b.villageCode) || a.householdNo.localeCompare(b.householdNo) || a.effectiveOn.localeCompare(b.effectiveOn) || a.enrolmentId - b.enrolmentId);
   return { rows, importedLeftOut };
+}
+
+/** The enrolments a recorded periodic check (定期核查) adjusted or stopped, read from the effects it stored. */
+async function periodicCheckEffects(knex: Knex, householdIds: readonly number[]): Promise<{ adjusted: Set<number>; ended: Set<number> }> {
+  const adjusted = new Set<number>();
+  const ended = new Set<number>();
+  const rows: { effects: string }[] = [];
+  for (let at = 0; at < householdIds.length; at += 2000) {
+    rows.push(...await knex('household_checks').whereIn('household_id', householdIds.slice(at, at + 2000)).whereIn('result', ['increased', 'decreased', 'stopped']).select('effects'));
+  }
+  for (const row of rows) {
+    const effects = parsed(row.effects) as { adjusted?: { enrolmentId: number }[]; endedEnrolmentIds?: number[] };
+    for (const a of effects.adjusted ?? []) adjusted.add(Number(a.enrolmentId));
+    for (const id of effects.endedEnrolmentIds ?? []) ended.add(Number(id));
+  }
+  return { adjusted, ended };
 }
 
 /**

@@ -100,7 +100,7 @@ export default async function applicationRoutes(fastify: FastifyInstance, option
   fastify.post<{ Params: { id: number }; Body: ApplicationStepInput }>('/v1/applications/:id/steps', {
     config: { audit: 'application.step', access: 'writeRegister' },
     schema: {
-      summary: 'Record the next step (入户调查, 传至户籍地, 初审, 公示, 审核确认), a rejection, a withdrawal or the one extension; approval enrols the members from its date',
+      summary: 'Record the next step (启动核对, 启动入户调查, 入户调查, 传至户籍地, 初审, 公示, 民主评议, 审核确认, 档案归档), an objection to the notice, a rejection, a withdrawal or the one extension; approval enrols the members from its date',
       tags: ['casework'],
       params: idParams,
       body: ref('application-step-input'),

@@ -56,12 +56,15 @@ export function storeItemState(knex: Knex, context: OverdueContext): ItemState {
     if (!application || step === undefined) return undefined;
     const procedure = context.settings.limits.applications.procedures[application.procedure];
     if (!procedure?.steps.some((s) => s.step === step)) return undefined;
-    const township = townshipOfStep(application, step as Parameters<typeof townshipOfStep>[1]);
+    const township = townshipOfStep(application, step as Parameters<typeof townshipOfStep>[1], context.settings.limits.applications.oneCity.deliberation.by);
     const recorded = (await stepsOfApplication(knex, application.id)).some((s) => (recordedAs[step] ?? [step]).includes(s.step));
-    if (recorded || application.status !== 'open') {
+    // A decided application still owes its 档案归档; nothing else once it is decided or withdrawn.
+    const stillOwed = application.status === 'open' || (step === 'archived' && application.status !== 'withdrawn');
+    if (recorded || !stillOwed) {
       return { townshipCode: township, dueOn: application.dueOn, open: false, personId: application.applicantPersonId };
     }
     const { next } = deadlinesOf(context.settings, application, today);
+    if (next?.step === 'archived' && step === 'archived') return { townshipCode: township, dueOn: next.dueOn, open: true, personId: application.applicantPersonId };
     if (next?.step === step) return { townshipCode: township, dueOn: next.dueOn < application.dueOn ? next.dueOn : application.dueOn, open: true, personId: application.applicantPersonId };
     // The procedure's own deadline passed before the next step fell due: the decision is what is owed.
     if (step === 'decided') return { townshipCode: township, dueOn: application.dueOn, open: true, personId: application.applicantPersonId };

@@ -12,7 +12,7 @@ import { listVisitsDue } from '../casework/visits-due.js';
 import { ProblemError } from '../errors.js';
 import { filingCompleteness, loadFilingProgrammes, type FilingProgramme, type FilingProgrammes } from '../filing/index.js';
 import { addMonths } from '../calendar/periods.js';
-import { listApplications } from '../store/repositories/applications.js';
+import { listApplications, type ApplicationListRow } from '../store/repositories/applications.js';
 import { listReferrals } from '../store/repositories/referrals.js';
 import { listWarnings } from '../store/repositories/warnings.js';
 import type { ProcedureStep, VisitPolicy } from '../../schemas/types/index.js';
@@ -95,36 +95,45 @@ async function overdueReferrals(knex: Knex, regionCode: string, asOf: string, co
 }
 
 const stepWords: Record<ProcedureStep['step'], string> = {
-  investigated: '入户调查', forwarded: '传至户籍地', reviewed: '初审', notice: '公示', decided: '审核确认',
+  'check-started': '启动家庭经济状况核对', 'investigation-started': '启动入户调查', investigated: '入户调查', forwarded: '传至户籍地',
+  reviewed: '初审', notice: '公示', deliberated: '民主评议', decided: '审核确认', archived: '档案归档',
 };
 
+/** Open applications late on a step or on the whole procedure, and decided ones late on their 档案归档. */
 async function overdueApplications(knex: Knex, regionCode: string, asOf: string, context: OverdueContext): Promise<OverdueItem[]> {
   const items: OverdueItem[] = [];
   const prefix = scopePrefix(regionCode);
-  for (let afterId = 0; ;) {
-    const page = await listApplications(knex, { scopeRegionCode: regionCode, status: 'open', afterId, limit: pageSize });
-    for (const application of page) {
-      const { next, overdue } = deadlinesOf(context.settings, application, asOf);
-      if (!overdue) continue;
-      // The whole procedure's deadline may pass with no step late: then the decision (审核确认) is what is owed.
-      const step = next && asOf > next.dueOn ? next.step : 'decided';
-      const dueOn = next && asOf > next.dueOn ? next.dueOn : application.dueOn;
-      const township = townshipOfStep(application, step);
-      if (!township.startsWith(prefix)) continue;
-      items.push({
-        kind: 'application-step',
-        ref: `${application.id}:${step}`,
-        townshipCode: township,
-        subject: application.applicantName,
-        what: `申请（${context.settings.limits.applications.procedures[application.procedure]?.title ?? application.procedure}）${stepWords[step]}`,
-        dueOn,
-        workingDaysLate: lateBy(context, dueOn, asOf),
-        personId: application.applicantPersonId,
-      });
+  for (const status of ['open', 'approved', 'rejected'] as const) {
+    for (let afterId = 0; ;) {
+      const page = await listApplications(knex, { scopeRegionCode: regionCode, status, afterId, limit: pageSize });
+      for (const application of page) {
+        const item = overdueApplicationItem(application, asOf, context);
+        if (item && item.townshipCode.startsWith(prefix)) items.push(item);
+      }
+      if (page.length < pageSize) break;
+      afterId = page[page.length - 1]!.id;
     }
-    if (page.length < pageSize) return items;
-    afterId = page[page.length - 1]!.id;
   }
+  return items;
+}
+
+function overdueApplicationItem(application: ApplicationListRow, asOf: string, context: OverdueContext): OverdueItem | undefined {
+  const { next, overdue } = deadlinesOf(context.settings, application, asOf);
+  if (!overdue) return undefined;
+  // The whole procedure's deadline may pass with no step late: then the decision (审核确认) is what is owed.
+  const stepLate = next !== null && asOf > next.dueOn;
+  const step = stepLate ? next.step : 'decided';
+  const dueOn = stepLate ? next.dueOn : application.dueOn;
+  return {
+    kind: 'application-step',
+    ref: `${application.id}:${step}`,
+    townshipCode: townshipOfStep(application, step, context.settings.limits.applications.oneCity.deliberation.by),
+    subject: application.applicantName,
+    what: `申请（${context.settings.limits.applications.procedures[application.procedure]?.title ?? application.procedure}）${stepWords[step]}`,
+    dueOn,
+    workingDaysLate: lateBy(context, dueOn, asOf),
+    personId: application.applicantPersonId,
+  };
 }
 
 async function overdueVisits(knex: Knex, actor: Actor, regionCode: string, asOf: string, context: OverdueContext): Promise<OverdueItem[]> {

@@ -305,13 +305,17 @@ export type CalendarDate18 = string;
  */
 export type CalendarDate19 = string;
 /**
- * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
- */
-export type RegionCode6 = string;
-/**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate20 = string;
+/**
+ * An amount of money in fen that cannot be negative (income, benefit).
+ */
+export type NonNegativeFen2 = number;
+/**
+ * A calendar month, YYYY-MM, in the years 1900–2099.
+ */
+export type Period3 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
@@ -320,6 +324,22 @@ export type CalendarDate21 = string;
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
 export type CalendarDate22 = string;
+/**
+ * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
+ */
+export type RegionCode6 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate23 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate24 = string;
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate25 = string;
 /**
  * month 2024-06; quarter 2024-Q2; week 2024-W23 (ISO 8601, Monday to Sunday); year 2024; year-to-date 2024-06-ytd (1 January to the month's end); range 2024-06-01..2024-06-30; none (the report is as of today, e.g. a roster).
  */
@@ -341,7 +361,7 @@ export type RegionCode7 = string;
 /**
  * A calendar month, YYYY-MM, in the years 1900–2099.
  */
-export type Period3 = string;
+export type Period4 = string;
 /**
  * GB/T 2260 division code (6 digits: province, prefecture or county) or statistical division code (9 digits: township/street, 12 digits: village/community).
  */
@@ -374,6 +394,10 @@ export type SpotCheckSeed = string;
  */
 export type SpotCheckOutcome = 'passed' | 'problem' | 'unverifiable';
 /**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
+ */
+export type CalendarDate26 = string;
+/**
  * Which households the category covers. enrolment: the household has a current enrolment in one of these business codes (assistance-category); member: and some member has all the given attributes; childWithoutParent: and a minor lives in it with neither parent in the household; warningRules: a warning of one of these comparison rules about a member (a trigger: due within the frequency's working days of the warning, until a visit on or after that day).
  */
 export type VisitMatch =
@@ -396,7 +420,7 @@ export type VisitMatch =
 /**
  * A calendar month, YYYY-MM, in the years 1900–2099.
  */
-export type Period4 = string;
+export type Period5 = string;
 /**
  * pending: pushed, not yet taken up; verifying: being verified (核查); resolved: handled (处置) with an outcome.
  */
@@ -408,23 +432,23 @@ export type WarningOutcome = 'benefit-adjusted' | 'stopped' | 'included' | 'refe
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate23 = string;
+export type CalendarDate27 = string;
 /**
  * A calendar date in Asia/Shanghai, YYYY-MM-DD, in the years 1900–2099 (PostgreSQL has no year 0, and no date of this work lies outside them).
  */
-export type CalendarDate24 = string;
-/**
- * An amount of money in fen that cannot be negative (income, benefit).
- */
-export type NonNegativeFen2 = number;
+export type CalendarDate28 = string;
 /**
  * An amount of money in fen that cannot be negative (income, benefit).
  */
 export type NonNegativeFen3 = number;
 /**
+ * An amount of money in fen that cannot be negative (income, benefit).
+ */
+export type NonNegativeFen4 = number;
+/**
  * A calendar month, YYYY-MM, in the years 1900–2099.
  */
-export type Period5 = string;
+export type Period6 = string;
 
 /**
  * Every canonical schema of jiuzhu, so each type is generated once.
@@ -481,6 +505,9 @@ export interface JiuzhuSchemas {
   'payroll-signature'?: PayrollSignature;
   'payroll-submission'?: PayrollSubmission;
   'payroll-summary'?: PayrollSummary;
+  'periodic-check-input'?: PeriodicCheckInput;
+  'periodic-check-list'?: PeriodicCheckList;
+  'periodic-check'?: PeriodicCheck;
   person?: Person;
   problem?: Problem;
   'progress-entry-input'?: ProgressEntryInput;
@@ -567,6 +594,7 @@ export interface ApplicationSummary {
   applicantName: string;
   acceptingRegionCode: string;
   registrationRegionCode: string;
+  investigatingRegionCode: string;
   acceptedOn: CalendarDate2;
   dueOn: CalendarDate2;
   /**
@@ -577,7 +605,16 @@ export interface ApplicationSummary {
   overdue: boolean;
 }
 export interface ApplicationNextStep {
-  step: 'investigated' | 'forwarded' | 'reviewed' | 'notice' | 'decided';
+  step:
+    | 'check-started'
+    | 'investigation-started'
+    | 'investigated'
+    | 'forwarded'
+    | 'reviewed'
+    | 'notice'
+    | 'deliberated'
+    | 'decided'
+    | 'archived';
   dueOn: CalendarDate2;
   /**
    * true: the step’s due date runs into a year whose official holiday notice is not in the calendar yet, so that year's weekdays were counted; it is worked out again once the year is added.
@@ -637,16 +674,33 @@ export interface ApplicationNoticeItem {
   endsOn: CalendarDate2 | null;
 }
 /**
- * Body of POST /v1/applications/{id}/steps: one step done. Steps follow the procedure's order; a step done after its deadline, a rejection, a withdrawal and an extension each need a reason.
+ * Body of POST /v1/applications/{id}/steps: one step done. Steps follow the procedure's order; a step done after its deadline, an objection, a deliberation, a rejection, a withdrawal and an extension each need a reason.
  */
 export interface ApplicationStepInput {
   /**
-   * investigated 入户调查; forwarded 传至户籍地; reviewed 初审; notice 公示 started on `on`; approved / rejected 审核确认; withdrawn 申请人撤回; extended 延期 (once, when the procedure allows).
+   * check-started 家庭经济状况核对 started and investigation-started 入户调查 started (seed 001: 居住地启动); investigated 入户调查 done; forwarded 传至户籍地; reviewed 初审; notice 公示 started on `on`; objected 对公示结果有异议 (recorded while the notice runs, with the objection as `reason`); deliberated 民主评议 held after an objection (`deliberationResult`, and `reason` for what it found); approved / rejected 审核确认; archived 档案归档 after the decision; withdrawn 申请人撤回; extended 延期 (once, when the procedure allows).
    */
-  step: 'investigated' | 'forwarded' | 'reviewed' | 'notice' | 'approved' | 'rejected' | 'withdrawn' | 'extended';
+  step:
+    | 'check-started'
+    | 'investigation-started'
+    | 'investigated'
+    | 'forwarded'
+    | 'reviewed'
+    | 'notice'
+    | 'objected'
+    | 'deliberated'
+    | 'approved'
+    | 'rejected'
+    | 'archived'
+    | 'withdrawn'
+    | 'extended';
   on: CalendarDate4;
   reason?: string;
   proposedMonthlyAmountFen?: NonNegativeFen;
+  /**
+   * deliberated: whether the 民主评议 found that the household qualifies (评议通过) or not; the decision follows it.
+   */
+  deliberationResult?: 'qualifies' | 'does-not-qualify';
   /**
    * approved: the members enrolled and each enrolment's monthly amount; benefits run from the approval date (seed 001: 从作出审核确认同意决定之日起发放).
    *
@@ -670,12 +724,17 @@ export interface ApplicationStepInput {
 export interface ApplicationStep {
   step:
     | 'accepted'
+    | 'check-started'
+    | 'investigation-started'
     | 'investigated'
     | 'forwarded'
     | 'reviewed'
     | 'notice'
+    | 'objected'
+    | 'deliberated'
     | 'approved'
     | 'rejected'
+    | 'archived'
     | 'withdrawn'
     | 'extended';
   on: CalendarDate2;
@@ -697,9 +756,13 @@ export interface ApplicationStep {
    */
   actor: string | null;
   at: Timestamp;
+  /**
+   * deliberated only: what the 民主评议 found.
+   */
+  deliberationResult?: 'qualifies' | 'does-not-qualify';
 }
 /**
- * An application for assistance (社会救助申请) with its steps and deadlines. Seen by both the accepting and the registration township; the applicant's ID number is masked unless the role sees it in full.
+ * An application for assistance (社会救助申请) with its steps and deadlines. Seen by the accepting, the investigating and the registration township; the applicant's ID number is masked unless the role sees it in full.
  */
 export interface Application {
   id: number;
@@ -715,6 +778,7 @@ export interface Application {
   householdId: number;
   acceptingRegion: ApplicationRegion;
   registrationRegion: ApplicationRegion;
+  investigatingRegion: ApplicationRegion1;
   acceptedOn: CalendarDate2;
   dueOn: CalendarDate5;
   /**
@@ -730,6 +794,10 @@ export interface Application {
     startsOn: CalendarDate2;
     endsOn: CalendarDate6;
   } | null;
+  /**
+   * The day an objection to the notice was recorded: 民主评议 then comes before the decision.
+   */
+  objectedOn: CalendarDate2 | null;
   proposedMonthlyAmountFen: number | null;
   decidedOn: CalendarDate2 | null;
   /**
@@ -745,6 +813,13 @@ export interface Application {
    * Enrolments the approval created.
    */
   enrolmentIds: number[];
+}
+/**
+ * The township that starts the 核对 and the investigation and forwards the materials: the residence township under 一城通办 (seed 001: 由居住地配合户籍地就近进行入户调查), the registration township outside it.
+ */
+export interface ApplicationRegion1 {
+  code: string;
+  name: string;
 }
 /**
  * 一人一条救助链: everything a person has received — enrolments in basic-living and other categories, and the assistance each department reported — so that omissions (救助遗漏) and duplicates (重复救助) show.
@@ -3100,6 +3175,88 @@ export interface PayrollProblem {
   reason: string;
 }
 /**
+ * Body of POST /v1/households/{id}/periodic-checks: the registration township's 定期核查 of an enrolled household living outside it (seed 001 step 3.3), with its result. increased (增发) and decreased (减发) set a new monthly amount on the household's basic-living enrolments granted within the key's region (or the one named); stopped (停发) ends them on the day of the check; unchanged (不变) changes nothing.
+ */
+export interface PeriodicCheckInput {
+  checkedOn: CalendarDate20;
+  /**
+   * unchanged 不变; increased 增发; decreased 减发; stopped 停发.
+   */
+  result: 'unchanged' | 'increased' | 'decreased' | 'stopped';
+  monthlyAmountFen?: NonNegativeFen2;
+  /**
+   * Only this enrolment of the household; all its basic-living enrolments granted within the key's region when absent.
+   */
+  enrolmentId?: number;
+  effectiveMonth?: Period3;
+  /**
+   * What the check found (家庭经济状况).
+   */
+  reason: string;
+}
+/**
+ * GET /v1/periodic-checks: the households registered in a township and living outside it with a basic-living enrolment running, each with its last 定期核查 and whether one is due (seed 001 step 3.3).
+ */
+export interface PeriodicCheckList {
+  township: string;
+  asOf: CalendarDate2;
+  /**
+   * How often a check is due (config/time-limits periodicChecks, an example of local practice).
+   */
+  everyMonths: number;
+  items: PeriodicCheckDue[];
+}
+export interface PeriodicCheckDue {
+  householdId: number;
+  /**
+   * The enrolled members.
+   */
+  names: string[];
+  registeredRegion: string;
+  residenceRegion: string;
+  enrolledSince: CalendarDate21;
+  /**
+   * The running basic-living enrolments' monthly amounts together.
+   */
+  monthlyAmountFen: number;
+  lastCheck: {
+    checkedOn: CalendarDate2;
+    result: 'unchanged' | 'increased' | 'decreased' | 'stopped';
+  } | null;
+  dueOn: CalendarDate22;
+  /**
+   * asOf is on or after dueOn.
+   */
+  due: boolean;
+}
+/**
+ * A 定期核查 as recorded, with what it changed in the register.
+ */
+export interface PeriodicCheck {
+  id: number;
+  householdId: number;
+  /**
+   * The household's village of registration when checked.
+   */
+  registrationRegion: string;
+  /**
+   * The household's village of residence when checked.
+   */
+  residenceRegion: string;
+  checkedOn: CalendarDate2;
+  result: 'unchanged' | 'increased' | 'decreased' | 'stopped';
+  monthlyAmountFen: NonNegativeFen1 | null;
+  reason: string;
+  endedEnrolmentIds: number[];
+  adjusted: {
+    enrolmentId: number;
+    fromFen: number | null;
+    toFen: number;
+  }[];
+  actor: string | null;
+  recordedAt: string;
+}
+/**
  * RFC 9457 problem details. `type` is stable (urn:jiuzhu:problem:<code>); `errors` names each failing field by JSON pointer into the request body, by parameter name, or by the cell of an uploaded workbook.
  */
 export interface Problem {
@@ -3236,7 +3393,7 @@ export interface ReferralCaseCreate {
    * The first-responder unit, e.g. 杨和镇社会救助服务站 or 县医疗保障局.
    */
   ownerUnit: string;
-  openedOn?: CalendarDate20;
+  openedOn?: CalendarDate23;
   /**
    * The person's situation and needs.
    */
@@ -3269,7 +3426,7 @@ export interface ReferralInput {
    * 急难: due within the configured urgent limit whatever the department.
    */
   urgent?: boolean;
-  sentOn?: CalendarDate21;
+  sentOn?: CalendarDate24;
 }
 /**
  * A first-responder case (首问负责制) with its referrals and escalations. The subject's ID number is masked unless the role sees it in full.
@@ -3375,7 +3532,7 @@ export interface ReferralEscalationInput {
  * Answer of GET /v1/referrals: referrals of cases owned within the key's region, a page at a time.
  */
 export interface ReferralList {
-  asOf: CalendarDate22;
+  asOf: CalendarDate25;
   items: Referral[];
   next: number | null;
 }
@@ -3872,7 +4029,7 @@ export interface AttributeCondition1 {
  */
 export interface SelfCheckRequest {
   regionCode: RegionCode7;
-  month?: Period3;
+  month?: Period4;
   /**
    * 城市 (true) or 农村 (false) 低保 standard.
    */
@@ -4239,7 +4396,7 @@ export interface SupervisionReminder {
   }[];
 }
 /**
- * Time limits of casework, config/time-limits/<id>.json: how long a department has for a referral (转介, 首问负责制), and the steps, order and limits of an application's procedure (社会救助审核确认, 一城通办). Local policy sets these numbers; a value not found in a published source is marked example. What a schema cannot say (department codes agree with the department code table, each step once, the decision last) is checked when the file is loaded.
+ * Time limits of casework, config/time-limits/<id>.json: how long a department has for a referral (转介, 首问负责制), and the steps, order and limits of an application's procedure (社会救助审核确认, 一城通办). Local policy sets these numbers; a value not found in a published source is marked example. What a schema cannot say (department codes agree with the department code table, each step once, the decision last but for its archiving, 民主评议 between the notice and the decision) is checked when the file is loaded.
  */
 export interface TimeLimits {
   /**
@@ -4267,10 +4424,7 @@ export interface TimeLimits {
     procedures: {
       [k: string]: ApplicationProcedure | undefined;
     };
-    /**
-     * Where 一城通办 applies: a township takes applications only from households registered in the same county (county) or the same city (prefecture: the same prefecture-level city; for the municipalities 北京, 天津, 上海 and 重庆 the whole municipality). Seed 001 is 天津's city-wide scheme, hence prefecture by default. Anyone registered outside the area is treated as not found, so the route cannot probe the national register.
-     */
-    oneCityArea: 'county' | 'prefecture';
+    oneCity: OneCityScheme;
     basis?: string;
   };
   publicNotices: {
@@ -4287,6 +4441,17 @@ export interface TimeLimits {
       shownAs: string;
       basis?: string;
     };
+  };
+  /**
+   * 定期核查 (seed 001 step 3.3): how often the registration township checks the economic situation of an enrolled household registered with it but living outside it. The seed says only 按照相关规定: the frequency is local practice.
+   */
+  periodicChecks: {
+    /**
+     * A check is due this many months after the last one (or after the enrolment began, when none is on record).
+     */
+    everyMonths: number;
+    example?: boolean;
+    basis?: string;
   };
 }
 export interface ReferralDepartment {
@@ -4327,14 +4492,27 @@ export interface ApplicationProcedure {
   basis?: string;
 }
 /**
- * One step of a procedure, due `within` after the step before it (after acceptance for the first; after the notice's last day for the step following the notice). The notice also has `length`: how long it stays posted.
+ * One step of a procedure, due `within` after the step before it (after acceptance for the first, or with `fromAcceptance`; after the notice's last day for the step following the notice). The notice also has `length`: how long it stays posted.
  */
 export interface ProcedureStep {
   /**
-   * investigated 入户调查 (by the accepting township); forwarded 传至户籍地 (skipped when the applicant applies where registered); reviewed 初审 (by the registration township); notice 公示 (started); decided 审核确认 (approved or rejected), always last.
+   * check-started 家庭经济状况核对 started; investigation-started 入户调查 started; investigated 入户调查 done; forwarded 传至户籍地 (skipped when the investigating township is the registration township); reviewed 初审 (by the registration township); notice 公示 (started); deliberated 民主评议 (only when the notice drew an objection); decided 审核确认 (approved or rejected); archived 档案归档, after the decision. The first five are the investigating township's.
    */
-  step: 'investigated' | 'forwarded' | 'reviewed' | 'notice' | 'decided';
+  step:
+    | 'check-started'
+    | 'investigation-started'
+    | 'investigated'
+    | 'forwarded'
+    | 'reviewed'
+    | 'notice'
+    | 'deliberated'
+    | 'decided'
+    | 'archived';
   within: TimeLimitDuration;
+  /**
+   * true: `within` counts from the day of acceptance, not from the step before (seed 001: 居住地受理3个工作日内启动…入户调查).
+   */
+  fromAcceptance?: boolean;
   length?: TimeLimitDuration;
 }
 /**
@@ -4350,6 +4528,31 @@ export interface TimeLimitDuration {
   /**
    * The source of the value.
    */
+  basis?: string;
+}
+/**
+ * 一城通办 (seed 001): where and from when a household may apply in its township of residence as well as in its township of registration, the residence township investigating. Outside every scheme (another city, or an application accepted before the scheme's start) only the registration township accepts and investigates.
+ */
+export interface OneCityScheme {
+  schemes: {
+    /**
+     * The division that runs the scheme: a province-level code (120000, the whole municipality), a prefecture-level city (640100) or a county (640121). Both townships must lie inside it.
+     */
+    areaCode: string;
+    name: string;
+    startsOn: CalendarDate26;
+    basis?: string;
+  }[];
+  /**
+   * 民主评议 after an objection to the notice: which township organises it.
+   */
+  deliberation: {
+    /**
+     * registration: the workflow's 户籍地负责组织民主评议,居住地配合; residence: the same seed's 将民主评议放到居住地进行. Outside the scheme the registration township does it either way.
+     */
+    by: 'registration' | 'residence';
+    basis?: string;
+  };
   basis?: string;
 }
 /**
@@ -4447,7 +4650,7 @@ export interface Warning {
    * The rule (config/rules/*.json) that raised it.
    */
   ruleId: string;
-  period: Period4;
+  period: Period5;
   subject: WarningSubject;
   /**
    * Where it was pushed: the township of residence, or a county; null while unassigned (a person outside the register whose ID number was issued in none of the register's counties, with several counties in the register).
@@ -4477,8 +4680,8 @@ export interface Warning {
    * Why it was resolved so (required when resolving).
    */
   outcomeReason: string | null;
-  raisedOn: CalendarDate23;
-  dueOn: CalendarDate24;
+  raisedOn: CalendarDate27;
+  dueOn: CalendarDate28;
   /**
    * dueOn runs into a year whose holiday notice was not yet in the calendar (counted Monday to Friday there); it is recomputed when the year is added.
    */
@@ -4558,11 +4761,11 @@ export interface WarningTransitionRequest {
    * stopped and benefit-adjusted: the subject's current basic-living enrolment only, or every current basic-living enrolment in the subject's household (低保 is granted per household).
    */
   appliesTo?: 'person' | 'household';
-  newAmountFen?: NonNegativeFen2;
+  newAmountFen?: NonNegativeFen3;
   /**
    * stopped and benefit-adjusted: the one enrolment to act on, among the current basic-living enrolments the key's region granted for the person or household. Required to stop on a resolve-conflict warning (重复享受), where the county ends the enrolment that must not stand rather than every one.
    */
   enrolmentId?: number;
-  householdIncomeFen?: NonNegativeFen3;
-  effectiveMonth?: Period5;
+  householdIncomeFen?: NonNegativeFen4;
+  effectiveMonth?: Period6;
 }

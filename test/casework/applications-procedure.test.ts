@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadWorkingCalendar } from '../../gateway/calendar/holiday-calendar.js';
-import { isWithinOneCityArea, oneCityAreaOf } from '../../gateway/casework/applications/application-access.js';
+import { areaPrefix, routeApplication } from '../../gateway/casework/applications/one-city-scheme.js';
 import { addDuration, applicationDueOn, extendedDueOn, nextStepOf, noticeEndsOn, plannedSteps, totalDueOn, type ProcedureProgress } from '../../gateway/casework/applications/procedure.js';
 import { maskName, noticeAssistanceType } from '../../gateway/casework/applications/public-notices.js';
 import { checkTimeLimits, loadTimeLimits, TimeLimitsError } from '../../gateway/casework/time-limits.js';
@@ -12,7 +12,7 @@ const dibao = limits.applications.procedures['dibao']!;
 const antipoverty = limits.applications.procedures['antipoverty']!;
 
 function progress(values: Partial<ProcedureProgress>): ProcedureProgress {
-  return { acceptedOn: '2024-09-27', crossTownship: true, lastStep: 'accepted', lastStepOn: '2024-09-27', noticeEndsOn: null, noticeEndsProvisional: false, ...values };
+  return { acceptedOn: '2024-09-27', crossTownship: true, objected: false, lastStep: 'accepted', lastStepOn: '2024-09-27', noticeEndsOn: null, noticeEndsProvisional: false, ...values };
 }
 
 describe('application procedures (config/time-limits/default.json)', () => {
@@ -34,9 +34,9 @@ describe('application procedures (config/time-limits/default.json)', () => {
     expect(noticeEndsOn(calendar, antipoverty, '2024-10-08').date).toBe('2024-10-13');
   });
 
-  it('forwards only applications taken outside the registration township', () => {
-    expect(plannedSteps(dibao, true).map((s) => s.step)).toEqual(['investigated', 'forwarded', 'reviewed', 'notice', 'decided']);
-    expect(plannedSteps(dibao, false).map((s) => s.step)).toEqual(['investigated', 'reviewed', 'notice', 'decided']);
+  it('forwards only applications investigated outside the registration township, and deliberates only on an objection', () => {
+    expect(plannedSteps(dibao, { crossTownship: true, objected: false }).map((s) => s.step)).toEqual(['check-started', 'investigation-started', 'investigated', 'forwarded', 'reviewed', 'notice', 'decided', 'archived']);
+    expect(plannedSteps(dibao, { crossTownship: false, objected: true }).map((s) => s.step)).toEqual(['check-started', 'investigation-started', 'investigated', 'reviewed', 'notice', 'deliberated', 'decided', 'archived']);
     // Review within 5 working days of Monday 09-30: 10-08, 09, 10, 11 and Saturday 10-12 (make-up).
     expect(nextStepOf(calendar, dibao, progress({ crossTownship: false, lastStep: 'investigated', lastStepOn: '2024-09-30' }))).toEqual({ step: 'reviewed', dueOn: '2024-10-12', dueProvisional: false, notBefore: null });
   });
@@ -46,7 +46,21 @@ describe('application procedures (config/time-limits/default.json)', () => {
     expect(nextStepOf(calendar, dibao, progress({ lastStep: 'notice', lastStepOn: '2024-09-27', noticeEndsOn: '2024-10-04' }))).toEqual({ step: 'decided', dueOn: '2024-10-18', dueProvisional: false, notBefore: '2024-10-05' });
     // Anti-poverty: notice, then the township's review.
     expect(nextStepOf(calendar, antipoverty, progress({ lastStep: 'notice', lastStepOn: '2024-10-08', noticeEndsOn: '2024-10-13' }))).toEqual({ step: 'reviewed', dueOn: '2024-10-15', dueProvisional: false, notBefore: '2024-10-14' });
-    expect(nextStepOf(calendar, dibao, progress({ lastStep: 'decided', lastStepOn: '2024-10-20' }))).toBeNull();
+    // 民主评议 may meet as soon as the objection is in (due 5 working days after the notice's end: 10-08 … make-up Saturday 10-12);
+    // the decision still waits for the notice to run out.
+    const objected = progress({ objected: true, lastStep: 'notice', lastStepOn: '2024-09-27', noticeEndsOn: '2024-10-04' });
+    expect(nextStepOf(calendar, dibao, objected)).toEqual({ step: 'deliberated', dueOn: '2024-10-12', dueProvisional: false, notBefore: null });
+    expect(nextStepOf(calendar, dibao, { ...objected, lastStep: 'deliberated', lastStepOn: '2024-10-02' })).toEqual({ step: 'decided', dueOn: '2024-10-18', dueProvisional: false, notBefore: '2024-10-05' });
+    // After the decision, 档案归档; after that, nothing.
+    expect(nextStepOf(calendar, dibao, progress({ lastStep: 'decided', lastStepOn: '2024-10-21' }))).toEqual({ step: 'archived', dueOn: '2024-11-04', dueProvisional: false, notBefore: null });
+    expect(nextStepOf(calendar, dibao, progress({ lastStep: 'archived', lastStepOn: '2024-10-22' }))).toBeNull();
+  });
+
+  it('times the start of the investigation from acceptance, whenever the 核对 started', () => {
+    // Accepted Friday 09-27: 核对 started Monday 09-30; the investigation is still due to start by 10-08 (3 working days from 09-27).
+    expect(nextStepOf(calendar, dibao, progress({ lastStep: 'check-started', lastStepOn: '2024-09-30' }))).toEqual({ step: 'investigation-started', dueOn: '2024-10-08', dueProvisional: false, notBefore: null });
+    // The completed investigation counts from its start (5 working days, an example).
+    expect(nextStepOf(calendar, dibao, progress({ lastStep: 'investigation-started', lastStepOn: '2024-09-30' }))).toEqual({ step: 'investigated', dueOn: '2024-10-12', dueProvisional: false, notBefore: null });
   });
 
   it('marks deadlines that run into a year the calendar does not cover as provisional, and counts them right once it does', () => {
@@ -63,16 +77,21 @@ describe('application procedures (config/time-limits/default.json)', () => {
     expect(nextStepOf(calendar, dibao, progress({ lastStep: 'reviewed', lastStepOn: '2026-12-30' }))).toEqual({ step: 'notice', dueOn: '2027-01-01', dueProvisional: true, notBefore: null });
   });
 
-  it('takes applications within the county or the city (一城通办), a municipality being one city', () => {
-    expect(oneCityAreaOf('640121100', 'prefecture')).toBe('6401');
-    expect(oneCityAreaOf('640121100', 'county')).toBe('640121');
-    // 重庆: 500114 (市辖区, 5001) and 500229 (县, 5002) are one city.
-    expect(isWithinOneCityArea('500114100', '500229101201', 'prefecture')).toBe(true);
-    expect(isWithinOneCityArea('500114100', '500229101201', 'county')).toBe(false);
-    expect(isWithinOneCityArea('640121100', '640104001001', 'prefecture')).toBe(true);
-    expect(isWithinOneCityArea('640121100', '640104001001', 'county')).toBe(false);
-    expect(isWithinOneCityArea('640121100', '500114100200', 'prefecture')).toBe(false);
-    expect(limits.applications.oneCityArea).toBe('prefecture');
+  it('runs 一城通办 only in 天津 from 2023-11-01 by default: the residence or the registration township takes it, the residence investigates', () => {
+    expect(limits.applications.oneCity.schemes.map((s) => [s.areaCode, s.startsOn])).toEqual([['120000', '2023-11-01']]);
+    expect(areaPrefix('120000')).toBe('12');
+    expect(areaPrefix('640100')).toBe('6401');
+    expect(areaPrefix('640121')).toBe('640121');
+    const { oneCity } = limits.applications;
+    // 和平区 (120101) registration, 滨海新区 (120116) residence: two districts of one municipality.
+    const tianjin = { registrationTownship: '120101001', residenceTownship: '120116001' };
+    expect(routeApplication(oneCity, tianjin, '2023-11-01')).toEqual({ scheme: '天津市', mayAccept: ['120116001', '120101001'], investigating: '120116001' });
+    // The day before the start: only where registered ("申请低保等救助须在户籍地提交申请"), which investigates.
+    expect(routeApplication(oneCity, tianjin, '2023-10-31')).toEqual({ scheme: null, mayAccept: ['120101001'], investigating: '120101001' });
+    // Living outside the municipality: the scheme does not reach the residence.
+    expect(routeApplication(oneCity, { registrationTownship: '120101001', residenceTownship: '130102001' }, '2024-01-01')).toEqual({ scheme: null, mayAccept: ['120101001'], investigating: '120101001' });
+    // 永宁 (银川) runs no scheme unless configured.
+    expect(routeApplication(oneCity, { registrationTownship: '640121100', residenceTownship: '640121101' }, '2024-10-08')).toEqual({ scheme: null, mayAccept: ['640121100'], investigating: '640121100' });
   });
 
   it('shows 刚性支出困难家庭 on notices under the general wording, without its code', () => {
@@ -97,7 +116,7 @@ describe('application procedures (config/time-limits/default.json)', () => {
         '[time-limits] broken.json is not usable:',
         '  - /referrals/departments/0/name is "教育委员会" but the department code table names jy "教育局"',
         '  - /applications/procedures/dibao/steps/2 repeats the step investigated',
-        '  - /applications/procedures/dibao/steps must end with the decision (decided)',
+        '  - /applications/procedures/dibao/steps must end with the decision (decided), followed only by its archiving (archived)',
         '  - /applications/procedures/dibao/steps has no public notice (notice)',
       ].join('\n'));
     }

@@ -43,13 +43,15 @@ describe.each(dialects)('provisional casework deadlines on %s', (dialect) => {
 
   it('flags due dates that count weekdays of an uncovered year, on the application, its next step and the referral', async () => {
     const { view } = await viewApplication(store.knex, actor, applicationId, { settings, today: '2026-12-10' });
-    expect(view).toMatchObject({ dueOn: '2027-01-21', dueProvisional: true, nextStep: { step: 'investigated', dueOn: '2026-12-15', dueProvisional: false } });
+    expect(view).toMatchObject({ dueOn: '2027-01-21', dueProvisional: true, nextStep: { step: 'check-started', dueOn: '2026-12-15', dueProvisional: false } });
     const referral = (await viewCase(store.knex, actor, caseId, { settings, today: '2026-12-28' })).view.referrals[0];
     expect(referral).toMatchObject({ sentOn: '2026-12-28', dueOn: '2027-01-11', dueProvisional: true });
   });
 
   it('records a step done in an uncovered year against a provisional deadline instead of refusing it', async () => {
-    await recordApplicationStep(store.knex, actor, applicationId, { step: 'investigated', on: '2026-12-14' }, { settings, today: '2026-12-14' });
+    for (const step of ['check-started', 'investigation-started', 'investigated'] as const) {
+      await recordApplicationStep(store.knex, actor, applicationId, { step, on: '2026-12-14' }, { settings, today: '2026-12-14' });
+    }
     await recordApplicationStep(store.knex, actor, applicationId, { step: 'reviewed', on: '2026-12-21' }, { settings, today: '2026-12-21' });
     // The notice, due 12-23, posted late on 4 January 2027, a year the calendar does not cover: recorded, not refused.
     await recordApplicationStep(store.knex, actor, applicationId, { step: 'notice', on: '2027-01-04', reason: '元旦期间未能张贴' }, { settings, today: '2027-01-04' });
@@ -58,7 +60,8 @@ describe.each(dialects)('provisional casework deadlines on %s', (dialect) => {
     // provisional as that deadline is.
     expect(view.nextStep).toEqual({ step: 'decided', dueOn: '2027-01-21', dueProvisional: true, notBefore: '2027-01-12' });
     expect(view.steps.map((s) => [s.step, s.dueOn, s.dueProvisional, s.late])).toEqual([
-      ['accepted', null, false, false], ['investigated', '2026-12-15', false, false], ['reviewed', '2026-12-21', false, false], ['notice', '2026-12-23', false, true],
+      ['accepted', null, false, false], ['check-started', '2026-12-15', false, false], ['investigation-started', '2026-12-15', false, false],
+      ['investigated', '2026-12-21', false, false], ['reviewed', '2026-12-21', false, false], ['notice', '2026-12-23', false, true],
     ]);
   });
 

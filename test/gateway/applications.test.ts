@@ -6,9 +6,11 @@ import { registerHousehold } from '../../gateway/register/household-intake.js';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { dialects } from '../helpers/dialects.js';
 import { idNumber } from '../helpers/monitoring.js';
+import { caseworkWithOneCity } from '../helpers/one-city.js';
 
 /**
  * 一城通办 end to end: a household registered in 杨和镇 (640121100) living in 李俊镇 (640121101) applies in 李俊镇.
+ * The scheme is switched on for 银川市 (640100, which holds 永宁 640121) from 2023-11-01: by default only 天津 runs it.
  * 2024 National Day: 10-01 to 10-07 off, Sunday 09-29 and Saturday 10-12 are working days.
  */
 const yanghe = '640121100';
@@ -29,7 +31,7 @@ describe.each(dialects)('applications (一城通办) on %s', (dialect) => {
   let wangyuanKey: { authorization: string };
 
   beforeAll(async () => {
-    t = await buildTestApp(dialect, { now: () => new Date('2024-12-20T02:00:00Z') });
+    t = await buildTestApp(dialect, { now: () => new Date('2024-12-20T02:00:00Z'), casework: caseworkWithOneCity() });
     await registerHousehold(t.store.knex, commandLineActor('test'), {
       registeredRegionCode: '640121100200',
       residenceRegionCode: '640121101001',
@@ -83,13 +85,13 @@ describe.each(dialects)('applications (一城通办) on %s', (dialect) => {
     expect(application).toMatchObject({
       procedure: 'dibao', category: '120', status: 'open',
       applicant: { name: '杨德明', idNumber: `640121********${waiting.slice(-4)}`, idNumberMasked: true },
-      acceptingRegion: { code: lijun }, registrationRegion: { code: yanghe },
+      acceptingRegion: { code: lijun }, registrationRegion: { code: yanghe }, investigatingRegion: { code: lijun }, objectedOn: null,
       acceptedOn: '2024-09-27',
       // 30 working days: 09-29 (make-up Sunday) and 09-30 count, 10-01…10-07 do not, 10-12 (make-up Saturday) does.
       dueOn: '2024-11-13',
       extended: false,
       // 3 working days from Friday 09-27: Sunday 09-29, Monday 09-30, then Tuesday 10-08 after the holiday.
-      nextStep: { step: 'investigated', dueOn: '2024-10-08', dueProvisional: false, notBefore: null },
+      nextStep: { step: 'check-started', dueOn: '2024-10-08', dueProvisional: false, notBefore: null },
     });
     expect(application.steps).toEqual([expect.objectContaining({ step: 'accepted', on: '2024-09-27', dueOn: null, late: false, reason: '独居，无劳动能力，无固定收入' })]);
     // The registration township cannot take a second one for the same household while this one is open.
@@ -107,7 +109,7 @@ describe.each(dialects)('applications (一城通办) on %s', (dialect) => {
     }
     expect((await t.app.inject({ method: 'GET', url: '/v1/applications', headers: wangyuanKey })).json().items).toEqual([]);
     expect((await t.app.inject({ method: 'GET', url: `/v1/applications/${id}`, headers: wangyuanKey })).statusCode).toBe(404);
-    expect((await step(wangyuanKey, id, { step: 'investigated', on: '2024-09-30' })).statusCode).toBe(404);
+    expect((await step(wangyuanKey, id, { step: 'check-started', on: '2024-09-30' })).statusCode).toBe(404);
     const liaison = await t.authAs('liaison', '640121');
     expect((await t.app.inject({ method: 'GET', url: `/v1/applications/${id}`, headers: liaison })).statusCode).toBe(403);
   });
@@ -115,19 +117,21 @@ describe.each(dialects)('applications (一城通办) on %s', (dialect) => {
   it('refuses steps out of order, by the wrong township, and before the notice has run', async () => {
     const { id } = (await apply(lijunKey, { acceptedOn: '2024-09-27' })).json();
     // The place of residence investigates (seed 001), not the registration township.
-    const wrongSide = await step(yangheKey, id, { step: 'investigated', on: '2024-09-30' });
+    const wrongSide = await step(yangheKey, id, { step: 'check-started', on: '2024-09-30' });
     expect(wrongSide.statusCode).toBe(403);
-    expect(wrongSide.json()).toMatchObject({ code: 'out-of-scope', detail: `step investigated is done by township ${lijun}, outside ${yanghe}` });
+    expect(wrongSide.json()).toMatchObject({ code: 'out-of-scope', detail: `step check-started is done by township ${lijun}, outside ${yanghe}` });
     const early = await step(yangheKey, id, { step: 'reviewed', on: '2024-09-30' });
     expect(early.statusCode).toBe(409);
     expect(early.json().code).toBe('application-step-out-of-order');
     const skipped = await step(lijunKey, id, { step: 'forwarded', on: '2024-09-30' });
     expect(skipped.statusCode).toBe(409);
-    expect(skipped.json()).toMatchObject({ code: 'application-step-out-of-order', detail: `the next step of application ${id} is investigated, not forwarded` });
+    expect(skipped.json()).toMatchObject({ code: 'application-step-out-of-order', detail: `the next step of application ${id} is check-started, not forwarded` });
     const approvedFirst = await step(yangheKey, id, { step: 'approved', on: '2024-09-30', enrolments: [{ idNumber: head, monthlyAmountFen: 1 }] });
     expect(approvedFirst.json().code).toBe('application-step-out-of-order');
 
-    expect((await step(lijunKey, id, { step: 'investigated', on: '2024-09-30' })).statusCode).toBe(201);
+    for (const done of ['check-started', 'investigation-started', 'investigated']) {
+      expect((await step(lijunKey, id, { step: done, on: '2024-09-30' })).statusCode).toBe(201);
+    }
     const backwards = await step(lijunKey, id, { step: 'forwarded', on: '2024-09-29' });
     expect(backwards.statusCode).toBe(400);
     expect(backwards.json().errors).toEqual([expect.objectContaining({ pointer: '/on' })]);
@@ -150,11 +154,13 @@ describe.each(dialects)('applications (一城通办) on %s', (dialect) => {
 
   it('asks why a step is late, extends once with a reason, and not twice', async () => {
     const { id } = (await apply(lijunKey, { applicantIdNumber: late, acceptedOn: '2024-09-27' })).json();
-    const unexplained = await step(lijunKey, id, { step: 'investigated', on: '2024-10-09' });
+    expect((await step(lijunKey, id, { step: 'check-started', on: '2024-09-30' })).statusCode).toBe(201);
+    // The investigation starts within 3 working days of acceptance (10-08), not of the 核对's start (which would be 10-10).
+    const unexplained = await step(lijunKey, id, { step: 'investigation-started', on: '2024-10-09' });
     expect(unexplained.statusCode).toBe(400);
     expect(unexplained.json().detail).toBe('the step was due by 2024-10-08: say why it is late');
-    const explained = (await step(lijunKey, id, { step: 'investigated', on: '2024-10-09', reason: '申请人国庆期间外出，10月9日方能入户' })).json();
-    expect(explained.steps.at(-1)).toMatchObject({ step: 'investigated', on: '2024-10-09', dueOn: '2024-10-08', late: true, reason: '申请人国庆期间外出，10月9日方能入户' });
+    const explained = (await step(lijunKey, id, { step: 'investigation-started', on: '2024-10-09', reason: '申请人国庆期间外出，10月9日方能入户' })).json();
+    expect(explained.steps.at(-1)).toMatchObject({ step: 'investigation-started', on: '2024-10-09', dueOn: '2024-10-08', late: true, reason: '申请人国庆期间外出，10月9日方能入户' });
     expect((await step(yangheKey, id, { step: 'extended', on: '2024-10-10' })).statusCode).toBe(400);
     expect((await step(lijunKey, id, { step: 'extended', on: '2024-10-10', reason: '需核实在外地的房产' })).json().code).toBe('out-of-scope');
     const extended = (await step(yangheKey, id, { step: 'extended', on: '2024-10-10', reason: '需核实在外地的房产' })).json();
@@ -166,13 +172,15 @@ describe.each(dialects)('applications (一城通办) on %s', (dialect) => {
     expect(again.json().detail).toBe(`application ${id} was already extended once`);
     const audit = await t.store.knex('audit_log').where({ action: 'application.step', resource_id: String(id), outcome: 'ok' }).select('actor_label', 'detail').orderBy('id');
     expect(audit).toEqual([
-      { actor_label: `test township ${lijun}`, detail: 'investigated on 2024-10-09 (due 2024-10-08): 申请人国庆期间外出，10月9日方能入户' },
+      { actor_label: `test township ${lijun}`, detail: 'check-started on 2024-09-30' },
+      { actor_label: `test township ${lijun}`, detail: 'investigation-started on 2024-10-09 (due 2024-10-08): 申请人国庆期间外出，10月9日方能入户' },
       { actor_label: `test township ${yanghe}`, detail: 'extended on 2024-10-10: 需核实在外地的房产' },
     ]);
     const steps = (await t.app.inject({ method: 'GET', url: `/v1/applications/${id}/steps`, headers: lijunKey })).json().items;
     expect(steps.map((s: { step: string; on: string; actor: string }) => [s.step, s.on, s.actor])).toEqual([
       ['accepted', '2024-09-27', `test township ${lijun}`],
-      ['investigated', '2024-10-09', `test township ${lijun}`],
+      ['check-started', '2024-09-30', `test township ${lijun}`],
+      ['investigation-started', '2024-10-09', `test township ${lijun}`],
       ['extended', '2024-10-10', `test township ${yanghe}`],
     ]);
   });
@@ -180,15 +188,15 @@ describe.each(dialects)('applications (一城通办) on %s', (dialect) => {
   it('lists the overdue applications with the step that is late', async () => {
     const asOf = '2024-10-09';
     const overdue = (await t.app.inject({ method: 'GET', url: `/v1/applications?overdue=true&asOf=${asOf}`, headers: yangheKey })).json();
-    // The first application was never investigated (due 10-08); the others moved on or closed.
-    expect(overdue.items.map((a: { id: number; nextStep: { step: string; dueOn: string } }) => [a.nextStep.step, a.nextStep.dueOn])).toEqual([['investigated', '2024-10-08']]);
+    // The first application's 核对 was never started (due 10-08); the others moved on or closed.
+    expect(overdue.items.map((a: { id: number; nextStep: { step: string; dueOn: string } }) => [a.nextStep.step, a.nextStep.dueOn])).toEqual([['check-started', '2024-10-08']]);
     const notYet = (await t.app.inject({ method: 'GET', url: '/v1/applications?overdue=true&asOf=2024-10-08', headers: yangheKey })).json();
     expect(notYet.items).toEqual([]);
   });
 
   it('approves after the notice and enrols the covered members from the approval date', async () => {
     const { id } = (await apply(lijunKey, { acceptedOn: '2024-10-08' })).json();
-    await step(lijunKey, id, { step: 'investigated', on: '2024-10-09' });
+    for (const done of ['check-started', 'investigation-started', 'investigated']) await step(lijunKey, id, { step: done, on: '2024-10-09' });
     await step(lijunKey, id, { step: 'forwarded', on: '2024-10-10' });
     await step(yangheKey, id, { step: 'reviewed', on: '2024-10-11', proposedMonthlyAmountFen: 95_000 });
     await step(yangheKey, id, { step: 'notice', on: '2024-10-14' });
@@ -199,13 +207,17 @@ describe.each(dialects)('applications (一城通办) on %s', (dialect) => {
       enrolments: [{ idNumber: head, monthlyAmountFen: 35_000 }, { idNumber: spouse, monthlyAmountFen: 35_000 }, { idNumber: child, monthlyAmountFen: 25_000 }],
     });
     expect(approved.statusCode, approved.body).toBe(201);
-    expect(approved.json()).toMatchObject({ status: 'approved', decidedOn: '2024-10-22', nextStep: null, overdue: false });
+    // What is left is the registration township's 档案归档 (10 working days, an example): overdue by the test clock's 12-20.
+    expect(approved.json()).toMatchObject({ status: 'approved', decidedOn: '2024-10-22', nextStep: { step: 'archived', dueOn: '2024-11-05', notBefore: null }, overdue: true });
     const enrolments = await t.store.knex('enrolments').whereIn('id', approved.json().enrolmentIds).orderBy('id').select('category', 'start_date', 'end_date', 'monthly_amount_fen', 'region_code');
     expect(enrolments).toEqual([
       { category: '120', start_date: '2024-10-22', end_date: null, monthly_amount_fen: 35_000, region_code: '640121100200' },
       { category: '120', start_date: '2024-10-22', end_date: null, monthly_amount_fen: 35_000, region_code: '640121100200' },
       { category: '120', start_date: '2024-10-22', end_date: null, monthly_amount_fen: 25_000, region_code: '640121100200' },
     ]);
+    expect((await step(lijunKey, id, { step: 'archived', on: '2024-10-23' })).statusCode).toBe(403);
+    expect((await step(yangheKey, id, { step: 'archived', on: '2024-10-23' })).json()).toMatchObject({ status: 'approved', nextStep: null, overdue: false });
+    expect((await step(yangheKey, id, { step: 'archived', on: '2024-10-24' })).json().code).toBe('application-closed');
     const household = (await t.app.inject({ method: 'GET', url: `/v1/households/${approved.json().householdId}`, headers: yangheKey })).json();
     expect(household.members.map((m: { enrolments: { startDate: string }[] }) => m.enrolments.map((e) => e.startDate))).toEqual([['2024-10-22'], ['2024-10-22'], ['2024-10-22']]);
   });

@@ -246,7 +246,12 @@ const probes: Record<string, Probe> = {
   'GET /v1/applications': { needs: 'readPersonalData', list: () => get('/v1/applications?limit=500') },
   'GET /v1/applications/:id': { needs: 'readPersonalData', target: (t) => get(`/v1/applications/${t.applicationId}`) },
   'GET /v1/applications/:id/steps': { needs: 'readPersonalData', target: (t) => get(`/v1/applications/${t.applicationId}/steps`) },
-  'POST /v1/applications/:id/steps': { needs: 'writeRegister', target: (t) => json('POST', `/v1/applications/${t.applicationId}/steps`, { step: 'investigated', on: '2024-09-30' }) },
+  'POST /v1/applications/:id/steps': { needs: 'writeRegister', target: (t) => json('POST', `/v1/applications/${t.applicationId}/steps`, { step: 'check-started', on: '2024-09-30' }) },
+  // 定期核查: the matrix households live where they are registered, so an allowed key is answered 422 (not applicable).
+  'GET /v1/periodic-checks': { needs: 'readPersonalData', target: (t) => get(`/v1/periodic-checks?township=${places[t.place].township}&asOf=2024-10-09`) },
+  'POST /v1/households/:id/periodic-checks': {
+    needs: 'writeRegister', target: (t) => json('POST', `/v1/households/${t.householdId}/periodic-checks`, { checkedOn: '2024-10-08', result: 'unchanged', reason: '核查无变化' }),
+  },
   'GET /v1/notices': { needs: 'readPersonalData', target: (t) => get(`/v1/notices?township=${places[t.place].township}&period=2024-09`) },
 
   'PUT /v1/progress/:period/:unit/:task': { needs: 'fileReturns', target: (t, c) => json('PUT', `/v1/progress/2024-09/${t.unit}/1`, { progress: `低保认定 ${c.next()} 户` }) },

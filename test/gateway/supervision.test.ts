@@ -79,8 +79,8 @@ describe.each(dialects)('supervision (督办, 书面提醒) on %s', (dialect) =>
     expect(byKind.warning).toMatchObject({ ref: String(warningId), townshipCode: yanghe, subject: '马福成', dueOn: '2024-10-10', workingDaysLate: 8 });
     expect(byKind.warning.what).toContain('待核查');
     expect(byKind.visit).toMatchObject({ ref: expect.stringMatching(new RegExp(`^${householdId}@\\d{4}-\\d{2}-\\d{2}$`)), townshipCode: yanghe, subject: '马福成' });
-    expect(byKind['application-step']).toMatchObject({ ref: `${applicationId}:investigated`, townshipCode: yanghe, subject: '马兰花' });
-    expect(byKind['application-step'].what).toContain('入户调查');
+    expect(byKind['application-step']).toMatchObject({ ref: `${applicationId}:check-started`, townshipCode: yanghe, subject: '马兰花' });
+    expect(byKind['application-step'].what).toContain('启动家庭经济状况核对');
     expect(byKind.referral).toMatchObject({ ref: String(referralId), townshipCode: yanghe, subject: '马兰花' });
     expect(items.every((i: { townshipCode: string }) => i.townshipCode === yanghe)).toBe(true);
     expect((await call('GET', `/v1/supervision/overdue?region=${lijun}`, county)).json().items).toEqual([]);
@@ -106,7 +106,7 @@ describe.each(dialects)('supervision (督办, 书面提醒) on %s', (dialect) =>
   });
 
   it('takes the township’s reason once, refuses one on a done item, and reads done from the item itself', async () => {
-    const step = await call('POST', '/v1/supervision/orders', county, { itemKind: 'application-step', itemRef: `${applicationId}:investigated`, request: '请入户调查' });
+    const step = await call('POST', '/v1/supervision/orders', county, { itemKind: 'application-step', itemRef: `${applicationId}:check-started`, request: '请启动家庭经济状况核对' });
     expect(step.statusCode, step.body).toBe(201);
     const referral = await call('POST', '/v1/supervision/orders', county, { itemKind: 'referral', itemRef: String(referralId), request: '请督促医保局答复' });
     expect(referral.statusCode, referral.body).toBe(201);

@@ -49,7 +49,7 @@ describe.each(dialects)('enrolment changes without approval on %s', (dialect) =>
     const household = Number((await knex('persons').where('id', approvedPerson).first('household_id')).household_id);
     const now = new Date().toISOString();
     const [application] = await knex('applications').insert({
-      procedure: 'dibao', category: '120', household_id: household, applicant_person_id: approvedPerson, accepting_region: village, registration_region: village,
+      procedure: 'dibao', category: '120', household_id: household, applicant_person_id: approvedPerson, accepting_region: village, registration_region: village, investigating_region: village,
       accepted_on: '2023-12-01', due_on: '2023-12-31', extended: false, status: 'approved', last_step: 'approval', last_step_on: '2024-01-01', decided_on: '2024-01-01', created_at: now, updated_at: now,
     }, ['id']);
     await knex('application_enrolments').insert({ application_id: Number(application.id), enrolment_id: await enrolmentOf(people.approved) });

@@ -188,7 +188,7 @@ describe.each(dialects)('spot checks on %s', (dialect) => {
     const applicant = await knex('persons').where({ household_id: household.id }).first('id');
     const application = async (status: string, decidedOn: string | null): Promise<number> => {
       const [row] = await knex('applications').insert({
-        procedure: 'dibao', category: '120', household_id: household.id, applicant_person_id: applicant.id, accepting_region: '640121101200', registration_region: '640121101200',
+        procedure: 'dibao', category: '120', household_id: household.id, applicant_person_id: applicant.id, accepting_region: '640121101200', registration_region: '640121101200', investigating_region: '640121101200',
         accepted_on: '2024-08-01', due_on: '2024-09-12', extended: false, status, last_step: 'decision', last_step_on: decidedOn ?? '2024-08-01', decided_on: decidedOn, created_at: now, updated_at: now,
       }, ['id']);
       return row.id as number;

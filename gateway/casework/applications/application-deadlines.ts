@@ -15,7 +15,8 @@ export function procedureOf(settings: CaseworkSettings, application: Pick<Applic
 export function progressOf(application: ApplicationRow): ProcedureProgress {
   return {
     acceptedOn: application.acceptedOn,
-    crossTownship: application.acceptingRegion !== application.registrationRegion,
+    crossTownship: application.investigatingRegion !== application.registrationRegion,
+    objected: application.objectedOn !== null,
     lastStep: application.lastStep as ProcedureProgress['lastStep'],
     lastStepOn: application.lastStepOn,
     noticeEndsOn: application.noticeEndsOn,
@@ -26,9 +27,16 @@ export function progressOf(application: ApplicationRow): ProcedureProgress {
 /**
  * An open application's next step and whether it is overdue on `asOf`. A step is never due after the whole
  * procedure's deadline (extension included): when its own limit would run past it, the procedure's deadline is the step's.
+ * A decided application still owes its 档案归档 (seed 001 step 3.2) when the procedure has one; that step's own limit,
+ * counted from the decision, is its only deadline.
  */
 export function deadlinesOf(settings: CaseworkSettings, application: ApplicationRow, asOf?: string): { next: NextStep | null; overdue: boolean } {
-  if (application.status !== 'open') return { next: null, overdue: false };
+  if (application.status === 'withdrawn') return { next: null, overdue: false };
+  if (application.status !== 'open') {
+    if (application.lastStep !== 'decided') return { next: null, overdue: false };
+    const archive = nextStepOf(settings.calendar, procedureOf(settings, application), progressOf(application));
+    return { next: archive, overdue: archive !== null && asOf !== undefined && asOf > archive.dueOn };
+  }
   const found = nextStepOf(settings.calendar, procedureOf(settings, application), progressOf(application));
   const next = found && found.dueOn > application.dueOn ? { ...found, dueOn: application.dueOn, dueProvisional: application.dueProvisional } : found;
   const overdue = asOf !== undefined && (asOf > application.dueOn || (next !== null && asOf > next.dueOn));

@@ -10,18 +10,22 @@ import { recordAudit } from '../../store/repositories/audit-log.js';
 import { findHousehold } from '../../store/repositories/households.js';
 import { findPersonByIdNumber } from '../../store/repositories/persons.js';
 import { findRegions } from '../../store/repositories/regions.js';
-import type { ApplicationCreate } from '../../../schemas/types/index.js';
+import type { ApplicationCreate, OneCityScheme } from '../../../schemas/types/index.js';
 import { fieldProblem } from '../casework-dates.js';
 import type { CaseworkSettings } from '../casework-settings.js';
-import { isWithinOneCityArea, requireApplicationWriter } from './application-access.js';
+import { requireApplicationWriter } from './application-access.js';
+import { areaPrefix, routeApplication, schemeCovering } from './one-city-scheme.js';
 import { totalDueOn, type Dated } from './procedure.js';
 
 /**
- * Takes an application (受理) in a township, for a household already in the register and registered within the
- * area where 一城通办 applies (the county or the city, configuration), and routes it to the township where the
- * household is registered (seed 001). Someone registered outside that area is answered exactly as someone not in
- * the register, so a township cannot use the route to look people up nationwide. The whole procedure's deadline
- * counts from the day of acceptance. Written with its first step and its audit line in one transaction.
+ * Takes an application (受理) in a township, for a household already in the register, and routes it to the township
+ * where the household is registered (seed 001). Under 一城通办 (configured per city, from its start date) only the
+ * household's residence or registration township may take it, and the residence township investigates; outside it
+ * only the registration township takes it and investigates (one-city-scheme.ts). Another township is refused naming
+ * the townships that may take it — but only when the household is registered or lives within the actor's region or
+ * the same scheme area: anyone else is answered exactly as someone not in the register, so a township cannot use the
+ * route to look people up nationwide. The whole procedure's deadline counts from the day of acceptance. Written with
+ * its first step and its audit line in one transaction.
  */
 export async function acceptApplication(
   knex: Knex,
@@ -51,17 +55,27 @@ export async function acceptApplication(
     throw new ProblemError('out-of-scope', `township ${accepting.code} is outside ${actor.regionCode}`);
   }
 
+  const acceptedOn = input.acceptedOn ?? options.today;
+  if (acceptedOn > options.today) throw fieldProblem('/acceptedOn', `acceptance on ${acceptedOn} is after today (${options.today})`);
   const checked = checkIdNumber(input.applicantIdNumber);
   if (!checked.ok) throw new ProblemError('invalid-id-number', checked.reason, [{ in: 'body', pointer: '/applicantIdNumber', detail: checked.reason }]);
   const applicant = await findPersonByIdNumber(knex, checked.idNumber);
   const household = applicant ? await findHousehold(knex, applicant.householdId) : undefined;
-  if (!applicant || !household || !isWithinOneCityArea(accepting.code, household.registeredRegion, limits.applications.oneCityArea)) {
-    // One answer for "not in the register" and "registered outside the area": the difference is what must not leak.
-    throw new ProblemError('not-found', `no applicant with that ID number is registered within the ${limits.applications.oneCityArea} of township ${accepting.code}: enter the household first (POST /v1/households)`, [{ in: 'body', pointer: '/applicantIdNumber', detail: 'not in the register here' }]);
+  // 户籍地 and 居住地: the townships of the household's registration and residence (a 12-digit village code starts with its 9-digit township's).
+  const townships = household && { registrationTownship: household.registeredRegion.slice(0, 9), residenceTownship: household.residenceRegion.slice(0, 9) };
+  const route = townships && routeApplication(limits.applications.oneCity, townships, acceptedOn);
+  if (!applicant || !household || !townships || !route || !route.mayAccept.includes(accepting.code)) {
+    const named = townships && route && mayBeNamed(actor, accepting.code, townships, limits.applications.oneCity, acceptedOn);
+    if (!route || !named) {
+      // One answer for "not in the register" and "registered and living elsewhere": the difference is what must not leak.
+      throw new ProblemError('not-found', `no applicant with that ID number is registered or living where township ${accepting.code} may take the application: enter the household first (POST /v1/households)`, [{ in: 'body', pointer: '/applicantIdNumber', detail: 'not in the register here' }]);
+    }
+    const which = route.scheme === null
+      ? `only the township of registration, ${route.mayAccept[0]}, takes it (no 一城通办 scheme covers the household on ${acceptedOn})`
+      : `under 一城通办 (${route.scheme}) only the household's township of residence or of registration takes it: ${route.mayAccept.join(' or ')}`;
+    throw new ProblemError('application-wrong-township', `township ${accepting.code} may not take this application: ${which}`, [{ in: 'body', pointer: '/acceptingRegionCode', detail: `one of ${route.mayAccept.join(', ')}` }]);
   }
 
-  const acceptedOn = input.acceptedOn ?? options.today;
-  if (acceptedOn > options.today) throw fieldProblem('/acceptedOn', `acceptance on ${acceptedOn} is after today (${options.today})`);
   let due: Dated;
   try {
     due = totalDueOn(calendar, procedure, acceptedOn);
@@ -69,11 +83,9 @@ export async function acceptApplication(
     if (error instanceof UncoveredYearError) throw fieldProblem('/acceptedOn', error.message);
     throw error;
   }
-  // 户籍地: the township of the household's registration (its 12-digit village code starts with the 9-digit township's).
-  const registrationRegion = household.registeredRegion.slice(0, 9);
 
   try {
-    return await insertAccepted(knex, actor, input, { due, acceptedOn, registrationRegion, acceptingRegion: accepting.code, householdId: household.id, applicantId: applicant.id });
+    return await insertAccepted(knex, actor, input, { due, acceptedOn, registrationRegion: townships.registrationTownship, investigatingRegion: route.investigating, acceptingRegion: accepting.code, householdId: household.id, applicantId: applicant.id });
   } catch (error) {
     const constraint = violatedConstraint(error);
     // PostgreSQL names the index; SQLite names its columns.
@@ -90,6 +102,7 @@ interface Routed {
   acceptedOn: string;
   acceptingRegion: string;
   registrationRegion: string;
+  investigatingRegion: string;
   householdId: number;
   applicantId: number;
 }
@@ -103,6 +116,7 @@ async function insertAccepted(knex: Knex, actor: Actor, input: ApplicationCreate
       applicantPersonId: routed.applicantId,
       acceptingRegion: routed.acceptingRegion,
       registrationRegion: routed.registrationRegion,
+      investigatingRegion: routed.investigatingRegion,
       acceptedOn: routed.acceptedOn,
       dueOn: routed.due.date,
       dueProvisional: routed.due.provisional,
@@ -116,6 +130,7 @@ async function insertAccepted(knex: Knex, actor: Actor, input: ApplicationCreate
       noticeEndsProvisional: false,
       proposedMonthlyAmountFen: null,
       decidedOn: null,
+      objectedOn: null,
     });
     await insertApplicationStep(trx, {
       applicationId: id, step: 'accepted', on: routed.acceptedOn, dueOn: null, dueProvisional: false, reason: input.reason ?? null, detail: null,
@@ -123,8 +138,19 @@ async function insertAccepted(knex: Knex, actor: Actor, input: ApplicationCreate
     });
     await recordAudit(trx, actor, {
       action: 'application.create', outcome: 'ok', resourceType: 'application', resourceId: String(id),
-      regionCode: routed.acceptingRegion, subjectPersonIds: [routed.applicantId], detail: `${input.procedure} routed to ${routed.registrationRegion}`,
+      regionCode: routed.acceptingRegion, subjectPersonIds: [routed.applicantId], detail: `${input.procedure} routed to ${routed.registrationRegion}, investigated by ${routed.investigatingRegion}`,
     });
     return id;
   });
+}
+
+/**
+ * Whether a refusal may name the townships that take the application: when the actor's region holds the household's
+ * township of registration or residence, or when the accepting township lies in the same 一城通办 area as the
+ * household's registration (townships of one scheme serve each other's residents, so they already see each other's).
+ */
+function mayBeNamed(actor: Actor, acceptingTownship: string, townships: { registrationTownship: string; residenceTownship: string }, oneCity: OneCityScheme, on: string): boolean {
+  if (isWithinScope(actor.regionCode, townships.registrationTownship) || isWithinScope(actor.regionCode, townships.residenceTownship)) return true;
+  const scheme = schemeCovering(oneCity, townships.registrationTownship, on);
+  return scheme !== undefined && acceptingTownship.startsWith(areaPrefix(scheme.areaCode));
 }

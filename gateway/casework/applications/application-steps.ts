@@ -5,7 +5,7 @@ import { ProblemError, type FieldError } from '../../errors.js';
 import { checkIdNumber } from '../../identity/id-number.js';
 import { violatedConstraint } from '../../store/database-errors.js';
 import {
-  findApplication, insertApplicationStep, linkEnrolments, updateApplicationIfUnchanged, type ApplicationRow, type NewApplication,
+  findApplication, insertApplicationStep, linkEnrolments, stepsOfApplication, updateApplicationIfUnchanged, type ApplicationRow, type NewApplication,
 } from '../../store/repositories/applications.js';
 import { recordAudit } from '../../store/repositories/audit-log.js';
 import { insertEnrolment, type EnrolmentRow } from '../../store/repositories/enrolments.js';
@@ -29,10 +29,11 @@ interface PlannedChange {
 
 /**
  * Records one step of an application: it must be the procedure's next step, done by the township whose step it
- * is, on a day not before the step before it (and, after the notice, not before the notice has run out). A step
- * done late, a rejection, a withdrawal and the one extension each say why. Approval enrols the covered members
- * from the approval date (seed 001: 从作出审核确认同意决定之日起发放). The step, its enrolments and its audit line
- * commit together.
+ * is, on a day not before the step before it (and, for the decision, not before the notice has run out). A step
+ * done late, an objection, a deliberation, a rejection, a withdrawal and the one extension each say why. An objection
+ * to the notice puts 民主评议 before the decision (seed 001: "对公示结果有异议的,户籍地负责组织民主评议"). Approval enrols
+ * the covered members from the approval date (seed 001: 从作出审核确认同意决定之日起发放); the decided application is
+ * then archived (档案归档). The step, its enrolments and its audit line commit together.
  */
 export async function recordApplicationStep(
   knex: Knex,
@@ -44,8 +45,9 @@ export async function recordApplicationStep(
   requireApplicationWriter(actor);
   const application = await findApplication(knex, applicationId);
   if (!application || !canSee(actor, application)) throw new ProblemError('not-found', `no application ${applicationId} within ${actor.regionCode}`);
-  requireStepScope(actor, application, input.step);
-  if (application.status !== 'open') throw new ProblemError('application-closed', `application ${applicationId} is ${application.status}`);
+  requireStepScope(actor, application, input.step, options.settings.limits.applications.oneCity.deliberation.by);
+  const archiving = input.step === 'archived' && (application.status === 'approved' || application.status === 'rejected');
+  if (application.status !== 'open' && !archiving) throw new ProblemError('application-closed', `application ${applicationId} is ${application.status}`);
   checkDoneOn('/on', input.on, options.today, { date: application.lastStepOn, what: `the application's last step (${application.lastStep})` });
 
   const procedure = procedureOf(options.settings, application);
@@ -106,11 +108,16 @@ async function planStep(knex: Knex, settings: CaseworkSettings, procedure: Appli
     throw fieldProblem('/proposedMonthlyAmountFen', 'only the review or the notice proposes an amount');
   }
   if (input.enrolments !== undefined && input.step !== 'approved') throw fieldProblem('/enrolments', 'only an approval enrols members');
-  const needsReason = input.step === 'rejected' || input.step === 'withdrawn' || input.step === 'extended';
-  if (needsReason && input.reason === undefined) throw fieldProblem('/reason', `a ${input.step === 'extended' ? 'extension' : input.step === 'rejected' ? 'rejection' : 'withdrawal'} says why`);
+  if (input.deliberationResult !== undefined && input.step !== 'deliberated') throw fieldProblem('/deliberationResult', 'only 民主评议 (deliberated) has a result');
+  const needsReason: Partial<Record<ApplicationStepInput['step'], string>> = {
+    rejected: 'a rejection says why', withdrawn: 'a withdrawal says why', extended: 'an extension says why',
+    objected: 'an objection says what is objected to', deliberated: '民主评议 says what it found',
+  };
+  if (needsReason[input.step] !== undefined && input.reason === undefined) throw fieldProblem('/reason', needsReason[input.step]!);
 
   const { next } = deadlinesOf(settings, application);
   if (input.step === 'withdrawn') return { changes: { status: 'withdrawn' }, dueOn: null, dueProvisional: false, detail: null, enrolments: [] };
+  if (input.step === 'objected') return planObjection(procedure, application, input);
   if (input.step === 'extended') {
     if (!procedure.extension) throw new ProblemError('application-step-out-of-order', `procedure ${application.procedure} allows no extension`);
     if (application.extended) throw new ProblemError('application-step-out-of-order', `application ${application.id} was already extended once`);
@@ -147,14 +154,47 @@ async function planStep(knex: Knex, settings: CaseworkSettings, procedure: Appli
       ...deadline, detail: { noticeEndsOn: endsOn.date }, enrolments: [],
     };
   }
+  if (input.step === 'deliberated') {
+    if (input.deliberationResult === undefined) throw fieldProblem('/deliberationResult', '民主评议 records whether the household qualifies');
+    if (application.objectedOn !== null && input.on < application.objectedOn) throw fieldProblem('/on', `${input.on} is before the objection (${application.objectedOn})`);
+    return { changes: moved, ...deadline, detail: { result: input.deliberationResult }, enrolments: [] };
+  }
   if (input.step === 'reviewed') {
     return { changes: { ...moved, ...(input.proposedMonthlyAmountFen !== undefined ? { proposedMonthlyAmountFen: input.proposedMonthlyAmountFen } : {}) }, ...deadline, detail: null, enrolments: [] };
   }
   if (input.step === 'approved') {
+    if (input.reason === undefined && (await deliberationFound(knex, application)) === 'does-not-qualify') {
+      throw fieldProblem('/reason', '民主评议 found that the household does not qualify: an approval against it says why');
+    }
     const enrolments = await coveredMembers(knex, procedure, application, input);
     return { changes: { status: 'approved', decidedOn: input.on, lastStep: 'decided', lastStepOn: input.on }, ...deadline, detail: null, enrolments };
   }
   return { changes: moved, ...deadline, detail: null, enrolments: [] };
+}
+
+/**
+ * 对公示结果有异议: recorded while the notice runs (from the day it is posted to its last day), once, and only under a
+ * procedure that has 民主评议 to answer it. It moves no step: the deliberation becomes the step before the decision.
+ */
+function planObjection(procedure: ApplicationProcedure, application: ApplicationRow, input: ApplicationStepInput): PlannedChange {
+  if (!procedure.steps.some((s) => s.step === 'deliberated')) {
+    throw new ProblemError('application-step-out-of-order', `procedure ${application.procedure} has no 民主评议 (deliberated) to answer an objection`);
+  }
+  if (application.lastStep !== 'notice' || application.noticeStartsOn === null || application.noticeEndsOn === null) {
+    throw new ProblemError('application-step-out-of-order', `an objection answers the notice, and application ${application.id} is at ${application.lastStep}`);
+  }
+  if (application.objectedOn !== null) {
+    throw new ProblemError('application-step-out-of-order', `an objection to application ${application.id} was recorded on ${application.objectedOn}; 民主评议 answers it`);
+  }
+  if (input.on > application.noticeEndsOn) throw fieldProblem('/on', `the notice ran until ${application.noticeEndsOn}; an objection after it is not an objection to the notice`);
+  return { changes: { objectedOn: input.on }, dueOn: null, dueProvisional: false, detail: null, enrolments: [] };
+}
+
+/** What the 民主评议 on the application found, if one was held. */
+async function deliberationFound(knex: Knex, application: ApplicationRow): Promise<string | undefined> {
+  if (application.objectedOn === null) return undefined;
+  const held = (await stepsOfApplication(knex, application.id)).filter((s) => s.step === 'deliberated' && s.detail !== null).at(-1);
+  return held ? (JSON.parse(held.detail!) as { result?: string }).result : undefined;
 }
 
 /** The members an approval enrols: each in the applicant's household, each once; none for a procedure that enrols no one. */

@@ -6,7 +6,7 @@ import type { RolePolicy } from '../../access/role-policy.js';
 import { ProblemError } from '../../errors.js';
 import type { Viewed } from '../../register/register-views.js';
 import {
-  enrolmentIdsOfApplication, findApplication, listApplications, stepsOfApplication, type ApplicationListRow, type ApplicationRow,
+  enrolmentIdsOfApplication, findApplication, listApplications, stepsOfApplication, type ApplicationListRow, type ApplicationRow, type ApplicationStepRow,
 } from '../../store/repositories/applications.js';
 import { personsOfHouseholds } from '../../store/repositories/persons.js';
 import { findRegions } from '../../store/repositories/regions.js';
@@ -29,7 +29,7 @@ export async function viewApplication(
     personsOfHouseholds(knex, [application.householdId]),
     stepsOfApplication(knex, application.id),
     enrolmentIdsOfApplication(knex, application.id),
-    findRegions(knex, [application.acceptingRegion, application.registrationRegion]),
+    findRegions(knex, [application.acceptingRegion, application.investigatingRegion, application.registrationRegion]),
   ]);
   const applicant = members.find((m) => m.id === application.applicantPersonId);
   if (!applicant) throw new Error(`[applications] application ${application.id}'s applicant is not in its household`);
@@ -44,17 +44,22 @@ export async function viewApplication(
     householdId: application.householdId,
     acceptingRegion: { code: application.acceptingRegion, name: regions.get(application.acceptingRegion)?.fullName ?? '' },
     registrationRegion: { code: application.registrationRegion, name: regions.get(application.registrationRegion)?.fullName ?? '' },
+    investigatingRegion: { code: application.investigatingRegion, name: regions.get(application.investigatingRegion)?.fullName ?? '' },
     acceptedOn: application.acceptedOn,
     dueOn: application.dueOn,
     dueProvisional: application.dueProvisional,
     extended: application.extended,
     reason: application.reason,
     notice: application.noticeStartsOn && application.noticeEndsOn ? { startsOn: application.noticeStartsOn, endsOn: application.noticeEndsOn } : null,
+    objectedOn: application.objectedOn,
     proposedMonthlyAmountFen: application.proposedMonthlyAmountFen,
     decidedOn: application.decidedOn,
     nextStep: next,
     overdue,
-    steps: steps.map((s) => ({ step: s.step as Application['steps'][number]['step'], on: s.on, dueOn: s.dueOn, dueProvisional: s.dueProvisional, late: s.dueOn !== null && s.on > s.dueOn, reason: s.reason, actor: s.actorLabel, at: s.at })),
+    steps: steps.map((s) => ({
+      step: s.step as Application['steps'][number]['step'], on: s.on, dueOn: s.dueOn, dueProvisional: s.dueProvisional, late: s.dueOn !== null && s.on > s.dueOn, reason: s.reason, actor: s.actorLabel, at: s.at,
+      ...deliberationResultOf(s),
+    })),
     enrolmentIds,
   };
   return { view, subjectPersonIds: [applicant.id], regionCode: application.registrationRegion };
@@ -114,10 +119,18 @@ function summarise(settings: CaseworkSettings, row: ApplicationListRow, asOf: st
     applicantName: row.applicantName,
     acceptingRegionCode: row.acceptingRegion,
     registrationRegionCode: row.registrationRegion,
+    investigatingRegionCode: row.investigatingRegion,
     acceptedOn: row.acceptedOn,
     dueOn: row.dueOn,
     dueProvisional: row.dueProvisional,
     nextStep: next,
     overdue,
   };
+}
+
+/** 民主评议's finding, kept in the step's detail. */
+function deliberationResultOf(step: ApplicationStepRow): { deliberationResult?: 'qualifies' | 'does-not-qualify' } {
+  if (step.step !== 'deliberated' || step.detail === null) return {};
+  const { result } = JSON.parse(step.detail) as { result?: 'qualifies' | 'does-not-qualify' };
+  return result ? { deliberationResult: result } : {};
 }

@@ -11,8 +11,10 @@ export type ProcedureStepName = ProcedureStep['step'];
 /** Where an application stands: its last main step (or its acceptance) and the notice, once posted. */
 export interface ProcedureProgress {
   acceptedOn: string;
-  /** Accepted in one township, registered in another (一城通办): the materials are forwarded. */
+  /** Investigated in one township, registered in another (一城通办): the materials are forwarded. */
   crossTownship: boolean;
+  /** The notice drew an objection: 民主评议 comes before the decision. */
+  objected: boolean;
   lastStep: 'accepted' | ProcedureStepName;
   lastStepOn: string;
   noticeEndsOn: string | null;
@@ -47,14 +49,22 @@ export function addDuration(calendar: WorkingCalendar, start: string, duration: 
   return addWorkingDaysFromAnyDay(calendar, start, duration.days);
 }
 
-/** The steps this application goes through: forwarding to the registration township only when it is another one. */
-export function plannedSteps(procedure: ApplicationProcedure, crossTownship: boolean): ProcedureStep[] {
-  return procedure.steps.filter((s) => crossTownship || s.step !== 'forwarded');
+/**
+ * The steps this application goes through: forwarding to the registration township only when it is another one, and
+ * 民主评议 only when the notice drew an objection (seed 001: "对公示结果有异议的,户籍地负责组织民主评议").
+ */
+export function plannedSteps(procedure: ApplicationProcedure, progress: Pick<ProcedureProgress, 'crossTownship' | 'objected'>): ProcedureStep[] {
+  return procedure.steps.filter((s) => (progress.crossTownship || s.step !== 'forwarded') && (progress.objected || s.step !== 'deliberated'));
 }
 
-/** The step expected next and its deadline: counted from the step before it, or from the notice's last day after the notice. */
+/**
+ * The step expected next and its deadline: counted from the step before it, from acceptance for a step that says so
+ * (the investigation starts "居住地受理3个工作日内", seed 001), or from the notice's last day after the notice. The
+ * decision, and whatever directly follows the notice except 民主评议, waits until the notice has run; 民主评议 may
+ * meet as soon as the objection is in.
+ */
 export function nextStepOf(calendar: WorkingCalendar, procedure: ApplicationProcedure, progress: ProcedureProgress): NextStep | null {
-  const planned = plannedSteps(procedure, progress.crossTownship);
+  const planned = plannedSteps(procedure, progress);
   const position = progress.lastStep === 'accepted' ? -1 : planned.findIndex((s) => s.step === progress.lastStep);
   if (progress.lastStep !== 'accepted' && position === -1) {
     throw new Error(`[applications] last step ${progress.lastStep} is not a step of procedure "${procedure.title}"`);
@@ -62,13 +72,14 @@ export function nextStepOf(calendar: WorkingCalendar, procedure: ApplicationProc
   const step = planned[position + 1];
   if (!step) return null;
   const afterNotice = progress.lastStep === 'notice' && progress.noticeEndsOn !== null;
-  const from = afterNotice ? progress.noticeEndsOn! : progress.lastStepOn;
+  const from = step.fromAcceptance ? progress.acceptedOn : afterNotice ? progress.noticeEndsOn! : progress.lastStepOn;
   const due = addDuration(calendar, from, step.within);
+  const waitsForNotice = progress.noticeEndsOn !== null && (step.step === 'decided' || (afterNotice && step.step !== 'deliberated'));
   return {
     step: step.step,
     dueOn: due.date,
     dueProvisional: due.provisional || (afterNotice && progress.noticeEndsProvisional),
-    notBefore: afterNotice ? addDays(progress.noticeEndsOn!, 1) : null,
+    notBefore: waitsForNotice ? addDays(progress.noticeEndsOn!, 1) : null,
   };
 }
 

@@ -20,6 +20,7 @@ import * as supervision from './018-supervision.js';
 import * as spotChecks from './020-spot-checks.js';
 import * as keyGroupRoster from './021-key-group-roster.js';
 import * as supervisionDocuments from './023-supervision-documents.js';
+import * as oneCity from './024-one-city.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -50,6 +51,7 @@ const migrationsFor = (context: MigrationContext): Record<string, Knex.Migration
   '020-spot-checks': spotChecks,
   '021-key-group-roster': keyGroupRoster,
   '023-supervision-documents': supervisionDocuments,
+  '024-one-city': oneCity,
 });
 
 function sourceFor(context: MigrationContext, upTo?: string): Knex.MigrationSource<string> {

@@ -10,6 +10,8 @@ export interface ApplicationRow {
   applicantPersonId: number;
   acceptingRegion: string;
   registrationRegion: string;
+  /** The township that starts the 核对 and the investigation and forwards the materials (一城通办: the residence township). */
+  investigatingRegion: string;
   acceptedOn: string;
   dueOn: string;
   /** dueOn counted weekdays of a year the holiday calendar did not cover yet. */
@@ -24,6 +26,8 @@ export interface ApplicationRow {
   noticeEndsProvisional: boolean;
   proposedMonthlyAmountFen: number | null;
   decidedOn: string | null;
+  /** The day an objection to the notice was recorded (对公示结果有异议): 民主评议 comes before the decision. */
+  objectedOn: string | null;
 }
 
 export type NewApplication = Omit<ApplicationRow, 'id'>;
@@ -36,6 +40,7 @@ const columns: Record<keyof ApplicationRow, string> = {
   applicantPersonId: 'applicant_person_id',
   acceptingRegion: 'accepting_region',
   registrationRegion: 'registration_region',
+  investigatingRegion: 'investigating_region',
   acceptedOn: 'accepted_on',
   dueOn: 'due_on',
   dueProvisional: 'due_provisional',
@@ -49,6 +54,7 @@ const columns: Record<keyof ApplicationRow, string> = {
   noticeEndsProvisional: 'notice_ends_provisional',
   proposedMonthlyAmountFen: 'proposed_monthly_amount_fen',
   decidedOn: 'decided_on',
+  objectedOn: 'objected_on',
 };
 
 const selectList = Object.entries(columns).map(([key, column]) => `applications.${column} as ${key}`);
@@ -74,16 +80,17 @@ export async function findApplication(db: Knex | Knex.Transaction, id: number): 
 }
 
 /**
- * Applies a step's changes only if the application is still as the step found it (same last step, still open,
- * same extension), so two people recording steps at once cannot both succeed; answers whether it applied.
+ * Applies a step's changes only if the application is still as the step found it (same last step, same status,
+ * same extension, same objection), so two people recording steps at once cannot both succeed; answers whether it applied.
  */
 export async function updateApplicationIfUnchanged(
   trx: Knex.Transaction,
-  seen: Pick<ApplicationRow, 'id' | 'lastStep' | 'extended'>,
+  seen: Pick<ApplicationRow, 'id' | 'lastStep' | 'extended' | 'status' | 'objectedOn'>,
   changes: Partial<NewApplication>,
 ): Promise<boolean> {
   const count = await trx('applications')
-    .where({ id: seen.id, last_step: seen.lastStep, extended: seen.extended, status: 'open' })
+    .where({ id: seen.id, last_step: seen.lastStep, extended: seen.extended, status: seen.status })
+    .andWhere((q) => (seen.objectedOn === null ? q.whereNull('objected_on') : q.where('objected_on', seen.objectedOn)))
     .update({ ...toColumns(changes), updated_at: new Date().toISOString() });
   return Number(count) === 1;
 }
@@ -115,14 +122,15 @@ export async function redateApplication(
 }
 
 /** Applications accepted in or routed to a division: a range scan on either township column. */
-function whereEitherTownshipWithin(query: Knex.QueryBuilder, regionCode: string): Knex.QueryBuilder {
+function whereAnyTownshipWithin(query: Knex.QueryBuilder, regionCode: string): Knex.QueryBuilder {
   const prefix = scopePrefix(regionCode);
   if (prefix === '') return query;
   const { low, high } = prefixRange(prefix);
   return query.where((q) =>
     q
       .where((r) => r.where('applications.accepting_region', '>=', low).andWhere('applications.accepting_region', '<', high))
-      .orWhere((r) => r.where('applications.registration_region', '>=', low).andWhere('applications.registration_region', '<', high)),
+      .orWhere((r) => r.where('applications.registration_region', '>=', low).andWhere('applications.registration_region', '<', high))
+      .orWhere((r) => r.where('applications.investigating_region', '>=', low).andWhere('applications.investigating_region', '<', high)),
   );
 }
 
@@ -142,8 +150,8 @@ export interface ApplicationListRow extends ApplicationRow {
 
 export async function listApplications(db: Knex | Knex.Transaction, query: ApplicationListQuery): Promise<ApplicationListRow[]> {
   let q = db('applications').join('persons', 'persons.id', 'applications.applicant_person_id').select([...selectList, 'persons.name as applicantName']);
-  q = whereEitherTownshipWithin(q, query.scopeRegionCode);
-  if (query.regionCode) q = whereEitherTownshipWithin(q, query.regionCode);
+  q = whereAnyTownshipWithin(q, query.scopeRegionCode);
+  if (query.regionCode) q = whereAnyTownshipWithin(q, query.regionCode);
   if (query.status) q = q.where('applications.status', query.status);
   if (query.afterId !== undefined) q = q.where('applications.id', '>', query.afterId);
   q = q.orderBy('applications.id');
@@ -258,7 +266,7 @@ export async function noticeRows(db: Knex, township: string, from: string, to: s
         .whereBetween('applications.notice_starts_on', [from, to])
         .orWhere((a) => a.where('applications.status', 'approved').whereBetween('applications.decided_on', [from, to])),
     );
-  q = whereEitherTownshipWithin(q, township);
+  q = whereAnyTownshipWithin(q, township);
   const rows = (await q.orderBy('applications.id')) as NoticeRow[];
   return rows.map((r) => ({
     ...r,
