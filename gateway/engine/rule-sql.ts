@@ -1,5 +1,6 @@
 import type { AttributeCondition, Exemption, Rule } from '../../schemas/types/index.js';
 import { addMonths } from '../calendar/periods.js';
+import { householdWithSeriouslyIllMemberSql } from '../register/serious-illness.js';
 import { loadCodeTables } from '../store/reference-data/code-tables.js';
 import type { Store } from '../store/connect.js';
 import type { ThresholdVariant } from './rule-set.js';
@@ -43,7 +44,7 @@ export function matchInsert(rule: Rule, variant: ThresholdVariant, context: Matc
 
 /** The columns of comparison_matches that matchSelect's rows fill, in its order. */
 export const matchColumns = ['run_id', 'rule_id', 'fact_id', 'subject_key', 'subject_cipher', 'subject_region', 'subject_name', 'person_id', 'household_id',
-  'group_key', 'measure', 'threshold', 'divisor', 'is_new', 'exemption'] as const;
+  'group_key', 'measure', 'threshold', 'divisor', 'is_new', 'exemption', 'restating'] as const;
 
 /** The SELECT of matchInsert alone: its rows, in matchColumns' order. */
 export function matchSelect(rule: Rule, variant: ThresholdVariant, context: MatchContext): Sql {
@@ -67,7 +68,8 @@ export function matchSelect(rule: Rule, variant: ThresholdVariant, context: Matc
   sql.add(`, ${divisor}, `);
   isNewColumn(sql, dialect, rule.id);
   sql.add(', ');
-  exemptionCase(sql, dialect, rule.exemptions ?? []);
+  exemptionCase(sql, dialect, rule.exemptions ?? [], context.periodEnd);
+  restatingColumn(sql, isAmount ? match.restating : undefined);
   sql.add(`
       FROM facts f
       LEFT JOIN persons p ON p.id_key = f.subject_key
@@ -125,7 +127,7 @@ function conflictInsert(rule: Rule, variant: ThresholdVariant, context: MatchCon
   const sql = new SqlBuilder();
   sql.add(`SELECT ?, ?, f.id, f.subject_key, f.subject_cipher, f.subject_region, f.subject_name, p.id, p.household_id, f.subject_key, NULL, NULL, 1, `, context.runId, rule.id);
   isNewColumn(sql, dialect, rule.id);
-  sql.add(`, NULL
+  sql.add(`, NULL, NULL
       FROM facts f
       JOIN persons p ON p.id_key = f.subject_key
       JOIN households hh ON hh.id = p.household_id`);
@@ -302,7 +304,7 @@ function subjectCondition(sql: SqlBuilder, subjects: string, context: MatchConte
  * The exemption that covers a match, by id, or NULL. Checked per fact, so one exempt vehicle does not excuse a
  * second one that is not.
  */
-function exemptionCase(sql: SqlBuilder, dialect: Dialect, exemptions: readonly Exemption[]): void {
+function exemptionCase(sql: SqlBuilder, dialect: Dialect, exemptions: readonly Exemption[], periodEnd: string): void {
   if (exemptions.length === 0) {
     sql.add('NULL');
     return;
@@ -320,7 +322,12 @@ function exemptionCase(sql: SqlBuilder, dialect: Dialect, exemptions: readonly E
           ...(grades.length > 0 ? [`m.disability_grade IN (${placeholders(grades)})`] : []),
           ...(health.length > 0 ? [`m.health IN (${placeholders(health)})`] : []),
         ];
-        sql.add(`EXISTS (SELECT 1 FROM persons m WHERE m.household_id = p.household_id AND (${tests.join(' OR ')}))`, ...grades, ...health);
+        const ill = member.seriouslyIll === true ? householdWithSeriouslyIllMemberSql('p.household_id', periodEnd) : undefined;
+        const either = [
+          ...(tests.length > 0 ? [`EXISTS (SELECT 1 FROM persons m WHERE m.household_id = p.household_id AND (${tests.join(' OR ')}))`] : []),
+          ...(ill ? [ill.text] : []),
+        ];
+        sql.add(`(${either.join(' OR ')})`, ...grades, ...health, ...(ill?.bindings ?? []));
       });
     }
     if (exemption.fact) {
@@ -334,6 +341,16 @@ function exemptionCase(sql: SqlBuilder, dialect: Dialect, exemptions: readonly E
     sql.add(' THEN ?', exemption.id);
   }
   sql.add(' END');
+}
+
+/**
+ * restating: 1 when the fact's kind restates another of the rule's amounts (a wage and the contribution base it
+ * sets), else 0; NULL for a rule without restating kinds. compare.ts groupTotal counts the largest restating amount
+ * once and adds the others.
+ */
+function restatingColumn(sql: SqlBuilder, restating: readonly string[] | undefined): void {
+  if (restating === undefined || restating.length === 0) sql.add(', NULL');
+  else sql.add(`, CASE WHEN f.kind IN (${placeholders(restating)}) THEN 1 ELSE 0 END`, ...restating);
 }
 
 /** The subject's county: where their register household lives, else where their ID number was issued. */

@@ -311,6 +311,12 @@ export type ReportPeriodKind = 'month' | 'quarter' | 'week' | 'year' | 'year-to-
  */
 export type Kinds = [string, ...string[]];
 /**
+ * Fact kinds (schemas/fact.schema.json) the rule reads.
+ *
+ * @minItems 1
+ */
+export type Kinds1 = [string, ...string[]];
+/**
  * A value from one of the national code tables kept in gateway/store/reference-data/code-tables.
  */
 export type Code4 = string;
@@ -3556,6 +3562,19 @@ export interface Rule {
    * Working days (official holiday calendar) from the warning's push to its resolution.
    */
   deadlineWorkingDays: number;
+  /**
+   * Where deadlineWorkingDays comes from. No seed sets a time limit for handling a warning, so each rule says whether its deadline is an example (this project's default, to be replaced by the region's own) and on what it rests.
+   */
+  deadline: {
+    /**
+     * true: a value chosen here, not a rule of any seed or policy; set the region's own before relying on it.
+     */
+    example: boolean;
+    /**
+     * Why this many working days, e.g. local practice, or the policy that sets it.
+     */
+    basis: string;
+  };
 }
 /**
  * A fact of these kinds about a subject — optionally an adult, optionally without another kind of fact in a window (e.g. a student with no education assistance).
@@ -3612,9 +3631,10 @@ export interface AmountMatch {
    */
   total?: 'per-month' | 'over-window';
   /**
-   * sum: add the amounts up; max: the largest one (for figures that restate one another, such as a wage and the contribution base it sets).
+   * sum: add the amounts up; max: the largest one (for figures that restate one another, such as a wage and the contribution base it sets). Ignored when restating is given.
    */
   aggregate?: 'sum' | 'max';
+  restating?: Kinds1;
   /**
    * household-member: the household's total divided by its members (register households only).
    */
@@ -3660,7 +3680,7 @@ export interface Exemption {
   id: string;
   description: string;
   /**
-   * The subject's register household has a member with one of these disability grades or health codes.
+   * The subject's register household has a member with one of these disability grades or health codes, or (seriouslyIll) a seriously ill member.
    */
   householdMember?: {
     /**
@@ -3671,6 +3691,10 @@ export interface Exemption {
      * @minItems 1
      */
     health?: [string, ...string[]];
+    /**
+     * A member who is seriously ill (重病) in the one meaning gateway/casework/serious-illness.ts gives it: a 卫健 major-illness fact about the member, or the household's current 刚性支出困难家庭 enrolment (650).
+     */
+    seriouslyIll?: true;
   };
   fact?: AttributeCondition1;
 }

@@ -17,6 +17,7 @@ import { personalDataAtRest, type PersonalDataMigrationContext } from './015-per
 import * as filingRound from './016-filing-round.js';
 import * as payroll from './017-payroll.js';
 import * as supervision from './018-supervision.js';
+import * as restatingIncome from './022-restating-income.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -44,6 +45,7 @@ const migrationsFor = (context: MigrationContext): Record<string, Knex.Migration
   '016-filing-round': filingRound,
   '017-payroll': payroll,
   '018-supervision': supervision,
+  '022-restating-income': restatingIncome,
 });
 
 function sourceFor(context: MigrationContext, upTo?: string): Knex.MigrationSource<string> {
