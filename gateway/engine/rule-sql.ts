@@ -1,6 +1,6 @@
 import type { AttributeCondition, Exemption, Rule } from '../../schemas/types/index.js';
 import { addMonths } from '../calendar/periods.js';
-import { householdWithSeriouslyIllMemberSql } from '../register/serious-illness.js';
+import { householdWithSeriouslyIllMemberSql } from '../store/serious-illness.js';
 import { loadCodeTables } from '../store/reference-data/code-tables.js';
 import type { Store } from '../store/connect.js';
 import type { ThresholdVariant } from './rule-set.js';
@@ -92,19 +92,26 @@ export function matchSelect(rule: Rule, variant: ThresholdVariant, context: Matc
     const [year, monthDay] = [Number(context.periodEnd.slice(0, 4)), context.periodEnd.slice(4)];
     sql.add(` AND f.subject_birth_date <= ?`, `${year - match.minimumAge}${monthDay}`);
   }
-  if (match.type === 'fact' && match.without) {
-    sql.add(` AND NOT EXISTS (SELECT 1 FROM facts o WHERE o.subject_key = f.subject_key AND o.kind IN (${placeholders(match.without.kinds)})`, ...match.without.kinds);
-    windowCondition(sql, dialect, 'o', context, match.without.lookbackMonths);
-    for (const condition of match.without.where ?? []) {
-      sql.add(' AND ');
-      attributeCondition(sql, dialect, 'o', condition);
-    }
-    sql.add(')');
-  }
+  if (match.type === 'fact' && match.with) otherFactCondition(sql, dialect, context, 'EXISTS', match.with);
+  if (match.type === 'fact' && match.without) otherFactCondition(sql, dialect, context, 'NOT EXISTS', match.without);
   countyCondition(sql, variant, 'f');
   incrementalCondition(sql, context, match.kinds);
   batchRegionCondition(sql, context);
   return sql.build();
+}
+
+/** With (EXISTS) or without (NOT EXISTS) another fact about the same subject, of these kinds, in its own window. */
+function otherFactCondition(
+  sql: SqlBuilder, dialect: Dialect, context: MatchContext, test: 'EXISTS' | 'NOT EXISTS',
+  other: { kinds: string[]; where?: AttributeCondition[]; lookbackMonths?: number },
+): void {
+  sql.add(` AND ${test} (SELECT 1 FROM facts o WHERE o.subject_key = f.subject_key AND o.kind IN (${placeholders(other.kinds)})`, ...other.kinds);
+  windowCondition(sql, dialect, 'o', context, other.lookbackMonths);
+  for (const condition of other.where ?? []) {
+    sql.add(' AND ');
+    attributeCondition(sql, dialect, 'o', condition);
+  }
+  sql.add(')');
 }
 
 /**

@@ -243,7 +243,7 @@ export type VisitKind = 'home' | 'elsewhere' | 'phone';
  */
 export type IdNumber1 = string;
 /**
- * everyMonths: at most this many months between visits (the first within that many months of becoming a target); withinWorkingDays: one visit within this many working days of the trigger; 0 is 立即 (立即走访), due on the trigger's own day.
+ * everyMonths: a visit in every period of this many months, read as frequencyReading says (calendar periods must divide the year: 1, 2, 3, 4, 6 or 12); withinWorkingDays: one visit within this many working days of the trigger; 0 is 立即 (立即走访), due on the trigger's own day.
  */
 export type VisitFrequency =
   | {
@@ -3577,7 +3577,7 @@ export interface Rule {
   };
 }
 /**
- * A fact of these kinds about a subject — optionally an adult, optionally without another kind of fact in a window (e.g. a student with no education assistance).
+ * A fact of these kinds about a subject — optionally an adult, optionally with or without another kind of fact in a window (e.g. a death of an earner; a student with no education assistance).
  */
 export interface FactMatch {
   type: 'fact';
@@ -3595,6 +3595,17 @@ export interface FactMatch {
    * Age in full years at the period's end, from the ID number's birth date.
    */
   minimumAge?: number;
+  /**
+   * Also a fact of these kinds about the same subject in the window (e.g. a death of someone who had a wage: an earner).
+   */
+  with?: {
+    kinds: Kinds;
+    where?: AttributeCondition[];
+    /**
+     * Months before the run's period that also count (0: the period alone). Absent: any time up to the period's end — for standing facts such as a registered vehicle.
+     */
+    lookbackMonths?: number;
+  };
   /**
    * No fact of these kinds about the same subject in the window.
    */
@@ -3692,7 +3703,7 @@ export interface Exemption {
      */
     health?: [string, ...string[]];
     /**
-     * A member who is seriously ill (重病) in the one meaning gateway/casework/serious-illness.ts gives it: a 卫健 major-illness fact about the member, or the household's current 刚性支出困难家庭 enrolment (650).
+     * A member who is seriously ill (重病) in the one meaning gateway/store/serious-illness.ts gives it: a 卫健 major-illness fact about the member, or the household's current 刚性支出困难家庭 enrolment (650).
      */
     seriouslyIll?: true;
   };
@@ -3926,6 +3937,10 @@ export interface VisitPolicy {
    */
   source: string;
   /**
+   * How everyMonths is read. calendar-periods (the default, as seed 000 words it: 每月, 每季度): at least one visit in each calendar month (1), quarter (3), half-year (6) …, the first period counted being the first whole one the household spends in the category; visits on 5 January and 28 June meet 每季度 for Q1 and Q2. months-since-last-visit (local practice, stricter): no more than everyMonths months from the last visit to the next.
+   */
+  frequencyReading?: 'calendar-periods' | 'months-since-last-visit';
+  /**
    * Which kinds of contact satisfy a required visit (seed 000 says 走访联系: a visit or a contact).
    *
    * @minItems 1
@@ -3972,6 +3987,10 @@ export interface MemberCondition {
    * Age in whole years on the day asked about, at least.
    */
   minAge?: number;
+  /**
+   * The member is seriously ill (重病) as gateway/store/serious-illness.ts defines it: a 卫健 major-illness fact about them by the day asked about.
+   */
+  seriouslyIll?: true;
 }
 /**
  * A page of GET /v1/warnings, oldest first (keyset: pass `next` as `after`).

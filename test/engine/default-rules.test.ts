@@ -237,6 +237,18 @@ describe.each(dialects)('the default rules on %s', (dialect) => {
     expect((await compare()).details['recipient-household-vehicle']).toEqual({ raised: 0, exempted: 1, suppressed: 0 });
   });
 
+  it('recipient-household-birth: a newborn member of a recipient household, within three months; not a birth outside one', async () => {
+    await addRecipientHousehold();
+    await addHousehold(store.knex, village, [{ idNumber: people.outsider, name: '王某' }]);
+    await addFacts(store.knex, 'gongan-hukou', [
+      { kind: 'person-birth', idNumber: people.child, occurredOn: '2024-04-20', attributes: {} },
+      { kind: 'person-birth', idNumber: people.outsider, occurredOn: '2024-04-20', attributes: {} },
+      { kind: 'person-birth', idNumber: people.otherCountyOutsider, occurredOn: '2024-05-02', attributes: {} },
+    ]);
+    await compare();
+    expect((await warnings()).filter((w) => w.rule === 'recipient-household-birth')).toEqual([line('recipient-household-birth', people.child)]);
+  });
+
   it('runs in late December, its deadlines in the next year provisional, rather than failing for want of that year’s notice', async () => {
     await addRecipientHousehold();
     await addFacts(store.knex, 'gongan-hukou', [{ kind: 'person-death', idNumber: people.recipient, occurredOn: '2026-11-20', attributes: {} }]);
