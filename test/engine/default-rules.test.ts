@@ -249,6 +249,25 @@ describe.each(dialects)('the default rules on %s', (dialect) => {
     expect((await warnings()).filter((w) => w.rule === 'recipient-household-birth')).toEqual([line('recipient-household-birth', people.child)]);
   });
 
+  it('earner-died: the death of someone without an enrolment who had a wage in the year before; not a recipient’s, not a non-earner’s', async () => {
+    await addRecipientHousehold();
+    await addHousehold(store.knex, village, [{ idNumber: people.outsider, name: '王劳力' }]);
+    await addFacts(store.knex, 'renshe', [
+      { kind: 'employment', idNumber: people.outsider, period: '2023-08', amountFen: 350_000, attributes: {} },
+      { kind: 'employment', idNumber: people.recipient, period: '2024-03', amountFen: 100_000, attributes: {} },
+      { kind: 'social-insurance-contribution', idNumber: people.otherCountyOutsider, period: '2023-01', amountFen: 400_000, attributes: {} },
+    ]);
+    await addFacts(store.knex, 'gongan-hukou', [
+      { kind: 'person-death', idNumber: people.outsider, occurredOn: '2024-05-03', attributes: {} },
+      { kind: 'person-death', idNumber: people.recipient, occurredOn: '2024-05-04', attributes: {} },
+      // Contributions stopped 16 months before the death: no longer an earner.
+      { kind: 'person-death', idNumber: people.otherCountyOutsider, occurredOn: '2024-05-05', attributes: {} },
+      { kind: 'person-death', idNumber: people.exPoor, occurredOn: '2024-05-06', attributes: {} },
+    ]);
+    await compare();
+    expect((await warnings()).filter((w) => w.rule === 'earner-died')).toEqual([line('earner-died', people.outsider)]);
+  });
+
   it('runs in late December, its deadlines in the next year provisional, rather than failing for want of that year’s notice', async () => {
     await addRecipientHousehold();
     await addFacts(store.knex, 'gongan-hukou', [{ kind: 'person-death', idNumber: people.recipient, occurredOn: '2026-11-20', attributes: {} }]);
