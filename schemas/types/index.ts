@@ -2581,6 +2581,10 @@ export interface IndexMemberCondition {
    * @minItems 1
    */
   labourAbility?: [Code2, ...Code2[]];
+  /**
+   * The member is seriously ill (重病) by the period's last day, as gateway/store/serious-illness.ts defines it for the whole project: a 卫健 major-illness fact about them.
+   */
+  seriouslyIll?: true;
 }
 /**
  * Facts about the household's members: their number (unit count), the sum of their amountFen (fen) or of their attributes.areaSquareMetres (square metres). Without lookbackMonths every fact up to the period's end counts, undated standing facts included (a registered vehicle, a property).
