@@ -2773,7 +2773,7 @@ export interface LiaisonContactView {
   phoneMasked: boolean;
 }
 /**
- * The monitoring figures of one month for a region and each division directly below it — figures of the kinds seed 001 reports as year-to-date results (“推送预警数据”, “处置排查”, “及时调整待遇”, “新增城乡救助对象”, “累计巡访”, “发现的188个问题”); no seed mandates a monthly table of them, and seed 001 counts 处置排查 in 人次 (persons), where these count warnings. Counts only: no personal data, so liaison officers may read them.
+ * The monitoring figures of one month for a region and each division directly below it — figures of the kinds seed 001 reports as year-to-date results (“推送预警数据”, “处置排查”, “及时调整待遇”, “新增城乡救助对象”, “累计巡访”, “发现的188个问题”); no seed mandates a monthly table of them, and seed 001 counts 处置排查 in 人次 (persons), which personsWarned and personsHandled give beside the warnings (条). Counts only: no personal data, so liaison officers may read them.
  */
 export interface MonitoringStatistics {
   period: Period;
@@ -2804,6 +2804,14 @@ export interface MonitoringFigures {
    * Warnings still open at the month's end — or today, while the month is running — whose due date had passed.
    */
   warningsOverdue: number;
+  /**
+   * Persons warned about (预警对象), in 人次: each person once per day a warning about them was raised in the span, however many rules raised one that day.
+   */
+  personsWarned: number;
+  /**
+   * Persons handled (处置排查), in 人次 as seed 001 counts them: each person once per day warnings about them were resolved in the span, however many were resolved that day.
+   */
+  personsHandled: number;
   /**
    * Warnings resolved in the month by outcome.
    */
