@@ -184,6 +184,11 @@ function basicLivingCategories() {
   return (loadCodeTables().get('assistance-category')?.codes ?? []).filter((c) => c.basicLiving === true);
 }
 
+/** 低保 (code table assistance-category, group dibao): 城市 and 农村. */
+function dibaoCategories(): string[] {
+  return (loadCodeTables().get('assistance-category')?.codes ?? []).filter((c) => c.group === 'dibao').map((c) => c.code);
+}
+
 class SqlBuilder {
   private text = '';
   private readonly bindings: Binding[] = [];
@@ -298,6 +303,15 @@ function subjectCondition(sql: SqlBuilder, subjects: string, context: MatchConte
     case 'not-basic-living': {
       const codes = basicLivingCategories().map((c) => c.code);
       sql.add(` AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND ${activeAtPeriodEnd} AND e.category IN (${placeholders(codes)}))`, end, end, ...codes);
+      return;
+    }
+    // Part of a register household holds 低保 and this member does not (seed 004's 整户纳入 check).
+    case 'partly-enrolled-households': {
+      const dibao = dibaoCategories();
+      sql.add(` AND p.id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND ${activeAtPeriodEnd} AND e.category IN (${placeholders(dibao)}))
+        AND EXISTS (SELECT 1 FROM enrolments e WHERE e.household_id = p.household_id AND ${activeAtPeriodEnd} AND e.category IN (${placeholders(dibao)}))`,
+      end, end, ...dibao, end, end, ...dibao);
       return;
     }
     case 'anyone':

@@ -3594,9 +3594,15 @@ export interface Rule {
 export interface FactMatch {
   type: 'fact';
   /**
-   * recipients: persons with an enrolment active at the period's end; recipient-households: any member of a household with such an enrolment; non-recipients: anyone without one, in the register or not; not-basic-living: anyone without an active 低保 or 特困 enrolment; anyone: no condition.
+   * recipients: persons with an enrolment active at the period's end; recipient-households: any member of a household with such an enrolment; non-recipients: anyone without one, in the register or not; not-basic-living: anyone without an active 低保 or 特困 enrolment; partly-enrolled-households: a register member without a 低保 enrolment of their own whose household has a member with one (only part of the household enrolled); anyone: no condition.
    */
-  subjects: 'recipients' | 'recipient-households' | 'non-recipients' | 'not-basic-living' | 'anyone';
+  subjects:
+    | 'recipients'
+    | 'recipient-households'
+    | 'non-recipients'
+    | 'not-basic-living'
+    | 'partly-enrolled-households'
+    | 'anyone';
   kinds: Kinds;
   where?: AttributeCondition[];
   /**
@@ -3636,9 +3642,15 @@ export interface FactMatch {
 export interface AmountMatch {
   type: 'amount';
   /**
-   * recipients: persons with an enrolment active at the period's end; recipient-households: any member of a household with such an enrolment; non-recipients: anyone without one, in the register or not; not-basic-living: anyone without an active 低保 or 特困 enrolment; anyone: no condition.
+   * recipients: persons with an enrolment active at the period's end; recipient-households: any member of a household with such an enrolment; non-recipients: anyone without one, in the register or not; not-basic-living: anyone without an active 低保 or 特困 enrolment; partly-enrolled-households: a register member without a 低保 enrolment of their own whose household has a member with one (only part of the household enrolled); anyone: no condition.
    */
-  subjects: 'recipients' | 'recipient-households' | 'non-recipients' | 'not-basic-living' | 'anyone';
+  subjects:
+    | 'recipients'
+    | 'recipient-households'
+    | 'non-recipients'
+    | 'not-basic-living'
+    | 'partly-enrolled-households'
+    | 'anyone';
   kinds: Kinds;
   where?: AttributeCondition[];
   /**

@@ -21,7 +21,8 @@ describe('jiuzhu demo', () => {
     expect(summary.period).toBe('2024-05');
     expect(summary.imported).toMatchObject({ files: 19, rejected: 5, newBatches: 19 });
     expect(summary.warnings.total).toBe(24);
-    expect(summary.warnings.byRule.filter((r: { count: number }) => r.count === 0)).toEqual([]);
+    // Every rule but partly-enrolled-household-in-hardship: the demo register enrols whole households (demo-month.test.ts).
+    expect(summary.warnings.byRule.filter((r: { count: number }) => r.count === 0).map((r: { ruleId: string }) => r.ruleId)).toEqual(['partly-enrolled-household-in-hardship']);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toEqual(summary);
     expect(existsSync(join(out, 'summary.md'))).toBe(true);
     expect(existsSync(join(out, 'feeds', 'vehicles-2024-05.xlsx'))).toBe(true);

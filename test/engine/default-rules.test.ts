@@ -268,6 +268,27 @@ describe.each(dialects)('the default rules on %s', (dialect) => {
     expect((await warnings()).filter((w) => w.rule === 'earner-died')).toEqual([line('earner-died', people.outsider)]);
   });
 
+  it('partly-enrolled-household-in-hardship: an unenrolled member of a partly 低保 household reported in hardship (seed 004 整户纳入)', async () => {
+    // The recipient and spouse hold 低保; their child does not.
+    await addRecipientHousehold();
+    // A whole household without any enrolment: its hardship is active discovery's, not this rule's.
+    await addHousehold(store.knex, village, [{ idNumber: people.outsider, name: '王某' }]);
+    await addFacts(store.knex, 'gonghui', [
+      { kind: 'worker-in-hardship', idNumber: people.child, occurredOn: '2024-05-08', attributes: { hardshipType: '因病' } },
+      { kind: 'worker-in-hardship', idNumber: people.spouse, occurredOn: '2024-05-08', attributes: {} },
+      { kind: 'worker-in-hardship', idNumber: people.outsider, occurredOn: '2024-05-08', attributes: {} },
+    ]);
+    await compare();
+    expect((await warnings()).filter((w) => w.rule === 'partly-enrolled-household-in-hardship')).toEqual([line('partly-enrolled-household-in-hardship', people.child)]);
+  });
+
+  it('partly-enrolled-household-in-hardship: not for an anti-poverty risk already eliminated', async () => {
+    await addRecipientHousehold();
+    await addFacts(store.knex, 'antipoverty', [{ kind: 'antipoverty-monitored', idNumber: people.child, period: '2024-05', attributes: { monitoringType: 'unstable-ex-poor', riskEliminated: true } }]);
+    await compare();
+    expect((await warnings()).filter((w) => w.rule === 'partly-enrolled-household-in-hardship')).toEqual([]);
+  });
+
   it('runs in late December, its deadlines in the next year provisional, rather than failing for want of that year’s notice', async () => {
     await addRecipientHousehold();
     await addFacts(store.knex, 'gongan-hukou', [{ kind: 'person-death', idNumber: people.recipient, occurredOn: '2026-11-20', attributes: {} }]);
@@ -335,8 +356,11 @@ describe.each(dialects)('the default rules on %s', (dialect) => {
       { kind: 'disaster-victim', idNumber: people.exPoor, occurredOn: '2024-03-31', attributes: { disasterType: '冰雹' } },
     ]);
     await compare();
-    expect(await warnings()).toEqual([line('disaster-victim', people.outsider, county), line('disaster-victim', people.child)].sort((a, b) => a.subject.localeCompare(b.subject)));
+    expect((await warnings()).filter((w) => w.rule === 'disaster-victim'))
+      .toEqual([line('disaster-victim', people.outsider, county), line('disaster-victim', people.child)].sort((a, b) => a.subject.localeCompare(b.subject)));
     expect(await store.knex('warnings').where('rule_id', 'disaster-victim').pluck('due_on')).toEqual(['2024-06-06', '2024-06-06']);
+    // The child is the one member of a 低保 household without 低保: the disaster also asks whether to enrol the whole household.
+    expect((await warnings()).filter((w) => w.rule !== 'disaster-victim')).toEqual([line('partly-enrolled-household-in-hardship', people.child)]);
   });
 
   it('monitored-household-not-in-register: a monitored member whose risk is not eliminated and who holds no enrolment', async () => {
