@@ -186,6 +186,15 @@ describe('loading a visit policy', () => {
     ]);
   });
 
+  it('refuses calendar periods that do not divide the year, but allows them months since the last visit', () => {
+    const odd = { ...JSON.parse(JSON.stringify(policy)), categories: policy.categories.map((c) => (c.id === 'dibao' ? { ...c, frequency: { everyMonths: 5 } } : c)) };
+    const path = join(dir, 'odd.json');
+    writeFileSync(path, JSON.stringify(odd));
+    expect(() => loadVisitPolicy(path)).toThrow(/category dibao: calendar periods of 5 months do not divide the year/);
+    writeFileSync(path, JSON.stringify({ ...odd, frequencyReading: 'months-since-last-visit' }));
+    expect(loadVisitPolicy(path).categories.find((c) => c.id === 'dibao')!.frequency).toEqual({ everyMonths: 5 });
+  });
+
   it('refuses a policy that fails its schema, with the pointer', () => {
     const file = join(dir, 'schema.json');
     writeFileSync(file, JSON.stringify({ name: 'x', source: 'y', countedKinds: ['visit'], categories: [] }));
