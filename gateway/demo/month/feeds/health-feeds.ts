@@ -96,7 +96,8 @@ export function majorIllness(month: DemoMonth): FeedFile {
   const random = month.random('weijian');
   const patients: { person: Subject; disease: string | null; status: string }[] = [];
   for (let n = 0; n < 2; n += 1) {
-    const recipient = month.registered(random, (m) => isRecipient(m) && m.age >= 30);
+    // Not in a household another feed planted a case in: a major illness exempts its vehicle, for one.
+    const recipient = month.registered(random, (m, h) => isRecipient(m) && m.age >= 30 && !h.members.some((other) => month.isUsed(other.idNumber)));
     if (recipient) patients.push({ person: recipient, disease: random.pick(DISEASES.slice(0, 7)), status: '治疗中' });
   }
   // Someone without an enrolment: seed 002 asks that such a household be recognised as 刚性支出困难 (planted).
