@@ -10,7 +10,11 @@ import type { MemberCondition, VisitCategory, VisitPolicy } from '../../schemas/
  * policy file maps them to the register's codes.
  */
 export interface HouseholdForVisits {
-  members: readonly { relation: string; birthDate: string; health: string | null; disabilityGrade: string | null; labourAbility: string | null }[];
+  members: readonly {
+    relation: string; birthDate: string; health: string | null; disabilityGrade: string | null; labourAbility: string | null;
+    /** 重病 on the day asked about (gateway/store/serious-illness.ts); absent: not known to be. */
+    seriouslyIll?: boolean;
+  }[];
   /** Enrolments current on the day asked about. */
   enrolments: readonly { category: string; startDate: string }[];
   /** Warnings of trigger rules about members, raised on or before the day asked about. */
@@ -29,11 +33,16 @@ export interface VisitRequirement {
 }
 
 /**
- * Every requirement the household is under on `asOf`. A periodic category (everyMonths) is due that many months
- * after the last visit, or after it began when there has been no visit since; "每季度不少于1次" is read as no more
- * than three months between visits — never laxer than calendar quarters. A trigger (withinWorkingDays) is due
- * that many working days after the earliest warning not yet followed by a visit (0: that very day), and gone once one
- * is recorded.
+ * Every requirement the household is under on `asOf`. A periodic category (everyMonths) is read as the policy's
+ * frequencyReading says:
+ * - calendar-periods (default): seed 000's "每季度走访联系不少于1次" asks for a visit in each calendar quarter (each
+ *   month for 每月), so the next visit is due by the last day of the first period without one: the period after the
+ *   last visit's, and never before the first whole period spent in the category (a household enrolled on 30 November
+ *   owes its first monthly visit in December, not that day). Visits on 5 January and 28 June meet Q1 and Q2.
+ * - months-since-last-visit (local practice, stricter): due that many months after the last visit, or after the
+ *   category began when there has been none since.
+ * A trigger (withinWorkingDays) is due that many working days after the earliest warning not yet followed by a visit
+ * (0: that very day), and gone once one is recorded.
  */
 export function visitRequirements(policy: VisitPolicy, household: HouseholdForVisits, asOf: string, calendar: WorkingCalendar): VisitRequirement[] {
   const requirements: VisitRequirement[] = [];
@@ -58,8 +67,11 @@ export function visitRequirements(policy: VisitPolicy, household: HouseholdForVi
     if (since === undefined) continue;
     if (match.member && !household.members.some((m) => memberMatches(m, match.member!, asOf))) continue;
     if (match.childWithoutParent && !hasChildWithoutParent(household.members, match.childWithoutParent.underAge, asOf)) continue;
-    const base = household.lastVisitOn !== null && household.lastVisitOn >= since ? household.lastVisitOn : since;
-    requirements.push({ category, since, nextDueOn: addCalendarMonths(base, frequency.everyMonths), provisional: false });
+    const visited = household.lastVisitOn !== null && household.lastVisitOn >= since ? household.lastVisitOn : null;
+    const nextDueOn = policy.frequencyReading === 'months-since-last-visit'
+      ? addCalendarMonths(visited ?? since, frequency.everyMonths)
+      : calendarPeriodDue(since, visited, frequency.everyMonths);
+    requirements.push({ category, since, nextDueOn, provisional: false });
   }
   return requirements;
 }
@@ -74,6 +86,26 @@ export function governingRequirement(requirements: readonly VisitRequirement[]):
     if (!best || requirement.nextDueOn < best.nextDueOn) best = requirement;
   }
   return best;
+}
+
+/**
+ * The last day of the calendar period of `months` (1, 2, 3, 4, 6 or 12, counted from January) by which the next visit
+ * is due: the first period after the one of the last visit, and not before the first whole period from `since` — the
+ * period `since` falls in when it is that period's first day, else the next.
+ */
+export function calendarPeriodDue(since: string, lastVisitOn: string | null, months: number): string {
+  if (12 % months !== 0) throw new RangeError(`calendar periods of ${months} months do not divide the year`);
+  const sinceStart = periodStartMonth(since, months);
+  const firstWhole = since === `${sinceStart}-01` ? sinceStart : addMonths(sinceStart, months);
+  const afterVisit = lastVisitOn === null ? firstWhole : addMonths(periodStartMonth(lastVisitOn, months), months);
+  const start = afterVisit > firstWhole ? afterVisit : firstWhole;
+  return lastDayOfPeriod(addMonths(start, months - 1));
+}
+
+/** The first month (YYYY-MM) of the calendar period of `months` that `date` falls in: 2024-05-10 in quarters is 2024-04. */
+function periodStartMonth(date: string, months: number): string {
+  const month = Number(date.slice(5, 7)) - 1;
+  return `${date.slice(0, 4)}-${String(Math.floor(month / months) * months + 1).padStart(2, '0')}`;
 }
 
 /** The same day `months` later, or that month's last day when it is shorter: 2024-01-31 + 1 → 2024-02-29. */
@@ -95,6 +127,7 @@ function memberMatches(member: HouseholdForVisits['members'][number], condition:
   if (condition.labourAbility && !(member.labourAbility !== null && condition.labourAbility.includes(member.labourAbility))) return false;
   if (condition.health && !(member.health !== null && condition.health.includes(member.health))) return false;
   if (condition.minAge !== undefined && ageOn(member.birthDate, asOf) < condition.minAge) return false;
+  if (condition.seriouslyIll === true && member.seriouslyIll !== true) return false;
   return true;
 }
 

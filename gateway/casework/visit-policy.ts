@@ -40,12 +40,12 @@ function visitPolicyProblems(policy: VisitPolicy, ruleIds: readonly string[] | u
   for (const category of policy.categories) {
     if (seen.has(category.id)) problems.push(`category ${category.id} appears twice`);
     seen.add(category.id);
-    problems.push(...categoryProblems(category, ruleIds));
+    problems.push(...categoryProblems(category, ruleIds, policy.frequencyReading));
   }
   return problems;
 }
 
-function categoryProblems(category: VisitCategory, ruleIds: readonly string[] | undefined): string[] {
+function categoryProblems(category: VisitCategory, ruleIds: readonly string[] | undefined, reading: VisitPolicy['frequencyReading']): string[] {
   const problems: string[] = [];
   const { match, frequency } = category;
   const unknown = (table: string, codes: readonly string[] | undefined, what: string) => {
@@ -59,6 +59,9 @@ function categoryProblems(category: VisitCategory, ruleIds: readonly string[] | 
     return problems;
   }
   if (!('everyMonths' in frequency)) problems.push(`category ${category.id} follows enrolments, so its frequency must be everyMonths`);
+  else if (reading !== 'months-since-last-visit' && 12 % frequency.everyMonths !== 0) {
+    problems.push(`category ${category.id}: calendar periods of ${frequency.everyMonths} months do not divide the year (use 1, 2, 3, 4, 6 or 12, or frequencyReading months-since-last-visit)`);
+  }
   unknown('assistance-category', match.enrolmentCategories, 'business code');
   unknown('disability-grade', match.member?.disabilityGrades, 'disability grade');
   unknown('labour-ability', match.member?.labourAbility, 'labour ability');

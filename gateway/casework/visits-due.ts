@@ -68,7 +68,7 @@ export async function listVisitsDue(
     afterId = page[page.length - 1]!.id;
     const ids = page.map((h) => h.id);
     const [members, enrolments, warnings, lastVisits, assignments] = await Promise.all([
-      dueMembers(knex, ids),
+      dueMembers(knex, ids, query.asOf),
       currentEnrolmentsOf(knex, ids, query.asOf),
       triggerWarningsOf(knex, ids, warningRules, query.asOf),
       lastVisitsOf(knex, ids, policy.countedKinds, query.asOf),

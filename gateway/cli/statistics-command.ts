@@ -13,6 +13,8 @@ const columns: [label: string, value: (f: MonitoringFigures) => number][] = [
   ['核查', (f) => f.warningsVerified],
   ['处置', (f) => f.warningsHandled],
   ['逾期', (f) => f.warningsOverdue],
+  ['预警人次', (f) => f.personsWarned],
+  ['处置人次', (f) => f.personsHandled],
   ['调整待遇户', (f) => f.householdsAdjusted],
   ['新增户', (f) => f.newlyIncludedHouseholds],
   ['新增人', (f) => f.newlyIncludedPersons],

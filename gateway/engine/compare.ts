@@ -211,14 +211,22 @@ async function insertMatches(trx: Knex.Transaction, rule: Rule, variant: Thresho
       SELECT ?, ?, CAST(fact_id AS BIGINT), CAST(subject_key AS TEXT), CAST(subject_cipher AS TEXT), CAST(subject_region AS TEXT), CAST(subject_name AS TEXT),
              CAST(person_id AS INTEGER),
              CAST(household_id AS INTEGER), CAST(group_key AS TEXT), CAST(measure AS BIGINT), CAST(threshold AS BIGINT), CAST(divisor AS INTEGER),
-             CAST(is_new AS INTEGER), CAST(exemption AS TEXT)
+             CAST(is_new AS INTEGER), CAST(exemption AS TEXT), CAST(restating AS INTEGER)
         FROM rule_matches${reaching}`, [context.runId, rule.id]);
   await trx.raw('DROP TABLE rule_matches');
 }
 
-/** How an amount rule totals a group's measures. */
-function groupTotal(rule: Rule): string {
-  return rule.match.type === 'amount' && rule.match.aggregate === 'max' ? 'MAX(measure)' : 'SUM(measure)';
+/**
+ * How an amount rule totals a group's measures. With restating kinds, the largest of their amounts counts once
+ * (a wage and the contribution base it sets are one income) and every other amount is added to it (a pension, an
+ * unemployment benefit), all in the one GROUP BY.
+ */
+export function groupTotal(rule: Rule): string {
+  if (rule.match.type !== 'amount') return 'SUM(measure)';
+  if ((rule.match.restating ?? []).length > 0) {
+    return '(COALESCE(MAX(CASE WHEN restating = 1 THEN measure END), 0) + COALESCE(SUM(CASE WHEN restating = 0 THEN measure END), 0))';
+  }
+  return rule.match.aggregate === 'max' ? 'MAX(measure)' : 'SUM(measure)';
 }
 
 async function countSubjects(trx: Knex.Transaction, where: string, bindings: (string | number)[]): Promise<number> {

@@ -52,8 +52,11 @@ function ruleSetProblems(ruleSet: RuleSet): string[] {
     const match = rule.match;
     const named = match.type === 'amount' ? [match.threshold, ...(match.exPoorThreshold ? [match.exPoorThreshold] : [])] : [];
     for (const name of named) if (!rule.thresholds?.[name]) problems.push(`rule ${rule.id} uses threshold ${name}, which it does not define`);
-    const usedKinds = match.type === 'enrolment-conflict' ? [] : [...match.kinds, ...(match.type === 'fact' ? (match.without?.kinds ?? []) : [])];
+    const usedKinds = match.type === 'enrolment-conflict' ? [] : [...match.kinds, ...(match.type === 'fact' ? [...(match.with?.kinds ?? []), ...(match.without?.kinds ?? [])] : [])];
     for (const kind of usedKinds) if (!kinds.has(kind)) problems.push(`rule ${rule.id} reads facts of kind ${kind}, which is not a kind of fact`);
+    if (match.type === 'amount') {
+      for (const kind of match.restating ?? []) if (!match.kinds.includes(kind)) problems.push(`rule ${rule.id} says ${kind} restates another amount, but does not read facts of kind ${kind}`);
+    }
     if (rule.suggestedAction === 'refer' && !rule.referTo) problems.push(`rule ${rule.id} suggests a referral but names no department (referTo)`);
   }
   for (const [region, override] of Object.entries(ruleSet.regions ?? {})) {

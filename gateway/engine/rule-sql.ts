@@ -1,5 +1,6 @@
 import type { AttributeCondition, Exemption, Rule } from '../../schemas/types/index.js';
 import { addMonths } from '../calendar/periods.js';
+import { householdWithSeriouslyIllMemberSql } from '../store/serious-illness.js';
 import { loadCodeTables } from '../store/reference-data/code-tables.js';
 import type { Store } from '../store/connect.js';
 import type { ThresholdVariant } from './rule-set.js';
@@ -43,7 +44,7 @@ export function matchInsert(rule: Rule, variant: ThresholdVariant, context: Matc
 
 /** The columns of comparison_matches that matchSelect's rows fill, in its order. */
 export const matchColumns = ['run_id', 'rule_id', 'fact_id', 'subject_key', 'subject_cipher', 'subject_region', 'subject_name', 'person_id', 'household_id',
-  'group_key', 'measure', 'threshold', 'divisor', 'is_new', 'exemption'] as const;
+  'group_key', 'measure', 'threshold', 'divisor', 'is_new', 'exemption', 'restating'] as const;
 
 /** The SELECT of matchInsert alone: its rows, in matchColumns' order. */
 export function matchSelect(rule: Rule, variant: ThresholdVariant, context: MatchContext): Sql {
@@ -67,7 +68,8 @@ export function matchSelect(rule: Rule, variant: ThresholdVariant, context: Matc
   sql.add(`, ${divisor}, `);
   isNewColumn(sql, dialect, rule.id);
   sql.add(', ');
-  exemptionCase(sql, dialect, rule.exemptions ?? []);
+  exemptionCase(sql, dialect, rule.exemptions ?? [], context.periodEnd);
+  restatingColumn(sql, isAmount ? match.restating : undefined);
   sql.add(`
       FROM facts f
       LEFT JOIN persons p ON p.id_key = f.subject_key
@@ -90,19 +92,26 @@ export function matchSelect(rule: Rule, variant: ThresholdVariant, context: Matc
     const [year, monthDay] = [Number(context.periodEnd.slice(0, 4)), context.periodEnd.slice(4)];
     sql.add(` AND f.subject_birth_date <= ?`, `${year - match.minimumAge}${monthDay}`);
   }
-  if (match.type === 'fact' && match.without) {
-    sql.add(` AND NOT EXISTS (SELECT 1 FROM facts o WHERE o.subject_key = f.subject_key AND o.kind IN (${placeholders(match.without.kinds)})`, ...match.without.kinds);
-    windowCondition(sql, dialect, 'o', context, match.without.lookbackMonths);
-    for (const condition of match.without.where ?? []) {
-      sql.add(' AND ');
-      attributeCondition(sql, dialect, 'o', condition);
-    }
-    sql.add(')');
-  }
+  if (match.type === 'fact' && match.with) otherFactCondition(sql, dialect, context, 'EXISTS', match.with);
+  if (match.type === 'fact' && match.without) otherFactCondition(sql, dialect, context, 'NOT EXISTS', match.without);
   countyCondition(sql, variant, 'f');
   incrementalCondition(sql, context, match.kinds);
   batchRegionCondition(sql, context);
   return sql.build();
+}
+
+/** With (EXISTS) or without (NOT EXISTS) another fact about the same subject, of these kinds, in its own window. */
+function otherFactCondition(
+  sql: SqlBuilder, dialect: Dialect, context: MatchContext, test: 'EXISTS' | 'NOT EXISTS',
+  other: { kinds: string[]; where?: AttributeCondition[]; lookbackMonths?: number },
+): void {
+  sql.add(` AND ${test} (SELECT 1 FROM facts o WHERE o.subject_key = f.subject_key AND o.kind IN (${placeholders(other.kinds)})`, ...other.kinds);
+  windowCondition(sql, dialect, 'o', context, other.lookbackMonths);
+  for (const condition of other.where ?? []) {
+    sql.add(' AND ');
+    attributeCondition(sql, dialect, 'o', condition);
+  }
+  sql.add(')');
 }
 
 /**
@@ -125,7 +134,7 @@ function conflictInsert(rule: Rule, variant: ThresholdVariant, context: MatchCon
   const sql = new SqlBuilder();
   sql.add(`SELECT ?, ?, f.id, f.subject_key, f.subject_cipher, f.subject_region, f.subject_name, p.id, p.household_id, f.subject_key, NULL, NULL, 1, `, context.runId, rule.id);
   isNewColumn(sql, dialect, rule.id);
-  sql.add(`, NULL
+  sql.add(`, NULL, NULL
       FROM facts f
       JOIN persons p ON p.id_key = f.subject_key
       JOIN households hh ON hh.id = p.household_id`);
@@ -173,6 +182,11 @@ const activeAtPeriodEnd = 'e.start_date <= ? AND (e.end_date IS NULL OR e.end_da
 /** 低保 and 特困 (code table assistance-category, basicLiving), with the group each belongs to. */
 function basicLivingCategories() {
   return (loadCodeTables().get('assistance-category')?.codes ?? []).filter((c) => c.basicLiving === true);
+}
+
+/** 低保 (code table assistance-category, group dibao): 城市 and 农村. */
+function dibaoCategories(): string[] {
+  return (loadCodeTables().get('assistance-category')?.codes ?? []).filter((c) => c.group === 'dibao').map((c) => c.code);
 }
 
 class SqlBuilder {
@@ -291,6 +305,15 @@ function subjectCondition(sql: SqlBuilder, subjects: string, context: MatchConte
       sql.add(` AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND ${activeAtPeriodEnd} AND e.category IN (${placeholders(codes)}))`, end, end, ...codes);
       return;
     }
+    // Part of a register household holds 低保 and this member does not (seed 004's 整户纳入 check).
+    case 'partly-enrolled-households': {
+      const dibao = dibaoCategories();
+      sql.add(` AND p.id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.person_id = p.id AND ${activeAtPeriodEnd} AND e.category IN (${placeholders(dibao)}))
+        AND EXISTS (SELECT 1 FROM enrolments e WHERE e.household_id = p.household_id AND ${activeAtPeriodEnd} AND e.category IN (${placeholders(dibao)}))`,
+      end, end, ...dibao, end, end, ...dibao);
+      return;
+    }
     case 'anyone':
       return;
     default:
@@ -302,7 +325,7 @@ function subjectCondition(sql: SqlBuilder, subjects: string, context: MatchConte
  * The exemption that covers a match, by id, or NULL. Checked per fact, so one exempt vehicle does not excuse a
  * second one that is not.
  */
-function exemptionCase(sql: SqlBuilder, dialect: Dialect, exemptions: readonly Exemption[]): void {
+function exemptionCase(sql: SqlBuilder, dialect: Dialect, exemptions: readonly Exemption[], periodEnd: string): void {
   if (exemptions.length === 0) {
     sql.add('NULL');
     return;
@@ -320,7 +343,12 @@ function exemptionCase(sql: SqlBuilder, dialect: Dialect, exemptions: readonly E
           ...(grades.length > 0 ? [`m.disability_grade IN (${placeholders(grades)})`] : []),
           ...(health.length > 0 ? [`m.health IN (${placeholders(health)})`] : []),
         ];
-        sql.add(`EXISTS (SELECT 1 FROM persons m WHERE m.household_id = p.household_id AND (${tests.join(' OR ')}))`, ...grades, ...health);
+        const ill = member.seriouslyIll === true ? householdWithSeriouslyIllMemberSql('p.household_id', periodEnd) : undefined;
+        const either = [
+          ...(tests.length > 0 ? [`EXISTS (SELECT 1 FROM persons m WHERE m.household_id = p.household_id AND (${tests.join(' OR ')}))`] : []),
+          ...(ill ? [ill.text] : []),
+        ];
+        sql.add(`(${either.join(' OR ')})`, ...grades, ...health, ...(ill?.bindings ?? []));
       });
     }
     if (exemption.fact) {
@@ -334,6 +362,16 @@ function exemptionCase(sql: SqlBuilder, dialect: Dialect, exemptions: readonly E
     sql.add(' THEN ?', exemption.id);
   }
   sql.add(' END');
+}
+
+/**
+ * restating: 1 when the fact's kind restates another of the rule's amounts (a wage and the contribution base it
+ * sets), else 0; NULL for a rule without restating kinds. compare.ts groupTotal counts the largest restating amount
+ * once and adds the others.
+ */
+function restatingColumn(sql: SqlBuilder, restating: readonly string[] | undefined): void {
+  if (restating === undefined || restating.length === 0) sql.add(', NULL');
+  else sql.add(`, CASE WHEN f.kind IN (${placeholders(restating)}) THEN 1 ELSE 0 END`, ...restating);
 }
 
 /** The subject's county: where their register household lives, else where their ID number was issued. */

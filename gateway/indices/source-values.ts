@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { prefixRange } from '../access/region-scope.js';
 import { addMonths, lastDayOfPeriod } from '../calendar/periods.js';
 import { factMonth } from '../engine/rule-sql.js';
+import { seriouslyIllMemberSql } from '../store/serious-illness.js';
 import type {
   AttributeCondition,
   IndexAssistanceSource,
@@ -127,6 +128,11 @@ function memberConditionSql(condition: IndexMemberCondition, periodEnd: string):
     if (codes === undefined) continue;
     parts.push(`${column} IN (${placeholders(codes)})`);
     bindings.push(...codes);
+  }
+  if (condition.seriouslyIll === true) {
+    const ill = seriouslyIllMemberSql('p', periodEnd);
+    parts.push(ill.text);
+    bindings.push(...ill.bindings);
   }
   return { text: `(${parts.join(' AND ')})`, bindings };
 }

@@ -76,6 +76,16 @@ export const figureSources: FigureSource[] = [
       .where('status', 'resolved')
       .count({ value: '*' }),
   },
+  ...([['personsWarned', 'raised_on'], ['personsHandled', 'resolved_on']] as const).map(([figure, day]): FigureSource => ({
+    figure,
+    // 人次, as seed 001 counts 处置排查: a person once per day, so two rules' warnings about one person handled together
+    // are one 人次, and the same person handled again on another day is a second. A warning is about one person.
+    query: (knex, c) => {
+      const q = inWindow(knex, 'warnings', 'region_code', day, c);
+      if (figure === 'personsHandled') q.where('status', 'resolved');
+      return q.select(knex.raw(`COUNT(DISTINCT subject_key || ':' || CAST(${day} AS TEXT)) AS value`));
+    },
+  })),
   {
     figure: 'outcomes',
     query: (knex, c) => inWindow(knex, 'warnings', 'region_code', 'resolved_on', c)

@@ -86,7 +86,7 @@ export function dateWindow(firstDay: string, lastDay: string, today: string): Pe
 
 export function emptyFigures(): MonitoringFigures {
   return {
-    warningsPushed: 0, warningsVerified: 0, warningsHandled: 0, warningsOverdue: 0,
+    warningsPushed: 0, warningsVerified: 0, warningsHandled: 0, warningsOverdue: 0, personsWarned: 0, personsHandled: 0,
     outcomes: { 'benefit-adjusted': 0, stopped: 0, included: 0, referred: 0, 'no-change': 0 },
     householdsAdjusted: 0, newlyIncludedHouseholds: 0, newlyIncludedPersons: 0,
     temporaryAssistanceCases: 0, temporaryAssistanceFen: 0,

@@ -255,7 +255,7 @@ export type VisitKind = 'home' | 'elsewhere' | 'phone';
  */
 export type IdNumber1 = string;
 /**
- * everyMonths: at most this many months between visits (the first within that many months of becoming a target); withinWorkingDays: one visit within this many working days of the trigger; 0 is 立即 (立即走访), due on the trigger's own day.
+ * everyMonths: a visit in every period of this many months, read as frequencyReading says (calendar periods must divide the year: 1, 2, 3, 4, 6 or 12); withinWorkingDays: one visit within this many working days of the trigger; 0 is 立即 (立即走访), due on the trigger's own day.
  */
 export type VisitFrequency =
   | {
@@ -350,6 +350,12 @@ export type ReportPeriodKind = 'month' | 'quarter' | 'week' | 'year' | 'year-to-
  * @minItems 1
  */
 export type Kinds = [string, ...string[]];
+/**
+ * Fact kinds (schemas/fact.schema.json) the rule reads.
+ *
+ * @minItems 1
+ */
+export type Kinds1 = [string, ...string[]];
 /**
  * A value from one of the national code tables kept in gateway/store/reference-data/code-tables.
  */
@@ -2760,6 +2766,10 @@ export interface IndexMemberCondition {
    * @minItems 1
    */
   labourAbility?: [Code2, ...Code2[]];
+  /**
+   * The member is seriously ill (重病) by the period's last day, as gateway/store/serious-illness.ts defines it for the whole project: a 卫健 major-illness fact about them.
+   */
+  seriouslyIll?: true;
 }
 /**
  * Facts about the household's members: their number (unit count), the sum of their amountFen (fen) or of their attributes.areaSquareMetres (square metres). Without lookbackMonths every fact up to the period's end counts, undated standing facts included (a registered vehicle, a property).
@@ -3010,7 +3020,7 @@ export interface LiaisonContactView {
   phoneMasked: boolean;
 }
 /**
- * The monitoring figures of one month for a region and each division directly below it — figures of the kinds seed 001 reports as year-to-date results (“推送预警数据”, “处置排查”, “及时调整待遇”, “新增城乡救助对象”, “累计巡访”, “发现的188个问题”); no seed mandates a monthly table of them, and seed 001 counts 处置排查 in 人次 (persons), where these count warnings. Counts only: no personal data, so liaison officers may read them.
+ * The monitoring figures of one month for a region and each division directly below it — figures of the kinds seed 001 reports as year-to-date results (“推送预警数据”, “处置排查”, “及时调整待遇”, “新增城乡救助对象”, “累计巡访”, “发现的188个问题”); no seed mandates a monthly table of them, and seed 001 counts 处置排查 in 人次 (persons), which personsWarned and personsHandled give beside the warnings (条). Counts only: no personal data, so liaison officers may read them.
  */
 export interface MonitoringStatistics {
   period: Period;
@@ -3041,6 +3051,14 @@ export interface MonitoringFigures {
    * Warnings still open at the month's end — or today, while the month is running — whose due date had passed.
    */
   warningsOverdue: number;
+  /**
+   * Persons warned about (预警对象), in 人次: each person once per day a warning about them was raised in the span, however many rules raised one that day.
+   */
+  personsWarned: number;
+  /**
+   * Persons handled (处置排查), in 人次 as seed 001 counts them: each person once per day warnings about them were resolved in the span, however many were resolved that day.
+   */
+  personsHandled: number;
   /**
    * Warnings resolved in the month by outcome.
    */
@@ -3885,16 +3903,35 @@ export interface Rule {
    * Working days (official holiday calendar) from the warning's push to its resolution.
    */
   deadlineWorkingDays: number;
+  /**
+   * Where deadlineWorkingDays comes from. No seed sets a time limit for handling a warning, so each rule says whether its deadline is an example (this project's default, to be replaced by the region's own) and on what it rests.
+   */
+  deadline: {
+    /**
+     * true: a value chosen here, not a rule of any seed or policy; set the region's own before relying on it.
+     */
+    example: boolean;
+    /**
+     * Why this many working days, e.g. local practice, or the policy that sets it.
+     */
+    basis: string;
+  };
 }
 /**
- * A fact of these kinds about a subject — optionally an adult, optionally without another kind of fact in a window (e.g. a student with no education assistance).
+ * A fact of these kinds about a subject — optionally an adult, optionally with or without another kind of fact in a window (e.g. a death of an earner; a student with no education assistance).
  */
 export interface FactMatch {
   type: 'fact';
   /**
-   * recipients: persons with an enrolment active at the period's end; recipient-households: any member of a household with such an enrolment; non-recipients: anyone without one, in the register or not; not-basic-living: anyone without an active 低保 or 特困 enrolment; anyone: no condition.
+   * recipients: persons with an enrolment active at the period's end; recipient-households: any member of a household with such an enrolment; non-recipients: anyone without one, in the register or not; not-basic-living: anyone without an active 低保 or 特困 enrolment; partly-enrolled-households: a register member without a 低保 enrolment of their own whose household has a member with one (only part of the household enrolled); anyone: no condition.
    */
-  subjects: 'recipients' | 'recipient-households' | 'non-recipients' | 'not-basic-living' | 'anyone';
+  subjects:
+    | 'recipients'
+    | 'recipient-households'
+    | 'non-recipients'
+    | 'not-basic-living'
+    | 'partly-enrolled-households'
+    | 'anyone';
   kinds: Kinds;
   where?: AttributeCondition[];
   /**
@@ -3905,6 +3942,17 @@ export interface FactMatch {
    * Age in full years at the period's end, from the ID number's birth date.
    */
   minimumAge?: number;
+  /**
+   * Also a fact of these kinds about the same subject in the window (e.g. a death of someone who had a wage: an earner).
+   */
+  with?: {
+    kinds: Kinds;
+    where?: AttributeCondition[];
+    /**
+     * Months before the run's period that also count (0: the period alone). Absent: any time up to the period's end — for standing facts such as a registered vehicle.
+     */
+    lookbackMonths?: number;
+  };
   /**
    * No fact of these kinds about the same subject in the window.
    */
@@ -3923,9 +3971,15 @@ export interface FactMatch {
 export interface AmountMatch {
   type: 'amount';
   /**
-   * recipients: persons with an enrolment active at the period's end; recipient-households: any member of a household with such an enrolment; non-recipients: anyone without one, in the register or not; not-basic-living: anyone without an active 低保 or 特困 enrolment; anyone: no condition.
+   * recipients: persons with an enrolment active at the period's end; recipient-households: any member of a household with such an enrolment; non-recipients: anyone without one, in the register or not; not-basic-living: anyone without an active 低保 or 特困 enrolment; partly-enrolled-households: a register member without a 低保 enrolment of their own whose household has a member with one (only part of the household enrolled); anyone: no condition.
    */
-  subjects: 'recipients' | 'recipient-households' | 'non-recipients' | 'not-basic-living' | 'anyone';
+  subjects:
+    | 'recipients'
+    | 'recipient-households'
+    | 'non-recipients'
+    | 'not-basic-living'
+    | 'partly-enrolled-households'
+    | 'anyone';
   kinds: Kinds;
   where?: AttributeCondition[];
   /**
@@ -3941,9 +3995,10 @@ export interface AmountMatch {
    */
   total?: 'per-month' | 'over-window';
   /**
-   * sum: add the amounts up; max: the largest one (for figures that restate one another, such as a wage and the contribution base it sets).
+   * sum: add the amounts up; max: the largest one (for figures that restate one another, such as a wage and the contribution base it sets). Ignored when restating is given.
    */
   aggregate?: 'sum' | 'max';
+  restating?: Kinds1;
   /**
    * household-member: the household's total divided by its members (register households only).
    */
@@ -3989,7 +4044,7 @@ export interface Exemption {
   id: string;
   description: string;
   /**
-   * The subject's register household has a member with one of these disability grades or health codes.
+   * The subject's register household has a member with one of these disability grades or health codes, or (seriouslyIll) a seriously ill member.
    */
   householdMember?: {
     /**
@@ -4000,6 +4055,10 @@ export interface Exemption {
      * @minItems 1
      */
     health?: [string, ...string[]];
+    /**
+     * A member who is seriously ill (重病) in the one meaning gateway/store/serious-illness.ts gives it: a 卫健 major-illness fact about the member, or the household's current 刚性支出困难家庭 enrolment (650).
+     */
+    seriouslyIll?: true;
   };
   fact?: AttributeCondition1;
 }
@@ -4566,6 +4625,10 @@ export interface VisitPolicy {
    */
   source: string;
   /**
+   * How everyMonths is read. calendar-periods (the default, as seed 000 words it: 每月, 每季度): at least one visit in each calendar month (1), quarter (3), half-year (6) …, the first period counted being the first whole one the household spends in the category; visits on 5 January and 28 June meet 每季度 for Q1 and Q2. months-since-last-visit (local practice, stricter): no more than everyMonths months from the last visit to the next.
+   */
+  frequencyReading?: 'calendar-periods' | 'months-since-last-visit';
+  /**
    * Which kinds of contact satisfy a required visit (seed 000 says 走访联系: a visit or a contact).
    *
    * @minItems 1
@@ -4626,6 +4689,10 @@ export interface MemberCondition {
    * Age in whole years on the day asked about, at least.
    */
   minAge?: number;
+  /**
+   * The member is seriously ill (重病) as gateway/store/serious-illness.ts defines it: a 卫健 major-illness fact about them by the day asked about.
+   */
+  seriouslyIll?: true;
 }
 /**
  * A page of GET /v1/warnings, oldest first (keyset: pass `next` as `after`).

@@ -33,7 +33,8 @@ describe('casework from the command line', () => {
     expect(result.code, result.stderr).toBe(0);
     const list = JSON.parse(result.stdout);
     expect(list).toMatchObject({ asOf: '2024-10-09', policy: 'default', total: 1, overdue: 1 });
-    expect(list.items[0]).toMatchObject({ headName: '马建国', category: { id: 'dibao' }, lastVisitOn: null, nextDueOn: '2024-04-10', overdue: true, overdueDays: 182 });
+    // Enrolled 10 January, never visited: Q2, the first whole quarter, had no visit, so overdue since 30 June.
+    expect(list.items[0]).toMatchObject({ headName: '马建国', category: { id: 'dibao' }, lastVisitOn: null, nextDueOn: '2024-06-30', overdue: true, overdueDays: 101 });
   });
 
   it('prints a township in words, soonest first', async () => {
@@ -42,7 +43,8 @@ describe('casework from the command line', () => {
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toBe('1 households due as of 2024-10-09 (policy default), 0 overdue');
-    expect(lines[1]).toMatch(/^ {2}2024-10-20 .*李老汉.*every 1 mo +分散供养特困人员$/);
+    // Enrolled 20 September: October is the first whole month.
+    expect(lines[1]).toMatch(/^ {2}2024-10-31 .*李老汉.*every 1 mo +分散供养特困人员$/);
   });
 
   it('refuses to walk the whole register: the operator, wider than a county, names a township', async () => {

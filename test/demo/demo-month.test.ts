@@ -79,16 +79,22 @@ describe.each(dialects)('the demo month on %s', (dialect) => {
     expect(readFileSync(join(outDir, 'feeds', 'employment-registrations-2024-05.csv')).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
   });
 
-  it('makes every default rule fire at least once', async () => {
+  /**
+   * The demo register enrols whole households (gateway/demo/benefit-enrolments.ts), so it holds no household only
+   * partly on 低保 for partly-enrolled-household-in-hardship to find; test/engine/default-rules.test.ts covers that rule.
+   */
+  const notInDemo = ['partly-enrolled-household-in-hardship'];
+
+  it('makes every default rule fire at least once, but the one the demo register has no case for', async () => {
     const fired = [...new Set((await warnings()).map((w) => w.rule))].sort();
-    expect(fired).toEqual(rules.ruleSet.rules.map((r) => r.id).sort());
-    expect(fired).toHaveLength(15);
+    expect(fired).toEqual(rules.ruleSet.rules.map((r) => r.id).filter((id) => !notInDemo.includes(id)).sort());
+    expect(fired).toHaveLength(18);
   });
 
   it('raises exactly the planted warnings: routine rows raise nothing', async () => {
     const raised = (await warnings()).map((w) => `${w.rule} ${w.subject}`);
     expect(raised).toEqual(first.planted.map((c) => `${c.ruleId} ${c.idNumber}`).sort());
-    expect(first.comparison?.warnings).toBe(21);
+    expect(first.comparison?.warnings).toBe(24);
   });
 
   it('raises nothing for the exempt vehicles: a severely disabled member’s household and a disabled person’s vehicle', async () => {
@@ -147,8 +153,9 @@ describe.each(dialects)('the demo month on %s', (dialect) => {
     const markdown = readFileSync(join(outDir, 'summary.md'), 'utf8');
     expect(JSON.parse(json)).toEqual(first.summary);
     expect(first.summary.imported).toEqual({ files: 19, accepted: expect.any(Number), rejected: 5, skipped: expect.any(Number), newBatches: 19 });
-    expect(first.summary.warnings.total).toBe(21);
-    expect(first.summary.warnings.byRule.every((r) => r.count > 0 && r.example !== null && /^\d{6}\*{8}\d{3}[\dX]$/.test(r.example.idNumber))).toBe(true);
+    expect(first.summary.warnings.total).toBe(24);
+    const shown = first.summary.warnings.byRule.filter((r) => !notInDemo.includes(r.ruleId));
+    expect(shown.every((r) => r.count > 0 && r.example !== null && /^\d{6}\*{8}\d{3}[\dX]$/.test(r.example.idNumber))).toBe(true);
     expect(first.summary.planted.every((c) => c.raised)).toBe(true);
     expect(first.summary.exempted.every((c) => !c.raised)).toBe(true);
     for (const rule of rules.ruleSet.rules) expect(markdown).toContain(`| ${rule.id} | ${rule.title} |`);

@@ -22,7 +22,7 @@ const ruleSetFor = (regions: object) => ({
     match: { type: 'amount', subjects: 'anyone', kinds: ['medical-settlement'], measure: 'amountFen', total: 'over-window', lookbackMonths: 11, threshold: 'selfPay' },
     exemptions: [{ id: 'covered', description: 'test', fact: { attribute: 'settlementType', in: ['covered'] } }],
     thresholds: { selfPay: { value: 10_000, unit: 'fen', example: true, source: 'test' } },
-    severity: 'low', suggestedAction: 'consider-inclusion', handlingUnit: 'township', deadlineWorkingDays: 15,
+    severity: 'low', suggestedAction: 'consider-inclusion', handlingUnit: 'township', deadlineWorkingDays: 15, deadline: { example: true, basis: 'a test rule' },
   }],
   regions,
 });

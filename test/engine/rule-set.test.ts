@@ -28,6 +28,27 @@ describe('rule sets', () => {
     expect(thresholds.every((t) => t?.example === true)).toBe(true);
   });
 
+  it('marks every rule’s deadline as an example, one by one, each saying on what it rests (no seed sets one)', () => {
+    const { ruleSet } = loadRuleSet();
+    for (const rule of ruleSet.rules) {
+      expect(rule.deadline, rule.id).toMatchObject({ example: true });
+      expect(rule.deadline.basis.length, rule.id).toBeGreaterThan(20);
+    }
+  });
+
+  it('refuses a rule without a deadline basis, and restating kinds the rule does not read', () => {
+    const path = withChange((set) => {
+      const died = set.rules.find((r) => r.id === 'recipient-died')!;
+      delete (died as Partial<typeof died>).deadline;
+    });
+    expect(() => loadRuleSet(path)).toThrow(/deadline/);
+    const restating = withChange((set) => {
+      const income = set.rules.find((r) => r.id === 'recipient-income-above-threshold')!;
+      if (income.match.type === 'amount') income.match.restating = ['employment', 'business-registration'];
+    });
+    expect(() => loadRuleSet(restating)).toThrow(/business-registration restates another amount, but does not read facts of kind business-registration/);
+  });
+
   it('refuses a set naming each problem: unknown threshold, unknown kind, duplicate id, overrides of what does not exist', () => {
     const path = withChange((set) => {
       const income = set.rules.find((r) => r.id === 'recipient-income-above-threshold')!;

@@ -140,27 +140,29 @@ describe.each(dialects)('home visits through the API on %s', (dialect) => {
     expect(response.statusCode, response.body).toBe(200);
     const list = response.json();
     expect(list).toMatchObject({ asOf: '2024-10-09', policy: 'default', total: 4, overdue: 3 });
+    // Calendar periods (seed 000's 每季度, 每月): the quarterly household, visited in Q2, owed Q3's visit by 30 September;
+    // the monthly one, enrolled 15 August, September's; the 特困 one, enrolled 20 September, October's.
     expect(list.items.map((i: Record<string, unknown>) => [i.householdId, (i.category as { id: string }).id, i.lastVisitOn, i.nextDueOn, i.overdue, i.overdueDays])).toEqual([
-      [households.monthly, 'serious-illness', null, '2024-09-15', true, 24],
-      [households.quarterly, 'dibao', '2024-06-20', '2024-09-20', true, 19],
+      [households.quarterly, 'dibao', '2024-06-20', '2024-09-30', true, 9],
+      [households.monthly, 'serious-illness', null, '2024-09-30', true, 9],
       // Raised on 30 September: 立即 is that day, so nine days overdue although 1–7 October were the National Day holiday.
       [households.disaster, 'sudden-hardship', null, '2024-09-30', true, 9],
-      [households.tekun, 'scattered-tekun', null, '2024-10-20', false, 0],
+      [households.tekun, 'scattered-tekun', null, '2024-10-31', false, 0],
     ]);
-    expect(list.items[0]).toMatchObject({ categories: ['dibao', 'serious-illness'], frequency: { everyMonths: 1 }, headName: '杨秀英', villageCode: otherVillage, townshipCode: '640121100', assistants: [] });
-    expect(list.items[1].assistants).toEqual([assistantId]);
+    expect(list.items[1]).toMatchObject({ categories: ['dibao', 'serious-illness'], frequency: { everyMonths: 1 }, headName: '杨秀英', villageCode: otherVillage, townshipCode: '640121100', assistants: [] });
+    expect(list.items[0].assistants).toEqual([assistantId]);
   });
 
   it('lists per village assistant the households of the villages they cover, and only the overdue when asked', async () => {
     const mine = (await t.app.inject({ method: 'GET', url: `/v1/visits/due?assistant=${assistantId}&asOf=2024-10-09`, headers: township })).json();
     expect(mine.items.map((i: { householdId: number }) => i.householdId)).toEqual([households.quarterly, households.disaster, households.tekun]);
     const overdue = (await t.app.inject({ method: 'GET', url: '/v1/visits/due?township=640121100&asOf=2024-10-09&overdue=true', headers: township })).json();
-    expect(overdue.items.map((i: { householdId: number }) => i.householdId)).toEqual([households.monthly, households.quarterly, households.disaster]);
+    expect(overdue.items.map((i: { householdId: number }) => i.householdId)).toEqual([households.quarterly, households.monthly, households.disaster]);
     // On 15 September nothing was overdue yet, and the disaster had not happened.
     const earlier = (await t.app.inject({ method: 'GET', url: '/v1/visits/due?township=640121100&asOf=2024-09-15', headers: township })).json();
     expect(earlier.items.map((i: { householdId: number; nextDueOn: string; overdue: boolean }) => [i.householdId, i.nextDueOn, i.overdue])).toEqual([
-      [households.monthly, '2024-09-15', false],
-      [households.quarterly, '2024-09-20', false],
+      [households.quarterly, '2024-09-30', false],
+      [households.monthly, '2024-09-30', false],
     ]);
     const outside = await t.app.inject({ method: 'GET', url: '/v1/visits/due?township=640121101', headers: township });
     expect(outside.statusCode).toBe(403);
@@ -195,7 +197,7 @@ describe.each(dialects)('home visits through the API on %s', (dialect) => {
 
   it('keeps only the soonest due in memory but counts them all, and makes a key wider than a county name a township', async () => {
     const firstTwo = (await t.app.inject({ method: 'GET', url: '/v1/visits/due?township=640121100&asOf=2024-09-15&limit=1', headers: township })).json();
-    expect(firstTwo).toMatchObject({ total: 2, overdue: 0, items: [{ householdId: households.monthly, nextDueOn: '2024-09-15' }] });
+    expect(firstTwo).toMatchObject({ total: 2, overdue: 0, items: [{ householdId: households.quarterly, nextDueOn: '2024-09-30' }] });
     expect(firstTwo.items).toHaveLength(1);
     const nationwide = await t.authAs('auditor', '000000');
     const refused = await t.app.inject({ method: 'GET', url: '/v1/visits/due?asOf=2024-10-09', headers: nationwide });

@@ -47,7 +47,7 @@ describe.each(dialects)('computeIndices on %s', (dialect) => {
     // Need:
     //   medical self-pay 3,600 yuan in 2024-01 (the 2023-05 bill is outside 2023-06…2024-05): 360,000 ÷ (12 × 60,000) = 50 × 25% = 12.50
     //   school fees 180,000 ÷ 720,000 = 25 × 10% = 2.50; one child of three: 0.33 → 33 × 15% = 4.95
-    //   the chronically ill spouse: 1 → 60 × 20% = 12; one working-age member able to work: 40 × 15% = 6
+    //   the seriously ill spouse (a major illness reported by 卫健): 1 → 60 × 20% = 12; one working-age member able to work: 40 × 15% = 6
     //   enrolled 2023-01…2024-05 = 17 of 24 months → 70.83 × 5% = 3.54 (354.15 hundredths)
     //   chain 1,500 + 300 yuan (the 2023-05-31 grant is a day early) = 180,000 ÷ (6 × 60,000) = 50 × 10% = 5    total 46.49
     expect(parts(family.need)).toEqual({
@@ -87,8 +87,10 @@ describe.each(dialects)('computeIndices on %s', (dialect) => {
     });
     expect(elder.poverty).toMatchObject({ score: 10, complete: false });
     expect(elder.poverty.components[0]!.scoring).toBe('no value recorded: counts 0');
-    // Need: 84 years old (a dependant, 1 of 1 → 15), chronically ill (60 → 12), no one able to work (100 → 15).
-    expect(elder.need).toMatchObject({ score: 42, complete: true });
+    // Need: 84 years old (a dependant, 1 of 1 → 15), no one able to work (100 → 15). Chronically ill (health code 3)
+    // but without a major illness on record: not 重病, so illness-and-disability scores 0 (seed-review C-14).
+    expect(parts(elder.need)['illness-and-disability']).toEqual([0, 0, 20, 0]);
+    expect(elder.need).toMatchObject({ score: 30, complete: true });
   });
 
   it('measures an urban household against the urban standard', () => {

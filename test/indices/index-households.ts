@@ -62,6 +62,9 @@ export async function addIndexHouseholds(knex: Knex): Promise<IndexHouseholds> {
     // Another county's patient: never reaches a 640121 household.
     { kind: 'medical-settlement', idNumber: people.elsewhere, occurredOn: '2024-03-01', amountFen: 999_900, attributes: { settlementType: 'inpatient' } },
   ]);
+  // The spouse's major illness (卫健 大病专项救治) makes her seriously ill (重病); the elder's and the outsider's chronic
+  // illness in the health code (3) does not.
+  await addFacts(knex, 'weijian', [{ kind: 'major-illness', idNumber: people.spouse, occurredOn: '2024-01-10', attributes: { disease: '乳腺癌' } }]);
   await addFacts(knex, 'jiaoyu', [
     { kind: 'student-enrolled', idNumber: people.child, occurredOn: '2023-09-01', amountFen: 180_000, attributes: { stage: 'primary' } },
   ]);

@@ -30,7 +30,7 @@ describe('jiuzhu indices', () => {
     const list = JSON.parse(result.stdout);
     expect(list).toMatchObject({ period: '2024-05', regionCode: '640121100', matched: 2 });
     expect(list.items.map((h: { householdId: number; need: { score: number }; poverty: { score: number } }) => [h.householdId, h.need.score, h.poverty.score]))
-      .toEqual([[ids.family, 46.49, 89.67], [ids.elder, 42, 10]]);
+      .toEqual([[ids.family, 46.49, 89.67], [ids.elder, 30, 10]]);
     const store = createStore({ client: 'sqlite', filename: database });
     try {
       const audit = await store.knex('audit_log').where('action', 'indices.list').orderBy('id', 'desc').first();
@@ -48,7 +48,7 @@ describe('jiuzhu indices', () => {
     expect(lines[0]).toBe('2024-05, 640121100: 2 households (formula default), ranked by poverty');
     expect(lines.slice(2)).toEqual([expect.stringMatching(/^ {2}46\.49 {3}89\.67 {2}\S+ +640121100200 +3 {2}马建国$/)]);
     const last = (await runJiuzhu(env, 'indices', '--township', '640121100', '--period', '2024-05', '--order', 'poverty')).stdout.trimEnd().split('\n').at(-1);
-    expect(last).toMatch(/^ {2}42\.00 {3}10\.00 {2}\S+ +640121100201 +1 {2}马福贵 {2}\(incomplete: a source had no value\)$/);
+    expect(last).toMatch(/^ {2}30\.00 {3}10\.00 {2}\S+ +640121100201 +1 {2}马福贵 {2}\(incomplete: a source had no value\)$/);
   });
 
   it('refuses to score the whole register: the operator, wider than a county, names a township', async () => {

@@ -104,7 +104,8 @@ function progress(taskNumber: number, title: string, leadUnits: string, unit: st
 /** A division's figures, distinct per division so a misplaced column shows. */
 function figures(regionCode: string, regionName: string, k: number) {
   return {
-    regionCode, regionName, warningsPushed: 10 * k, warningsVerified: 9 * k, warningsHandled: 8 * k, warningsOverdue: k, benefitAdjusted: 2 * k, stopped: k,
+    regionCode, regionName, warningsPushed: 10 * k, warningsVerified: 9 * k, warningsHandled: 8 * k, warningsOverdue: k, personsWarned: 7 * k, personsHandled: 6 * k,
+    benefitAdjusted: 2 * k, stopped: k,
     included: 3 * k, referred: k, noChange: k, householdsAdjusted: 2 * k, newlyIncludedHouseholds: 4 * k, newlyIncludedPersons: 9 * k,
     temporaryAssistanceCases: 5 * k, temporaryAssistanceFen: 123_456 * k, visits: 40 * k, householdsVisited: 35 * k, problemsFound: 6 * k, problemsSolved: 5 * k,
     discoveryCasesOpened: 2 * k, discoveryCasesIncluded: k, referralsSent: 3 * k, referralsDone: 2 * k,

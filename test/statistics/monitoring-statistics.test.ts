@@ -16,6 +16,10 @@ interface WarningSpec {
   outcome?: string;
   /** Transitions as [from, to, UTC instant]. */
   transitions?: [string, string, string][];
+  /** The rule, recipient-died unless given. */
+  rule?: string;
+  /** The subject's ID number sequence, a new person unless given. */
+  subject?: number;
 }
 
 /**
@@ -58,7 +62,7 @@ async function addWarning(knex: Knex, runId: number, spec: WarningSpec): Promise
   const status = spec.resolvedOn ? 'resolved' : spec.transitions?.length ? 'verifying' : 'pending';
   const now = new Date().toISOString();
   const [row] = await knex('warnings').insert({
-    run_id: runId, rule_id: 'recipient-died', period: spec.raisedOn.slice(0, 7), ...subjectColumns(knex, idNumber('640121', '1950-01-01', sequence)),
+    run_id: runId, rule_id: spec.rule ?? 'recipient-died', period: spec.raisedOn.slice(0, 7), ...subjectColumns(knex, idNumber('640121', '1950-01-01', spec.subject ?? sequence)),
     region_code: spec.region, handling_unit: 'township', severity: 'high', suggested_action: 'stop', status,
     outcome: spec.outcome ?? null, raised_on: spec.raisedOn, due_on: spec.dueOn, resolved_on: spec.resolvedOn ?? null, created_at: now, updated_at: now,
   }, ['id']);
@@ -127,7 +131,7 @@ describe.each(dialects)('monitoring statistics on %s', (dialect) => {
   it('counts the month per township, with Shanghai month boundaries, and sums them for the county', async () => {
     const statistics = await monitoringStatistics(store.knex, { regionCode: '640121', period: '2024-05', today: '2024-07-01' });
     expect(statistics.region).toEqual({ code: '640121', name: expect.stringContaining('永宁县') });
-    const yanghe = { ...emptyFigures(), warningsPushed: 3, warningsVerified: 1, warningsHandled: 1, warningsOverdue: 1,
+    const yanghe = { ...emptyFigures(), warningsPushed: 3, warningsVerified: 1, warningsHandled: 1, warningsOverdue: 1, personsWarned: 3, personsHandled: 1,
       outcomes: { ...emptyFigures().outcomes, stopped: 1 }, householdsAdjusted: 1, newlyIncludedHouseholds: 1, newlyIncludedPersons: 2,
       temporaryAssistanceCases: 2, temporaryAssistanceFen: 350_000, visits: 2, householdsVisited: 1, problemsFound: 1, problemsSolved: 1, discoveryCasesOpened: 2, referralsSent: 2, referralsDone: 1 };
     const tuanjie = { ...emptyFigures(), warningsVerified: 1, warningsOverdue: 1, newlyIncludedHouseholds: 1, newlyIncludedPersons: 1, visits: 1, householdsVisited: 1 };
@@ -135,7 +139,7 @@ describe.each(dialects)('monitoring statistics on %s', (dialect) => {
     expect(statistics.byRegion[0]!.figures).toEqual(tuanjie);
     expect(statistics.byRegion[1]!.figures).toEqual(yanghe);
     expect(statistics.byRegion[1]!.name).toContain('杨和镇');
-    expect(statistics.total).toEqual({ ...emptyFigures(), warningsPushed: 3, warningsVerified: 2, warningsHandled: 1, warningsOverdue: 2,
+    expect(statistics.total).toEqual({ ...emptyFigures(), warningsPushed: 3, warningsVerified: 2, warningsHandled: 1, warningsOverdue: 2, personsWarned: 3, personsHandled: 1,
       outcomes: { ...emptyFigures().outcomes, stopped: 1 }, householdsAdjusted: 1, newlyIncludedHouseholds: 2, newlyIncludedPersons: 3,
       temporaryAssistanceCases: 2, temporaryAssistanceFen: 350_000, visits: 3, householdsVisited: 2, problemsFound: 1, problemsSolved: 1,
       discoveryCasesOpened: 2, referralsSent: 2, referralsDone: 1 });
@@ -166,6 +170,22 @@ describe.each(dialects)('monitoring statistics on %s', (dialect) => {
     const early = await monitoringStatistics(store.knex, { regionCode: '640121', period: '2024-06', today: '2024-06-05' });
     expect(early.total.warningsOverdue).toBe(1);
     expect(june.total).toMatchObject({ discoveryCasesOpened: 0, discoveryCasesIncluded: 1, referralsSent: 0, referralsDone: 1, visits: 0 });
+  });
+
+  it('counts persons in 人次 beside warnings in 条: one person once per day, as seed 001 counts 处置排查', async () => {
+    const { knex } = store;
+    const [run] = await knex('comparison_runs').insert({
+      period: '2022-11', mode: 'full', rule_set: 'default', rule_set_sm3: '0'.repeat(64), started_at: new Date().toISOString(), status: 'finished',
+    }, ['id']);
+    const runId = run.id as number;
+    // One person warned by three rules on 3 November: two warnings resolved on 10 November, the third on 18 November.
+    for (const [rule, resolvedOn] of [['recipient-died', '2022-11-10'], ['recipient-household-vehicle', '2022-11-10'], ['recipient-moved-out', '2022-11-18']] as const) {
+      await addWarning(knex, runId, { region: 杨和镇, raisedOn: '2022-11-03', dueOn: '2022-11-17', resolvedOn, outcome: 'no-change', rule, subject: 901 });
+    }
+    // Another person, warned on 4 November and handled on 20 November.
+    await addWarning(knex, runId, { region: 杨和镇, raisedOn: '2022-11-04', dueOn: '2022-11-18', resolvedOn: '2022-11-20', outcome: 'no-change', subject: 902 });
+    const november = await monitoringStatistics(knex, { regionCode: '640121', period: '2022-11', today: '2024-07-01' });
+    expect(november.total).toMatchObject({ warningsPushed: 4, personsWarned: 2, warningsHandled: 4, personsHandled: 3 });
   });
 
   it('answers zeros, not an error, for an empty month', async () => {

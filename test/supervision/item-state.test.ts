@@ -46,17 +46,18 @@ describe.each(dialects)('supervision items read from the store on %s', (dialect)
       registeredRegionCode: '640121100200', residenceRegionCode: '640121100200', address: '杨和镇王太村',
       members: [{ idNumber: idNumber('640121', '1950-05-05', 61), name: '马德福', relation: '02', enrolments: [{ category: '120', startDate: '2024-01-01', monthlyAmountFen: 50_000 }] }],
     });
-    const open = await items.read('visit', `${householdId}@2024-04-01`, '2024-04-05');
-    expect(open).toMatchObject({ townshipCode: '640121100', dueOn: '2024-04-01', open: true });
+    // 低保 from 1 January, visited once a calendar quarter: the first quarter's visit is due by 31 March.
+    const open = await items.read('visit', `${householdId}@2024-03-31`, '2024-04-05');
+    expect(open).toMatchObject({ townshipCode: '640121100', dueOn: '2024-03-31', open: true });
     // A ref naming another day than the household's due date names no item.
-    expect(await items.read('visit', `${householdId}@2024-05-01`, '2024-04-05')).toBeUndefined();
+    expect(await items.read('visit', `${householdId}@2024-04-01`, '2024-04-05')).toBeUndefined();
     const visit = (visitedOn: string, kind: string, recordedAt: string) => store.knex('home_visits').insert({
       client_visit_id: `v-${visitedOn}-${kind}`, body_sm3: '0'.repeat(64), household_id: householdId, region_code: '640121100200', visitor_kind: 'township-staff',
       visitor_name: '孙民政', visited_on: visitedOn, kind, person_seen: true, findings: '走访', needs_found: '[]', hardship_found: false, recorded_at: new Date(recordedAt),
     });
     // A visit the township made on 28 March but recorded only on 10 April closes the item named on 5 April.
-    expect(await items.done('visit', `${householdId}@2024-04-01`, '2024-04-05')).toBe(false);
+    expect(await items.done('visit', `${householdId}@2024-03-31`, '2024-04-05')).toBe(false);
     await visit('2024-03-28', 'home', '2024-04-10T08:00:00Z');
-    expect(await items.done('visit', `${householdId}@2024-04-01`, '2024-04-10')).toBe(true);
+    expect(await items.done('visit', `${householdId}@2024-03-31`, '2024-04-10')).toBe(true);
   });
 });

@@ -64,6 +64,8 @@ export class DemoMonth {
   readonly exempted: ExemptedCase[] = [];
   readonly assistance: AssistanceEntry[] = [];
   readonly deaths: { subject: Subject; diedOn: string }[] = [];
+  /** Deaths of earners (公安), whose employment the 人社 file then registers. */
+  readonly earnerDeaths: { subject: Subject; diedOn: string }[] = [];
   /** Invented residents the anti-poverty system monitors with the risk eliminated: the ex-poor threshold applies to them. */
   readonly exPoor: Subject[] = [];
   readonly disasterVictims: Subject[] = [];

@@ -27,8 +27,14 @@ export interface RegisterHousehold {
   size: number;
   /** Every category any member holds at the period's end: empty for a household with no current enrolment. */
   categories: string[];
-  /** A member with a grade 1–2 disability (重度残疾): the vehicle exemption of seed 001. */
+  /** A member with a grade 1–2 disability (重度残疾). */
   severeDisability: boolean;
+  /**
+   * Exempt from the vehicle rule as the register stands (seed 001's 患病、残疾家庭): a disabled member of any grade, or a
+   * current 650 enrolment (a seriously ill member). A member's major illness, reported by this month's 卫健 file, adds
+   * to it; that feed leaves the households of other planted members alone.
+   */
+  vehicleExempt: boolean;
 }
 
 /** The register of one county as the comparison will see it at the end of the month, household by household. */
@@ -85,7 +91,7 @@ export async function loadRegisterSnapshot(store: Store, countyCode: string, per
 
   const byId = new Map<number, RegisterHousehold>();
   for (const row of households) {
-    byId.set(row.id, { id: row.id, householdNo: row.household_no, residenceRegion: row.residence_region, members: [], size: 0, categories: [], severeDisability: false });
+    byId.set(row.id, { id: row.id, householdNo: row.household_no, residenceRegion: row.residence_region, members: [], size: 0, categories: [], severeDisability: false, vehicleExempt: false });
   }
   for (const [index, row] of persons.entries()) {
     const household = byId.get(row.household_id);
@@ -109,6 +115,7 @@ export async function loadRegisterSnapshot(store: Store, countyCode: string, per
   for (const household of byId.values()) {
     household.categories = [...new Set(household.members.flatMap((m) => m.categories))].sort();
     household.severeDisability = household.members.some((m) => m.disabilityGrade === '1' || m.disabilityGrade === '2');
+    household.vehicleExempt = household.members.some((m) => m.disabilityGrade !== null || m.categories.includes('650'));
   }
 
   const registeredIdNumbers = new Set<string>(await store.keyring.decryptMany(await knex('persons').pluck('id_cipher')));

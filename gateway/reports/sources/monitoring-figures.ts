@@ -12,6 +12,8 @@ const counts = {
   warningsVerified: '核查: warnings whose verification began in the period',
   warningsHandled: '处置: warnings resolved in the period',
   warningsOverdue: '逾期未处置: warnings open past their due date at the period\'s end (or today)',
+  personsWarned: '预警对象 人次: each person once per day warned about',
+  personsHandled: '处置排查 人次: each person once per day their warnings were resolved (seed 001 counts 处置排查 so)',
   benefitAdjusted: '处置结果 调整待遇',
   stopped: '处置结果 停止救助',
   included: '处置结果 纳入救助',
@@ -52,6 +54,7 @@ const source: ReportSource = defineReportSource({
       rows: figures.byRegion.map(({ code, name, figures: f }) => {
         const row: Record<CountField, number> = {
           warningsPushed: f.warningsPushed, warningsVerified: f.warningsVerified, warningsHandled: f.warningsHandled, warningsOverdue: f.warningsOverdue,
+          personsWarned: f.personsWarned, personsHandled: f.personsHandled,
           benefitAdjusted: f.outcomes['benefit-adjusted'], stopped: f.outcomes.stopped, included: f.outcomes.included, referred: f.outcomes.referred,
           noChange: f.outcomes['no-change'], householdsAdjusted: f.householdsAdjusted, newlyIncludedHouseholds: f.newlyIncludedHouseholds,
           newlyIncludedPersons: f.newlyIncludedPersons, temporaryAssistanceCases: f.temporaryAssistanceCases, visits: f.visits,

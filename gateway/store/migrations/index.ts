@@ -19,6 +19,7 @@ import * as payroll from './017-payroll.js';
 import * as supervision from './018-supervision.js';
 import * as spotChecks from './020-spot-checks.js';
 import * as keyGroupRoster from './021-key-group-roster.js';
+import * as restatingIncome from './022-restating-income.js';
 import * as supervisionDocuments from './023-supervision-documents.js';
 import * as oneCity from './024-one-city.js';
 
@@ -50,6 +51,7 @@ const migrationsFor = (context: MigrationContext): Record<string, Knex.Migration
   '018-supervision': supervision,
   '020-spot-checks': spotChecks,
   '021-key-group-roster': keyGroupRoster,
+  '022-restating-income': restatingIncome,
   '023-supervision-documents': supervisionDocuments,
   '024-one-city': oneCity,
 });

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { prefixRange, scopePrefix } from '../../access/region-scope.js';
+import { seriouslyIllMemberSql } from '../serious-illness.js';
 import type { VisitKind } from '../../../schemas/types/index.js';
 
 /** Home visits (走访), the village assistants who make them, and what the due list needs from the register. */
@@ -257,15 +258,20 @@ export interface DueMember {
   health: string | null;
   disabilityGrade: string | null;
   labourAbility: string | null;
+  /** 重病 on the day asked about (serious-illness.ts). */
+  seriouslyIll: boolean;
 }
 
 /** Members without their ID numbers: the due list needs ages and conditions, not identities. */
-export async function dueMembers(db: Knex, householdIds: readonly number[]): Promise<DueMember[]> {
+export async function dueMembers(db: Knex, householdIds: readonly number[], asOf: string): Promise<DueMember[]> {
   if (householdIds.length === 0) return [];
-  return db('persons')
-    .select('id as personId', 'household_id as householdId', 'name', 'relation', 'birth_date as birthDate', 'health', 'disability_grade as disabilityGrade', 'labour_ability as labourAbility')
+  const ill = seriouslyIllMemberSql('persons', asOf);
+  const rows = await db('persons')
+    .select('id as personId', 'household_id as householdId', 'name', 'relation', 'birth_date as birthDate', 'health', 'disability_grade as disabilityGrade', 'labour_ability as labourAbility',
+      db.raw(`CASE WHEN ${ill.text} THEN 1 ELSE 0 END AS seriously_ill`, ill.bindings))
     .whereIn('household_id', householdIds)
-    .orderBy(['household_id', 'relation', 'id']);
+    .orderBy(['household_id', 'relation', 'id']) as (Omit<DueMember, 'seriouslyIll'> & { seriously_ill: number | string })[];
+  return rows.map(({ seriously_ill: ill, ...member }) => ({ ...member, seriouslyIll: Number(ill) === 1 }));
 }
 
 export async function currentEnrolmentsOf(db: Knex, householdIds: readonly number[], asOf: string): Promise<{ householdId: number; category: string; startDate: string }[]> {

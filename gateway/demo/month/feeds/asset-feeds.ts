@@ -18,8 +18,9 @@ interface VehicleRow {
 
 /**
  * 公安交管's vehicles registered this month (XLSX, a title and a two-row merged header, as the fixture's export).
- * Planted: a recipient household's car. Exempt, so raising nothing: a car of a household with a severely disabled
- * member (seed 001's treatment exemption) and a vehicle registered as a disabled person's vehicle.
+ * Planted: a recipient household's car, in a household with no disabled or seriously ill member. Exempt, so raising
+ * nothing: a car of a household with a severely disabled member (seed 001's treatment exemption) and a vehicle
+ * registered as a disabled person's vehicle.
  */
 export function vehicleRegistrations(month: DemoMonth): FeedFile {
   const random = month.random('gongan-vehicles');
@@ -27,8 +28,8 @@ export function vehicleRegistrations(month: DemoMonth): FeedFile {
   const car = (owner: Subject, type = '小型普通客车'): VehicleRow =>
     ({ owner, type, use: '非营运', registeredOn: month.day(random), valueYuan: random.integerBetween(45, 130) * 1000 + random.integerBetween(0, 9) * 100 });
 
-  const planted = month.requireRegistered(random, 'adult member of a recipient household without a severely disabled member',
-    (m, h) => h.categories.length > 0 && !h.severeDisability && m.age >= 22 && m.age <= 60, demoTownship);
+  const planted = month.requireRegistered(random, 'adult member of a recipient household without a disabled or seriously ill member',
+    (m, h) => h.categories.length > 0 && !h.vehicleExempt && m.age >= 22 && m.age <= 60, demoTownship);
   const plantedCar = car(planted);
   rows.push(plantedCar);
   month.plant('recipient-household-vehicle', 'gongan-vehicles', planted, `${plantedCar.type} 初次登记 ${plantedCar.registeredOn}`);

@@ -28,7 +28,8 @@ interface HukouRow {
 
 /**
  * 公安户政's monthly 户籍变动 file (GBK CSV with a title row, as the 户政 system exports it): deaths, moves out and
- * births. Planted: a recipient's death (cremated too: see the 殡葬 file) and a recipient's move out of the county.
+ * births. Planted: a recipient's death (cremated too: see the 殡葬 file), a recipient's move out of the county, a
+ * birth in a recipient household and the death of an earner (employed: see the 人社 file).
  * A 迁入 row has no fact kind and is rejected, as a real file's would be.
  */
 export function hukouChanges(month: DemoMonth): FeedFile {
@@ -65,6 +66,21 @@ export function hukouChanges(month: DemoMonth): FeedFile {
     const resident = month.resident(random, { min: 19, max: 45 });
     rows.push({ subject: resident, change: '迁出', on: month.day(random), destination: random.pick(DESTINATIONS), head: resident });
   }
+  // A child of a recipient household born this spring, whom the township has already added to the household: the
+  // birth asks for a review of the household's members and benefit (增员).
+  const since = `${previousPeriod(previousPeriod(month.period))}-01`;
+  const baby = month.requireRegistered(random, 'recipient household member born in the last three months', (m, h) => h.categories.length > 0 && m.birthDate >= since);
+  rows.push({ subject: baby, change: '出生', on: baby.birthDate, head: headOf(baby) });
+  month.plant('recipient-household-birth', 'gongan-hukou', baby, `出生 ${baby.birthDate}，已登记为救助家庭成员`);
+
+  // An earner's death: a working-age resident without an enrolment, whose employment the 人社 file registers too.
+  const earner = month.resident(random, { min: 30, max: 55 });
+  const earnerDiedOn = month.day(random, 10, 25);
+  rows.push({ subject: earner, change: '死亡', on: earnerDiedOn, place: '永宁县人民医院', cause: '意外', head: earner });
+  month.deaths.push({ subject: earner, diedOn: earnerDiedOn });
+  month.earnerDeaths.push({ subject: earner, diedOn: earnerDiedOn });
+  month.plant('earner-died', 'gongan-hukou', earner, `死亡 ${earnerDiedOn}（意外），生前有就业登记`);
+
   for (let n = 0; n < 3; n += 1) {
     const parent = month.resident(random, { min: 22, max: 38 });
     const on = month.day(random);

@@ -88,15 +88,23 @@ function settlementTime(random: SeededRandom, on: string): string {
 
 const DISEASES = ['乳腺癌', '终末期肾病', '肺癌', '胃癌', '宫颈癌', '食管癌', '耐多药肺结核', '儿童急性淋巴细胞白血病'];
 
-/** 卫健局's 大病专项救治 patients diagnosed this month (UTF-8 CSV); one row still 待确诊 has no disease and is rejected. */
+/**
+ * 卫健局's 大病专项救治 patients diagnosed this month (UTF-8 CSV): recipients, who raise nothing, and one patient without
+ * an enrolment (planted: major-illness-without-assistance). One row still 待确诊 has no disease and is rejected.
+ */
 export function majorIllness(month: DemoMonth): FeedFile {
   const random = month.random('weijian');
   const patients: { person: Subject; disease: string | null; status: string }[] = [];
   for (let n = 0; n < 2; n += 1) {
-    const recipient = month.registered(random, (m) => isRecipient(m) && m.age >= 30);
+    // Not in a household another feed planted a case in: a major illness exempts its vehicle, for one.
+    const recipient = month.registered(random, (m, h) => isRecipient(m) && m.age >= 30 && !h.members.some((other) => month.isUsed(other.idNumber)));
     if (recipient) patients.push({ person: recipient, disease: random.pick(DISEASES.slice(0, 7)), status: '治疗中' });
   }
-  for (let n = 0; n < 3; n += 1) patients.push({ person: month.resident(random, { min: 35, max: 75 }), disease: random.pick(DISEASES.slice(0, 7)), status: '治疗中' });
+  // Someone without an enrolment: seed 002 asks that such a household be recognised as 刚性支出困难 (planted).
+  const patient = month.resident(random, { min: 35, max: 75 });
+  const disease = random.pick(DISEASES.slice(0, 7));
+  patients.push({ person: patient, disease, status: '治疗中' });
+  month.plant('major-illness-without-assistance', 'weijian', patient, `大病专项救治：${disease}，治疗中，无救助`);
   patients.push({ person: month.resident(random, { min: 40, max: 70 }), disease: null, status: '待确诊' });
   const table = [
     ['序号', '患者姓名', '性别', '年龄', '身份证号码', '病种名称', '确诊日期', '定点救治医院', '救治状态'],

@@ -1,4 +1,4 @@
-import { demoTownship, writtenDate, type DemoMonth, type Subject } from '../demo-month-context.js';
+import { addDays, demoTownship, writtenDate, type DemoMonth, type Subject } from '../demo-month-context.js';
 import { csvBytes, formatYuan, type FeedFile } from '../file-formats.js';
 import { holdsBasicLiving, isRecipient } from '../register-snapshot.js';
 
@@ -37,6 +37,10 @@ export function employmentRegistrations(month: DemoMonth): FeedFile {
   for (let n = 0; n < 7; n += 1) {
     const person = month.resident(random, { min: 19, max: 52 });
     rows.push({ person, idText: person.idNumber, employer: random.pick(EMPLOYERS), form: random.chance(0.8) ? '单位就业' : '灵活就业', on: month.day(random), wage: formatYuan(random.integerBetween(24, 60) * 10_000) });
+  }
+  // The earner whose death 公安 reports this month was registered in work earlier in the month.
+  for (const { subject, diedOn } of month.earnerDeaths) {
+    rows.push({ person: subject, idText: subject.idNumber, employer: random.pick(EMPLOYERS), form: '单位就业', on: addDays(diedOn, -9), wage: formatYuan(380_000) });
   }
   const mangled = month.resident(random, { min: 20, max: 40 });
   rows.push({ person: mangled, idText: '6.40121E+17', employer: random.pick(EMPLOYERS), form: '单位就业', on: month.day(random), wage: formatYuan(320_000) });
