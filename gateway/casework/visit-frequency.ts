@@ -21,10 +21,18 @@ export interface HouseholdForVisits {
   warnings: readonly { ruleId: string; raisedOn: string }[];
   /** The latest counted visit on or before the day asked about. */
   lastVisitOn: string | null;
+  /** Since when the household is on the 重点人群花名册 (gateway/oversight/key-group-roster.ts); absent: it is not. */
+  keyGroupSince?: string;
 }
 
+/** What a requirement says of its category: a policy category, or the roster's (id `key-group`). */
+export type VisitRequirementCategory = Pick<VisitCategory, 'id' | 'title' | 'frequency'>;
+
+/** The roster's visits as a category of their own, so a roster household's visit is listed with the rest. */
+export const keyGroupCategoryId = 'key-group';
+
 export interface VisitRequirement {
-  category: VisitCategory;
+  category: VisitRequirementCategory;
   /** When the requirement began: the earliest current enrolment of the category, or the warning's day. */
   since: string;
   nextDueOn: string;
@@ -67,13 +75,22 @@ export function visitRequirements(policy: VisitPolicy, household: HouseholdForVi
     if (since === undefined) continue;
     if (match.member && !household.members.some((m) => memberMatches(m, match.member!, asOf))) continue;
     if (match.childWithoutParent && !hasChildWithoutParent(household.members, match.childWithoutParent.underAge, asOf)) continue;
-    const visited = household.lastVisitOn !== null && household.lastVisitOn >= since ? household.lastVisitOn : null;
-    const nextDueOn = policy.frequencyReading === 'months-since-last-visit'
-      ? addCalendarMonths(visited ?? since, frequency.everyMonths)
-      : calendarPeriodDue(since, visited, frequency.everyMonths);
-    requirements.push({ category, since, nextDueOn, provisional: false });
+    requirements.push({ category, since, nextDueOn: periodicDue(policy, since, household.lastVisitOn, frequency.everyMonths), provisional: false });
+  }
+  if (household.keyGroupSince !== undefined && household.keyGroupSince <= asOf) {
+    const everyMonths = policy.keyGroup?.frequency.everyMonths ?? 1;
+    const category = { id: keyGroupCategoryId, title: policy.keyGroup?.title ?? '重点人群', frequency: { everyMonths } };
+    requirements.push({ category, since: household.keyGroupSince, nextDueOn: periodicDue(policy, household.keyGroupSince, household.lastVisitOn, everyMonths), provisional: false });
   }
   return requirements;
+}
+
+/** When a periodic visit begun on `since` is next due, as the policy's frequencyReading reads it (see visitRequirements). */
+export function periodicDue(policy: Pick<VisitPolicy, 'frequencyReading'>, since: string, lastVisitOn: string | null, everyMonths: number): string {
+  const visited = lastVisitOn !== null && lastVisitOn >= since ? lastVisitOn : null;
+  return policy.frequencyReading === 'months-since-last-visit'
+    ? addCalendarMonths(visited ?? since, everyMonths)
+    : calendarPeriodDue(since, visited, everyMonths);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   assignmentsOn, currentEnrolmentsOf, dueCandidates, dueMembers, findAssistant, lastVisitsOf, triggerWarningsOf,
 } from '../store/repositories/home-visits.js';
 import type { HomeVisitDue, HomeVisitDueList, VisitPolicy } from '../../schemas/types/index.js';
+import { rosterMembers } from '../oversight/key-group-roster.js';
 import { governingRequirement, visitRequirements } from './visit-frequency.js';
 import { policyEnrolmentCategories, policyWarningRules } from './visit-policy.js';
 
@@ -55,6 +56,8 @@ export async function listVisitsDue(
 
   const enrolmentCategories = policyEnrolmentCategories(policy);
   const warningRules = policyWarningRules(policy);
+  // Households on the 重点人群花名册 are visited monthly (seed 004) whether or not they hold any assistance.
+  const roster = await rosterMembers(knex, { regionCode: actor.regionCode, townshipCode: query.townshipCode, on: query.asOf });
   const kept = new SoonestFirst(query.limit);
   let total = 0;
   let overdue = 0;
@@ -62,7 +65,7 @@ export async function listVisitsDue(
   for (let afterId = 0; ; ) {
     const page = await dueCandidates(knex, {
       scopeRegionCode: actor.regionCode, townshipCode: query.townshipCode, villageCodes, asOf: query.asOf,
-      enrolmentCategories, warningRules, afterId, limit: pageSize,
+      enrolmentCategories, warningRules, householdIds: [...roster.keys()], afterId, limit: pageSize,
     });
     if (page.length === 0) break;
     afterId = page[page.length - 1]!.id;
@@ -82,6 +85,7 @@ export async function listVisitsDue(
         enrolments: enrolments.filter((e) => e.householdId === household.id),
         warnings: warnings.filter((w) => w.householdId === household.id),
         lastVisitOn,
+        keyGroupSince: roster.get(household.id)?.since,
       }, query.asOf, calendar);
       const governing = governingRequirement(requirements);
       if (!governing) continue;

@@ -3,7 +3,7 @@ import type { Actor } from '../access/actor.js';
 import { requireCapability } from '../access/role-policy.js';
 import { isWithinScope, scopePrefix } from '../access/region-scope.js';
 import { daysBetween } from '../calendar/working-days.js';
-import { addCalendarMonths } from '../casework/visit-frequency.js';
+import { periodicDue } from '../casework/visit-frequency.js';
 import { ProblemError } from '../errors.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
 import { lastVisitsOf } from '../store/repositories/home-visits.js';
@@ -54,30 +54,14 @@ export async function listKeyGroup(
     throw new ProblemError('validation-failed', `a key for ${actor.regionCode}, wider than a county, reads the roster one township at a time: give township`,
       [{ in: 'query', parameter: 'township', detail: 'required for a key wider than a county' }]);
   }
-  const scope = { regionCode: actor.regionCode, townshipCode: query.townshipCode, on: query.asOf };
-  const [entries, filings] = await Promise.all([keyGroupEntriesOn(knex, scope), observationFilings(knex, scope)]);
-  const removedFilings = await removedAfterFiling(knex, filings, query.asOf);
-  const members = new Map<number, Omit<KeyGroupMember, 'householdNo' | 'headPersonId' | 'headName' | 'villageCode' | 'lastVisitOn' | 'nextVisitDueOn' | 'overdue' | 'overdueDays'>>();
-  for (const filing of filings) {
-    if (members.has(filing.householdId) || removedFilings.has(filing.caseId)) continue;
-    members.set(filing.householdId, {
-      householdId: filing.householdId, townshipCode: filing.townshipCode, basis: 'observation', caseId: filing.caseId, entryId: null,
-      since: filing.concludedOn, reason: filing.reason ?? '列入救助观察名单', addedBy: null,
-    });
-  }
-  for (const entry of entries) {
-    if (members.has(entry.householdId)) continue;
-    members.set(entry.householdId, {
-      householdId: entry.householdId, townshipCode: entry.townshipCode, basis: 'added', caseId: null, entryId: entry.id, since: entry.addedOn, reason: entry.reason, addedBy: entry.addedBy,
-    });
-  }
+  const members = await rosterMembers(knex, { regionCode: actor.regionCode, townshipCode: query.townshipCode, on: query.asOf });
   const ids = [...members.keys()];
   const [households, heads, lastVisits] = await Promise.all([householdsByIds(knex, ids), headsOf(knex, ids), lastVisitsOf(knex, ids, policy.countedKinds, query.asOf)]);
   const everyMonths = keyGroupFrequency(policy);
   const items = [...members.values()].map((member): KeyGroupMember => {
     const lastVisitOn = lastVisits.get(member.householdId) ?? null;
-    const base = lastVisitOn !== null && lastVisitOn >= member.since ? lastVisitOn : member.since;
-    const nextVisitDueOn = addCalendarMonths(base, everyMonths);
+    // The same reading as every periodic visit (visit-frequency.ts): once in each calendar month by default.
+    const nextVisitDueOn = periodicDue(policy, member.since, lastVisitOn, everyMonths);
     const late = daysBetween(nextVisitDueOn, query.asOf);
     const head = heads.get(member.householdId);
     return {
@@ -152,6 +136,33 @@ export async function removeFromKeyGroup(knex: Knex, actor: Actor, householdId: 
     });
     return (await findKeyGroupEntry(trx, entry.id))!;
   });
+}
+
+type RosterMember = Omit<KeyGroupMember, 'householdNo' | 'headPersonId' | 'headName' | 'villageCode' | 'lastVisitOn' | 'nextVisitDueOn' | 'overdue' | 'overdueDays'>;
+
+/**
+ * Who is on the roster on `scope.on`, living within the region (or one township), by household: the 救助观察 filings
+ * not removed since, then the townships' additions. No access checks: the callers (listKeyGroup, the visits due list)
+ * make them.
+ */
+export async function rosterMembers(knex: Knex, scope: { regionCode: string; townshipCode?: string; on: string }): Promise<Map<number, RosterMember>> {
+  const [entries, filings] = await Promise.all([keyGroupEntriesOn(knex, scope), observationFilings(knex, scope)]);
+  const removedFilings = await removedAfterFiling(knex, filings, scope.on);
+  const members = new Map<number, RosterMember>();
+  for (const filing of filings) {
+    if (members.has(filing.householdId) || removedFilings.has(filing.caseId)) continue;
+    members.set(filing.householdId, {
+      householdId: filing.householdId, townshipCode: filing.townshipCode, basis: 'observation', caseId: filing.caseId, entryId: null,
+      since: filing.concludedOn, reason: filing.reason ?? '列入救助观察名单', addedBy: null,
+    });
+  }
+  for (const entry of entries) {
+    if (members.has(entry.householdId)) continue;
+    members.set(entry.householdId, {
+      householdId: entry.householdId, townshipCode: entry.townshipCode, basis: 'added', caseId: null, entryId: entry.id, since: entry.addedOn, reason: entry.reason, addedBy: entry.addedBy,
+    });
+  }
+  return members;
 }
 
 /** The monthly frequency the visit policy gives the roster; one month when the policy says nothing (seed 004's "每月不少于1次"). */

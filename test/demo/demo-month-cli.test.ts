@@ -109,7 +109,8 @@ describe('jiuzhu demo', () => {
     const rows = [4, 5, 6].map((n) => rowOf(roster.cells, n)).filter((r) => r.D);
     expect(rows.map((r) => String(r.F).replace(/\d+/, 'N')).sort()).toEqual(['乡镇添加', '救助观察（主动发现案件N）']);
     const added = rows.find((r) => r.F === '乡镇添加')!;
-    expect([added.G, added.J, added.K]).toEqual(['2024-05-10', '2024-06-10', '按期']);
+    // Added on 10 May: June is its first whole month on the roster.
+    expect([added.G, added.J, added.K]).toEqual(['2024-05-10', '2024-06-30', '按期']);
     const villages = await dumpSheet(readFileSync(join(reports, 'villages-without-assistant.xlsx')));
     expect(rowOf(villages.cells, 4)).toMatchObject({ B: '城东街道', C: 8, D: '500114001008', E: '高涧社区居民委员会' });
     expect(rowOf(villages.cells, 5)).toMatchObject({ A: '城东街道小计', E: '1' });

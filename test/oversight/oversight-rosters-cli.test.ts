@@ -56,7 +56,7 @@ describe('oversight rosters from the command line', () => {
     expect(added.stdout).toBe(`household ${checked} on the roster since 2024-10-01: 独居老人\n`);
     const list = await runJiuzhu(env, 'key-group', 'list', '--region', '640121', '--as-of', '2024-11-05', '--json');
     expect(list.code, list.stderr).toBe(0);
-    expect(JSON.parse(list.stdout)).toMatchObject({ total: 1, overdue: 1, items: [{ householdId: checked, basis: 'added', nextVisitDueOn: '2024-11-01', overdueDays: 4 }] });
+    expect(JSON.parse(list.stdout)).toMatchObject({ total: 1, overdue: 1, items: [{ householdId: checked, basis: 'added', nextVisitDueOn: '2024-10-31', overdueDays: 5 }] });
     const removed = await runJiuzhu(env, 'key-group', 'remove', '--household', String(checked), '--reason', '已纳入低保');
     expect(removed.code, removed.stderr).toBe(0);
     expect(removed.stdout).toMatch(new RegExp(`^household ${checked} off the roster on \\d{4}-\\d{2}-\\d{2}: 已纳入低保\\n$`));

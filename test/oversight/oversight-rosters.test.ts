@@ -126,13 +126,25 @@ describe.each(dialects)('oversight rosters on %s', (dialect) => {
       await addVisit(t.store.knex, h.temporary, '2024-09-05', 'phone');
     });
 
-    it('holds the households filed 救助观察 with a visit due a month after the last one', async () => {
+    it('holds the households filed 救助观察 with a visit due in each calendar month after the first whole one', async () => {
       const response = await t.app.inject({ method: 'GET', url: '/v1/key-group?asOf=2024-10-09', headers: yanghe });
       expect(response.statusCode, response.body).toBe(200);
-      expect(response.json()).toMatchObject({ everyMonths: 1, total: 1, overdue: 1 });
+      expect(response.json()).toMatchObject({ everyMonths: 1, total: 1, overdue: 0 });
+      // Filed on 2 September: October is its first whole month, and the visit of 5 September does not count for it.
       expect(response.json().items[0]).toMatchObject({
-        householdId: h.temporary, headName: '马金花', basis: 'observation', caseId, since: '2024-09-02', lastVisitOn: '2024-09-05', nextVisitDueOn: '2024-10-05', overdue: true, overdueDays: 4,
+        householdId: h.temporary, headName: '马金花', basis: 'observation', caseId, since: '2024-09-02', lastVisitOn: '2024-09-05', nextVisitDueOn: '2024-10-31', overdue: false, overdueDays: 0,
       });
+      const november = (await t.app.inject({ method: 'GET', url: '/v1/key-group?asOf=2024-11-01', headers: yanghe })).json();
+      expect(november.items[0]).toMatchObject({ nextVisitDueOn: '2024-10-31', overdue: true, overdueDays: 1 });
+    });
+
+    it('puts the roster’s households in the visits due list, with no assistance of their own needed', async () => {
+      const due = await t.app.inject({ method: 'GET', url: '/v1/visits/due?asOf=2024-11-01&limit=500', headers: yanghe });
+      expect(due.statusCode, due.body).toBe(200);
+      const item = due.json().items.find((i: { householdId: number }) => i.householdId === h.temporary);
+      expect(item).toMatchObject({ category: { id: 'key-group', title: '重点人群' }, categories: ['key-group'], nextDueOn: '2024-10-31', overdue: true });
+      const before = (await t.app.inject({ method: 'GET', url: '/v1/visits/due?asOf=2024-09-01&limit=500', headers: yanghe })).json();
+      expect(before.items.some((i: { householdId: number }) => i.householdId === h.temporary)).toBe(false);
     });
 
     it('lets a township add a household of its own with a reason, once, and refuses one elsewhere or a day to come', async () => {
@@ -149,8 +161,10 @@ describe.each(dialects)('oversight rosters on %s', (dialect) => {
       const audit = await t.store.knex('audit_log').where({ action: 'key-group.add', resource_id: String(h.lateEnrolled) }).count({ n: '*' });
       expect(Number(audit[0]!.n)).toBe(2);
       const roster = (await t.app.inject({ method: 'GET', url: '/v1/key-group?asOf=2024-10-09', headers: county })).json();
-      expect(roster.items.map((i: { householdId: number }) => i.householdId)).toEqual([h.temporary, h.lateEnrolled]);
-      expect(roster.items[1]).toMatchObject({ basis: 'added', lastVisitOn: null, nextVisitDueOn: '2024-11-01', overdue: false });
+      // Both owe October's visit; the same day orders them by household.
+      const byHousehold = Object.fromEntries(roster.items.map((i: { householdId: number }) => [i.householdId, i]));
+      expect(Object.keys(byHousehold).map(Number).sort()).toEqual([h.temporary, h.lateEnrolled].sort());
+      expect(byHousehold[h.lateEnrolled]).toMatchObject({ basis: 'added', lastVisitOn: null, nextVisitDueOn: '2024-10-31', overdue: false });
     });
 
     it('takes a filed household off with a reason, keeping it on the roster of the days before', async () => {

@@ -206,6 +206,8 @@ export interface DueCandidateQuery {
   asOf: string;
   enrolmentCategories: readonly string[];
   warningRules: readonly string[];
+  /** Households that need visiting whatever their enrolments: those on the 重点人群花名册. */
+  householdIds?: readonly number[];
   afterId: number;
   limit: number;
 }
@@ -236,6 +238,7 @@ export async function dueCandidates(db: Knex, query: DueCandidateQuery): Promise
             .where('enrolments.start_date', '<=', query.asOf)
             .andWhere((open) => open.whereNull('enrolments.end_date').orWhere('enrolments.end_date', '>=', query.asOf)),
         );
+        if (query.householdIds && query.householdIds.length > 0) either.orWhereIn('households.id', query.householdIds);
         if (query.warningRules.length > 0) {
           either.orWhereExists(
             db('warnings').select(db.raw('1')).whereRaw('warnings.household_id = households.id')
