@@ -33,11 +33,11 @@ export async function backEnterEnrolment(knex: Knex, month: DemoMonth, countyCod
   if (done.length > 0) return describeBackEntry(knex, done[0]!);
 
   const random = month.random('back-entered-enrolment');
-  const subject = month.registered(random, (member, household) => household.categories.length === 0 && member.age >= 60);
+  // The seed enrols whole households, so the back-entry goes to a household with no enrolment now; a person who held
+  // one earlier in the register's history is passed over (its dates could overlap).
+  const everEnrolled = new Set((await knex('enrolments').where('region_code', 'like', `${countyCode}%`).distinct('person_id')).map((r: { person_id: number }) => Number(r.person_id)));
+  const subject = month.registered(random, (member, household) => household.categories.length === 0 && member.age >= 60 && !everEnrolled.has(member.personId));
   if (!subject?.member || !subject.household) return null;
-  // The seed enrols whole households, so the back-entry goes to a household with no enrolment at all; one that
-  // held an enrolment earlier in the register's history is passed over (its dates could overlap).
-  if (await knex('enrolments').where('person_id', subject.member.personId).first('id')) return null;
   const household: { registered_region: string } = await knex('households').where('id', subject.household.id).first('registered_region');
   const urban = month.placeOf(household.registered_region).urban;
   const category = urban ? '110' : '120';
