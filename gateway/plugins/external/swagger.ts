@@ -52,7 +52,12 @@ export default fp(
         },
       },
     });
-    await fastify.register(swaggerUi, { routePrefix: docsPrefix });
+    await fastify.register(swaggerUi, {
+      routePrefix: docsPrefix,
+      // The page's "Try it out" must call the gateway that served it, not the local default `servers` names: without
+      // servers, Swagger UI uses the page's own origin.
+      transformSpecification: ({ servers: _servers, ...document }) => document,
+    });
   },
   { name: 'openapi', dependencies: ['schemas'] },
 );
