@@ -7,7 +7,8 @@ export default async function healthRoutes(fastify: FastifyInstance): Promise<vo
     schema: {
       operationId: 'getHealth',
       summary: 'Liveness and database reachability (no key needed)',
-      description: 'Answers 200 with the database kind once a trivial query has gone through, so a load balancer or monitor can tell a live gateway from one that lost its store; needs no key and writes nothing to the audit log.',
+      description: 'Answers 200 with the database kind once a trivial query has gone through, so a load balancer or monitor can tell a live gateway from '
+        + 'one that lost its store; needs no key and writes nothing to the audit log.',
       tags: ['system'],
       security: [],
       response: {

@@ -25,7 +25,8 @@ export default async function indexRoutes(fastify: FastifyInstance, options: Ind
     schema: {
       operationId: 'getHouseholdIndices',
       summary: 'A household’s poverty index and need index for a month, each component with its raw value, score, weight, contribution and why it counts',
-      description: 'Scores one household within the key’s region under the configured index formula (贫困指数, 需救助指数) for a month, last month by default, and shows how each component contributed; the read is written to the audit log.',
+      description: 'Scores one household within the key’s region under the configured index formula (贫困指数, 需救助指数) for a month, last month by default, and '
+        + 'shows how each component contributed; the read is written to the audit log.',
       tags: ['monitoring'],
       params: idParams,
       querystring: { type: 'object', additionalProperties: false, properties: { period: periodProperty } },
@@ -44,7 +45,8 @@ export default async function indexRoutes(fastify: FastifyInstance, options: Ind
     schema: {
       operationId: 'listHouseholdIndices',
       summary: 'Households living in the key’s region (or a township or village of it) ranked by need or poverty index, for active discovery (主动发现)',
-      description: 'Ranks the households of a region by the chosen index, highest first, optionally only those at or above a minimum, so a township can decide whom to visit; a key wider than a county must name a township. The read is written to the audit log.',
+      description: 'Ranks the households of a region by the chosen index, highest first, optionally only those at or above a minimum, so a township can '
+        + 'decide whom to visit; a key wider than a county must name a township. The read is written to the audit log.',
       tags: ['monitoring'],
       querystring: {
         type: 'object',

@@ -53,7 +53,8 @@ export default async function oversightRosterRoutes(fastify: FastifyInstance, op
     schema: {
       operationId: 'getKeyGroupRoster',
       summary: 'The 重点人群花名册 on a day (seed 004), with each household\'s monthly visit due, soonest first',
-      description: 'Lists the households on the key-group roster of the key’s region (or one township) as of a day, today by default, with the monthly visit each is due and how many are overdue; the read is written to the audit log.',
+      description: 'Lists the households on the key-group roster of the key’s region (or one township) as of a day, today by default, with the monthly '
+        + 'visit each is due and how many are overdue; the read is written to the audit log.',
       tags: ['oversight'],
       querystring: { type: 'object', additionalProperties: false, properties: { township, asOf: dateQuery } },
       response: { 200: ref('key-group'), ...problemResponses },
@@ -75,7 +76,8 @@ export default async function oversightRosterRoutes(fastify: FastifyInstance, op
     schema: {
       operationId: 'addToKeyGroup',
       summary: 'A township puts a household living in its region on the 重点人群花名册, with the reason (201; 200 with the entry it already has)',
-      description: 'Roles that write the register add a household living within their region to the roster from the day given (today by default); asking again for a household already on it changes nothing and answers its entry.',
+      description: 'Roles that write the register add a household living within their region to the roster from the day given (today by default); asking '
+        + 'again for a household already on it changes nothing and answers its entry.',
       tags: ['oversight'],
       body: ref('key-group-addition'),
       response: { 200: ref('key-group-entry'), 201: ref('key-group-entry'), ...problemResponses },
@@ -92,7 +94,8 @@ export default async function oversightRosterRoutes(fastify: FastifyInstance, op
     schema: {
       operationId: 'removeFromKeyGroup',
       summary: 'A township takes a household off the 重点人群花名册, with the reason (a household filed 救助观察 too)',
-      description: 'Roles that write the register end a household’s place on the roster of their region on the day given (today by default), with the reason; the entry is kept with its end date and answered.',
+      description: 'Roles that write the register end a household’s place on the roster of their region on the day given (today by default), with the '
+        + 'reason; the entry is kept with its end date and answered.',
       tags: ['oversight'],
       params: { type: 'object', required: ['householdId'], properties: { householdId: { type: 'integer', minimum: 1 } } },
       body: ref('key-group-removal'),

@@ -42,7 +42,8 @@ export default async function periodicCheckRoutes(fastify: FastifyInstance, opti
     schema: {
       operationId: 'recordPeriodicCheck',
       summary: 'Record a 定期核查 of a household living outside its township of registration, and apply its result: 不变, 增发 or 减发 (a new monthly amount), 停发',
-      description: 'Roles that write the register, for the township of registration, record a periodic check with its result and apply it to the running basic-living enrolment; answers 201 with the check as recorded.',
+      description: 'Roles that write the register, for the township of registration, record a periodic check with its result and apply it to the running '
+        + 'basic-living enrolment; answers 201 with the check as recorded.',
       tags: ['casework'],
       params: idParams,
       body: ref('periodic-check-input'),

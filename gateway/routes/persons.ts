@@ -23,7 +23,8 @@ export default async function personRoutes(fastify: FastifyInstance): Promise<vo
     schema: {
       operationId: 'getPerson',
       summary: 'A person by citizen ID number, with enrolments and benefit account (masked unless the role needs them)',
-      description: 'Finds a person of the register by 公民身份号码 in the URL; kept for existing clients, since the number ends up in access and proxy logs: prefer POST /v1/lookups/person. The read is written to the audit log.',
+      description: 'Finds a person of the register by 公民身份号码 in the URL; kept for existing clients, since the number ends up in access and proxy logs: '
+        + 'prefer POST /v1/lookups/person. The read is written to the audit log.',
       tags: ['register'],
       params: idNumberParams,
       response: { 200: ref('person'), ...problemResponses },
@@ -40,7 +41,8 @@ export default async function personRoutes(fastify: FastifyInstance): Promise<vo
     schema: {
       operationId: 'getAssistanceChain',
       summary: 'The person’s assistance chain (一人一条救助链): enrolments and every department’s reported assistance',
-      description: 'Gathers the person’s enrolments and the assistance every department reported for them, with totals, by 公民身份号码 in the URL; kept for existing clients: prefer POST /v1/lookups/assistance-chain. The read is written to the audit log.',
+      description: 'Gathers the person’s enrolments and the assistance every department reported for them, with totals, by 公民身份号码 in the URL; kept for '
+        + 'existing clients: prefer POST /v1/lookups/assistance-chain. The read is written to the audit log.',
       tags: ['register'],
       params: idNumberParams,
       response: { 200: ref('assistance-chain'), ...problemResponses },

@@ -132,7 +132,8 @@ export default async function progressRoutes(fastify: FastifyInstance, options: 
     schema: {
       operationId: 'listMissingProgress',
       summary: 'Units whose sheet for the month still lacks a task, with the tasks missing and whether they are overdue: the reminder list',
-      description: 'Roles that read the filing round (admin, township, liaison, auditor) get the units within their region that have not filed every task for the month, so the lead unit knows whom to remind before the due day.',
+      description: 'Roles that read the filing round (admin, township, liaison, auditor) get the units within their region that have not filed every task '
+        + 'for the month, so the lead unit knows whom to remind before the due day.',
       tags: ['filing'],
       params: periodParams,
       response: { 200: ref('filing-completeness'), ...problemResponses },
@@ -145,7 +146,8 @@ export default async function progressRoutes(fastify: FastifyInstance, options: 
     schema: {
       operationId: 'getProgressCompleteness',
       summary: 'Every unit’s sheet for the month: filed on time, late, incomplete or missing, and approved or not',
-      description: 'Roles that read the filing round get, for every unit within their region, how its sheet for the month stands against the due day, judged on today’s date in Asia/Shanghai.',
+      description: 'Roles that read the filing round get, for every unit within their region, how its sheet for the month stands against the due day, '
+        + 'judged on today’s date in Asia/Shanghai.',
       tags: ['filing'],
       params: periodParams,
       response: { 200: ref('filing-completeness'), ...problemResponses },

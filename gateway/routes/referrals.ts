@@ -32,7 +32,9 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
     schema: {
       operationId: 'openReferralCase',
       summary: 'Open a first-responder case (首问负责) from a warning, a discovery case, a visit or a walk-in, with its first referrals',
-      description: 'Roles that write the register open the case in the office that first heard of the need, within their region, and refer each need to its department; each referral is due within the department’s working days (config/time-limits). Answers 201 with the case and its location.',
+      description: 'Roles that write the register open the case in the office that first heard of the need, within their region, and refer each need to '
+        + 'its department; each referral is due within the department’s working days (config/time-limits). Answers 201 with the case and its '
+        + 'location.',
       tags: ['casework'],
       body: ref('referral-case-create'),
       response: { 201: ref('referral-case'), ...problemResponses },
@@ -48,7 +50,8 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
     schema: {
       operationId: 'getReferralCase',
       summary: 'A case with its referrals (and their history) and escalations',
-      description: 'Returns a first-responder case owned within the key’s region (404 otherwise), with each referral’s deadline and whether it is overdue today; the read is written to the audit log.',
+      description: 'Returns a first-responder case owned within the key’s region (404 otherwise), with each referral’s deadline and whether it is overdue '
+        + 'today; the read is written to the audit log.',
       tags: ['casework'],
       params: caseParams,
       response: { 200: ref('referral-case'), ...problemResponses },
@@ -65,7 +68,8 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
     schema: {
       operationId: 'addReferral',
       summary: 'Refer one more need of the case to a department; due in the department’s working days',
-      description: 'Roles that write the register add a referral to an open case within their region, due within that department’s working days; answers 201 with the case as it now stands.',
+      description: 'Roles that write the register add a referral to an open case within their region, due within that department’s working days; answers '
+        + '201 with the case as it now stands.',
       tags: ['casework'],
       params: caseParams,
       body: ref('referral-input'),
@@ -82,7 +86,8 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
     schema: {
       operationId: 'escalateReferralCase',
       summary: 'Take the case to the county meeting (一事一议): on, reason',
-      description: 'Roles that write the register put a case no department can solve before the county meeting, giving the day and the reason; the case cannot be closed until the meeting has decided.',
+      description: 'Roles that write the register put a case no department can solve before the county meeting, giving the day and the reason; the case '
+        + 'cannot be closed until the meeting has decided.',
       tags: ['casework'],
       params: caseParams,
       body: ref('referral-escalation-input'),
@@ -99,7 +104,8 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
     schema: {
       operationId: 'decideEscalation',
       summary: 'Record the county meeting’s decision: on (the meeting day), decision',
-      description: 'Roles that write the register record what the county meeting decided on an escalation of a case within their region, and on which day; answers the case as it now stands.',
+      description: 'Roles that write the register record what the county meeting decided on an escalation of a case within their region, and on which day; '
+        + 'answers the case as it now stands.',
       tags: ['casework'],
       params: { type: 'object', required: ['id', 'escalationId'], properties: { id: { type: 'integer', minimum: 1 }, escalationId: { type: 'integer', minimum: 1 } } },
       body: ref('referral-escalation-input'),
@@ -116,7 +122,8 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
     schema: {
       operationId: 'closeReferralCase',
       summary: 'Close the case once every referral is done or declined and no escalation awaits the meeting',
-      description: 'Roles that write the register close a case within their region, with the day and the reason, once nothing is left with a department or the meeting; a closed case takes no more referrals.',
+      description: 'Roles that write the register close a case within their region, with the day and the reason, once nothing is left with a department or '
+        + 'the meeting; a closed case takes no more referrals.',
       tags: ['casework'],
       params: caseParams,
       body: ref('referral-case-close'),
@@ -133,7 +140,8 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
     schema: {
       operationId: 'listReferrals',
       summary: 'Referrals of cases owned within the key’s region, a page at a time; overdue=true lists those still with the department after their deadline',
-      description: 'Lists referrals across cases, optionally one region, department or status, judged overdue as of a day (today by default), ordered by id; the read is written to the audit log.',
+      description: 'Lists referrals across cases, optionally one region, department or status, judged overdue as of a day (today by default), ordered by '
+        + 'id; the read is written to the audit log.',
       tags: ['casework'],
       querystring: {
         type: 'object',
@@ -164,7 +172,8 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
     schema: {
       operationId: 'transitionReferral',
       summary: 'Record the department’s answer: accepted, done (with the outcome) or declined (with the reason)',
-      description: 'Roles that write the register record, for a referral of a case within their region, what the department answered and when; answers the whole case as it now stands.',
+      description: 'Roles that write the register record, for a referral of a case within their region, what the department answered and when; answers the '
+        + 'whole case as it now stands.',
       tags: ['casework'],
       params: caseParams,
       body: ref('referral-transition'),

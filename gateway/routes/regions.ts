@@ -8,7 +8,8 @@ export default async function regionRoutes(fastify: FastifyInstance): Promise<vo
     schema: {
       operationId: 'listRegions',
       summary: 'Counties, townships and villages in the register (GB/T 2260 and statistical division codes)',
-      description: 'Lists the administrative divisions the register knows, each with its code and level, optionally only the children of one county or township; every role may read it, as it holds no personal data.',
+      description: 'Lists the administrative divisions the register knows, each with its code and level, optionally only the children of one county or '
+        + 'township; every role may read it, as it holds no personal data.',
       tags: ['register'],
       querystring: {
         type: 'object',

@@ -27,7 +27,8 @@ export default async function reportRoutes(fastify: FastifyInstance, options: Re
     schema: {
       operationId: 'listReportTemplates',
       summary: 'The report templates (mandated tables and jiuzhu\'s own): name, title, where the form comes from, the periods and options each takes, and whether it shows personal data',
-      description: 'Lists every report the gateway can render, so a client can offer the right periods and options before asking for one; every role may read the list, though a report that names people is rendered only for roles that may see personal data.',
+      description: 'Lists every report the gateway can render, so a client can offer the right periods and options before asking for one; every role may '
+        + 'read the list, though a report that names people is rendered only for roles that may see personal data.',
       tags: ['reports'],
       response: {
         200: {
@@ -77,7 +78,9 @@ export default async function reportRoutes(fastify: FastifyInstance, options: Re
     schema: {
       operationId: 'getReport',
       summary: 'One report as a file (XLSX, styled and print-ready, or CSV UTF-8 with BOM) for a region and period; the file\'s SM3 digest is kept in the audit log with who took it',
-      description: 'Renders the named template for a period and a region within the key’s own (the key’s region by default) as a download; a report of names needs a role that may see personal data, figures any role. The answer carries the file’s SM3 in X-Content-SM3, and the audit log keeps it with the purpose given.',
+      description: 'Renders the named template for a period and a region within the key’s own (the key’s region by default) as a download; a report of '
+        + 'names needs a role that may see personal data, figures any role. The answer carries the file’s SM3 in X-Content-SM3, and the audit log '
+        + 'keeps it with the purpose given.',
       tags: ['reports'],
       params: { type: 'object', required: ['template'], properties: { template: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,79}$' } } },
       querystring: {

@@ -43,7 +43,8 @@ export default async function summaryRoutes(fastify: FastifyInstance, options: F
     schema: {
       operationId: 'listQuarterlySummaries',
       summary: 'The quarter’s summaries of every unit within the key’s region, filed or not, on time or late',
-      description: 'Roles that read the filing round get each unit’s summary text for the quarter with when it was first filed, and which units have filed nothing yet.',
+      description: 'Roles that read the filing round get each unit’s summary text for the quarter with when it was first filed, and which units have filed '
+        + 'nothing yet.',
       tags: ['filing'],
       params: { type: 'object', required: ['quarter'], properties: { quarter: quarterParam } },
       response: { 200: ref('quarterly-summaries'), ...problemResponses },

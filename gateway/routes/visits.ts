@@ -31,7 +31,8 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
     schema: {
       operationId: 'recordVisit',
       summary: 'Record a home visit (走访) as a visiting app sends it; idempotent by the app’s visitId (201 first, 200 on a repeat)',
-      description: 'Roles that write the register record a visit to a household within their region, with who visited and what was found; a visiting app may resend the same visitId after a lost answer without creating a second visit.',
+      description: 'Roles that write the register record a visit to a household within their region, with who visited and what was found; a visiting app '
+        + 'may resend the same visitId after a lost answer without creating a second visit.',
       tags: ['casework'],
       body: ref('home-visit-create'),
       response: { 200: ref('home-visit'), 201: ref('home-visit'), ...problemResponses },
@@ -50,7 +51,8 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
     schema: {
       operationId: 'listVisits',
       summary: 'A household’s visits, latest first',
-      description: 'Lists the recorded visits to one household within the key’s region, optionally between two dates; the read is written to the audit log.',
+      description: 'Lists the recorded visits to one household within the key’s region, optionally between two dates; the read is written to the audit '
+        + 'log.',
       tags: ['casework'],
       querystring: {
         type: 'object',
@@ -76,7 +78,8 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
     schema: {
       operationId: 'listVisitsDue',
       summary: 'Households due for a visit as of a date, per township or per village assistant, soonest first, with the overdue flagged',
-      description: 'Works out, under the visit policy (config/visits) and the working-day calendar, which households of a township or of one assistant’s villages are due for a visit and when, so the township can plan its rounds; the read is written to the audit log.',
+      description: 'Works out, under the visit policy (config/visits) and the working-day calendar, which households of a township or of one assistant’s '
+        + 'villages are due for a visit and when, so the township can plan its rounds; the read is written to the audit log.',
       tags: ['casework'],
       querystring: {
         type: 'object',
@@ -103,7 +106,14 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
 
   fastify.get<{ Params: { id: number } }>('/v1/visits/:id', {
     config: { audit: 'visit.read', access: 'readPersonalData' },
-    schema: { operationId: 'getVisit', summary: 'One recorded visit', description: 'Returns a visit to a household within the key’s region (404 otherwise); the read is written to the audit log.', tags: ['casework'], params: idParams, response: { 200: ref('home-visit'), ...problemResponses } },
+    schema: {
+      operationId: 'getVisit',
+      summary: 'One recorded visit',
+      description: 'Returns a visit to a household within the key’s region (404 otherwise); the read is written to the audit log.',
+      tags: ['casework'],
+      params: idParams,
+      response: { 200: ref('home-visit'), ...problemResponses },
+    },
     handler: async (request) => {
       const viewed = await viewVisit(knex, actorOf(request), request.params.id);
       await request.auditRead(viewed, { type: 'home-visit', id: String(request.params.id) });
@@ -116,7 +126,8 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
     schema: {
       operationId: 'createVisitAssistant',
       summary: 'Add a village social-assistance assistant (村级社会救助协理员) and the villages of their township they cover',
-      description: 'Roles that write the register add an assistant of a township within their region, with the villages they cover from a day on; due-visit lists can then be drawn per assistant.',
+      description: 'Roles that write the register add an assistant of a township within their region, with the villages they cover from a day on; '
+        + 'due-visit lists can then be drawn per assistant.',
       tags: ['casework'],
       body: ref('home-visit-assistant-create'),
       response: { 201: ref('home-visit-assistant'), ...problemResponses },
@@ -134,7 +145,8 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
     schema: {
       operationId: 'listVisitAssistants',
       summary: 'Village assistants within the key’s region, with the villages each covers on a day',
-      description: 'Lists the assistants of the key’s region (or one township) with the villages each covers on the given day, today by default; the read is written to the audit log.',
+      description: 'Lists the assistants of the key’s region (or one township) with the villages each covers on the given day, today by default; the read '
+        + 'is written to the audit log.',
       tags: ['casework'],
       querystring: {
         type: 'object',
@@ -159,7 +171,8 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
     schema: {
       operationId: 'setVisitAssistantVillages',
       summary: 'Set the villages an assistant covers from a day on (those dropped end the day before)',
-      description: 'Roles that write the register replace an assistant’s villages from a day on; a village dropped stays covered until the day before, so the days already past keep the coverage they had.',
+      description: 'Roles that write the register replace an assistant’s villages from a day on; a village dropped stays covered until the day before, so '
+        + 'the days already past keep the coverage they had.',
       tags: ['casework'],
       params: idParams,
       body: ref('home-visit-assignment'),

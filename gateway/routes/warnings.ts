@@ -88,7 +88,8 @@ export default async function warningRoutes(fastify: FastifyInstance, options: W
     schema: {
       operationId: 'getWarning',
       summary: 'One warning with the facts behind it and its transitions; the ID number masked unless the role needs it',
-      description: 'Returns a warning the key may see (404 otherwise), with the facts and rule that raised it, its due date on the working-day calendar and every transition so far; the warning ids read are written to the audit log.',
+      description: 'Returns a warning the key may see (404 otherwise), with the facts and rule that raised it, its due date on the working-day calendar '
+        + 'and every transition so far; the warning ids read are written to the audit log.',
       tags: ['monitoring'],
       params: idParams,
       response: { 200: ref('warning'), ...problemResponses },
