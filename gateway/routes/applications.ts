@@ -21,7 +21,10 @@ export default async function applicationRoutes(fastify: FastifyInstance, option
   fastify.post<{ Body: ApplicationCreate }>('/v1/applications', {
     config: { audit: 'application.create', access: 'writeRegister' },
     schema: {
+      operationId: 'createApplication',
       summary: 'Take an application (受理) for a household in the register; it is routed to the township where the household is registered',
+      description: 'Roles that write the register take an application in their township even when the household is registered elsewhere (一城通办, where the '
+        + 'scheme allows it); its deadlines follow config/time-limits. Answers 201 with the application and its location.',
       tags: ['casework'],
       body: ref('application-create'),
       response: { 201: ref('application'), ...problemResponses },
@@ -39,7 +42,10 @@ export default async function applicationRoutes(fastify: FastifyInstance, option
   fastify.get<{ Querystring: { region?: string; status?: 'open' | 'approved' | 'rejected' | 'withdrawn'; overdue?: boolean; asOf?: string; after?: number; limit: number } }>('/v1/applications', {
     config: { audit: 'application.list', access: 'readPersonalData' },
     schema: {
+      operationId: 'listApplications',
       summary: 'Applications accepted in or routed to the key’s region, a page at a time; overdue=true lists those past a step’s or the whole deadline',
+      description: 'Lists the applications either taken in or routed to the key’s region, optionally one region or status, judged overdue as of a day '
+        + '(today by default), ordered by id; the read is written to the audit log.',
       tags: ['casework'],
       querystring: {
         type: 'object',
@@ -67,7 +73,10 @@ export default async function applicationRoutes(fastify: FastifyInstance, option
   fastify.get<{ Params: { id: number } }>('/v1/applications/:id', {
     config: { audit: 'application.read', access: 'readPersonalData' },
     schema: {
+      operationId: 'getApplication',
       summary: 'One application with its steps, deadlines and next step',
+      description: 'Returns an application taken in or routed to the key’s region (404 otherwise), with the deadline of each step and of the whole '
+        + 'procedure; the read is written to the audit log.',
       tags: ['casework'],
       params: idParams,
       response: { 200: ref('application'), ...problemResponses },
@@ -82,7 +91,10 @@ export default async function applicationRoutes(fastify: FastifyInstance, option
   fastify.get<{ Params: { id: number } }>('/v1/applications/:id/steps', {
     config: { audit: 'application.read', access: 'readPersonalData' },
     schema: {
+      operationId: 'listApplicationSteps',
       summary: 'The steps of an application: what, when, by whom, why',
+      description: 'Returns only the recorded steps of an application within the key’s region, oldest first, for a client that shows the history; the read '
+        + 'is written to the audit log.',
       tags: ['casework'],
       params: idParams,
       response: {
@@ -100,7 +112,10 @@ export default async function applicationRoutes(fastify: FastifyInstance, option
   fastify.post<{ Params: { id: number }; Body: ApplicationStepInput }>('/v1/applications/:id/steps', {
     config: { audit: 'application.step', access: 'writeRegister' },
     schema: {
+      operationId: 'recordApplicationStep',
       summary: 'Record the next step (启动核对, 启动入户调查, 入户调查, 传至户籍地, 初审, 公示, 民主评议, 审核确认, 档案归档), an objection to the notice, a rejection, a withdrawal or the one extension; approval enrols the members from its date',
+      description: 'Roles that write the register record a step of an application within their region in the order the procedure allows; a step out of '
+        + 'order is refused, and the answer is the application with its next step and deadlines.',
       tags: ['casework'],
       params: idParams,
       body: ref('application-step-input'),
@@ -119,7 +134,10 @@ export default async function applicationRoutes(fastify: FastifyInstance, option
   fastify.get<{ Querystring: { township: string; period: string } }>('/v1/notices', {
     config: { audit: 'notice.read', access: 'readPersonalData' },
     schema: {
+      operationId: 'getPublicNotice',
       summary: 'The public notice list (公示名单) of a township for a month: name, village, household size, assistance type, amount — never an ID number, phone, account or health',
+      description: 'Lists, for a township and month, the applications whose public notice started then and the approvals decided then, each under the '
+        + 'village it is posted in, with only what a notice board may show; the read is written to the audit log.',
       tags: ['casework'],
       querystring: {
         type: 'object',

@@ -45,7 +45,10 @@ export default async function batchRoutes(fastify: FastifyInstance): Promise<voi
   fastify.get<{ Params: { id: number } }>('/v1/batches/:id', {
     config: { access: 'readFeedBatches' },
     schema: {
+      operationId: 'getBatch',
       summary: 'One batch: its source, content digest, status and counts (no personal data)',
+      description: 'Returns what became of an imported file: its source, SM3 digest, status and how many rows were accepted, rejected or skipped; for '
+        + 'integrators, admins and auditors, on batches uploaded within their region.',
       tags: ['feeds'],
       params: idParams,
       response: { 200: ref('batch'), ...problemResponses },
@@ -63,7 +66,10 @@ export default async function batchRoutes(fastify: FastifyInstance): Promise<voi
   fastify.get<{ Params: { id: number } }>('/v1/batches/:id/rejects', {
     config: { audit: 'batch.rejects.read', access: 'readFeedBatches' },
     schema: {
+      operationId: 'getBatchRejects',
       summary: 'The rows a batch refused, as CSV (UTF-8 with BOM): location (line N or Sheet!A7), reason, then the row as it was',
+      description: 'Downloads the refused rows of a batch so the sending department can correct them; ID numbers and accounts in the rows are masked as '
+        + 'the reader’s role requires, and the read is written to the audit log.',
       tags: ['feeds'],
       params: idParams,
       produces: ['text/csv'],

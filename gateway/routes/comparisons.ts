@@ -12,7 +12,11 @@ export default async function comparisonRoutes(fastify: FastifyInstance, options
     // The run writes its own audit line inside its transaction.
     config: { audit: 'comparison.run', access: 'runComparisons' },
     schema: {
+      operationId: 'runComparison',
       summary: 'Run the comparison rules for a month (数据比对): raises warnings for the townships, deduplicated per person, rule and period',
+      description: 'Admins and integrators compare the month’s department batches of their region with the register under the configured rules (last month '
+        + 'unless a period is given) and get the run’s counts back; a warning already raised for the same person, rule and period is not raised '
+        + 'again.',
       tags: ['monitoring'],
       body: ref('comparison-request'),
       response: { 201: ref('comparison-run'), ...problemResponses },

@@ -15,7 +15,10 @@ export default async function discoveryRoutes(fastify: FastifyInstance, options:
   fastify.post<{ Body: DiscoveryCaseCreate }>('/v1/discoveries', {
     config: { audit: 'discovery.create', access: 'writeRegister' },
     schema: {
+      operationId: 'createDiscoveryCase',
       summary: 'Open an active discovery case (主动发现): from a warning (信息推送发现), from a visit (走访发现) or by hand (工作发现)',
+      description: 'Roles that write the register (township, admin, integrator) open a case for a person or household within their region, citing the '
+        + 'warning or visit it came from when there is one; the case starts open and is answered 201 with its location.',
       tags: ['casework'],
       body: ref('discovery-case-create'),
       response: { 201: ref('discovery-case'), ...problemResponses },
@@ -32,7 +35,10 @@ export default async function discoveryRoutes(fastify: FastifyInstance, options:
   fastify.get<{ Querystring: { township?: string; status?: DiscoveryStatus; period?: string; after?: number; limit: number } }>('/v1/discoveries', {
     config: { audit: 'discovery.list', access: 'readPersonalData' },
     schema: {
+      operationId: 'listDiscoveryCases',
       summary: 'Discovery cases within the key’s region, a page at a time (keyset: pass `next` as `after`)',
+      description: 'Lists the discovery cases of the key’s region, optionally one township, one status or the month they were discovered in, ordered by '
+        + 'id; the read is written to the audit log.',
       tags: ['casework'],
       querystring: {
         type: 'object',
@@ -59,7 +65,10 @@ export default async function discoveryRoutes(fastify: FastifyInstance, options:
   fastify.get<{ Params: { id: number } }>('/v1/discoveries/:id', {
     config: { audit: 'discovery.read', access: 'readPersonalData' },
     schema: {
+      operationId: 'getDiscoveryCase',
       summary: 'One discovery case with its investigation, conclusion and history; the ID number masked unless the role needs it',
+      description: 'Returns the case when it lies within the key’s region (404 otherwise), with every step recorded so far; the read is written to the '
+        + 'audit log.',
       tags: ['casework'],
       params: idParams,
       response: { 200: ref('discovery-case'), ...problemResponses },
@@ -74,7 +83,10 @@ export default async function discoveryRoutes(fastify: FastifyInstance, options:
   fastify.post<{ Params: { id: number }; Body: DiscoveryCaseInvestigation }>('/v1/discoveries/:id/investigation', {
     config: { audit: 'discovery.investigate', access: 'writeRegister' },
     schema: {
+      operationId: 'recordDiscoveryInvestigation',
       summary: 'Record the township’s home investigation (入户调查); the case moves from open to investigating',
+      description: 'Roles that write the register record what the home investigation found on an open case within their region; the change is written to '
+        + 'the audit log and the case is answered as it now stands.',
       tags: ['casework'],
       params: idParams,
       body: ref('discovery-case-investigation'),
@@ -91,7 +103,10 @@ export default async function discoveryRoutes(fastify: FastifyInstance, options:
   fastify.post<{ Params: { id: number }; Body: DiscoveryCaseConclusion }>('/v1/discoveries/:id/conclusion', {
     config: { audit: 'discovery.conclude', access: 'writeRegister' },
     schema: {
+      operationId: 'concludeDiscoveryCase',
       summary: 'Record the result (不符合救助条件 / 纳入救助范畴 with its date) and the filing (新增救助群众 / 救助观察群众 with the reason)',
+      description: 'Roles that write the register conclude a case under investigation within their region: whether the household qualifies for assistance '
+        + 'and how it is filed; a concluded case takes no further steps.',
       tags: ['casework'],
       params: idParams,
       body: ref('discovery-case-conclusion'),

@@ -46,6 +46,7 @@ export default async function feedRoutes(fastify: FastifyInstance): Promise<void
   fastify.post<{ Params: { source: string }; Querystring: { dryRun?: boolean } }>('/v1/feeds/:source/batches', {
     config: { audit: 'feed.upload', access: 'importFeeds' },
     schema: {
+      operationId: 'importBatch',
       summary: 'Import a department file as a batch: as the raw body, as a multipart upload, or in a GM/T 0010 envelope',
       description: [
         'Send the file as the body (text/csv, an XLSX/XLS, JSON, NDJSON or XML content type, or application/octet-stream) or as the one file of a',

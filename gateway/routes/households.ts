@@ -13,7 +13,10 @@ export default async function householdRoutes(fastify: FastifyInstance): Promise
   fastify.get<{ Querystring: { region?: string; category?: string; after?: number; limit: number } }>('/v1/households', {
     config: { audit: 'household.list', access: 'readPersonalData' },
     schema: {
+      operationId: 'listHouseholds',
       summary: 'Households within the key’s region, a page at a time (keyset: pass the last id as `after`)',
+      description: 'Lists households registered (户籍地) or living (居住地) within the key’s region, optionally narrowed to a township, a village or a current '
+        + 'enrolment category, ordered by id; the read is written to the audit log.',
       tags: ['register'],
       querystring: {
         type: 'object',
@@ -50,7 +53,11 @@ export default async function householdRoutes(fastify: FastifyInstance): Promise
   fastify.post<{ Body: HouseholdCreate }>('/v1/households', {
     config: { audit: 'household.create', access: 'writeRegister' },
     schema: {
+      operationId: 'createHousehold',
       summary: 'Add a household with its members (and optionally their enrolments and benefit accounts); all or nothing',
+      description: 'Roles that write the register (township, admin, integrator) add a household within their region; ID numbers are checked against GB '
+        + '11643 and coded values against their tables, and nothing is stored unless every member, enrolment and account is valid. Answers 201 '
+        + 'with the household and its location.',
       tags: ['register'],
       body: ref('household-create'),
       response: { 201: ref('household'), ...problemResponses },
@@ -67,7 +74,10 @@ export default async function householdRoutes(fastify: FastifyInstance): Promise
   fastify.get<{ Params: { id: number } }>('/v1/households/:id', {
     config: { audit: 'household.read', access: 'readPersonalData' },
     schema: {
+      operationId: 'getHousehold',
       summary: 'One household with its members; ID numbers and accounts masked unless the role needs them',
+      description: 'Returns the household with its members, enrolments and benefit accounts when it lies within the key’s region (404 otherwise, as if it '
+        + 'did not exist); the read is written to the audit log with the persons it shows.',
       tags: ['register'],
       params: idParams,
       response: { 200: ref('household'), ...problemResponses },

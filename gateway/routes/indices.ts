@@ -23,7 +23,10 @@ export default async function indexRoutes(fastify: FastifyInstance, options: Ind
   fastify.get<{ Params: { id: number }; Querystring: { period?: string } }>('/v1/households/:id/indices', {
     config: { audit: 'indices.read', access: 'readPersonalData' },
     schema: {
+      operationId: 'getHouseholdIndices',
       summary: 'A household’s poverty index and need index for a month, each component with its raw value, score, weight, contribution and why it counts',
+      description: 'Scores one household within the key’s region under the configured index formula (贫困指数, 需救助指数) for a month, last month by default, and '
+        + 'shows how each component contributed; the read is written to the audit log.',
       tags: ['monitoring'],
       params: idParams,
       querystring: { type: 'object', additionalProperties: false, properties: { period: periodProperty } },
@@ -40,7 +43,10 @@ export default async function indexRoutes(fastify: FastifyInstance, options: Ind
   fastify.get<{ Querystring: { township?: string; period?: string; minPoverty?: number; minNeed?: number; order: 'need' | 'poverty'; limit: number } }>('/v1/indices', {
     config: { audit: 'indices.list', access: 'readPersonalData' },
     schema: {
+      operationId: 'listHouseholdIndices',
       summary: 'Households living in the key’s region (or a township or village of it) ranked by need or poverty index, for active discovery (主动发现)',
+      description: 'Ranks the households of a region by the chosen index, highest first, optionally only those at or above a minimum, so a township can '
+        + 'decide whom to visit; a key wider than a county must name a township. The read is written to the audit log.',
       tags: ['monitoring'],
       querystring: {
         type: 'object',

@@ -20,6 +20,7 @@ export default async function liaisonRoutes(fastify: FastifyInstance, options: F
   fastify.put<{ Params: { unit: string }; Body: LiaisonEntryInput }>('/v1/liaisons/:unit', {
     config: { audit: 'liaison.file', access: 'fileReturns' },
     schema: {
+      operationId: 'fileLiaisons',
       summary: 'File or update a unit’s 分管领导 and 工作人员 (附件1); 201 the first time, 200 after',
       description: 'By the unit’s liaison key, its township’s key, or an admin whose region holds it. Phones are stored encrypted. Whether the roster was '
         + 'on time is read from the unit’s first filing; updates keep it current.',
@@ -42,6 +43,7 @@ export default async function liaisonRoutes(fastify: FastifyInstance, options: F
   fastify.get('/v1/liaisons', {
     config: { audit: 'liaison.list', access: 'readReturns' },
     schema: {
+      operationId: 'getLiaisonRoster',
       summary: 'The liaison roster (附件1) of every unit within the key’s region, filed or not, on time or late',
       description: 'Phones in full to roles that see phones, to the lead unit’s liaison key and to a unit’s own key; masked to others.',
       tags: ['filing'],

@@ -24,6 +24,7 @@ export default async function oversightRosterRoutes(fastify: FastifyInstance, op
   fastify.get<{ Querystring: { township?: string; asOf?: string; reading?: CheckReading; short?: boolean } }>('/v1/economic-checks', {
     config: { audit: 'economic-check.list', access: 'readPersonalData' },
     schema: {
+      operationId: 'listEconomicChecks',
       summary: 'Households enrolled in basic-living assistance with their economic checks this year (家庭经济状况信息监测, seed 002: at least 2 a year)',
       description: 'A check is a finished comparison run covering the household\'s region, or a home visit in person, on a day the household was enrolled. `short=true` lists only households short of checks. `reading=half-year` is local practice (one check per half year), not the seed\'s words.',
       tags: ['oversight'],
@@ -50,7 +51,10 @@ export default async function oversightRosterRoutes(fastify: FastifyInstance, op
   fastify.get<{ Querystring: { township?: string; asOf?: string } }>('/v1/key-group', {
     config: { audit: 'key-group.list', access: 'readPersonalData' },
     schema: {
+      operationId: 'getKeyGroupRoster',
       summary: 'The 重点人群花名册 on a day (seed 004), with each household\'s monthly visit due, soonest first',
+      description: 'Lists the households on the key-group roster of the key’s region (or one township) as of a day, today by default, with the monthly '
+        + 'visit each is due and how many are overdue; the read is written to the audit log.',
       tags: ['oversight'],
       querystring: { type: 'object', additionalProperties: false, properties: { township, asOf: dateQuery } },
       response: { 200: ref('key-group'), ...problemResponses },
@@ -70,7 +74,10 @@ export default async function oversightRosterRoutes(fastify: FastifyInstance, op
   fastify.post<{ Body: KeyGroupAddition }>('/v1/key-group', {
     config: { audit: 'key-group.add', access: 'writeRegister' },
     schema: {
+      operationId: 'addToKeyGroup',
       summary: 'A township puts a household living in its region on the 重点人群花名册, with the reason (201; 200 with the entry it already has)',
+      description: 'Roles that write the register add a household living within their region to the roster from the day given (today by default); asking '
+        + 'again for a household already on it changes nothing and answers its entry.',
       tags: ['oversight'],
       body: ref('key-group-addition'),
       response: { 200: ref('key-group-entry'), 201: ref('key-group-entry'), ...problemResponses },
@@ -85,7 +92,10 @@ export default async function oversightRosterRoutes(fastify: FastifyInstance, op
   fastify.post<{ Params: { householdId: number }; Body: KeyGroupRemoval }>('/v1/key-group/:householdId/removal', {
     config: { audit: 'key-group.remove', access: 'writeRegister' },
     schema: {
+      operationId: 'removeFromKeyGroup',
       summary: 'A township takes a household off the 重点人群花名册, with the reason (a household filed 救助观察 too)',
+      description: 'Roles that write the register end a household’s place on the roster of their region on the day given (today by default), with the '
+        + 'reason; the entry is kept with its end date and answered.',
       tags: ['oversight'],
       params: { type: 'object', required: ['householdId'], properties: { householdId: { type: 'integer', minimum: 1 } } },
       body: ref('key-group-removal'),

@@ -51,7 +51,10 @@ export default async function payrollRoutes(fastify: FastifyInstance, options: P
   fastify.get<{ Params: { month: string }; Querystring: RollQuery }>('/v1/payroll/:month', {
     config: { access: 'readPersonalData', audit: 'payroll.read' },
     schema: {
+      operationId: 'getPayroll',
       summary: '月结发放册: the month\'s roll for the key\'s county or township — totals by township and the households it cannot pay (JSON), or the printable roll (XLSX, CSV) with subtotals per village and township; an open month is a preview computed now, a closed one the signed roll',
+      description: 'Roles that may see personal data read the roll of their county or one of its townships: JSON gives the totals and the households held '
+        + 'back, XLSX and CSV give the printable roll; every read is written to the audit log, a file with its SM3.',
       tags: ['payroll'],
       params: monthParams,
       querystring: {
@@ -87,7 +90,10 @@ export default async function payrollRoutes(fastify: FastifyInstance, options: P
   fastify.post<{ Params: { month: string; township: string } }>('/v1/payroll/:month/townships/:township/submission', {
     config: { access: 'submitRoll' },
     schema: {
+      operationId: 'submitTownshipPayroll',
       summary: 'A township hands its month\'s roll to the bureau: the lines as computed now, their count, money and SM3 digest; submitting again after a correction replaces the earlier submission',
+      description: 'A township key (or an admin of the county) submits the township’s part of the month’s roll, recording the lines as the register gives '
+        + 'them now with their count, total and SM3, so the bureau can close the month once every township has done so.',
       tags: ['payroll'],
       params: {
         type: 'object', required: ['month', 'township'], additionalProperties: false,
@@ -102,7 +108,11 @@ export default async function payrollRoutes(fastify: FastifyInstance, options: P
     config: { access: 'closeRoll' },
     schema: {
       querystring: regionQuery,
+      operationId: 'closePayroll',
       summary: 'The bureau closes the county\'s month (民政局完成月结): once every township has submitted the lines the register gives now, the roll is stored for good, its canonical document digested with SM3 and signed with SM2; afterwards nothing changes it, and corrections go through a later month\'s 补发 or 追回',
+      description: 'Only an admin key of the county may close the month; the answer is the closed roll’s signature view (totals, SM3 digest, SM2 '
+        + 'signature, public key and the openssl commands to check them). A township whose submission no longer matches the register holds the '
+        + 'close back.',
       tags: ['payroll'],
       params: monthParams,
       response: { 200: ref('payroll-signature'), ...problemResponses },
@@ -120,7 +130,10 @@ export default async function payrollRoutes(fastify: FastifyInstance, options: P
     config: { access: 'readFigures' },
     schema: {
       querystring: regionQuery,
+      operationId: 'getPayrollSignature',
       summary: 'How to check the closed roll of the key\'s county: its totals, the SM3 digest and SM2 signature of its document, the public key, and the openssl commands',
+      description: 'Any role may read how to verify a closed roll of a region within its own; it shows totals and signatures only, no payee, and answers '
+        + '409 payroll-not-ready while the month is open.',
       tags: ['payroll'],
       params: monthParams,
       response: { 200: ref('payroll-signature'), ...problemResponses },
@@ -138,7 +151,10 @@ export default async function payrollRoutes(fastify: FastifyInstance, options: P
     config: { access: 'payRoll', audit: 'payroll.document' },
     schema: {
       querystring: regionQuery,
+      operationId: 'getPayrollDocument',
       summary: 'The signed document of the closed roll (CSV, UTF-8 with BOM, ID numbers and accounts in full): the bytes whose SM3 and SM2 signature GET /v1/payroll/{month}/signature gives; byte for byte the same at every export',
+      description: 'Only a finance key of the county takes the document; it names every payee with ID number and account in full, so each payee is written '
+        + 'to the audit log. The X-Content-SM3 header repeats the digest that was signed.',
       tags: ['payroll'],
       params: monthParams,
       produces: ['text/csv'],
@@ -162,7 +178,10 @@ export default async function payrollRoutes(fastify: FastifyInstance, options: P
   fastify.get<{ Params: { month: string }; Querystring: { region?: string; layout: string } }>('/v1/payroll/:month/bank-file', {
     config: { access: 'payRoll', audit: 'payroll.bank-file' },
     schema: {
+      operationId: 'getBankFile',
       summary: 'The paying bank\'s disbursement file (代发文件) of the closed month, in the layout named (config/bank-files): one payment per payee, the net of its lines; the header declares the count and total first, and the file is read back and checked against them before it is answered',
+      description: 'Only a finance key of the county takes the bank file, in a layout from config/bank-files; the answer carries the file’s SM3, payment '
+        + 'count and total in headers, and every payee is written to the audit log.',
       tags: ['payroll'],
       params: monthParams,
       querystring: {
@@ -189,7 +208,10 @@ export default async function payrollRoutes(fastify: FastifyInstance, options: P
   fastify.post<{ Params: { month: string }; Querystring: { region?: string }; Body: { layout: string; partner: string } }>('/v1/payroll/:month/bank-file/delivery', {
     config: { access: 'payRoll' },
     schema: {
+      operationId: 'deliverBankFile',
       summary: 'Queue the closed month\'s bank file for the paying bank, a registered partner: sealed for it at each attempt (OpenPGP or a GM/T 0010 envelope, as the partner takes) and delivered with retries by the delivery queue',
+      description: 'Only a finance key of the county queues the delivery; the answer is 202 with the queued delivery, and the delivery queue seals and '
+        + 'sends the file to the partner, retrying a failed attempt later until it gives the delivery up as dead.',
       tags: ['payroll'],
       params: monthParams,
       querystring: regionQuery,
@@ -217,7 +239,10 @@ export default async function payrollRoutes(fastify: FastifyInstance, options: P
   fastify.post<{ Params: { month: string }; Querystring: { region?: string; layout: string; fileName?: string }; Body: Buffer }>('/v1/payroll/:month/bank-returns', {
     config: { access: 'payRoll', audit: 'payroll.bank-return' },
     schema: {
+      operationId: 'importBankReturn',
       summary: 'Import the bank\'s return file (回盘) of the closed month: each payment paid, failed (with the bank\'s reason) or returned (退票). Refused whole (422 bank-return-refused, every bad line named) when a line is malformed, repeated, unknown, or its amount or account differs from what was sent, or it contradicts an earlier return; the same file again changes nothing. A failed or returned payment is paid again by the next month\'s roll as 补发',
+      description: 'Only a finance key of the county imports the return, sent as the raw body (application/octet-stream or text/plain) in a layout from '
+        + 'config/bank-files; the answer counts the payments paid, failed, returned and still unanswered.',
       tags: ['payroll'],
       params: monthParams,
       querystring: {

@@ -15,6 +15,7 @@ export default async function periodicCheckRoutes(fastify: FastifyInstance, opti
   fastify.get<{ Querystring: { township: string; asOf?: string } }>('/v1/periodic-checks', {
     config: { audit: 'household.periodic-check-list', access: 'readPersonalData' },
     schema: {
+      operationId: 'listPeriodicChecks',
       summary: 'The households registered in a township and living outside it with a basic-living enrolment running: the last 定期核查 of each and whether one is due',
       description: '户籍地对在辖区外具有本辖区户籍的社会救助家庭定期核查. How often a check falls due is configuration (an example of local practice).',
       tags: ['casework'],
@@ -39,7 +40,10 @@ export default async function periodicCheckRoutes(fastify: FastifyInstance, opti
   fastify.post<{ Params: { id: number }; Body: PeriodicCheckInput }>('/v1/households/:id/periodic-checks', {
     config: { audit: 'household.periodic-check', access: 'writeRegister' },
     schema: {
+      operationId: 'recordPeriodicCheck',
       summary: 'Record a 定期核查 of a household living outside its township of registration, and apply its result: 不变, 增发 or 减发 (a new monthly amount), 停发',
+      description: 'Roles that write the register, for the township of registration, record a periodic check with its result and apply it to the running '
+        + 'basic-living enrolment; answers 201 with the check as recorded.',
       tags: ['casework'],
       params: idParams,
       body: ref('periodic-check-input'),

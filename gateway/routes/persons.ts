@@ -21,7 +21,10 @@ export default async function personRoutes(fastify: FastifyInstance): Promise<vo
   fastify.get<{ Params: { idNumber: string } }>('/v1/persons/:idNumber', {
     config: { audit: 'person.read', access: 'readPersonalData' },
     schema: {
+      operationId: 'getPerson',
       summary: 'A person by citizen ID number, with enrolments and benefit account (masked unless the role needs them)',
+      description: 'Finds a person of the register by 公民身份号码 in the URL; kept for existing clients, since the number ends up in access and proxy logs: '
+        + 'prefer POST /v1/lookups/person. The read is written to the audit log.',
       tags: ['register'],
       params: idNumberParams,
       response: { 200: ref('person'), ...problemResponses },
@@ -36,7 +39,10 @@ export default async function personRoutes(fastify: FastifyInstance): Promise<vo
   fastify.get<{ Params: { idNumber: string } }>('/v1/persons/:idNumber/assistance-chain', {
     config: { audit: 'person.assistance-chain.read', access: 'readPersonalData' },
     schema: {
+      operationId: 'getAssistanceChain',
       summary: 'The person’s assistance chain (一人一条救助链): enrolments and every department’s reported assistance',
+      description: 'Gathers the person’s enrolments and the assistance every department reported for them, with totals, by 公民身份号码 in the URL; kept for '
+        + 'existing clients: prefer POST /v1/lookups/assistance-chain. The read is written to the audit log.',
       tags: ['register'],
       params: idNumberParams,
       response: { 200: ref('assistance-chain'), ...problemResponses },
@@ -51,6 +57,7 @@ export default async function personRoutes(fastify: FastifyInstance): Promise<vo
   fastify.post<{ Body: { idNumber: string } }>('/v1/lookups/person', {
     config: { audit: 'person.read', access: 'readPersonalData' },
     schema: {
+      operationId: 'lookUpPerson',
       summary: 'A person by citizen ID number given in the body, with enrolments and benefit account (masked unless the role needs them)',
       description: lookupNote,
       tags: ['register'],
@@ -67,6 +74,7 @@ export default async function personRoutes(fastify: FastifyInstance): Promise<vo
   fastify.post<{ Body: { idNumber: string } }>('/v1/lookups/assistance-chain', {
     config: { audit: 'person.assistance-chain.read', access: 'readPersonalData' },
     schema: {
+      operationId: 'lookUpAssistanceChain',
       summary: 'The assistance chain (一人一条救助链) of the person whose citizen ID number is given in the body',
       description: lookupNote,
       tags: ['register'],

@@ -29,6 +29,7 @@ export default async function progressFormRoutes(fastify: FastifyInstance, optio
   fastify.get<{ Params: SheetParams }>('/v1/progress/:period/:unit/form.xlsx', {
     config: { access: 'readReturns' },
     schema: {
+      operationId: 'getProgressForm',
       summary: 'The unit’s progress form for the month as an XLSX workbook: its tasks, last month’s text, and the columns to fill in',
       description: 'A4 landscape, one page wide, title and header repeated on every page. Only 本月落实进度 and 备注 are read back when it is posted '
         + 'to the same URL; the sheet is protected (without a password) against slips elsewhere. The columns are inferred: the seed gives the annex’s title only.',
@@ -55,6 +56,7 @@ export default async function progressFormRoutes(fastify: FastifyInstance, optio
   fastify.post<{ Params: SheetParams }>('/v1/progress/:period/:unit/form.xlsx', {
     config: { audit: 'progress.upload', access: 'fileReturns' },
     schema: {
+      operationId: 'uploadProgressForm',
       summary: 'File the month’s progress from the filled-in form (the XLSX as the body, or the one file of a multipart upload)',
       description: 'Rows are matched by task number. 422 file-refused, naming each cell (e.g. "G7: …"), for another unit’s or month’s form, a changed '
         + 'header, a column added, a task the unit does not report on or given twice, or a text over its limit; nothing is filed then. Rows whose '

@@ -62,6 +62,7 @@ export default async function progressRoutes(fastify: FastifyInstance, options: 
   fastify.put<{ Params: { period: string; unit: string; task: number }; Body: ProgressEntryInput }>('/v1/progress/:period/:unit/:task', {
     config: { audit: 'progress.file', access: 'fileReturns' },
     schema: {
+      operationId: 'fileProgressEntry',
       summary: 'File a unit’s progress on one task for the month (落实进度); 201 the first time, 200 after',
       description: 'By the unit’s liaison key (bound to it with `jiuzhu keys create --role liaison --unit CODE`), the township key of a township unit, or '
         + 'an admin whose region holds the unit. 422 filing-task-not-assigned for a task the unit does not report on; 409 filing-sheet-approved once the '
@@ -87,6 +88,7 @@ export default async function progressRoutes(fastify: FastifyInstance, options: 
   fastify.get<{ Params: SheetParams }>('/v1/progress/:period/:unit', {
     config: { access: 'readReturns' },
     schema: {
+      operationId: 'getProgressSheet',
       summary: 'A unit’s progress sheet for the month: each task with what was filed, last month’s text, and the sheet’s status',
       description: 'The status is objective: missing, incomplete, on-time or late by the Shanghai date each task was first filed against the due day; '
         + 'approved (locked) or not; whether entries are taken today.',
@@ -100,6 +102,7 @@ export default async function progressRoutes(fastify: FastifyInstance, options: 
   fastify.post<{ Params: SheetParams }>('/v1/progress/:period/:unit/approval', {
     config: { audit: 'progress.approve', access: 'approveReturns' },
     schema: {
+      operationId: 'approveProgressSheet',
       summary: 'Approve a unit’s complete sheet for the month (lead unit): it locks until reopened',
       description: 'By the liaison key of the programme’s lead unit (民政局) or an admin whose region holds the county. 409 filing-sheet-incomplete while a '
         + 'task has no entry; 409 filing-sheet-approved when already approved.',
@@ -113,6 +116,7 @@ export default async function progressRoutes(fastify: FastifyInstance, options: 
   fastify.post<{ Params: SheetParams; Body: SheetReopening }>('/v1/progress/:period/:unit/reopening', {
     config: { audit: 'progress.reopen', access: 'approveReturns' },
     schema: {
+      operationId: 'reopenProgressSheet',
       summary: 'Reopen an approved sheet, with a reason (lead unit): entries are taken again until it is approved again',
       description: 'Every reopening is counted on the sheet and written to the audit log with its reason. 409 filing-sheet-not-approved for a sheet not approved.',
       tags: ['filing'],
@@ -126,7 +130,10 @@ export default async function progressRoutes(fastify: FastifyInstance, options: 
   fastify.get<{ Params: { period: string } }>('/v1/progress/:period/missing', {
     config: { access: 'readReturns' },
     schema: {
+      operationId: 'listMissingProgress',
       summary: 'Units whose sheet for the month still lacks a task, with the tasks missing and whether they are overdue: the reminder list',
+      description: 'Roles that read the filing round (admin, township, liaison, auditor) get the units within their region that have not filed every task '
+        + 'for the month, so the lead unit knows whom to remind before the due day.',
       tags: ['filing'],
       params: periodParams,
       response: { 200: ref('filing-completeness'), ...problemResponses },
@@ -137,7 +144,10 @@ export default async function progressRoutes(fastify: FastifyInstance, options: 
   fastify.get<{ Params: { period: string } }>('/v1/progress/:period/completeness', {
     config: { access: 'readReturns' },
     schema: {
+      operationId: 'getProgressCompleteness',
       summary: 'Every unit’s sheet for the month: filed on time, late, incomplete or missing, and approved or not',
+      description: 'Roles that read the filing round get, for every unit within their region, how its sheet for the month stands against the due day, '
+        + 'judged on today’s date in Asia/Shanghai.',
       tags: ['filing'],
       params: periodParams,
       response: { 200: ref('filing-completeness'), ...problemResponses },

@@ -30,7 +30,11 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
   fastify.post<{ Body: ReferralCaseCreate }>('/v1/referrals/cases', {
     config: { audit: 'referral-case.create', access: 'writeRegister' },
     schema: {
+      operationId: 'openReferralCase',
       summary: 'Open a first-responder case (首问负责) from a warning, a discovery case, a visit or a walk-in, with its first referrals',
+      description: 'Roles that write the register open the case in the office that first heard of the need, within their region, and refer each need to '
+        + 'its department; each referral is due within the department’s working days (config/time-limits). Answers 201 with the case and its '
+        + 'location.',
       tags: ['casework'],
       body: ref('referral-case-create'),
       response: { 201: ref('referral-case'), ...problemResponses },
@@ -44,7 +48,10 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
   fastify.get<{ Params: { id: number } }>('/v1/referrals/cases/:id', {
     config: { audit: 'referral-case.read', access: 'readPersonalData' },
     schema: {
+      operationId: 'getReferralCase',
       summary: 'A case with its referrals (and their history) and escalations',
+      description: 'Returns a first-responder case owned within the key’s region (404 otherwise), with each referral’s deadline and whether it is overdue '
+        + 'today; the read is written to the audit log.',
       tags: ['casework'],
       params: caseParams,
       response: { 200: ref('referral-case'), ...problemResponses },
@@ -59,7 +66,10 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
   fastify.post<{ Params: { id: number }; Body: ReferralInput }>('/v1/referrals/cases/:id/referrals', {
     config: { audit: 'referral.create', access: 'writeRegister' },
     schema: {
+      operationId: 'addReferral',
       summary: 'Refer one more need of the case to a department; due in the department’s working days',
+      description: 'Roles that write the register add a referral to an open case within their region, due within that department’s working days; answers '
+        + '201 with the case as it now stands.',
       tags: ['casework'],
       params: caseParams,
       body: ref('referral-input'),
@@ -74,7 +84,10 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
   fastify.post<{ Params: { id: number }; Body: ReferralEscalationInput }>('/v1/referrals/cases/:id/escalations', {
     config: { audit: 'referral-case.escalate', access: 'writeRegister' },
     schema: {
+      operationId: 'escalateReferralCase',
       summary: 'Take the case to the county meeting (一事一议): on, reason',
+      description: 'Roles that write the register put a case no department can solve before the county meeting, giving the day and the reason; the case '
+        + 'cannot be closed until the meeting has decided.',
       tags: ['casework'],
       params: caseParams,
       body: ref('referral-escalation-input'),
@@ -89,7 +102,10 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
   fastify.post<{ Params: { id: number; escalationId: number }; Body: ReferralEscalationInput }>('/v1/referrals/cases/:id/escalations/:escalationId/decision', {
     config: { audit: 'referral-case.decide', access: 'writeRegister' },
     schema: {
+      operationId: 'decideEscalation',
       summary: 'Record the county meeting’s decision: on (the meeting day), decision',
+      description: 'Roles that write the register record what the county meeting decided on an escalation of a case within their region, and on which day; '
+        + 'answers the case as it now stands.',
       tags: ['casework'],
       params: { type: 'object', required: ['id', 'escalationId'], properties: { id: { type: 'integer', minimum: 1 }, escalationId: { type: 'integer', minimum: 1 } } },
       body: ref('referral-escalation-input'),
@@ -104,7 +120,10 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
   fastify.post<{ Params: { id: number }; Body: ReferralCaseClose }>('/v1/referrals/cases/:id/close', {
     config: { audit: 'referral-case.close', access: 'writeRegister' },
     schema: {
+      operationId: 'closeReferralCase',
       summary: 'Close the case once every referral is done or declined and no escalation awaits the meeting',
+      description: 'Roles that write the register close a case within their region, with the day and the reason, once nothing is left with a department or '
+        + 'the meeting; a closed case takes no more referrals.',
       tags: ['casework'],
       params: caseParams,
       body: ref('referral-case-close'),
@@ -119,7 +138,10 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
   fastify.get<{ Querystring: { region?: string; department?: string; status?: 'sent' | 'accepted' | 'done' | 'declined'; overdue?: boolean; asOf?: string; after?: number; limit: number } }>('/v1/referrals', {
     config: { audit: 'referral.list', access: 'readPersonalData' },
     schema: {
+      operationId: 'listReferrals',
       summary: 'Referrals of cases owned within the key’s region, a page at a time; overdue=true lists those still with the department after their deadline',
+      description: 'Lists referrals across cases, optionally one region, department or status, judged overdue as of a day (today by default), ordered by '
+        + 'id; the read is written to the audit log.',
       tags: ['casework'],
       querystring: {
         type: 'object',
@@ -148,7 +170,10 @@ export default async function referralRoutes(fastify: FastifyInstance, options: 
   fastify.post<{ Params: { id: number }; Body: ReferralTransitionInput }>('/v1/referrals/:id/transitions', {
     config: { audit: 'referral.transition', access: 'writeRegister' },
     schema: {
+      operationId: 'transitionReferral',
       summary: 'Record the department’s answer: accepted, done (with the outcome) or declined (with the reason)',
+      description: 'Roles that write the register record, for a referral of a case within their region, what the department answered and when; answers the '
+        + 'whole case as it now stands.',
       tags: ['casework'],
       params: caseParams,
       body: ref('referral-transition'),

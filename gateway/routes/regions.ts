@@ -6,7 +6,10 @@ export default async function regionRoutes(fastify: FastifyInstance): Promise<vo
   fastify.get<{ Querystring: { parent?: string; level?: 'county' | 'township' | 'village' } }>('/v1/regions', {
     config: { access: 'readFigures' },
     schema: {
+      operationId: 'listRegions',
       summary: 'Counties, townships and villages in the register (GB/T 2260 and statistical division codes)',
+      description: 'Lists the administrative divisions the register knows, each with its code and level, optionally only the children of one county or '
+        + 'township; every role may read it, as it holds no personal data.',
       tags: ['register'],
       querystring: {
         type: 'object',

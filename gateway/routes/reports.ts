@@ -25,7 +25,10 @@ export default async function reportRoutes(fastify: FastifyInstance, options: Re
   fastify.get('/v1/reports', {
     config: { access: 'readFigures' },
     schema: {
+      operationId: 'listReportTemplates',
       summary: 'The report templates (mandated tables and jiuzhu\'s own): name, title, where the form comes from, the periods and options each takes, and whether it shows personal data',
+      description: 'Lists every report the gateway can render, so a client can offer the right periods and options before asking for one; every role may '
+        + 'read the list, though a report that names people is rendered only for roles that may see personal data.',
       tags: ['reports'],
       response: {
         200: {
@@ -73,7 +76,11 @@ export default async function reportRoutes(fastify: FastifyInstance, options: Re
     // produceReport checks the rest, so a liaison key can take the figures but not a table of names.
     config: { audit: 'report.export', access: 'readFigures' },
     schema: {
+      operationId: 'getReport',
       summary: 'One report as a file (XLSX, styled and print-ready, or CSV UTF-8 with BOM) for a region and period; the file\'s SM3 digest is kept in the audit log with who took it',
+      description: 'Renders the named template for a period and a region within the key’s own (the key’s region by default) as a download; a report of '
+        + 'names needs a role that may see personal data, figures any role. The answer carries the file’s SM3 in X-Content-SM3, and the audit log '
+        + 'keeps it with the purpose given.',
       tags: ['reports'],
       params: { type: 'object', required: ['template'], properties: { template: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,79}$' } } },
       querystring: {

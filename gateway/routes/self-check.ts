@@ -17,7 +17,11 @@ export default async function selfCheckRoutes(fastify: FastifyInstance, options:
     // Any key may ask (a county's portal relays its residents' questions); nothing personal is stored or returned.
     config: { access: 'readFigures' },
     schema: {
+      operationId: 'checkEligibility',
       summary: '资格自测: which programmes a household as described may qualify for (低保, 低保边缘, 特困, 刚性支出困难), with reasons and the estimated monthly amount, from the same standards and calculation as the payment roll; stores nothing',
+      description: 'Any key may ask on behalf of a resident (a county portal relays the question): the household as described is measured against the '
+        + 'benefit standards of its region and month, and the answer names each programme with its reasons and estimated amount. Nothing is '
+        + 'stored.',
       tags: ['payroll'],
       body: ref('self-check-request'),
       response: { 200: ref('self-check-result'), ...problemResponses },

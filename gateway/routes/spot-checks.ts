@@ -20,7 +20,10 @@ export default async function spotCheckRoutes(fastify: FastifyInstance, options:
   fastify.post<{ Body: SpotCheckDrawInput }>('/v1/spot-checks', {
     config: { audit: 'spot-check.draw', access: 'drawSpotChecks' },
     schema: {
+      operationId: 'drawSpotCheck',
       summary: 'Draw a spot-check sample (抽查) of a region for a period: enrolled households, resolved warnings or decided applications; the seed, population count and SM3 are stored',
+      description: 'Only an admin key draws, within its region; the sample is reproducible from the stored seed, so anyone may later check it was not '
+        + 'picked by hand. Answers 201 with the draw and its location.',
       tags: ['oversight'],
       body: ref('spot-check-draw-input'),
       response: { 201: ref('spot-check'), ...problemResponses },
@@ -36,7 +39,10 @@ export default async function spotCheckRoutes(fastify: FastifyInstance, options:
   fastify.get<{ Querystring: { region?: string; period?: string; population?: SpotCheckPopulation; superseded?: boolean } }>('/v1/spot-checks', {
     config: { audit: 'spot-check.list', access: 'readPersonalData' },
     schema: {
+      operationId: 'listSpotChecks',
       summary: 'Spot-check draws of regions within or around the key’s region, without their items; superseded=true includes replaced draws',
+      description: 'Lists draws by region, period and population, without their sampled items, so a client can pick one to open; the read is written to '
+        + 'the audit log.',
       tags: ['oversight'],
       querystring: {
         type: 'object',
@@ -61,7 +67,10 @@ export default async function spotCheckRoutes(fastify: FastifyInstance, options:
   fastify.get<{ Params: { id: number } }>('/v1/spot-checks/:id', {
     config: { audit: 'spot-check.read', access: 'readPersonalData' },
     schema: {
+      operationId: 'getSpotCheck',
       summary: 'A draw with its items within the key’s region, their results and history, and the population read again (does the stored seed still give this sample?)',
+      description: 'Returns a draw with the sampled items the key’s region covers (404 for a draw it cannot see), each with its result and history, and '
+        + 'says whether drawing again from today’s population with the stored seed gives the same sample; the read is written to the audit log.',
       tags: ['oversight'],
       params: drawParams,
       response: { 200: ref('spot-check'), ...problemResponses },
@@ -76,7 +85,10 @@ export default async function spotCheckRoutes(fastify: FastifyInstance, options:
   fastify.post<{ Params: { id: number }; Body: SpotCheckRedrawInput }>('/v1/spot-checks/:id/redraw', {
     config: { audit: 'spot-check.redraw', access: 'drawSpotChecks' },
     schema: {
+      operationId: 'redrawSpotCheck',
       summary: 'Draw again with the same rule, period and size, saying why; the old draw is kept and marked superseded',
+      description: 'Only an admin key redraws, within its region, giving the reason; results recorded on the old draw stay with it, and the new draw is '
+        + 'answered 201 with its location.',
       tags: ['oversight'],
       params: drawParams,
       body: ref('spot-check-redraw-input'),
@@ -93,7 +105,10 @@ export default async function spotCheckRoutes(fastify: FastifyInstance, options:
   fastify.post<{ Params: { id: number; itemId: number }; Body: SpotCheckResultInput }>('/v1/spot-checks/:id/items/:itemId/result', {
     config: { audit: 'spot-check.result', access: 'recordSpotCheckResults' },
     schema: {
+      operationId: 'recordSpotCheckResult',
       summary: 'Record what checking a sampled item found (合格, 存在问题 with findings, 无法核查); a recorded result is corrected only with a reason',
+      description: 'A township key records the result of its own sampled items, an admin key of any within its region; correcting a recorded result needs '
+        + 'a reason, and each change is kept in the item’s history.',
       tags: ['oversight'],
       params: { type: 'object', required: ['id', 'itemId'], properties: { id: { type: 'integer', minimum: 1 }, itemId: { type: 'integer', minimum: 1 } } },
       body: ref('spot-check-result-input'),

@@ -16,7 +16,10 @@ export default async function statisticsRoutes(fastify: FastifyInstance, options
   fastify.get<{ Querystring: { period?: string; region?: string } }>('/v1/statistics/monitoring', {
     config: { access: 'readFigures' },
     schema: {
+      operationId: 'getMonitoringStatistics',
       summary: 'The month’s monitoring figures for a region and each division below it (预警推送、核查、处置, 调整待遇, 新增, 巡访, 发现与解决); counts only, open to every role within its region',
+      description: 'Counts, for a month (last month by default) and a region within the key’s own, the warnings pushed, verified and resolved, the '
+        + 'benefits adjusted, the new enrolments, the visits and the discoveries, for the region and each division below it.',
       tags: ['monitoring'],
       querystring: {
         type: 'object',

@@ -18,6 +18,7 @@ export default async function summaryRoutes(fastify: FastifyInstance, options: F
   fastify.put<{ Params: { quarter: string; unit: string }; Body: QuarterlySummaryInput }>('/v1/summaries/:quarter/:unit', {
     config: { audit: 'summary.file', access: 'fileReturns' },
     schema: {
+      operationId: 'fileQuarterlySummary',
       summary: 'File or replace a unit’s quarterly summary; 201 the first time, 200 after',
       description: 'Taken from the quarter’s first day until the programme’s lock period after its last (409 filing-closed after; 422 filing-not-open before). '
         + 'On time when first filed by the quarter’s last day (Asia/Shanghai).',
@@ -40,7 +41,10 @@ export default async function summaryRoutes(fastify: FastifyInstance, options: F
   fastify.get<{ Params: { quarter: string } }>('/v1/summaries/:quarter', {
     config: { access: 'readReturns' },
     schema: {
+      operationId: 'listQuarterlySummaries',
       summary: 'The quarter’s summaries of every unit within the key’s region, filed or not, on time or late',
+      description: 'Roles that read the filing round get each unit’s summary text for the quarter with when it was first filed, and which units have filed '
+        + 'nothing yet.',
       tags: ['filing'],
       params: { type: 'object', required: ['quarter'], properties: { quarter: quarterParam } },
       response: { 200: ref('quarterly-summaries'), ...problemResponses },

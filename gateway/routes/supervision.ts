@@ -44,7 +44,10 @@ export default async function supervisionRoutes(fastify: FastifyInstance, option
   fastify.get<{ Querystring: { region?: string } }>('/v1/supervision/overdue', {
     config: { audit: 'supervision.overdue', access: 'readSupervision' },
     schema: {
+      operationId: 'listOverdueItems',
       summary: 'Everything of a county or township past its deadline today: warnings, visits, referrals, application steps, progress sheets',
+      description: 'Roles that read supervision (admin, township, auditor) list every item of a region within their own that is past its deadline today '
+        + '(Asia/Shanghai), as the county needs it before it issues a 督办; the persons behind the items are written to the audit log.',
       tags: ['supervision'],
       querystring: regionQuery,
       response: { 200: ref('supervision-overdue'), ...problemResponses },
@@ -62,7 +65,10 @@ export default async function supervisionRoutes(fastify: FastifyInstance, option
   fastify.post<{ Body: SupervisionOrderInput }>('/v1/supervision/orders', {
     config: { audit: 'supervision.order', access: 'superviseCasework' },
     schema: {
+      operationId: 'issueSupervisionOrder',
       summary: 'Issue a 督办 on an overdue item (a key of the county): to the township that owes it, with what is asked and by when',
+      description: 'Only an admin key of the county issues it, on an item that is overdue today; the answer is 201 with the order, its deadline in working '
+        + 'days (5 unless given) and its state.',
       tags: ['supervision'],
       body: ref('supervision-order-input'),
       response: { 201: ref('supervision-order'), ...problemResponses },
@@ -80,7 +86,10 @@ export default async function supervisionRoutes(fastify: FastifyInstance, option
   fastify.get<{ Querystring: { region?: string; state?: 'open' | 'done' | 'reason-recorded' } }>('/v1/supervision/orders', {
     config: { audit: 'supervision.order-list', access: 'readSupervision' },
     schema: {
+      operationId: 'listSupervisionOrders',
       summary: 'The 督办 addressed inside a region, each with its state read from the item',
+      description: 'Roles that read supervision list the orders addressed to townships within a region of their own, optionally only those open, done or '
+        + 'with a reason recorded; the state is read from the item today, never stored.',
       tags: ['supervision'],
       querystring: { ...regionQuery, properties: { ...regionQuery.properties, state: { type: 'string', enum: ['open', 'done', 'reason-recorded'] } } },
       response: { 200: ref('supervision-order-list'), ...problemResponses },
@@ -99,7 +108,10 @@ export default async function supervisionRoutes(fastify: FastifyInstance, option
   fastify.post<{ Params: { id: number }; Body: SupervisionReasonInput }>('/v1/supervision/orders/:id/reason', {
     config: { audit: 'supervision.reason', access: 'answerSupervision' },
     schema: {
+      operationId: 'recordSupervisionReason',
       summary: 'Record the township’s 正当理由 on a 督办 addressed to it (once; refused on an item already done)',
+      description: 'A township key (or an admin) records the reason why an order addressed within its region cannot be met in time; the order is answered '
+        + 'with its new state.',
       tags: ['supervision'],
       params: idParams,
       body: ref('supervision-reason-input'),
@@ -116,7 +128,10 @@ export default async function supervisionRoutes(fastify: FastifyInstance, option
   fastify.post<{ Body: SupervisionReminderInput }>('/v1/supervision/reminders', {
     config: { audit: 'supervision.reminder', access: 'superviseCasework' },
     schema: {
+      operationId: 'issueWrittenReminder',
       summary: 'Issue a township’s written reminder (书面提醒) of everything it has overdue today: numbered, kept as issued with its SM3',
+      description: 'Only an admin key of the county issues it; the reminder lists the township’s overdue items as of today, its XLSX document is kept as '
+        + 'issued, and the answer is 201 with the document’s location.',
       tags: ['supervision'],
       body: ref('supervision-reminder-input'),
       response: { 201: ref('supervision-reminder'), ...problemResponses },
@@ -135,7 +150,10 @@ export default async function supervisionRoutes(fastify: FastifyInstance, option
   fastify.get<{ Querystring: { region?: string } }>('/v1/supervision/reminders', {
     config: { audit: 'supervision.reminder-list', access: 'readSupervision' },
     schema: {
+      operationId: 'listWrittenReminders',
       summary: 'The written reminders issued inside a region, newest first, with the items each listed',
+      description: 'Roles that read supervision list the written reminders of a region within their own, with the number, day and SM3 of each and the '
+        + 'items it listed.',
       tags: ['supervision'],
       querystring: regionQuery,
       response: { 200: ref('supervision-reminder-list'), ...problemResponses },
@@ -152,7 +170,10 @@ export default async function supervisionRoutes(fastify: FastifyInstance, option
   fastify.get<{ Params: { id: number } }>('/v1/supervision/reminders/:id/document', {
     config: { audit: 'supervision.reminder-document', access: 'readSupervision' },
     schema: {
+      operationId: 'getWrittenReminderDocument',
       summary: 'A written reminder’s document as issued (XLSX), checked against its recorded SM3',
+      description: 'Roles that read supervision download a reminder of their region exactly as it was issued, with its SM3 in X-Content-SM3; the persons '
+        + 'it names are written to the audit log.',
       tags: ['supervision'],
       params: idParams,
       response: { 200: { description: 'The XLSX as issued', content: { [reportContentTypes.xlsx]: { schema: { type: 'string', format: 'binary' } } } }, ...problemResponses },
@@ -170,7 +191,10 @@ export default async function supervisionRoutes(fastify: FastifyInstance, option
   fastify.get<{ Querystring: { region?: string; year: number } }>('/v1/supervision/assessment', {
     config: { audit: 'supervision.assessment', access: 'readSupervision' },
     schema: {
+      operationId: 'getSupervisionAssessment',
       summary: 'For 年度目标考核: items listed in a written reminder that year, still not done, with no reason recorded',
+      description: 'Roles that read supervision get, for a year and a region within their own, the items a written reminder listed that are still not done '
+        + 'and have no reason recorded, as the annual target assessment counts them.',
       tags: ['supervision'],
       querystring: { ...regionQuery, required: ['year'], properties: { ...regionQuery.properties, year: { type: 'integer', minimum: 2000, maximum: 2099 } } },
       response: { 200: ref('supervision-assessment'), ...problemResponses },

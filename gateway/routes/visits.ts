@@ -29,7 +29,10 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
   fastify.post<{ Body: HomeVisitCreate }>('/v1/visits', {
     config: { audit: 'visit.record', access: 'writeRegister' },
     schema: {
+      operationId: 'recordVisit',
       summary: 'Record a home visit (走访) as a visiting app sends it; idempotent by the app’s visitId (201 first, 200 on a repeat)',
+      description: 'Roles that write the register record a visit to a household within their region, with who visited and what was found; a visiting app '
+        + 'may resend the same visitId after a lost answer without creating a second visit.',
       tags: ['casework'],
       body: ref('home-visit-create'),
       response: { 200: ref('home-visit'), 201: ref('home-visit'), ...problemResponses },
@@ -46,7 +49,10 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
   fastify.get<{ Querystring: { household: number; from?: string; to?: string } }>('/v1/visits', {
     config: { audit: 'visit.list', access: 'readPersonalData' },
     schema: {
+      operationId: 'listVisits',
       summary: 'A household’s visits, latest first',
+      description: 'Lists the recorded visits to one household within the key’s region, optionally between two dates; the read is written to the audit '
+        + 'log.',
       tags: ['casework'],
       querystring: {
         type: 'object',
@@ -70,7 +76,10 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
   fastify.get<{ Querystring: { township?: string; assistant?: number; asOf?: string; overdue?: boolean; limit: number } }>('/v1/visits/due', {
     config: { audit: 'visit.due', access: 'readPersonalData' },
     schema: {
+      operationId: 'listVisitsDue',
       summary: 'Households due for a visit as of a date, per township or per village assistant, soonest first, with the overdue flagged',
+      description: 'Works out, under the visit policy (config/visits) and the working-day calendar, which households of a township or of one assistant’s '
+        + 'villages are due for a visit and when, so the township can plan its rounds; the read is written to the audit log.',
       tags: ['casework'],
       querystring: {
         type: 'object',
@@ -97,7 +106,14 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
 
   fastify.get<{ Params: { id: number } }>('/v1/visits/:id', {
     config: { audit: 'visit.read', access: 'readPersonalData' },
-    schema: { summary: 'One recorded visit', tags: ['casework'], params: idParams, response: { 200: ref('home-visit'), ...problemResponses } },
+    schema: {
+      operationId: 'getVisit',
+      summary: 'One recorded visit',
+      description: 'Returns a visit to a household within the key’s region (404 otherwise); the read is written to the audit log.',
+      tags: ['casework'],
+      params: idParams,
+      response: { 200: ref('home-visit'), ...problemResponses },
+    },
     handler: async (request) => {
       const viewed = await viewVisit(knex, actorOf(request), request.params.id);
       await request.auditRead(viewed, { type: 'home-visit', id: String(request.params.id) });
@@ -108,7 +124,10 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
   fastify.post<{ Body: VillageAssistantCreate }>('/v1/visit-assistants', {
     config: { audit: 'visit-assistant.create', access: 'writeRegister' },
     schema: {
+      operationId: 'createVisitAssistant',
       summary: 'Add a village social-assistance assistant (村级社会救助协理员) and the villages of their township they cover',
+      description: 'Roles that write the register add an assistant of a township within their region, with the villages they cover from a day on; '
+        + 'due-visit lists can then be drawn per assistant.',
       tags: ['casework'],
       body: ref('home-visit-assistant-create'),
       response: { 201: ref('home-visit-assistant'), ...problemResponses },
@@ -124,7 +143,10 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
   fastify.get<{ Querystring: { township?: string; on?: string } }>('/v1/visit-assistants', {
     config: { audit: 'visit-assistant.list', access: 'readPersonalData' },
     schema: {
+      operationId: 'listVisitAssistants',
       summary: 'Village assistants within the key’s region, with the villages each covers on a day',
+      description: 'Lists the assistants of the key’s region (or one township) with the villages each covers on the given day, today by default; the read '
+        + 'is written to the audit log.',
       tags: ['casework'],
       querystring: {
         type: 'object',
@@ -147,7 +169,10 @@ export default async function visitRoutes(fastify: FastifyInstance, options: Vis
   fastify.put<{ Params: { id: number }; Body: VillageAssignment }>('/v1/visit-assistants/:id/villages', {
     config: { audit: 'visit-assistant.assign', access: 'writeRegister' },
     schema: {
+      operationId: 'setVisitAssistantVillages',
       summary: 'Set the villages an assistant covers from a day on (those dropped end the day before)',
+      description: 'Roles that write the register replace an assistant’s villages from a day on; a village dropped stays covered until the day before, so '
+        + 'the days already past keep the coverage they had.',
       tags: ['casework'],
       params: idParams,
       body: ref('home-visit-assignment'),

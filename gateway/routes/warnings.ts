@@ -52,6 +52,7 @@ export default async function warningRoutes(fastify: FastifyInstance, options: W
   fastify.get<{ Querystring: ListQuery }>('/v1/warnings', {
     config: { audit: 'warning.list', access: 'readPersonalData' },
     schema: {
+      operationId: 'listWarnings',
       summary: 'Warnings (预警) within the key’s region, a page at a time (keyset: pass the last id as `after`)',
       description: 'A township key sees its township’s warnings; a county key its county’s, county-handled ones included. Warnings not yet '
         + 'assigned to a region are shown to county-or-wider keys of the region that issued the subject’s ID number.',
@@ -85,7 +86,10 @@ export default async function warningRoutes(fastify: FastifyInstance, options: W
   fastify.get<{ Params: { id: number } }>('/v1/warnings/:id', {
     config: { audit: 'warning.read', access: 'readPersonalData' },
     schema: {
+      operationId: 'getWarning',
       summary: 'One warning with the facts behind it and its transitions; the ID number masked unless the role needs it',
+      description: 'Returns a warning the key may see (404 otherwise), with the facts and rule that raised it, its due date on the working-day calendar '
+        + 'and every transition so far; the warning ids read are written to the audit log.',
       tags: ['monitoring'],
       params: idParams,
       response: { 200: ref('warning'), ...problemResponses },
@@ -101,6 +105,7 @@ export default async function warningRoutes(fastify: FastifyInstance, options: W
     // The transition writes its own audit line inside its transaction.
     config: { audit: 'warning.transition', access: 'writeRegister' },
     schema: {
+      operationId: 'transitionWarning',
       summary: 'Verify (pending → verifying) or resolve (verifying → resolved, with an outcome and a reason) a warning',
       description: 'Roles that write the register (township, admin, integrator), within their region. stopped ends the current basic-living '
         + 'enrolments of the person or household on the resolution date; benefit-adjusted sets their monthly amount; both reach the 金民 '

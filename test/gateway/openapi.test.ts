@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { problemCatalogue, problemType } from '../../gateway/errors.js';
 import { openapiFile, renderOpenapi } from '../../gateway/write-openapi.js';
+import { buildTestApp } from '../helpers/build-app.js';
 
 describe('openapi.yaml', () => {
   it('matches what the route schemas generate (run `npm run openapi` after changing a route)', async () => {
@@ -29,5 +30,18 @@ describe('openapi.yaml', () => {
       }
     }
     expect(document.security).toEqual([{ apiKey: [] }]);
+  });
+
+  it('serves the same document at /docs/json, without servers, so the page’s Try it out calls the gateway that served it', async () => {
+    const t = await buildTestApp('sqlite');
+    try {
+      const { servers, ...document } = parse(readFileSync(openapiFile, 'utf8'));
+      expect(servers).toHaveLength(1);
+      const served = await t.app.inject({ method: 'GET', url: '/docs/json' });
+      expect(served.statusCode).toBe(200);
+      expect(served.json()).toEqual(document);
+    } finally {
+      await t.close();
+    }
   });
 });
