@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadFeedMappings } from '../../../adapters/kit/feed-mappings.js';
-import { mapRecords, mapRows, type RowOutcome } from '../../../adapters/kit/map-rows.js';
+import { mapRecords, mapRows, type MapOptions, type RowOutcome } from '../../../adapters/kit/map-rows.js';
 import { readRecords } from '../../../adapters/kit/read-file.js';
 import { projectPath } from '../../../gateway/project-files.js';
 import type { Fact, FeedMapping } from '../../../schemas/types/index.js';
@@ -19,6 +19,7 @@ import { buildFixtureWorkbooks } from '../../fixtures/feeds/make-fixtures.js';
 /** The department feeds jiuzhu ships a mapping for. */
 const sourceIds = [
   'gongan-hukou',
+  'gongan-deaths',
   'gongan-vehicles',
   'binzang',
   'renshe',
@@ -60,12 +61,12 @@ async function sampleOf(source: string): Promise<{ fileName: string; path: strin
   return { fileName, path: join(feedsDir, source, fileName), expected };
 }
 
-async function mapSample(mapping: FeedMapping, fileName: string, path: string): Promise<RowOutcome[]> {
+async function mapSample(mapping: FeedMapping, fileName: string, path: string, options: MapOptions = {}): Promise<RowOutcome[]> {
   const content = await readRecords(
     { fileName, path },
     { ...(mapping.sheet === undefined ? {} : { sheet: mapping.sheet }), ...(mapping.xmlRecordElement === undefined ? {} : { recordElement: mapping.xmlRecordElement }) },
   );
-  const outcomes = content.kind === 'rows' ? mapRows(mapping, content.rows, fileName, { today }) : mapRecords(mapping, content.records, fileName, { today });
+  const outcomes = content.kind === 'rows' ? mapRows(mapping, content.rows, fileName, { today, ...options }) : mapRecords(mapping, content.records, fileName, { today, ...options });
   const all: RowOutcome[] = [];
   for await (const outcome of outcomes) all.push(outcome);
   return all;
@@ -99,6 +100,57 @@ describe('department feed mappings', () => {
       const committed = await readFile(join(feedsDir, source, fileName));
       expect(committed.equals(bytes), `${source}/${fileName} differs from make-fixtures.ts; run npx tsx test/fixtures/feeds/make-fixtures.ts`).toBe(true);
     }
+  });
+});
+
+const layoutsDir = projectPath('test/fixtures/feed-layouts');
+
+/** Further layouts of packaged feeds (another department export, other headers): each file beside its reviewed `<file>.expected.json`. */
+const layoutSamples = (await readdir(layoutsDir, { recursive: true }))
+  .filter((path) => !path.endsWith('.expected.json') && path.includes('/'))
+  .sort()
+  .map((path) => ({ source: path.split('/')[0]!, fileName: path.split('/').slice(1).join('/'), path: join(layoutsDir, path) }));
+
+describe('further layouts of the packaged feeds', () => {
+  it.each(layoutSamples)('maps the $source layout $fileName to exactly the reviewed facts, rejects and skips', async ({ source, fileName, path }) => {
+    const expected = JSON.parse(await readFile(`${path}.expected.json`, 'utf8')) as Expected & { factLess: number };
+    const outcomes = await mapSample(loadFeedMappings().get(source)!, fileName, path);
+    expect(outcomes.flatMap((o) => (o.type === 'fact' ? [o.fact] : []))).toStrictEqual(expected.facts);
+    expect(outcomes.flatMap((o) => (o.type === 'reject' ? [{ location: o.location, reason: o.reason }] : []))).toStrictEqual(expected.rejects);
+    expect(outcomes.filter((o) => o.type === 'skip').length).toBe(expected.skipped);
+    expect(outcomes.filter((o) => o.type === 'fact-less').length).toBe(expected.factLess);
+  });
+
+  it('reads a death-only 户籍注销 export, which has no change column, as gongan-hukou deaths when the import fixes 变动类型 for the file', async () => {
+    const { fileName, path } = await sampleOf('gongan-deaths');
+    const outcomes = await mapSample(loadFeedMappings().get('gongan-hukou')!, fileName, path, { fixedValues: { changeType: '死亡' } });
+    // gongan-hukou dates a row by its 注销日期 (the change), where gongan-deaths takes the 死亡日期: the same people, other days.
+    expect(outcomes.flatMap((o) => (o.type === 'fact' ? [[o.fact.kind, o.fact.subject.name, o.fact.occurredOn]] : []))).toEqual([
+      ['person-death', '杨秀英', '2024-06-05'],
+      ['person-death', '马占山', '2024-06-10'],
+      ['person-death', '李凤兰', '2024-06-12'],
+      ['person-death', '王秀珍', '2024-06-18'],
+      ['person-death', '周桂花', '2024-06-24'],
+    ]);
+    expect(outcomes.filter((o) => o.type === 'reject').map((o) => o.location)).toEqual(['line 7']);
+  });
+
+  it('refuses that export sent to gongan-hukou as it is, naming the missing 变动类型 and how to add a synonym', async () => {
+    const { fileName, path } = await sampleOf('gongan-deaths');
+    await expect(mapSample(loadFeedMappings().get('gongan-hukou')!, fileName, path)).rejects.toThrow(/required column\(s\) 变动类型 .*--column/);
+  });
+
+  it('rejects a row of gongan-deaths whose 注销原因 says it is no death, so a mixed list sent there makes no deaths of moves', async () => {
+    const { path } = layoutSamples.find((s) => s.fileName === 'hukou-cancellations-2024-06.csv')!;
+    const outcomes = await mapSample(loadFeedMappings().get('gongan-deaths')!, 'hukou-cancellations-2024-06.csv', path);
+    expect(outcomes.flatMap((o) => (o.type === 'fact' ? [o.fact.subject.name] : []))).toEqual(['杨秀英', '田志明']);
+    expect(outcomes.filter((o) => o.type === 'reject').map((o) => (o.type === 'reject' ? o.reason : ''))).toEqual([
+      '注销原因 "迁出": not one of 死亡、死亡注销、被宣告死亡、宣告死亡',
+      '注销原因 "参军": not one of 死亡、死亡注销、被宣告死亡、宣告死亡',
+      '注销原因 "出国（境）定居": not one of 死亡、死亡注销、被宣告死亡、宣告死亡',
+      '注销原因 "其他": not one of 死亡、死亡注销、被宣告死亡、宣告死亡',
+      '注销原因 "户口恢复": not one of 死亡、死亡注销、被宣告死亡、宣告死亡',
+    ]);
   });
 });
 
