@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { projectPath } from '../../gateway/project-files.js';
+import { schemaBase } from '../../gateway/plugins/app/schemas.js';
 import { describeSchemaError, schemaErrorPointer, schemaValidator } from '../../gateway/schema-validator.js';
 import { isKnownCode } from '../../gateway/store/reference-data/code-tables.js';
 import type { FeedMapping, FeedSynonyms } from '../../schemas/types/index.js';
@@ -101,15 +102,19 @@ function readChecked<T>(path: string, schema: string, name = path): T {
     throw new Error(`[feeds] ${name}: not readable JSON (${(error as Error).message})`, { cause: error });
   }
   const validate = schemaValidator<T>(schema);
-  if (!validate(content)) throw new Error(`[feeds] ${name} ${describeFirstError(validate.errors)}`);
+  if (!validate(content)) throw new Error(`[feeds] ${name} ${describeFirstError(validate.errors, schema)}`);
   return content;
 }
 
-/** `/fields/changeType/headers/0: must NOT have fewer than 1 characters (schemas/feed-mapping.schema.json#/definitions/field/…)`. */
-function describeFirstError(errors: ErrorObject[] | null | undefined): string {
+/**
+ * `/fields/idNumber/type: must be equal to one of the allowed values (schemas/feed-mapping.schema.json#/definitions/field/properties/type/enum)`:
+ * where in the file, what is wrong, and the schema rule it breaks, as a path in this repository.
+ */
+function describeFirstError(errors: ErrorObject[] | null | undefined, schema: string): string {
   const error = errors?.[0];
   if (!error) return '/: invalid';
-  return `${schemaErrorPointer(error)}: ${describeSchemaError(error)} (schema ${error.schemaPath})`;
+  const rule = error.schemaPath.startsWith('#') ? `schemas/${schema}.schema.json${error.schemaPath}` : error.schemaPath.replace(schemaBase, 'schemas/');
+  return `${schemaErrorPointer(error)}: ${describeSchemaError(error)} (${rule})`;
 }
 
 function checkMapping(mapping: FeedMapping, file: string): string | undefined {

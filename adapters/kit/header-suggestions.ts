@@ -34,24 +34,30 @@ const comparable = (header: string) => withoutNote(normaliseHeader(header));
 
 /**
  * For each missing field, the file's header nearest to one of its aliases, when near enough to be worth naming: at
- * most half the characters differ (注销事由 ~ 注销原因, but not 姓名 ~ 名称). Ties go to the field's earlier alias,
- * then the leftmost header.
+ * most half the characters differ (注销事由 ~ 注销原因, but not 姓名 ~ 名称). Each header is named for one field only,
+ * the one it is nearest to; ties go to the field listed first, then its earlier alias, then the leftmost header.
  */
 export function nearestHeaders(mapping: FeedMapping, missing: readonly string[], fileHeaders: readonly string[]): HeaderHint[] {
   const headers = [...new Set(fileHeaders.filter((h) => comparable(h) !== ''))];
-  return missing.flatMap((field) => {
-    let best: HeaderHint | undefined;
-    for (const alias of mapping.fields[field]?.headers ?? []) {
+  const candidates: (HeaderHint & { order: number })[] = [];
+  for (const [fieldOrder, field] of missing.entries()) {
+    for (const [aliasOrder, alias] of (mapping.fields[field]?.headers ?? []).entries()) {
       const wanted = comparable(alias);
-      for (const header of headers) {
+      for (const [headerOrder, header] of headers.entries()) {
         const have = comparable(header);
         const distance = headerDistance(have, wanted);
-        const near = distance <= Math.floor(Math.max(Array.from(have).length, Array.from(wanted).length) / 2);
-        if (near && (!best || distance < best.distance)) best = { field, header, alias, distance };
+        if (distance <= Math.floor(Math.max(Array.from(have).length, Array.from(wanted).length) / 2)) {
+          candidates.push({ field, header, alias, distance, order: (fieldOrder * 1000 + aliasOrder) * 1000 + headerOrder });
+        }
       }
     }
-    return best ? [best] : [];
-  });
+  }
+  candidates.sort((a, b) => a.distance - b.distance || a.order - b.order);
+  const hints: HeaderHint[] = [];
+  for (const { order: _order, ...candidate } of candidates) {
+    if (!hints.some((h) => h.field === candidate.field || h.header === candidate.header)) hints.push(candidate);
+  }
+  return missing.flatMap((field) => hints.filter((h) => h.field === field));
 }
 
 /**
@@ -68,6 +74,8 @@ export function missingHeaderAdvice(mapping: FeedMapping, missing: readonly stri
     return `${field} goes by ${aliases.slice(0, 6).join('、')}${aliases.length > 6 ? '…' : ''}`;
   });
   const example = hints[0] ?? { header: 'HEADER', field: missing[0] ?? 'field' };
+  const absent = missing.find((field) => !hints.some((h) => h.field === field));
+  const sameThroughout = absent === undefined ? '' : `; a file without the column whose rows all share one value can say so with \`--set ${absent}=VALUE\``;
   return `${parts.join('; ')}. To read a header as a field, give \`jiuzhu import --column '${example.header}=${example.field}'\` for this file, `
-    + `or add the header to ${mapping.source}.synonyms.json in JIUZHU_FEEDS_DIR for every file (docs/feeds.md)`;
+    + `or add the header to ${mapping.source}.synonyms.json in JIUZHU_FEEDS_DIR for every file (docs/feeds.md)${sameThroughout}`;
 }
