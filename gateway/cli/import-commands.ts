@@ -43,11 +43,12 @@ export function sourcesCommand(): Command {
     .description('one feed: the headers each field is read from (every alias), types, accepted values, constants, and where the mapping comes from')
     .argument('<source>', 'feed source id')
     .option('--json', 'print the description as JSON')
-    .action((source: string, options: { json?: boolean }) => {
+    .action((source: string, options: { json?: boolean }, command: Command) => {
       const feed = commandFeeds().get(source);
       if (!feed) throw new ProblemError('unknown-source', `no feed "${source}" (see \`jiuzhu sources\`)`);
       const description = describeFeed(feed);
-      if (options.json) printJson(description);
+      // `sources show S --json`: commander gives --json to `sources`, which has the same option, when it follows the argument.
+      if (options.json || command.parent?.opts<{ json?: boolean }>().json) printJson(description);
       else for (const line of feedDescriptionLines(description)) printLine(line);
     }));
   return sources;
