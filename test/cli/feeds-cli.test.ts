@@ -100,12 +100,13 @@ describe('feeds a county adapts without code, from the command line (issue 14)',
     expect(JSON.parse(result.stdout)).toMatchObject({ accepted: 2, rejected: 0 });
   });
 
-  it('stops a command when a deployment file is broken, naming the file and the place in it', async () => {
+  it('stops a command, and the server at start, when a deployment file is broken, naming the file and the place in it', async () => {
     const brokenDir = join(dir, 'broken');
     mkdirSync(brokenDir);
     writeFileSync(join(brokenDir, 'gongan-hukou.synonyms.json'), JSON.stringify({ extends: 'gongan-hukou', fields: { changeType: { headers: [] } } }));
-    for (const args of [['sources'], ['import', '--source', 'yibao', '--dry-run', join(dir, 'zhuxiao.csv')]]) {
-      const result = await runJiuzhu({ ...env, JIUZHU_FEEDS_DIR: brokenDir }, ...args);
+    // `serve` would listen until killed: with the broken folder it stops at start, before taking a request.
+    for (const args of [['sources'], ['import', '--source', 'yibao', '--dry-run', join(dir, 'zhuxiao.csv')], ['serve']]) {
+      const result = await runJiuzhu({ ...env, JIUZHU_FEEDS_DIR: brokenDir, PORT: '0' }, ...args);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`jiuzhu: [feeds] ${join(brokenDir, 'gongan-hukou.synonyms.json')} /fields/changeType/headers: must NOT have fewer than 1 items (schemas/feed-synonyms.schema.json#/properties/fields/additionalProperties/properties/headers/minItems)`);
     }
