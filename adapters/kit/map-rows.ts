@@ -199,7 +199,6 @@ function createRowMapper(mapping: FeedMapping, header: HeaderMatch, options: Map
   };
 }
 
-/** The typed value of a cell, undefined when empty (after the field's default), or why it is unusable. */
 /** Map keys and cell values compared in one form (NFKC, no spaces, lower case); only the map's own keys count. */
 function mapKey(text: string): string {
   return text.normalize('NFKC').replace(/\s/g, '').toLowerCase();
@@ -217,6 +216,7 @@ export function fixedValueProblem(definition: MappedField, text: string, options
   return typeof parsed === 'object' ? parsed.reason : undefined;
 }
 
+/** The typed value of a cell, undefined when empty (after the field's default), or why it is unusable. */
 function parseField(definition: MappedField, lookup: Map<string, string> | undefined, inWan: boolean, text: string, options: MapOptions): ParsedValue | undefined | { reason: string } {
   let value = normaliseText(text);
   if (lookup && value !== '') {
