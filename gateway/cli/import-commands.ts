@@ -3,11 +3,11 @@ import { Command, InvalidArgumentError } from 'commander';
 import { AdapterError } from '../../adapters/kit/adapter-error.js';
 import { loadFeedCatalogue, type FeedCatalogue } from '../../adapters/kit/feed-mappings.js';
 import type { FeedMapping } from '../../schemas/types/index.js';
-import { loadConfig } from '../config.js';
-import { describeFeed, feedDescriptionLines } from '../feeds/describe-feed.js';
 import { commandLineActor } from '../access/actor.js';
 import { nationwide } from '../access/region-scope.js';
+import { loadConfig } from '../config.js';
 import { ProblemError } from '../errors.js';
+import { describeFeed, feedDescriptionLines } from '../feeds/describe-feed.js';
 import { importFeedFile, type ImportResult } from '../feeds/import-feed.js';
 import { note, printJson, printLine } from './output.js';
 import { openCommandStore } from './command-store.js';
@@ -55,7 +55,8 @@ export function sourcesCommand(): Command {
 }
 
 function feedKinds(m: FeedMapping): string[] {
-  return typeof m.fact.kind === 'string' ? [m.fact.kind] : [...new Set(Object.values(m.fields[m.fact.kind.field]?.map ?? {}))].filter((k): k is string => k !== undefined);
+  // '-' marks wordings accepted without a fact (其他 in a 注销 list): not a kind.
+  return typeof m.fact.kind === 'string' ? [m.fact.kind] : [...new Set(Object.values(m.fields[m.fact.kind.field]?.map ?? {}))].filter((k): k is string => k !== undefined && k !== '-');
 }
 
 /** `--column 'HEADER=field'`, `--set field=value`: collected into one object, the text before the first = as the key. */

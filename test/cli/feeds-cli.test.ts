@@ -38,7 +38,7 @@ describe('feeds a county adapts without code, from the command line (issue 14)',
     const text = await runJiuzhu(withFeeds, 'sources');
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^weijian-county +wj +县卫健局慢病名单 +→ major-illness +\[deployment\]$/m);
-    expect(text.stdout).toMatch(/^gongan-hukou .*\[\+ deployment synonyms\]$/m);
+    expect(text.stdout).toMatch(/^gongan-hukou +ga +户籍变动人员信息（出生、死亡、迁出） +→ person-death, person-moved-out, person-birth +\[\+ deployment synonyms\]$/m);
     expect(text.stdout).toMatch(/^gongan-deaths +ga +户籍注销人员信息（死亡注销） +→ person-death$/m);
     const json = JSON.parse((await runJiuzhu(withFeeds, 'sources', '--json')).stdout) as { source: string; origin: string; widened: boolean }[];
     expect(json.find((s) => s.source === 'weijian-county')).toMatchObject({ origin: 'deployment', widened: false });
