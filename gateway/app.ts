@@ -4,6 +4,7 @@ import { defaultOverdueContext } from './supervision/overdue-items.js';
 import { loadRuleSet, type LoadedRuleSet } from './engine/rule-set.js';
 import { loadFilingProgrammes, type FilingProgrammes } from './filing/filing-programme.js';
 import type { Exchange } from './keystore/exchange.js';
+import { loadFeedCatalogue, type FeedCatalogue } from '../adapters/kit/feed-mappings.js';
 import type { Store } from './store/connect.js';
 import auditPlugin from './plugins/app/audit.js';
 import exchangePlugin from './plugins/app/exchange.js';
@@ -49,6 +50,8 @@ declare module 'fastify' {
 export interface AppOptions {
   store: Store;
   exchange: Exchange;
+  /** The feeds uploads are imported by (packaged, and the deployment's JIUZHU_FEEDS_DIR); the packaged ones unless given. */
+  feeds?: FeedCatalogue;
   /** The comparison rules; config/rules/default.json unless given. */
   rules?: LoadedRuleSet;
   /** Casework time limits, the 一城通办 schemes and the holiday calendar; config/time-limits/default.json unless given. */
@@ -101,7 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(regionRoutes);
   await app.register(householdRoutes);
   await app.register(personRoutes);
-  await app.register(feedRoutes);
+  await app.register(feedRoutes, { feeds: options.feeds ?? loadFeedCatalogue() });
   await app.register(batchRoutes);
   // The monitoring configuration is read once here and shared, not once per route file.
   const rules = options.rules ?? loadRuleSet();

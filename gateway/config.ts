@@ -34,6 +34,11 @@ export interface Config {
   /** The comparison rule set (JIUZHU_RULES); config/rules/default.json when unset. */
   rulesFile: string | undefined;
   /**
+   * The deployment's feed mappings (JIUZHU_FEEDS_DIR): `<source>.mapping.json` files that replace or add to the packaged
+   * ones, and `<source>.synonyms.json` files that add header names and wordings to one (docs/feeds.md).
+   */
+  feedsDir: string | undefined;
+  /**
    * The reverse proxies whose X-Forwarded-For names the client (JIUZHU_TRUST_PROXY: their addresses or CIDRs, comma
    * separated). Failed authentications are counted per client address, so behind a proxy this must be set, or every
    * client shares the proxy's count.
@@ -55,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     logLevel: env.LOG_LEVEL ?? 'info',
     rulesFile: env.JIUZHU_RULES || undefined,
+    feedsDir: env.JIUZHU_FEEDS_DIR || undefined,
     trustProxy: env.JIUZHU_TRUST_PROXY?.trim() || false,
   };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { loadFeedCatalogue } from '../adapters/kit/feed-mappings.js';
 import { maskIdNumbersInUrl } from './access/masking.js';
 import { buildApp } from './app.js';
 import { activeSigningKey } from './audit/checkpoint-keys.js';
@@ -19,6 +20,7 @@ export async function startServer(config: Config, store: Store, exchange: Exchan
     store,
     exchange,
     rules: loadRuleSet(config.rulesFile),
+    feeds: loadFeedCatalogue({ deploymentDir: config.feedsDir }),
     trustProxy: config.trustProxy,
     logger: serverLoggerOptions(config.logLevel),
   });

@@ -23,6 +23,8 @@ export function mappedFields(mapping: FeedMapping): [string, MappedField][] {
   return Object.entries(mapping.fields).flatMap(([name, definition]) => (definition ? [[name, definition] as [string, MappedField]] : []));
 }
 
+const noFields: ReadonlySet<string> = new Set();
+
 export interface HeaderMatch {
   /** Field name → column index. */
   columns: Map<string, number>;
@@ -38,9 +40,10 @@ export interface HeaderMatch {
  * parent across its children (the XLSX reader expands merges). A field takes, in order of preference: its
  * first alias before later ones; a column's own (child) text before the parent's or both joined; the exact
  * text before the text without its bracketed note; the leftmost column. Required fields choose first, so an
- * optional field's loose alias cannot take the ID column.
+ * optional field's loose alias cannot take the ID column. `fixed` fields take their value from the import, not
+ * from a column (`jiuzhu import --set`), so they are neither looked for nor missing.
  */
-export function matchHeader(mapping: FeedMapping, headerRows: readonly (readonly string[])[]): HeaderMatch {
+export function matchHeader(mapping: FeedMapping, headerRows: readonly (readonly string[])[], fixed: ReadonlySet<string> = noFields): HeaderMatch {
   const width = Math.max(0, ...headerRows.map((r) => r.length));
   const raw = (row: number, column: number) => headerRows[row]?.[column] ?? '';
   const columnLabels = Array.from({ length: width }, (_, column) => {
@@ -52,7 +55,7 @@ export function matchHeader(mapping: FeedMapping, headerRows: readonly (readonly
   const columns = new Map<string, number>();
   const headerTexts = new Map<string, string>();
   const taken = new Set<number>();
-  const fields = mappedFields(mapping).sort(([, a], [, b]) => Number(Boolean(b.required)) - Number(Boolean(a.required)));
+  const fields = mappedFields(mapping).filter(([field]) => !fixed.has(field)).sort(([, a], [, b]) => Number(Boolean(b.required)) - Number(Boolean(a.required)));
   for (const [field, definition] of fields) {
     const aliases = definition.headers.map(normaliseHeader);
     search: for (const alias of aliases) {
@@ -69,17 +72,17 @@ export function matchHeader(mapping: FeedMapping, headerRows: readonly (readonly
       }
     }
   }
-  const missingRequired = mappedFields(mapping).filter(([field, definition]) => definition.required && !columns.has(field)).map(([field]) => field);
+  const missingRequired = mappedFields(mapping).filter(([field, definition]) => definition.required && !columns.has(field) && !fixed.has(field)).map(([field]) => field);
   return { columns, headerTexts, rowCount: headerRows.length, missingRequired };
 }
 
 /** The best header among the first rows: every required field found, then the most fields, then the fewest rows. */
-export function findHeader(mapping: FeedMapping, firstRows: readonly (readonly string[])[]): { index: number; match: HeaderMatch } | undefined {
+export function findHeader(mapping: FeedMapping, firstRows: readonly (readonly string[])[], fixed: ReadonlySet<string> = noFields): { index: number; match: HeaderMatch } | undefined {
   let best: { index: number; match: HeaderMatch } | undefined;
   for (let index = 0; index < firstRows.length; index++) {
     for (const rowCount of [1, 2]) {
       if (index + rowCount > firstRows.length) continue;
-      const match = matchHeader(mapping, firstRows.slice(index, index + rowCount));
+      const match = matchHeader(mapping, firstRows.slice(index, index + rowCount), fixed);
       if (match.columns.size === 0) continue;
       const better =
         !best ||

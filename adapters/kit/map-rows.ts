@@ -6,6 +6,7 @@ import type { Fact, FeedMapping, MappedField } from '../../schemas/types/index.j
 import { AdapterError } from './adapter-error.js';
 import { isBlankRow, isTitleRow, isTotalsRow, normaliseText, parseBoolean, parseDate, parseFen, parseInteger, parsePeriod } from './cell-values.js';
 import { findHeader, headerUnitIsWan, mappedFields, matchHeader, type HeaderMatch } from './header-match.js';
+import { missingHeaderAdvice } from './header-suggestions.js';
 import type { RawRecord, RawRow } from './rows.js';
 import { SeenRows } from './seen-rows.js';
 
@@ -21,12 +22,23 @@ export type RowOutcome =
 /** Title rows and notes above the header are common; a header further down than this is not a header. */
 const headerScanRows = 30;
 
+export interface MapOptions {
+  /** The 'today' that dates and ID numbers are checked against. */
+  today?: string;
+  /**
+   * Field → the cell text every row has, for a file that leaves the column out because it is the same throughout (a
+   * death-only cancellation export has no 注销原因: every row is a death). Read as a cell would be: through the
+   * field's map and type. The file's own column, if any, is not read.
+   */
+  fixedValues?: Readonly<Record<string, string>>;
+}
+
 /**
  * Rows (CSV, spreadsheets) → facts. The header is found among the first rows by the mapping's aliases, so
  * title rows, notes and two-row merged headers above it are passed over; a file whose header lacks a
  * required column is refused whole, naming what is missing.
  */
-export async function* mapRows(mapping: FeedMapping, rows: AsyncIterable<RawRow>, fileName: string, options: { today?: string } = {}): AsyncIterable<RowOutcome> {
+export async function* mapRows(mapping: FeedMapping, rows: AsyncIterable<RawRow>, fileName: string, options: MapOptions = {}): AsyncIterable<RowOutcome> {
   const iterator = rows[Symbol.asyncIterator]();
   const head: RawRow[] = [];
   while (head.length < headerScanRows) {
@@ -34,11 +46,13 @@ export async function* mapRows(mapping: FeedMapping, rows: AsyncIterable<RawRow>
     if (next.done) break;
     head.push(next.value);
   }
-  const found = findHeader(mapping, head.map((r) => r.cells));
+  const fixed = new Set(Object.keys(options.fixedValues ?? {}));
+  const found = findHeader(mapping, head.map((r) => r.cells), fixed);
   if (!found || found.match.missingRequired.length > 0) {
-    const missing = found?.match.missingRequired ?? mappedFields(mapping).filter(([, f]) => f.required).map(([name]) => name);
+    const missing = found?.match.missingRequired ?? mappedFields(mapping).filter(([name, f]) => f.required && !fixed.has(name)).map(([name]) => name);
     const expected = missing.map((name) => mapping.fields[name]?.headers[0] ?? name).join('、');
-    throw new AdapterError('no-header', fileName, `no header row names the required column(s) ${expected} in the first ${headerScanRows} rows`);
+    const advice = missingHeaderAdvice(mapping, missing, unmatchedHeaders(head, found));
+    throw new AdapterError('no-header', fileName, `no header row names the required column(s) ${expected} in the first ${headerScanRows} rows; ${advice}`);
   }
   const mapper = createRowMapper(mapping, found.match, options);
   for (const row of head.slice(found.index + found.match.rowCount)) yield mapper(row);
@@ -46,17 +60,33 @@ export async function* mapRows(mapping: FeedMapping, rows: AsyncIterable<RawRow>
 }
 
 /**
+ * The header texts of the nearest miss, for advice: the columns the best candidate header row left unmatched, or,
+ * when no row matched anything, the fullest of the first rows (the file's header, most likely).
+ */
+function unmatchedHeaders(head: readonly RawRow[], found: ReturnType<typeof findHeader>): string[] {
+  if (found) {
+    const taken = new Set(found.match.columns.values());
+    const rows = head.slice(found.index, found.index + found.match.rowCount).map((r) => r.cells);
+    const width = Math.max(0, ...rows.map((r) => r.length));
+    return Array.from({ length: width }, (_, column) => column).filter((column) => !taken.has(column)).flatMap((column) => rows.map((r) => r[column] ?? ''));
+  }
+  const fullest = head.reduce<RawRow | undefined>((best, row) => (!best || filledCellCount(row.cells) > filledCellCount(best.cells) ? row : best), undefined);
+  return [...(fullest?.cells ?? [])];
+}
+
+/**
  * Records (JSON, NDJSON, XML) → facts. Exporters often leave out null fields, so each record's own field
  * names are matched (cached per set of names); a record lacking a required field is a reject. The file is
  * refused whole only when none of its first records has the required fields — then it is not this feed.
  */
-export async function* mapRecords(mapping: FeedMapping, records: AsyncIterable<RawRecord>, fileName: string, options: { today?: string } = {}): AsyncIterable<RowOutcome> {
+export async function* mapRecords(mapping: FeedMapping, records: AsyncIterable<RawRecord>, fileName: string, options: MapOptions = {}): AsyncIterable<RowOutcome> {
+  const fixed = new Set(Object.keys(options.fixedValues ?? {}));
   const mappers = new Map<string, ((row: RawRow) => RowOutcome) | string>();
   const mapperFor = (keys: string[]) => {
     const signature = keys.join('\u0000');
     let mapper = mappers.get(signature);
     if (mapper === undefined) {
-      const match = matchHeader(mapping, [keys]);
+      const match = matchHeader(mapping, [keys], fixed);
       mapper = match.missingRequired.length > 0
         ? `lacks the field(s) ${match.missingRequired.map((name) => mapping.fields[name]?.headers[0] ?? name).join('、')}`
         : createRowMapper(mapping, match, options);
@@ -94,8 +124,9 @@ export async function* mapRecords(mapping: FeedMapping, records: AsyncIterable<R
     if (!matched && seen >= headerScanRows) break;
   }
   if (!matched && early.some((outcome) => outcome.type === 'reject' && outcome.reason.startsWith('the record lacks'))) {
-    const keys = early.flatMap((o) => (o.type === 'reject' && !Array.isArray(o.raw) ? Object.keys(o.raw) : [])).filter((k) => k !== '__error');
-    throw new AdapterError('no-header', fileName, `no record among the first ${headerScanRows} has this feed's required fields; they have ${[...new Set(keys)].slice(0, 12).join(', ') || 'none'}`);
+    const keys = [...new Set(early.flatMap((o) => (o.type === 'reject' && !Array.isArray(o.raw) ? Object.keys(o.raw) : [])).filter((k) => k !== '__error'))];
+    const missing = [...new Set(early.flatMap((o) => (o.type === 'reject' && !Array.isArray(o.raw) ? matchHeader(mapping, [Object.keys(o.raw)], fixed).missingRequired : [])))];
+    throw new AdapterError('no-header', fileName, `no record among the first ${headerScanRows} has this feed's required fields; they have ${keys.slice(0, 12).join(', ') || 'none'}; ${missingHeaderAdvice(mapping, missing, keys)}`);
   }
   yield* early.splice(0);
 }
@@ -114,12 +145,15 @@ function isNumberedBlankRow(cells: readonly string[]): boolean {
   return filled.length === 1 && filled[0] === 0 && parseInteger(normaliseText(cells[0] ?? '')).ok;
 }
 
-function createRowMapper(mapping: FeedMapping, header: HeaderMatch, options: { today?: string }): (row: RawRow) => RowOutcome {
-  const fields = [...header.columns.entries()].map(([name, column]) => {
+function createRowMapper(mapping: FeedMapping, header: HeaderMatch, options: MapOptions): (row: RawRow) => RowOutcome {
+  const fromColumns = [...header.columns.entries()].map(([name, column]) => ({ name, column, fixedText: undefined as string | undefined }));
+  const fromImport = Object.entries(options.fixedValues ?? {}).filter(([name]) => mapping.fields[name]).map(([name, fixedText]) => ({ name, column: -1, fixedText }));
+  const fields = [...fromColumns, ...fromImport].map(({ name, column, fixedText }) => {
     const definition = mapping.fields[name]!;
     return {
       name,
       column,
+      fixedText,
       definition,
       label: definition.headers[0],
       lookup: definition.map ? mapLookup(definition.map) : undefined,
@@ -142,8 +176,8 @@ function createRowMapper(mapping: FeedMapping, header: HeaderMatch, options: { t
 
     let problems: string[] | undefined;
     for (let index = 0; index < fields.length; index++) {
-      const { column, definition, label, lookup, inWan } = fields[index]!;
-      const text = row.cells[column] ?? '';
+      const { column, fixedText, definition, label, lookup, inWan } = fields[index]!;
+      const text = fixedText ?? row.cells[column] ?? '';
       const parsed = parseField(definition, lookup, inWan, text, options);
       values[index] = undefined;
       if (parsed === undefined) {
@@ -165,7 +199,6 @@ function createRowMapper(mapping: FeedMapping, header: HeaderMatch, options: { t
   };
 }
 
-/** The typed value of a cell, undefined when empty (after the field's default), or why it is unusable. */
 /** Map keys and cell values compared in one form (NFKC, no spaces, lower case); only the map's own keys count. */
 function mapKey(text: string): string {
   return text.normalize('NFKC').replace(/\s/g, '').toLowerCase();
@@ -176,7 +209,15 @@ function mapLookup(map: Record<string, string | undefined>): Map<string, string>
   return new Map(Object.entries(map).flatMap(([key, value]) => (value === undefined ? [] : [[key, value], [mapKey(key), value]] as [string, string][])));
 }
 
-function parseField(definition: MappedField, lookup: Map<string, string> | undefined, inWan: boolean, text: string, options: { today?: string }): ParsedValue | undefined | { reason: string } {
+/** Why a value given for a whole file (`--set`) cannot be a value of the field, or undefined when it can. */
+export function fixedValueProblem(definition: MappedField, text: string, options: MapOptions = {}): string | undefined {
+  const parsed = parseField(definition, definition.map ? mapLookup(definition.map) : undefined, false, text, options);
+  if (parsed === undefined) return 'is empty';
+  return typeof parsed === 'object' ? parsed.reason : undefined;
+}
+
+/** The typed value of a cell, undefined when empty (after the field's default), or why it is unusable. */
+function parseField(definition: MappedField, lookup: Map<string, string> | undefined, inWan: boolean, text: string, options: MapOptions): ParsedValue | undefined | { reason: string } {
   let value = normaliseText(text);
   if (lookup && value !== '') {
     const mapped = lookup.get(value) ?? lookup.get(mapKey(value));

@@ -1,29 +1,69 @@
 import { basename } from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { AdapterError } from '../../adapters/kit/adapter-error.js';
-import { loadFeedMappings } from '../../adapters/kit/feed-mappings.js';
+import { loadFeedCatalogue, type FeedCatalogue } from '../../adapters/kit/feed-mappings.js';
+import type { FeedMapping } from '../../schemas/types/index.js';
 import { commandLineActor } from '../access/actor.js';
 import { nationwide } from '../access/region-scope.js';
+import { loadConfig } from '../config.js';
 import { ProblemError } from '../errors.js';
+import { describeFeed, feedDescriptionLines } from '../feeds/describe-feed.js';
 import { importFeedFile, type ImportResult } from '../feeds/import-feed.js';
 import { note, printJson, printLine } from './output.js';
 import { openCommandStore } from './command-store.js';
 import { regionCodeOption } from './region-option.js';
 
+/** The feeds this command reads by: the packaged mappings with JIUZHU_FEEDS_DIR laid over them, checked now. */
+function commandFeeds(): FeedCatalogue {
+  return loadFeedCatalogue({ deploymentDir: loadConfig().feedsDir });
+}
+
 export function sourcesCommand(): Command {
-  return new Command('sources')
-    .description('list the feed sources jiuzhu can import (one mapping file each in adapters/departments)')
-    .option('--json', 'print [{source, department, title, kinds}]')
+  const sources = new Command('sources')
+    .description('list the feed sources jiuzhu can import: the mappings in adapters/departments and the deployment\'s (JIUZHU_FEEDS_DIR)')
+    .option('--json', 'print [{source, department, title, kinds, origin, widened}]')
     .action((options: { json?: boolean }) => {
-      const sources = [...loadFeedMappings().values()].map((m) => ({
+      const list = [...commandFeeds().values()].map(({ mapping: m, origin, synonymsFile }) => ({
         source: m.source,
         department: m.department,
         title: m.title,
-        kinds: typeof m.fact.kind === 'string' ? [m.fact.kind] : [...new Set(Object.values(m.fields[m.fact.kind.field]?.map ?? {}))],
+        kinds: feedKinds(m),
+        origin,
+        widened: synonymsFile !== undefined,
       }));
-      if (options.json) printJson(sources);
-      else for (const s of sources) printLine(`${s.source.padEnd(22)} ${s.department.padEnd(4)} ${s.title}  → ${s.kinds.join(', ')}`);
+      if (options.json) printJson(list);
+      else {
+        for (const s of list) {
+          const mark = s.origin === 'deployment' ? '  [deployment]' : s.widened ? '  [+ deployment synonyms]' : '';
+          printLine(`${s.source.padEnd(22)} ${s.department.padEnd(4)} ${s.title}  → ${s.kinds.join(', ')}${mark}`);
+        }
+      }
     });
+  sources.addCommand(new Command('show')
+    .description('one feed: the headers each field is read from (every alias), types, accepted values, constants, and where the mapping comes from')
+    .argument('<source>', 'feed source id')
+    .option('--json', 'print the description as JSON')
+    .action((source: string, options: { json?: boolean }, command: Command) => {
+      const feed = commandFeeds().get(source);
+      if (!feed) throw new ProblemError('unknown-source', `no feed "${source}" (see \`jiuzhu sources\`)`);
+      const description = describeFeed(feed);
+      // `sources show S --json`: commander gives --json to `sources`, which has the same option, when it follows the argument.
+      if (options.json || command.parent?.opts<{ json?: boolean }>().json) printJson(description);
+      else for (const line of feedDescriptionLines(description)) printLine(line);
+    }));
+  return sources;
+}
+
+function feedKinds(m: FeedMapping): string[] {
+  // '-' marks wordings accepted without a fact (其他 in a 注销 list): not a kind.
+  return typeof m.fact.kind === 'string' ? [m.fact.kind] : [...new Set(Object.values(m.fields[m.fact.kind.field]?.map ?? {}))].filter((k): k is string => k !== undefined && k !== '-');
+}
+
+/** `--column 'HEADER=field'`, `--set field=value`: collected into one object, the text before the first = as the key. */
+function collectPair(text: string, previous: Record<string, string>): Record<string, string> {
+  const at = text.indexOf('=');
+  if (at <= 0 || at === text.length - 1) throw new InvalidArgumentError(`expected NAME=VALUE, got "${text}"`);
+  return { ...previous, [text.slice(0, at).trim()]: text.slice(at + 1).trim() };
 }
 
 /** A progress line: redrawn in place on a terminal, plain lines otherwise (logs, CI). */
@@ -50,9 +90,12 @@ export function importCommand(): Command {
     .argument('<file...>', 'CSV (UTF-8 or GBK), XLSX/XLS, JSON/NDJSON or XML files')
     .option('--sheet <name>', 'the sheet to read in a workbook')
     .option('--region <code>', `import for one region, as its key would: rows about register persons outside it are rejected, and only comparisons over an overlapping region read the batch (default ${nationwide}: all)`, regionCodeOption, nationwide)
+    .option('--column <header=field>', 'read the column HEADER as FIELD (a field name or one of its headers) for these files only; repeatable; recorded with the batch', collectPair, {})
+    .option('--set <field=value>', 'every row has VALUE in FIELD, for files without that column (a death-only 户籍注销 export: --set 变动类型=死亡); repeatable; recorded with the batch', collectPair, {})
     .option('--dry-run', 'report what each file would do without writing anything')
     .option('--json', 'print one object per file: {batchId, source, accepted, rejected, skipped, duplicate}')
-    .action(async (files: string[], options: { source: string; sheet?: string; region: string; dryRun?: boolean; json?: boolean }) => {
+    .action(async (files: string[], options: { source: string; sheet?: string; region: string; column: Record<string, string>; set: Record<string, string>; dryRun?: boolean; json?: boolean }) => {
+      const feeds = commandFeeds();
       const { store } = await openCommandStore();
       let refused = 0;
       try {
@@ -63,6 +106,9 @@ export function importCommand(): Command {
           try {
             result = await importFeedFile(store, {
               source: options.source,
+              feeds,
+              columns: options.column,
+              fixedValues: options.set,
               input: { fileName, path: file },
               actor: { ...commandLineActor(), regionCode: options.region },
               dryRun: options.dryRun,

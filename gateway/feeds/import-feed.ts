@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { AdapterError } from '../../adapters/kit/adapter-error.js';
 import { readCsvRows } from '../../adapters/kit/csv-reader.js';
-import { feedMapping } from '../../adapters/kit/feed-mappings.js';
+import { loadFeedCatalogue, type FeedCatalogue, type LoadedFeed } from '../../adapters/kit/feed-mappings.js';
 import { readJsonRecords } from '../../adapters/kit/json-reader.js';
-import { mapRecords, mapRows, type RowOutcome } from '../../adapters/kit/map-rows.js';
+import { fixedValueProblem, mapRecords, mapRows, type RowOutcome } from '../../adapters/kit/map-rows.js';
+import { fieldNamed, withColumnHeaders } from '../../adapters/kit/mapping-overlays.js';
 import { detectFormat } from '../../adapters/kit/read-file.js';
 import type { FileInput, ReaderLimits } from '../../adapters/kit/rows.js';
 import { readSpreadsheetRows } from '../../adapters/kit/xlsx-reader.js';
@@ -18,10 +19,20 @@ import { openBulkWriter, type BulkTable, type BulkValue } from '../store/bulk/bu
 import { attributesAtRest } from '../store/fact-attributes.js';
 import { createIdNumberStorer, idNumberKey } from '../store/personal-data.js';
 import type { Store } from '../store/connect.js';
+import type { FeedMapping } from '../../schemas/types/index.js';
 import { appendAuditEntry } from '../store/repositories/audit-log.js';
 
 export interface ImportOptions {
   source: string;
+  /** The feeds to import by (packaged and the deployment's); the packaged ones when not given. */
+  feeds?: FeedCatalogue;
+  /**
+   * This file's own header names: header text → field (its name, or one of its headers). For a one-off file whose
+   * header the mapping lacks (`jiuzhu import --column`); recorded with the batch.
+   */
+  columns?: Readonly<Record<string, string>>;
+  /** Field (name or header) → the value of every row, for a file without that column (`jiuzhu import --set`); recorded with the batch. */
+  fixedValues?: Readonly<Record<string, string>>;
   input: FileInput;
   actor: Actor;
   dryRun?: boolean;
@@ -70,8 +81,10 @@ type Query = (sql: string, bindings: readonly BulkValue[]) => Promise<Record<str
  * people — and only comparison runs whose region overlaps the batch's read its facts.
  */
 export async function importFeedFile(store: Store, options: ImportOptions): Promise<ImportResult> {
-  const mapping = feedMapping(options.source);
-  if (!mapping) throw new ProblemError('unknown-source', `no feed "${options.source}" (see \`jiuzhu sources\`)`);
+  const feed = (options.feeds ?? loadFeedCatalogue()).get(options.source);
+  if (!feed) throw new ProblemError('unknown-source', `no feed "${options.source}" (see \`jiuzhu sources\`)`);
+  const reading = howToRead(feed, options);
+  const { mapping } = reading;
   const digest = await fileDigest(options.input);
   const region = options.actor.regionCode;
   const knexQuery: Query = async (sql, bindings) => rowsOf(await store.knex.raw(sql, bindings as BulkValue[]));
@@ -80,7 +93,7 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
 
   const format = await detectFormat(options.input);
   // Dates and ID numbers are checked against one 'today' for the whole file: fixed once, not per cell.
-  const mapOptions = { today: options.today ?? todayInShanghai() };
+  const mapOptions = { today: options.today ?? todayInShanghai(), fixedValues: reading.fixedValues };
   const outcomes: AsyncIterable<RowOutcome> =
     format === 'csv'
       ? mapRows(mapping, readCsvRows(options.input, options.limits), options.input.fileName, mapOptions)
@@ -120,7 +133,7 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
     }
     batchId = writer.nextId('batches');
     await writer.write('batches', [batchId, options.source, null, digest, options.input.fileName, 'applied', now, 0, 0, 0, 0, null, options.actor.label,
-      JSON.stringify({ format, sheet: options.sheet ?? mapping.sheet ?? null }), region]);
+      JSON.stringify({ format, sheet: options.sheet ?? mapping.sheet ?? null, ...reading.record }), region]);
     let rows = 0;
     // Each chunk's ID numbers are indexed and encrypted together (one SM4 call), its rejected rows likewise.
     const storeSubjects = createIdNumberStorer(store.keyring);
@@ -153,7 +166,7 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
     // Last before commit: from here the audit head stays locked until the load commits.
     await appendAuditEntry(writer, options.actor, {
       action: 'feed.import', outcome: 'ok', resourceType: 'batch', resourceId: String(batchId),
-      detail: `${options.source} ${options.input.fileName}: ${counts.accepted} accepted, ${counts.rejected} rejected, ${counts.skipped} skipped`,
+      detail: `${options.source} ${options.input.fileName}: ${counts.accepted} accepted, ${counts.rejected} rejected, ${counts.skipped} skipped${reading.note}`,
     });
     await writer.commit();
   } catch (error) {
@@ -161,6 +174,52 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
     throw error;
   }
   return { batchId, source: options.source, ...counts, duplicate: false, dryRun: false };
+}
+
+interface Reading {
+  mapping: FeedMapping;
+  fixedValues: Record<string, string>;
+  /** Kept in the batch's detail: which mapping files read the file, and what this import added to them. */
+  record: { mapping: { origin: LoadedFeed['origin']; file: string; synonyms?: string }; columns?: Record<string, string>; fixedValues?: Record<string, string> };
+  /** The same, for the audit line, when the import added anything. */
+  note: string;
+}
+
+/**
+ * The mapping this file is read by: the feed's, with the import's own header names and whole-file values. Names
+ * that no field goes by are refused before the file is read, naming the feed's fields.
+ */
+function howToRead(feed: LoadedFeed, options: ImportOptions): Reading {
+  const fieldOf = (given: string, what: string) => {
+    const field = fieldNamed(feed.mapping, given);
+    if (!field) {
+      throw new ProblemError('validation-failed', `${what}: the feed ${feed.mapping.source} has no field ${given} (its fields: ${Object.keys(feed.mapping.fields).join(', ')}; see \`jiuzhu sources show ${feed.mapping.source}\`)`);
+    }
+    return field;
+  };
+  const columns = Object.fromEntries(Object.entries(options.columns ?? {}).map(([header, given]) => [header, fieldOf(given, `column ${header}=${given}`)]));
+  const fixedValues = Object.fromEntries(Object.entries(options.fixedValues ?? {}).map(([given, value]) => [fieldOf(given, `value ${given}=${value}`), value]));
+  const mapping = withColumnHeaders(feed.mapping, columns);
+  for (const [field, value] of Object.entries(fixedValues)) {
+    const problem = fixedValueProblem(mapping.fields[field]!, value, { today: options.today });
+    if (problem) throw new ProblemError('validation-failed', `value ${field}=${value}: ${problem}`);
+  }
+  const added = [
+    ...Object.entries(columns).map(([header, field]) => `column ${header} as ${field}`),
+    ...Object.entries(fixedValues).map(([field, value]) => `${field}=${value} on every row`),
+  ];
+  const widened = feed.origin === 'deployment' || feed.synonymsFile !== undefined;
+  const notes = [...added, ...(widened ? [`mapping ${[feed.mappingFile, feed.synonymsFile].filter(Boolean).join(' + ')}`] : [])];
+  return {
+    mapping,
+    fixedValues,
+    record: {
+      mapping: { origin: feed.origin, file: feed.mappingFile, ...(feed.synonymsFile ? { synonyms: feed.synonymsFile } : {}) },
+      ...(Object.keys(columns).length > 0 ? { columns } : {}),
+      ...(Object.keys(fixedValues).length > 0 ? { fixedValues } : {}),
+    },
+    note: notes.length > 0 ? ` (read with ${notes.join('; ')})` : '',
+  };
 }
 
 interface EarlierBatch {

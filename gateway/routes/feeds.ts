@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AdapterError } from '../../adapters/kit/adapter-error.js';
+import type { FeedCatalogue } from '../../adapters/kit/feed-mappings.js';
 import { fileSource } from '../crypto/byte-source.js';
 import type { EnvelopeHeader } from '../crypto/envelope.js';
 import { EnvelopeError } from '../crypto/envelope-errors.js';
@@ -36,7 +37,12 @@ const importResult = {
   },
 } as const;
 
-export default async function feedRoutes(fastify: FastifyInstance): Promise<void> {
+export interface FeedRouteOptions {
+  /** The same feeds `jiuzhu import` reads by: the packaged mappings with the deployment's folder laid over them. */
+  feeds: FeedCatalogue;
+}
+
+export default async function feedRoutes(fastify: FastifyInstance, options: FeedRouteOptions): Promise<void> {
   // In this scope every body arrives as a stream, whatever its type: files are written to disk and read from
   // there, never parsed by fastify (a JSON feed is a file to import, not a request body).
   fastify.removeAllContentTypeParsers();
@@ -78,7 +84,7 @@ export default async function feedRoutes(fastify: FastifyInstance): Promise<void
         const sender = envelope?.senderId;
         let result;
         try {
-          result = await importFeedFile(fastify.store, { source, input: { fileName: upload.fileName, path }, actor, dryRun });
+          result = await importFeedFile(fastify.store, { source, feeds: options.feeds, input: { fileName: upload.fileName, path }, actor, dryRun });
         } catch (error) {
           if (error instanceof AdapterError) {
             request.auditNote = `file refused: ${error.code}`;

@@ -487,6 +487,7 @@ export interface JiuzhuSchemas {
   enrolment?: Enrolment;
   fact?: Fact;
   'feed-mapping'?: FeedMapping;
+  'feed-synonyms'?: FeedSynonyms;
   'filing-completeness'?: FilingCompleteness;
   'filing-programme'?: FilingProgramme;
   'holiday-calendar'?: HolidayCalendar;
@@ -1922,6 +1923,39 @@ export interface FactTemplate {
    */
   constants?: {
     [k: string]: (string | boolean) | undefined;
+  };
+}
+/**
+ * JIUZHU_FEEDS_DIR/<source>.synonyms.json: header aliases and value-map entries a deployment adds to one feed mapping (packaged, or its own in the same folder) without copying the mapping. It can only widen what a file may say; types, required fields and the fact stay the mapping's.
+ */
+export interface FeedSynonyms {
+  /**
+   * The source whose mapping this widens; the file must be named <extends>.synonyms.json.
+   */
+  extends: string;
+  /**
+   * Where the extra names come from (which department export, since when).
+   */
+  description?: string;
+  /**
+   * Field name (as the mapping declares it) → what to add to it.
+   */
+  fields: {
+    [k: string]: FieldSynonyms | undefined;
+  };
+}
+export interface FieldSynonyms {
+  /**
+   * More header texts the column goes by; tried after the mapping's own.
+   *
+   * @minItems 1
+   */
+  headers?: [string, ...string[]];
+  /**
+   * More cell wordings and the canonical value each means; only for a field that has a map.
+   */
+  map?: {
+    [k: string]: string | undefined;
   };
 }
 /**

@@ -19,7 +19,7 @@ describe('jiuzhu demo', () => {
     expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
     const summary = JSON.parse(stdout);
     expect(summary.period).toBe('2024-05');
-    expect(summary.imported).toMatchObject({ files: 19, rejected: 5, newBatches: 19 });
+    expect(summary.imported).toMatchObject({ files: 20, rejected: 5, newBatches: 20 });
     expect(summary.warnings.total).toBe(24);
     // Every rule but partly-enrolled-household-in-hardship: the demo register enrols whole households (demo-month.test.ts).
     expect(summary.warnings.byRule.filter((r: { count: number }) => r.count === 0).map((r: { ruleId: string }) => r.ruleId)).toEqual(['partly-enrolled-household-in-hardship']);
@@ -139,7 +139,7 @@ describe('jiuzhu demo', () => {
   it('says plainly that a second run of the month found nothing new', async () => {
     const { stdout, code } = await jiuzhu('demo', '--out', join(workDir, 'may-again'), '--period', '2024-05');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^demo month 2024-05, 永宁县: 19 files, \d+ facts, 5 rejected rows; 24 warnings \(none new\); 12 transitions, 1 visits, 1 referrals, 1 discovery cases\n/);
+    expect(stdout).toMatch(/^demo month 2024-05, 永宁县: 20 files, \d+ facts, 5 rejected rows; 24 warnings \(none new\); 12 transitions, 1 visits, 1 referrals, 1 discovery cases\n/);
     expect(stdout).toContain('     1  recipient-died');
     expect(stdout).toContain(`summary: ${join(workDir, 'may-again', 'summary.md')}`);
   }, 60_000);

@@ -152,7 +152,7 @@ describe.each(dialects)('the demo month on %s', (dialect) => {
     const json = readFileSync(join(outDir, 'summary.json'), 'utf8');
     const markdown = readFileSync(join(outDir, 'summary.md'), 'utf8');
     expect(JSON.parse(json)).toEqual(first.summary);
-    expect(first.summary.imported).toEqual({ files: 19, accepted: expect.any(Number), rejected: 5, skipped: expect.any(Number), newBatches: 19 });
+    expect(first.summary.imported).toEqual({ files: 20, accepted: expect.any(Number), rejected: 5, skipped: expect.any(Number), newBatches: 20 });
     expect(first.summary.warnings.total).toBe(24);
     const shown = first.summary.warnings.byRule.filter((r) => !notInDemo.includes(r.ruleId));
     expect(shown.every((r) => r.count > 0 && r.example !== null && /^\d{6}\*{8}\d{3}[\dX]$/.test(r.example.idNumber))).toBe(true);

@@ -2,7 +2,7 @@ import type { DemoMonth } from './demo-month-context.js';
 import type { FeedFile } from './file-formats.js';
 import { assistanceFeedback, disasterVictims, jinminRoster, monitoredHouseholds, staffRoster, students } from './feeds/assistance-feeds.js';
 import { businessRegistrations, realEstateRegistrations, vehicleRegistrations } from './feeds/asset-feeds.js';
-import { deadInformation, hukouChanges } from './feeds/civil-status-feeds.js';
+import { deadInformation, deathCancellations, hukouChanges } from './feeds/civil-status-feeds.js';
 import { disabilityCertificates, majorIllness, medicalSettlements } from './feeds/health-feeds.js';
 import { contributions, employmentRegistrations, pensions, unemploymentBenefits, workersInHardship } from './feeds/labour-feeds.js';
 
@@ -13,6 +13,7 @@ import { contributions, employmentRegistrations, pensions, unemploymentBenefits,
  */
 const builders: readonly ((month: DemoMonth) => FeedFile)[] = [
   hukouChanges,
+  deathCancellations,
   deadInformation,
   vehicleRegistrations,
   realEstateRegistrations,

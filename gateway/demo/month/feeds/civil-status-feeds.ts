@@ -104,6 +104,26 @@ export function hukouChanges(month: DemoMonth): FeedFile {
 }
 
 /**
+ * 公安户政's 死亡注销 list (GBK CSV, no change column: every row is a death) of the deaths its change file reported,
+ * each cancelled a few days after the death: the same deaths from a second export, so they add evidence to the
+ * warnings the change file raises, never a warning of their own.
+ */
+export function deathCancellations(month: DemoMonth): FeedFile {
+  const random = month.random('gongan-deaths');
+  const [year, monthNumber] = [month.period.slice(0, 4), Number(month.period.slice(5))];
+  const table: (string | number | null)[][] = [
+    [`${month.countyName}公安局死亡注销人员名单（${year}年${monthNumber}月）`, ...Array<null>(6).fill(null)],
+    ['序号', '姓名', '性别', '公民身份号码', '死亡日期', '注销日期', '所属派出所'],
+    ...month.deaths.map(({ subject, diedOn }, index) => {
+      const cancelledOn = addDays(diedOn, random.integerBetween(1, 4));
+      return [index + 1, subject.name, subject.gender === '1' ? '男' : '女', subject.idNumber, diedOn,
+        cancelledOn > month.periodEnd ? month.periodEnd : cancelledOn, `${shortTownshipName(subject.townshipName)}派出所`];
+    }),
+  ];
+  return { source: 'gongan-deaths', fileName: `death-cancellations-${month.period}.csv`, bytes: csvBytes(table, 'gbk') };
+}
+
+/**
  * The crematorium's 逝者信息 (MZ/T 141 DeadInformation, XML) for every death of the month that 公安 reported: a
  * recipient's cremation is the second piece of evidence of the same warning, not a second warning.
  */
