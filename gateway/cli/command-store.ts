@@ -6,6 +6,7 @@ import { loadMasterKey } from '../keystore/master-key.js';
 import type { Store } from '../store/connect.js';
 import { openMigratedStore, type OpenStoreOptions } from '../store/open-store.js';
 import { readAuditHead } from '../store/repositories/audit-log.js';
+import { exitStatus } from './cli-failure.js';
 import { note } from './output.js';
 
 /**
@@ -32,7 +33,7 @@ export async function openCommandStore(config: Config = loadConfig(), options: O
     } catch (error) {
       // The entries are in the chain either way; the next command or a running server signs them.
       note(`jiuzhu: this command's audit entries are not signed yet: ${(error as Error).message}`);
-      process.exitCode ||= 1;
+      process.exitCode ||= exitStatus.keys;
     } finally {
       await store.close();
     }
