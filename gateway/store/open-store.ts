@@ -27,7 +27,9 @@ export async function openMigratedStore(config: Pick<Config, 'database' | 'excha
   const connection = createStore(config.database);
   try {
     if (!options.create) await refuseUninitialisedStore(connection.knex, config.database);
-    const masterKey = loadMasterKey(config.exchange, { create: options.create });
+    // Even a command that sets up makes no new master key for a store that holds keys sealed with another: restored
+    // without its key file, it would get a key that opens none of them, left beside it to mislead the next attempt.
+    const masterKey = loadMasterKey(config.exchange, { create: options.create && !(await holdsSealedKeys(connection.knex)) });
     const applied = await migrateToLatest(connection.knex, { masterKey });
     await syncReferenceData(connection.knex);
     const keyring = await openDataKeyring({ knex: connection.knex, masterKey });
@@ -66,6 +68,13 @@ function refuseMissingSqliteFile(database: DatabaseConfig): void {
 /** knex's own bookkeeping table is the first a migration creates: without it, the database was never a jiuzhu store. */
 async function refuseUninitialisedStore(knex: Knex, database: DatabaseConfig): Promise<void> {
   if (!(await knex.schema.hasTable('knex_migrations'))) throw missingStore(database);
+}
+
+async function holdsSealedKeys(knex: Knex): Promise<boolean> {
+  for (const table of ['data_keys', 'own_keys']) {
+    if ((await knex.schema.hasTable(table)) && (await knex(table).first())) return true;
+  }
+  return false;
 }
 
 function storeFailure(database: DatabaseConfig, error: unknown, context: string): Error {

@@ -72,10 +72,12 @@ describe('a store that is not there', () => {
     expect((await runJiuzhu(fresh, 'keys', 'list')).code).toBe(0);
   });
 
-  it('does not get a new master key when the store is there and its key is not: exit status 4, and no key file made', async () => {
-    const result = await runJiuzhu({ ...env, JIUZHU_MASTER_KEY_FILE: file('lost/master.key') }, 'keys', 'list');
-    expect(result).toMatchObject({ code: 4, stdout: '' });
-    expect(result.stderr).toContain(`${file('lost/master.key')} does not exist; restore the key this store was made with`);
+  it('does not get a new master key when the store is there and its key is not, not even from migrate: exit status 4, and no key file made', async () => {
+    for (const args of [['keys', 'list'], ['migrate'], ['seed', '--county', '640121', '--households', '1']]) {
+      const result = await runJiuzhu({ ...env, JIUZHU_MASTER_KEY_FILE: file('lost/master.key') }, ...args);
+      expect({ args, code: result.code, stdout: result.stdout }).toEqual({ args, code: 4, stdout: '' });
+      expect(result.stderr).toContain(`${file('lost/master.key')} does not exist; restore the key this store was made with`);
+    }
     expect(existsSync(file('lost'))).toBe(false);
   });
 
