@@ -14,7 +14,8 @@ import { economicChecksCommand, keyGroupCommand } from './cli/oversight-roster-c
 import { compareCommand, rulesCommand } from './cli/monitoring-commands.js';
 import { applicationsCommand, referralsCommand } from './cli/application-commands.js';
 import { periodicChecksCommand } from './cli/periodic-check-commands.js';
-import { failAndExit } from './cli/output.js';
+import { applyCommandLineConventions, failAndExit } from './cli/output.js';
+import { signCommand, verifyCommand } from './cli/signature-commands.js';
 import { progressCommand } from './cli/progress-command.js';
 import { serveCommand } from './cli/serve-command.js';
 import { spotChecksCommand } from './cli/spot-check-commands.js';
@@ -67,7 +68,11 @@ const program = new Command('jiuzhu')
   .addCommand(partnersCommand())
   .addCommand(envelopeCommand())
   .addCommand(sm3Command())
+  .addCommand(signCommand())
+  .addCommand(verifyCommand())
   .addCommand(idCommand());
+
+applyCommandLineConventions(program);
 
 try {
   await program.parseAsync(process.argv);

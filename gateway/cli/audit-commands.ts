@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../config.js';
 import { prepareSm2PublicKey, type Sm2PublicKey } from '../crypto/sm2.js';
 import { parseSm2PublicKey } from '../crypto/sm2-keys.js';
 import { createExchange } from '../keystore/exchange.js';
-import { loadMasterKey } from '../keystore/master-key.js';
+import { loadMasterKey, MasterKeyError } from '../keystore/master-key.js';
 import type { StoreConnection } from '../store/connect.js';
 import { openStoreAsItIs } from '../store/open-store.js';
 import { withExchange } from './open-exchange.js';
@@ -17,9 +17,7 @@ import { printJson, printLine } from './output.js';
 
 export function auditCommand(): Command {
   const audit = new Command('audit')
-    .description('the tamper-evident audit log (docs/audit-log.md): check the SM3 chain and its SM2-signed checkpoints, export a period for an outside auditor')
-    // Exit 1 means a broken chain and nothing else: a mistyped command line exits 2, as other errors do.
-    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+    .description('the tamper-evident audit log (docs/audit-log.md): check the SM3 chain and its SM2-signed checkpoints, export a period for an outside auditor');
 
   audit.command('verify')
     .description('check every entry, position, checkpoint signature and the head; exit 0 when the chain is whole, 1 naming the first problem')
@@ -88,12 +86,12 @@ async function keysOfMasterKey(config: Config, store: StoreConnection, othersGiv
   const { masterKeyHex, masterKeyFile } = config.exchange;
   if (!masterKeyHex?.trim() && !existsSync(masterKeyFile)) {
     if (othersGiven) return [];
-    throw new Error(`no master key (JIUZHU_MASTER_KEY, or the file ${masterKeyFile}) to prove our signing keys with; give the key with --public-key instead`);
+    throw new MasterKeyError(`no master key (JIUZHU_MASTER_KEY, or the file ${masterKeyFile}) to prove our signing keys with; give the key with --public-key instead`);
   }
   const { ownKeys } = createExchange({ knex: store.knex, config: config.exchange, masterKey: loadMasterKey(config.exchange) });
   const { proven, unproven } = await keysProvenByMasterKey(ownKeys);
   if (proven.length === 0 && unproven.length > 0 && !othersGiven) {
-    throw new Error(`the master key opens none of this store's SM2 key pairs (${unproven.join(', ')}): is it the one they were sealed with?`);
+    throw new MasterKeyError(`the master key opens none of this store's SM2 key pairs (${unproven.join(', ')}): is it the one they were sealed with?`);
   }
   return proven;
 }

@@ -4,17 +4,19 @@ import { loadConfig, type Config } from '../config.js';
 import { createExchange } from '../keystore/exchange.js';
 import { loadMasterKey } from '../keystore/master-key.js';
 import type { Store } from '../store/connect.js';
-import { openMigratedStore } from '../store/open-store.js';
+import { openMigratedStore, type OpenStoreOptions } from '../store/open-store.js';
 import { readAuditHead } from '../store/repositories/audit-log.js';
+import { exitStatus } from './cli-failure.js';
 import { note } from './output.js';
 
 /**
  * Opens the configured store for a command — every one but `migrate`, which appends nothing, and `serve`, whose
  * server signs on its own. Closing it signs an audit checkpoint when the command appended entries, so what a
- * command did is covered by a signature as it ends, not only when a server next signs.
+ * command did is covered by a signature as it ends, not only when a server next signs. Only the commands that set a
+ * store up (`seed`, `demo`) pass `create`; every other one refuses a store that is not there (exit status 3).
  */
-export async function openCommandStore(config: Config = loadConfig()): Promise<{ store: Store; applied: string[] }> {
-  const { store, applied } = await openMigratedStore(config);
+export async function openCommandStore(config: Config = loadConfig(), options: OpenStoreOptions = {}): Promise<{ store: Store; applied: string[] }> {
+  const { store, applied } = await openMigratedStore(config, { create: options.create ?? false });
   let headAtOpen: number;
   try {
     headAtOpen = (await readAuditHead(store.knex))?.seq ?? 0;
@@ -31,7 +33,7 @@ export async function openCommandStore(config: Config = loadConfig()): Promise<{
     } catch (error) {
       // The entries are in the chain either way; the next command or a running server signs them.
       note(`jiuzhu: this command's audit entries are not signed yet: ${(error as Error).message}`);
-      process.exitCode ||= 1;
+      process.exitCode ||= exitStatus.keys;
     } finally {
       await store.close();
     }

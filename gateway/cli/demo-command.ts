@@ -30,7 +30,7 @@ export function demoCommand(): Command {
     .action(async (options: { out: string; period?: string; seed: number; rules?: string; json?: boolean }) => {
       const config = loadConfig();
       const rules = loadRuleSet(options.rules ?? config.rulesFile ?? defaultRuleSetPath);
-      const { store } = await openCommandStore(config);
+      const { store } = await openCommandStore(config, { create: true });
       try {
         const exchange = createExchange({ knex: store.knex, config: config.exchange, masterKey: loadMasterKey(config.exchange) });
         const result = await runDemoMonth(store, {

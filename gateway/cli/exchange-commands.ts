@@ -5,19 +5,21 @@ import { basename, dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { fileSource } from '../crypto/byte-source.js';
 import { EnvelopeError } from '../crypto/envelope-errors.js';
-import { sm3File } from '../crypto/sm3.js';
+import { sm3File, sm3Stream } from '../crypto/sm3.js';
 import { printJson, printLine } from './output.js';
 import { withExchange } from './open-exchange.js';
 
 export function sm3Command(): Command {
   return new Command('sm3')
-    .description('print the SM3 digest (GB/T 32905) of a file, in hex')
-    .argument('<file>', 'any file; read as a stream, so size does not matter')
-    .option('--json', 'print {file, sm3}')
-    .action(async (file: string, options: { json?: boolean }) => {
-      const digest = await sm3File(file);
-      if (options.json) printJson({ file, sm3: digest });
-      else printLine(`${digest}  ${file}`);
+    .description('print the SM3 digest (GB/T 32905) of files, or of standard input, in hex (as `openssl dgst -sm3`)')
+    .argument('<file...>', 'any files, read as streams, so size does not matter; - for standard input')
+    .option('--json', 'print {file, sm3} for each file')
+    .action(async (files: string[], options: { json?: boolean }) => {
+      for (const file of files) {
+        const digest = file === '-' ? await sm3Stream(process.stdin) : await sm3File(file);
+        if (options.json) printJson({ file, sm3: digest });
+        else printLine(`${digest}  ${file}`);
+      }
     });
 }
 

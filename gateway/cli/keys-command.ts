@@ -10,9 +10,11 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../store/repositories/a
 import { recordAudit } from '../store/repositories/audit-log.js';
 import { isWithinScope, nationwide } from '../access/region-scope.js';
 import { loadFilingProgrammes, unitRegion } from '../filing/filing-programme.js';
+import { ProblemError } from '../errors.js';
 import { openCommandStore } from './command-store.js';
 import { note, printJson, printLine } from './output.js';
 import { withExchange } from './open-exchange.js';
+import { readPrivateKeyFile } from './private-key-file.js';
 
 export function keysCommand(): Command {
   const keys = new Command('keys').description('API keys (create, revoke: a role and a region scope; only their SM3 digest is stored) and our own SM2/PGP key pairs (gen, export, import)');
@@ -96,13 +98,16 @@ export function keysCommand(): Command {
     });
 
   keys.command('import')
-    .description('bring an existing SM2 key pair (PKCS#8 or SEC1 PEM), optionally with its CA-issued certificate, under jiuzhu\'s management; it becomes the active key')
-    .requiredOption('--private-key <file>', 'the private key PEM')
+    .description('bring an existing SM2 key pair (PKCS#8 or SEC1 PEM, encrypted with a passphrase or not), optionally with its CA-issued certificate, under jiuzhu\'s management; it becomes the active key')
+    .requiredOption('--private-key <file>', 'the private key PEM; an encrypted one (ENCRYPTED PRIVATE KEY, e.g. from `openssl pkey -aes256`) needs its passphrase')
+    .option('--passphrase-file <file>', 'the passphrase of an encrypted key, on the file\'s first line; without it, a terminal is asked (never a command-line argument)')
     .option('--cert <file>', 'its certificate (PEM); default: a new self-signed one')
     .option('--json', 'print the key as JSON')
-    .action(async (options: { privateKey: string; cert?: string; json?: boolean }) => {
+    .action(async (options: { privateKey: string; passphraseFile?: string; cert?: string; json?: boolean }) => {
+      // Decrypted before the store opens, so a passphrase prompt holds no connection.
+      const privateKeyPem = await readPrivateKeyFile(options.privateKey, options.passphraseFile);
       await withExchange(async (exchange, _store, audit) => {
-        const key = await exchange.ownKeys.importSm2(await readFile(options.privateKey, 'utf8'), options.cert ? await readFile(options.cert, 'utf8') : undefined);
+        const key = await exchange.ownKeys.importSm2(privateKeyPem, options.cert ? await readFile(options.cert, 'utf8') : undefined);
         await audit({ action: 'keypair.import', outcome: 'ok', resourceType: 'key-pair', resourceId: key.id });
         if (options.json) printJson(key);
         else printLine(`${key.id}\t${key.algorithm}\t${key.fingerprint}`);
@@ -171,9 +176,9 @@ export function keysCommand(): Command {
           if (done) await recordAudit(trx, commandLineActor(), { action: 'key.revoke', outcome: 'ok', resourceType: 'api-key', resourceId: id });
           return done;
         });
+        if (!revoked) throw new ProblemError('not-found', `no active API key ${id} (see jiuzhu keys list)`);
         if (options.json) printJson({ id: Number(id), revoked });
-        else printLine(revoked ? `revoked key ${id}` : `no active key ${id}`);
-        if (!revoked) process.exitCode = 1;
+        else printLine(`revoked key ${id}`);
       } finally {
         await store.close();
       }

@@ -38,7 +38,7 @@ export function seedCommand(): Command {
     .option('--as-of <date>', 'the "today" of the generated data, YYYY-MM-DD', todayInShanghai())
     .option('--json', 'print the result as JSON')
     .action(async (options: { county: string; households: number; seed: number; asOf: string; json?: boolean }) => {
-      const { store } = await openCommandStore();
+      const { store } = await openCommandStore(undefined, { create: true });
       const started = process.hrtime.bigint();
       const progress = (done: number) => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -34,7 +34,12 @@ export function createSm3(): Hash {
 
 /** SM3 of a file, read as a stream so a file of any size hashes in constant memory. */
 export async function sm3File(path: string): Promise<string> {
+  return sm3Stream(createReadStream(path, { highWaterMark: 1 << 20 }));
+}
+
+/** SM3 of a stream (standard input, a pipe), chunk by chunk as it arrives. */
+export async function sm3Stream(stream: AsyncIterable<Uint8Array | string>): Promise<string> {
   const hash = createSm3();
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  for await (const chunk of stream) hash.update(chunk);
   return hash.digest('hex');
 }

@@ -37,6 +37,25 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => {
   return parsed;
 });
 
+/**
+ * knex prints its warnings with console.log — on stdout, where a command's report goes — and prints a failed
+ * connection there with its stack before the same error reaches the caller. Warnings go to stderr instead, and
+ * that one is left to the caller, which names the database and the driver's reason in one sentence.
+ */
+const knexLog = {
+  warn(message: unknown) {
+    if (typeof message === 'string' && message.startsWith('Acquire connection error')) return;
+    process.stderr.write(`knex: ${String(message)}\n`);
+  },
+  error(message: unknown) {
+    process.stderr.write(`knex: ${String(message)}\n`);
+  },
+  deprecate(method: string, alternative: string) {
+    process.stderr.write(`knex: ${method} is deprecated, use ${alternative}\n`);
+  },
+  debug() {},
+};
+
 export function createStore(database: DatabaseConfig): StoreConnection {
   const knex = database.client === 'sqlite' ? sqliteKnex(database.filename) : pgKnex(database);
   stripBoundValuesFromErrors(knex);
@@ -50,6 +69,7 @@ function sqliteKnex(filename: string): Knex {
     client: BetterSqlite3CachingClient as unknown as typeof Knex.Client,
     connection: { filename },
     useNullAsDefault: true,
+    log: knexLog,
     pool: {
       // One writer at a time is SQLite's model; a single pooled connection keeps transactions serial
       // instead of failing with SQLITE_BUSY.
@@ -76,5 +96,6 @@ function pgKnex(database: { connectionString: string; searchPath?: string }): Kn
     connection: { connectionString: database.connectionString },
     searchPath: database.searchPath ? [database.searchPath] : undefined,
     pool: { min: 0, max: 10 },
+    log: knexLog,
   });
 }

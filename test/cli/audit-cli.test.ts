@@ -41,6 +41,7 @@ const runSh = (script: string) => promisify(execFile)('sh', [script]).then(
 );
 
 beforeAll(async () => {
+  expect((await runJiuzhu(env, 'migrate')).code).toBe(0);
   for (const role of ['township', 'auditor']) expect((await runJiuzhu(env, 'keys', 'create', '--role', role, '--region', '640121100')).code).toBe(0);
   // Entries of every shape, quotes, backslashes, newlines and Chinese in their details, written as a server would.
   const store = createStore({ client: 'sqlite', filename: env.JIUZHU_DB });
@@ -113,16 +114,16 @@ describe('jiuzhu audit', () => {
     expect(existsSync(file('x'))).toBe(false);
   });
 
-  it('verify trusts a public key given from outside when there is no master key, and says so when there is neither', async () => {
+  it('verify trusts a public key given from outside when there is no master key, and says so with the key exit status (4) when there is neither', async () => {
     const noMasterKey = { ...env, JIUZHU_MASTER_KEY_FILE: file('elsewhere/master.key') };
     const keyFile = readdirSync(file('export/keys'))[0]!;
     expect((await runJiuzhu(noMasterKey, 'audit', 'verify', '--public-key', file(`export/keys/${keyFile}`))).code).toBe(0);
     const neither = await runJiuzhu(noMasterKey, 'audit', 'verify');
-    expect(neither).toMatchObject({ code: 2, stdout: '' });
+    expect(neither).toMatchObject({ code: 4, stdout: '' });
     expect(neither.stderr).toMatch(/^jiuzhu: no master key \(JIUZHU_MASTER_KEY, or the file .*\) to prove our signing keys with; give the key with --public-key instead\n$/);
     expect(existsSync(file('elsewhere/master.key'))).toBe(false);
     const wrong = await runJiuzhu({ ...env, JIUZHU_MASTER_KEY: 'ab'.repeat(32) }, 'audit', 'verify');
-    expect(wrong.code).toBe(2);
+    expect(wrong.code).toBe(4);
     expect(wrong.stderr).toMatch(/the master key opens none of this store's SM2 key pairs \(sm2-/);
   });
 

@@ -4,12 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeCheckCharacter } from '../../gateway/identity/id-number.js';
 import { runJiuzhu } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jiuzhu-import-cli-'));
 const env = { JIUZHU_DB: join(dir, 'import.db'), JIUZHU_MASTER_KEY_FILE: join(dir, 'master.key') };
+
+// Commands other than migrate, seed, demo and serve refuse a store that is not there yet.
+beforeAll(async () => {
+  expect((await runJiuzhu(env, 'migrate')).code).toBe(0);
+});
 const bin = fileURLToPath(new URL('../../bin/jiuzhu.js', import.meta.url));
 
 /** A 医保 settlement file of `rows` valid rows (distinct people) and one bad one. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRuleSet } from '../../gateway/engine/rule-set.js';
 import { previousPeriod } from '../../gateway/calendar/periods.js';
 import { todayInShanghai } from '../../gateway/calendar/shanghai-date.js';
@@ -10,6 +10,11 @@ import { idNumber } from '../helpers/monitoring.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jiuzhu-monitoring-cli-'));
 const env = { JIUZHU_DB: join(dir, 'monitoring.db'), JIUZHU_MASTER_KEY_FILE: join(dir, 'master.key') };
+
+// Commands other than migrate, seed, demo and serve refuse a store that is not there yet.
+beforeAll(async () => {
+  expect((await runJiuzhu(env, 'migrate')).code).toBe(0);
+});
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

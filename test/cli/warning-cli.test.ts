@@ -11,6 +11,11 @@ import { idNumber } from '../helpers/monitoring.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jiuzhu-warning-cli-'));
 const env = { JIUZHU_DB: join(dir, 'warnings.db'), JIUZHU_MASTER_KEY_FILE: join(dir, 'master.key') };
+
+// Commands other than migrate, seed, demo and serve refuse a store that is not there yet.
+beforeAll(async () => {
+  expect((await runJiuzhu(env, 'migrate')).code).toBe(0);
+});
 const patient = idNumber('640121', '1966-04-18', 24);
 
 describe('warnings from the command line', () => {
