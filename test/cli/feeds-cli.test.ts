@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../../gateway/project-files.js';
 import { runJiuzhu } from '../helpers/cli.js';
 
@@ -31,6 +31,10 @@ function batchDetails(): Record<string, unknown>[] {
   }
 }
 
+// Commands other than migrate, seed, demo and serve refuse a store that is not there yet.
+beforeAll(async () => {
+  expect((await runJiuzhu(env, 'migrate')).code).toBe(0);
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('feeds a county adapts without code, from the command line (issue 14)', () => {
