@@ -38,6 +38,7 @@ export default async function healthRoutes(fastify: FastifyInstance): Promise<vo
       security: [],
       response: {
         200: {
+          description: 'The process runs',
           type: 'object',
           additionalProperties: false,
           required: ['status', 'database'],
@@ -59,7 +60,7 @@ export default async function healthRoutes(fastify: FastifyInstance): Promise<vo
       description: '200 when every check passes, 503 naming the one(s) that failed. Each check gives up after 3 s.',
       tags: ['system'],
       security: [],
-      response: { 200: readinessAnswer, 503: readinessAnswer },
+      response: { 200: { ...readinessAnswer, description: 'Every check passed' }, 503: { ...readinessAnswer, description: 'At least one check failed: see which' } },
     },
     handler: async (_request, reply) => {
       const { ready, checks } = await checkReadiness({ knex: fastify.store.knex, ownKeys: fastify.exchange.ownKeys });
