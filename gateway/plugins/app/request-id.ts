@@ -6,9 +6,11 @@ export const requestIdHeader = 'x-request-id';
 
 /**
  * What an incoming X-Request-Id may be to be kept: what proxies and tracing tools send (UUIDs, hex trace ids, base64url
- * tokens), short enough for a log line and with nothing that could split one or smuggle markup into it.
+ * tokens), with nothing that could split a log line or smuggle markup into it. At most 40 characters, because the audit
+ * log keeps the id in a column of that width (migration 001): a UUID is 36, a W3C trace id 32.
  */
-const wellFormedRequestId = /^[A-Za-z0-9._:+=@/-]{1,128}$/;
+export const longestRequestId = 40;
+const wellFormedRequestId = new RegExp(`^[A-Za-z0-9._:+=@/-]{1,${longestRequestId}}$`);
 
 /**
  * The request id (fastify option `genReqId`): a well-formed X-Request-Id the client or a proxy sent, so one request can
