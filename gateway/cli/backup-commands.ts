@@ -18,7 +18,7 @@ export function backupCommand(): Command {
     .description('copy the SQLite store to FILE while the gateway keeps serving (SQLite online backup); not the master key: keep that apart')
     .requiredOption('--out <file>', 'the backup file to write')
     .option('--force', 'overwrite FILE if it exists')
-    .option('--json', 'print {file, bytes, pages} as JSON')
+    .option('--json', 'print {file, bytes, pages, auditHead} as JSON')
     .action(async (options: { out: string; force?: boolean; json?: boolean }) => {
       const config = loadConfig();
       refusePostgres(config, 'jiuzhu backup');

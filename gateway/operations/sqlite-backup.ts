@@ -1,11 +1,16 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { commandLineActor } from '../access/actor.js';
+import { createStore } from '../store/connect.js';
+import { readAuditHead, recordAudit } from '../store/repositories/audit-log.js';
 
 export interface BackupResult {
   file: string;
   bytes: number;
   pages: number;
+  /** The last audit entry the copy holds; the store's next one records the backup itself. */
+  auditHead: number;
 }
 
 /**
@@ -35,11 +40,33 @@ export async function backupSqliteStore(source: string, out: string, options: { 
     // An overwritten store's leftover journal files would be read as part of the new copy.
     for (const leftover of [`${out}-wal`, `${out}-shm`, `${out}-journal`]) rmSync(leftover, { force: true });
     renameSync(partial, out);
-    return { file: out, bytes: statSync(out).size, pages: totalPages };
+    const auditHead = await recordBackup(source, out);
+    return { file: out, bytes: statSync(out).size, pages: totalPages, auditHead };
   } catch (error) {
     rmSync(partial, { force: true });
     throw error;
   } finally {
     db.close();
   }
+}
+
+/**
+ * A backup is a copy of every person's data, so the store's audit chain records it — after the copy, which therefore
+ * ends just before the entry that names it. The running server signs the entry with its next checkpoint.
+ */
+async function recordBackup(source: string, out: string): Promise<number> {
+  const copy = createStore({ client: 'sqlite', filename: out });
+  let head: number;
+  try {
+    head = (await readAuditHead(copy.knex))?.seq ?? 0;
+  } finally {
+    await copy.close();
+  }
+  const store = createStore({ client: 'sqlite', filename: source });
+  try {
+    await recordAudit(store.knex, commandLineActor('backup'), { action: 'store.backup', outcome: 'ok', resourceType: 'store', detail: `to ${resolve(out)}, entries up to ${head}` });
+  } finally {
+    await store.close();
+  }
+  return head;
 }

@@ -7,6 +7,8 @@ import { exchangeConfigFrom } from '../config.js';
 import { createOwnKeys } from '../keystore/own-keys.js';
 import { createStore } from '../store/connect.js';
 import { pendingMigrations } from '../store/migrations/index.js';
+import { recordAudit } from '../store/repositories/audit-log.js';
+import { commandLineActor } from '../access/actor.js';
 
 export interface RestoreResult {
   file: string;
@@ -40,6 +42,7 @@ export async function restoreSqliteStore(file: string, target: string, options: 
   try {
     copyFileSync(file, incoming);
     const checked = await checkStoreFile(incoming, file, options.masterKey);
+    await recordRestore(incoming, file, checked.auditEntries);
     if (existsSync(target)) assertUnused(target);
     for (const journal of journalFiles(target)) rmSync(journal, { force: true });
     renameSync(incoming, target);
@@ -100,5 +103,19 @@ function assertUnused(target: string): void {
     throw error;
   } finally {
     db.close();
+  }
+}
+
+/**
+ * The restored chain records that it was put back, and from what: entries made after the backup are gone from this
+ * store, and an auditor comparing it with an earlier export must be able to see why. Written into the checked copy
+ * before it replaces the store; the server signs it with its first checkpoint.
+ */
+async function recordRestore(path: string, file: string, entries: number): Promise<void> {
+  const store = createStore({ client: 'sqlite', filename: path });
+  try {
+    await recordAudit(store.knex, commandLineActor('restore'), { action: 'store.restore', outcome: 'ok', resourceType: 'store', detail: `from ${resolve(file)}, whose chain held ${entries} entries` });
+  } finally {
+    await store.close();
   }
 }

@@ -75,7 +75,8 @@ describe('jiuzhu backup and restore (SQLite)', () => {
     writing = false;
     await appending;
     expect(backup.code, backup.stderr).toBe(0);
-    expect(JSON.parse(backup.stdout)).toMatchObject({ file: backupFile, bytes: expect.any(Number) });
+    const answer = JSON.parse(backup.stdout);
+    expect(answer).toMatchObject({ file: backupFile, bytes: expect.any(Number), auditHead: expect.any(Number) });
     const copy = new Database(backupFile, { readonly: true });
     try {
       expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -91,6 +92,12 @@ describe('jiuzhu backup and restore (SQLite)', () => {
     expect(head).toBeLessThanOrEqual(headAtEnd);
     expect(appended).toBeGreaterThan(head - headAtStart);
     expect(existsSync(`${backupFile}-wal`)).toBe(false);
+    // The store's chain records the backup, after the entries the copy holds.
+    expect(answer.auditHead).toBe(head);
+    const recorded = await writer.knex('audit_log').where('action', 'store.backup').select('seq', 'detail', 'actor_label');
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({ detail: `to ${backupFile}, entries up to ${head}`, actor_label: 'backup' });
+    expect(Number(recorded[0].seq)).toBeGreaterThan(head);
   }, 60_000);
 
   it('refuses to overwrite a backup file without --force, and overwrites it with', async () => {
@@ -118,10 +125,17 @@ describe('jiuzhu backup and restore (SQLite)', () => {
     expect(JSON.parse(restored.stdout)).toMatchObject({ target: env.JIUZHU_DB, auditEntries: backupHead, pendingMigrations: [] });
     const { verification, head } = await verifyStoreFile(env.JIUZHU_DB);
     expect(verification.ok).toBe(true);
-    expect(head).toBe(backupHead);
+    // The backup's chain, and one entry more: the restore itself.
+    expect(head).toBe(backupHead + 1);
     expect(existsSync(`${env.JIUZHU_DB}-wal`)).toBe(false);
+    const db = new Database(env.JIUZHU_DB);
+    try {
+      expect(db.prepare('SELECT action, detail FROM audit_log WHERE seq = ?').get(head)).toEqual({ action: 'store.restore', detail: `from ${backupFile}, whose chain held ${backupHead} entries` });
+    } finally {
+      db.close();
+    }
     // The restored store is the gateway's store again: a command runs on it and appends to its chain.
-    expect((await runJiuzhu(env, 'audit', 'verify')).stdout).toContain(`audit log whole: ${backupHead} entries`);
+    expect((await runJiuzhu(env, 'audit', 'verify')).stdout).toContain(`audit log whole: ${backupHead + 1} entries`);
   }, 60_000);
 
   it('restores into a new place (a rebuilt machine) without --force', async () => {
