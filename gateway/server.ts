@@ -32,12 +32,17 @@ export async function startServer(config: Config, store: Store, exchange: Exchan
   const close = async (signal: string) => {
     app.log.info({ signal, deadlineSeconds: config.shutdownSeconds }, 'shutting down');
     const deadline = shutdownDeadline(app, config.shutdownSeconds);
-    stopRefreshingKeys();
-    await deliveries.stop();
-    await app.close();
-    // After the requests in flight have written their entries, so the last checkpoint covers them.
-    await checkpoints.stop().catch((error: unknown) => app.log.error({ err: error }, 'audit checkpoint at shutdown failed'));
-    await store.close();
+    try {
+      stopRefreshingKeys();
+      // Stops accepting at once; a delivery round under way (a partner's slow endpoint) finishes meanwhile.
+      await Promise.all([app.close(), deliveries.stop()]);
+      // After the requests in flight have written their entries, so the last checkpoint covers them.
+      await checkpoints.stop().catch((error: unknown) => app.log.error({ err: error }, 'audit checkpoint at shutdown failed'));
+      await store.close();
+    } catch (error) {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
     deadline.clear();
     process.exit(deadline.passed ? 1 : 0);
   };
