@@ -127,7 +127,7 @@ describe('deploy/jiuzhu.service and deploy/jiuzhu.env.example', () => {
     const result = spawnSync(which.stdout.trim(), ['verify', '--man=no', copy], { encoding: 'utf8' });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    // systemd's own reading of the hardening (0 is locked down, 10 is none): 1.3 when written; node needs W+X memory and the network.
+    // systemd's own reading of the hardening (0 is locked down, 10 is none): 1.4 when written; node needs W+X memory and the network.
     const security = spawnSync(which.stdout.trim(), ['security', '--offline=true', copy], { encoding: 'utf8' });
     const exposure = /Overall exposure level for jiuzhu\.service: ([0-9.]+)/.exec(security.stdout);
     expect(exposure, security.stdout + security.stderr).not.toBeNull();
