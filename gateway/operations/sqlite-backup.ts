@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { commandLineActor } from '../access/actor.js';
@@ -38,6 +38,8 @@ export async function backupSqliteStore(source: string, out: string, options: { 
       copy.close();
     }
     // An overwritten store's leftover journal files would be read as part of the new copy.
+    // The store's personal fields are encrypted, but names of tables, counts and the audit log are not: owner only.
+    chmodSync(partial, 0o600);
     for (const leftover of [`${out}-wal`, `${out}-shm`, `${out}-journal`]) rmSync(leftover, { force: true });
     renameSync(partial, out);
     const auditHead = await recordBackup(source, out);

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { keysProvenByMasterKey } from '../audit/checkpoint-keys.js';
@@ -41,6 +41,7 @@ export async function restoreSqliteStore(file: string, target: string, options: 
   const incoming = `${target}.restoring-${process.pid}`;
   try {
     copyFileSync(file, incoming);
+    chmodSync(incoming, 0o600);
     const checked = await checkStoreFile(incoming, file, options.masterKey);
     await recordRestore(incoming, file, checked.auditEntries);
     if (existsSync(target)) assertUnused(target);

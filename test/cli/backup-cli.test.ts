@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,7 @@ describe('jiuzhu backup and restore (SQLite)', () => {
     expect(head).toBeLessThanOrEqual(headAtEnd);
     expect(appended).toBeGreaterThan(head - headAtStart);
     expect(existsSync(`${backupFile}-wal`)).toBe(false);
+    expect(statSync(backupFile).mode & 0o777).toBe(0o600);
     // The store's chain records the backup, after the entries the copy holds.
     expect(answer.auditHead).toBe(head);
     const recorded = await writer.knex('audit_log').where('action', 'store.backup').select('seq', 'detail', 'actor_label');
@@ -128,6 +129,7 @@ describe('jiuzhu backup and restore (SQLite)', () => {
     // The backup's chain, and one entry more: the restore itself.
     expect(head).toBe(backupHead + 1);
     expect(existsSync(`${env.JIUZHU_DB}-wal`)).toBe(false);
+    expect(statSync(env.JIUZHU_DB).mode & 0o777).toBe(0o600);
     const db = new Database(env.JIUZHU_DB);
     try {
       expect(db.prepare('SELECT action, detail FROM audit_log WHERE seq = ?').get(head)).toEqual({ action: 'store.restore', detail: `from ${backupFile}, whose chain held ${backupHead} entries` });
