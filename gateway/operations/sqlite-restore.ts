@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { keysProvenByMasterKey } from '../audit/checkpoint-keys.js';
@@ -44,7 +44,10 @@ export async function restoreSqliteStore(file: string, target: string, options: 
     chmodSync(incoming, 0o600);
     const checked = await checkStoreFile(incoming, file, options.masterKey);
     await recordRestore(incoming, file, checked.auditEntries);
-    if (existsSync(target)) assertUnused(target);
+    if (existsSync(target)) {
+      assertUnused(target);
+      keepOwner(target, incoming);
+    }
     for (const journal of journalFiles(target)) rmSync(journal, { force: true });
     renameSync(incoming, target);
     return { file, target, ...checked };
@@ -119,4 +122,13 @@ async function recordRestore(path: string, file: string, entries: number): Promi
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The restored store keeps the owner of the one it replaces: run as root, a restore would otherwise leave a file the
+ * service's own user cannot open. Only root can give a file away; anyone else restores as the owner already.
+ */
+function keepOwner(target: string, incoming: string): void {
+  const { uid, gid } = statSync(target);
+  if (process.getuid?.() === 0) chownSync(incoming, uid, gid);
 }

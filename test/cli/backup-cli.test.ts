@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +120,9 @@ describe('jiuzhu backup and restore (SQLite)', () => {
     const withoutForce = await runJiuzhu(env, 'restore', backupFile);
     expect(withoutForce.code).not.toBe(0);
     expect(withoutForce.stderr).toContain('a store exists at');
+    // Run as root, the restore gives the new file the old one's owner (the service's user); run as anyone else, it is theirs.
+    const owner = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : { uid: statSync(env.JIUZHU_DB).uid, gid: statSync(env.JIUZHU_DB).gid };
+    chownSync(env.JIUZHU_DB, owner.uid, owner.gid);
     const restored = await runJiuzhu(env, 'restore', backupFile, '--force', '--json');
     expect(restored.code, restored.stderr).toBe(0);
     const backupHead = (await verifyStoreFile(backupFile)).head;
@@ -130,6 +133,7 @@ describe('jiuzhu backup and restore (SQLite)', () => {
     expect(head).toBe(backupHead + 1);
     expect(existsSync(`${env.JIUZHU_DB}-wal`)).toBe(false);
     expect(statSync(env.JIUZHU_DB).mode & 0o777).toBe(0o600);
+    expect(statSync(env.JIUZHU_DB)).toMatchObject(owner);
     const db = new Database(env.JIUZHU_DB);
     try {
       expect(db.prepare('SELECT action, detail FROM audit_log WHERE seq = ?').get(head)).toEqual({ action: 'store.restore', detail: `from ${backupFile}, whose chain held ${backupHead} entries` });
