@@ -12,9 +12,9 @@ import problemDetailsPlugin, { clientErrorHandler, frameworkErrorHandler } from 
 import strictInputPlugin from './plugins/app/strict-input.js';
 import schemasPlugin from './plugins/app/schemas.js';
 import storePlugin from './plugins/app/store.js';
-import swaggerPlugin from './plugins/external/swagger.js';
 import metricsPlugin from './plugins/app/metrics.js';
 import requestIdPlugin, { requestIdOf } from './plugins/app/request-id.js';
+import swaggerPlugin from './plugins/external/swagger.js';
 import healthRoutes from './routes/health.js';
 import metricsRoutes from './routes/metrics.js';
 import batchRoutes from './routes/batches.js';

@@ -1,6 +1,7 @@
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { commandLineActor } from '../access/actor.js';
 import { keysProvenByMasterKey } from '../audit/checkpoint-keys.js';
 import { verifyAuditChain } from '../audit/verify-chain.js';
 import { exchangeConfigFrom } from '../config.js';
@@ -8,7 +9,6 @@ import { createOwnKeys } from '../keystore/own-keys.js';
 import { createStore } from '../store/connect.js';
 import { pendingMigrations } from '../store/migrations/index.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
-import { commandLineActor } from '../access/actor.js';
 
 export interface RestoreResult {
   file: string;
