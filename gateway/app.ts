@@ -13,8 +13,11 @@ import problemDetailsPlugin, { clientErrorHandler, frameworkErrorHandler } from 
 import strictInputPlugin from './plugins/app/strict-input.js';
 import schemasPlugin from './plugins/app/schemas.js';
 import storePlugin from './plugins/app/store.js';
+import metricsPlugin from './plugins/app/metrics.js';
+import requestIdPlugin, { requestIdOf } from './plugins/app/request-id.js';
 import swaggerPlugin from './plugins/external/swagger.js';
 import healthRoutes from './routes/health.js';
+import metricsRoutes from './routes/metrics.js';
 import batchRoutes from './routes/batches.js';
 import comparisonRoutes from './routes/comparisons.js';
 import feedRoutes from './routes/feeds.js';
@@ -75,7 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     ...(options.logger ? { logger: options.logger } : {}),
     bodyLimit: 5 * 1024 * 1024,
-    genReqId: () => crypto.randomUUID(),
+    genReqId: requestIdOf,
     trustProxy: options.trustProxy ?? false,
     // Errors raised before any hook runs (a bad URL, an over-long parameter, a header Node's parser refuses)
     // still leave as problem+json.
@@ -92,15 +95,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
   });
   app.decorate('routeTable', routeTable);
+  // First, so every answer carries X-Request-Id and is counted, whichever hook refuses it.
+  await app.register(requestIdPlugin);
   await app.register(schemasPlugin);
   await app.register(swaggerPlugin);
   await app.register(storePlugin, { store: options.store });
+  await app.register(metricsPlugin);
   await app.register(problemDetailsPlugin);
   await app.register(authPlugin, { failureLimit: options.authFailureLimit, now: options.now });
   await app.register(strictInputPlugin);
   await app.register(auditPlugin);
   await app.register(exchangePlugin, { exchange: options.exchange });
   await app.register(healthRoutes);
+  await app.register(metricsRoutes);
   await app.register(regionRoutes);
   await app.register(householdRoutes);
   await app.register(personRoutes);

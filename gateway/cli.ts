@@ -17,6 +17,8 @@ import { periodicChecksCommand } from './cli/periodic-check-commands.js';
 import { applyCommandLineConventions, failAndExit } from './cli/output.js';
 import { signCommand, verifyCommand } from './cli/signature-commands.js';
 import { progressCommand } from './cli/progress-command.js';
+import { backupCommand, restoreCommand } from './cli/backup-commands.js';
+import { packageVersion } from './project-files.js';
 import { serveCommand } from './cli/serve-command.js';
 import { spotChecksCommand } from './cli/spot-check-commands.js';
 import { payrollCommand } from './cli/payroll-command.js';
@@ -34,11 +36,14 @@ import { warningsCommand } from './cli/warning-commands.js';
 const program = new Command('jiuzhu')
   .description('jiuzhu (救助) — social-assistance interop gateway: the low-income register, department feeds, monitoring, reports')
   .addHelpText('after', '\nEnvironment: JIUZHU_DB (SQLite file, default ./data/jiuzhu.db), DATABASE_URL (PostgreSQL; wins when set), HOST, PORT (default 127.0.0.1:8080), LOG_LEVEL, JIUZHU_RULES (rule set file, default config/rules/default.json)')
+  .version(packageVersion(), '-V, --version', 'print the version of jiuzhu')
   .showHelpAfterError()
   // Lets a command's subcommands take an option of the same name as the command's own (payroll --month, payroll submit --month).
   .enablePositionalOptions()
   .addCommand(serveCommand())
   .addCommand(migrateCommand())
+  .addCommand(backupCommand())
+  .addCommand(restoreCommand())
   .addCommand(seedCommand())
   .addCommand(demoCommand())
   .addCommand(keysCommand())

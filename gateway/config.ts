@@ -44,6 +44,11 @@ export interface Config {
    * client shares the proxy's count.
    */
   trustProxy: string | false;
+  /**
+   * How long `jiuzhu serve` waits on SIGTERM/SIGINT for requests in flight (JIUZHU_SHUTDOWN_SECONDS, default 10) before it
+   * closes the connections still open and exits with status 1. The service manager's stop timeout must be longer.
+   */
+  shutdownSeconds: number;
 }
 
 export const defaultSqliteFile = './data/jiuzhu.db';
@@ -62,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rulesFile: env.JIUZHU_RULES || undefined,
     feedsDir: env.JIUZHU_FEEDS_DIR || undefined,
     trustProxy: env.JIUZHU_TRUST_PROXY?.trim() || false,
+    shutdownSeconds: nonNegativeNumber(env, 'JIUZHU_SHUTDOWN_SECONDS', 10),
   };
 }
 

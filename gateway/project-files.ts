@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,4 +18,11 @@ export const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url
 
 export function projectPath(...segments: string[]): string {
   return join(projectRoot, ...segments);
+}
+
+/** The version in package.json, read when asked, so `jiuzhu --version` names the release that is installed. */
+export function packageVersion(): string {
+  const { version } = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version?: unknown };
+  if (typeof version !== 'string') throw new Error(`${projectPath('package.json')} has no version`);
+  return version;
 }

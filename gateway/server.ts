@@ -12,8 +12,9 @@ import type { Exchange } from './keystore/exchange.js';
 import type { Store } from './store/connect.js';
 
 /**
- * The only place that listens. Signs audit checkpoints while it runs; on SIGINT/SIGTERM lets requests in flight
- * finish, signs the head and closes the store.
+ * The only place that listens. Signs audit checkpoints while it runs; on SIGINT/SIGTERM stops accepting, lets requests
+ * in flight finish — for at most JIUZHU_SHUTDOWN_SECONDS (shutdownDeadline) — signs the head and closes the store. A
+ * second signal during shutdown is not caught, and ends the process at once.
  */
 export async function startServer(config: Config, store: Store, exchange: Exchange): Promise<{ app: FastifyInstance; url: string }> {
   const app = await buildApp({
@@ -31,18 +32,57 @@ export async function startServer(config: Config, store: Store, exchange: Exchan
   const checkpoints = createAuditCheckpointer({ knex: store.knex, signingKey: activeSigningKey(exchange.ownKeys, store.knex), log: app.log });
   checkpoints.start();
   const close = async (signal: string) => {
-    app.log.info({ signal }, 'shutting down');
-    stopRefreshingKeys();
-    await deliveries.stop();
-    await app.close();
-    // After the requests in flight have written their entries, so the last checkpoint covers them.
-    await checkpoints.stop().catch((error: unknown) => app.log.error({ err: error }, 'audit checkpoint at shutdown failed'));
-    await store.close();
-    process.exit(0);
+    app.log.info({ signal, deadlineSeconds: config.shutdownSeconds }, 'shutting down');
+    const deadline = shutdownDeadline(app, config.shutdownSeconds);
+    try {
+      stopRefreshingKeys();
+      // Stops accepting at once; a delivery round under way (a partner's slow endpoint) finishes meanwhile.
+      await Promise.all([app.close(), deliveries.stop()]);
+      // After the requests in flight have written their entries, so the last checkpoint covers them.
+      await checkpoints.stop().catch((error: unknown) => app.log.error({ err: error }, 'audit checkpoint at shutdown failed'));
+      await store.close();
+    } catch (error) {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+    deadline.clear();
+    process.exit(deadline.passed ? 1 : 0);
   };
   process.once('SIGINT', () => void close('SIGINT'));
   process.once('SIGTERM', () => void close('SIGTERM'));
   return { app, url };
+}
+
+/** Once the connections are closed, the rest of shutdown (audit checkpoint, store) gets this long before the process exits anyway. */
+const afterDeadlineGraceMs = 3_000;
+
+/**
+ * The shutdown deadline. A client that never finishes its request (an upload trickling in, a stalled proxy) would
+ * hold app.close() for ever and leave the service manager to SIGKILL us, with no checkpoint signed and nothing
+ * logged; so when the deadline passes, the connections still open are closed (their requests fail, and roll back),
+ * which is logged, the rest of shutdown gets a short grace, and the process exits with status 1.
+ */
+function shutdownDeadline(app: FastifyInstance, seconds: number): { readonly passed: boolean; clear(): void } {
+  let passed = false;
+  let grace: NodeJS.Timeout | undefined;
+  const timer = setTimeout(() => {
+    passed = true;
+    app.log.error({ deadlineSeconds: seconds }, 'shutdown deadline passed: closing the connections still open');
+    app.server.closeAllConnections();
+    grace = setTimeout(() => {
+      app.log.error({ graceSeconds: afterDeadlineGraceMs / 1000 }, 'shutdown still not finished after the connections were closed: exiting');
+      process.exit(1);
+    }, afterDeadlineGraceMs);
+  }, seconds * 1000);
+  return {
+    get passed() {
+      return passed;
+    },
+    clear() {
+      clearTimeout(timer);
+      clearTimeout(grace);
+    },
+  };
 }
 
 /**

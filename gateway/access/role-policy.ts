@@ -41,6 +41,8 @@ export interface RoleCapabilities {
   drawSpotChecks: boolean;
   /** May record and correct the result of checking a sampled household or case file within its region. */
   recordSpotCheckResults: boolean;
+  /** May scrape /metrics from another machine (request rates, queue lengths, the audit head): the admin. */
+  readMetrics: boolean;
 }
 
 /**
@@ -88,42 +90,42 @@ export const rolePolicies: Readonly<Record<Role, RolePolicy>> = {
     readPersonalData: true, writeRegister: true, importFeeds: true, readFeedBatches: true, runComparisons: true, readFigures: true,
     readReturns: true, fileReturns: 'any-unit', approveReturns: 'programme-region', submitRoll: true, closeRoll: true, payRoll: false,
     readSupervision: true, superviseCasework: true, answerSupervision: true,
-    drawSpotChecks: true, recordSpotCheckResults: true,
+    drawSpotChecks: true, recordSpotCheckResults: true, readMetrics: true,
     fullIdNumber: false, fullBankAccount: false, fullPhone: false, manageKeys: true,
   },
   integrator: {
     readPersonalData: true, writeRegister: true, importFeeds: true, readFeedBatches: true, runComparisons: true, readFigures: true,
     readReturns: false, fileReturns: false, approveReturns: false, submitRoll: false, closeRoll: false, payRoll: false,
     readSupervision: false, superviseCasework: false, answerSupervision: false,
-    drawSpotChecks: false, recordSpotCheckResults: false,
+    drawSpotChecks: false, recordSpotCheckResults: false, readMetrics: false,
     fullIdNumber: true, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
   township: {
     readPersonalData: true, writeRegister: true, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
     readReturns: true, fileReturns: 'own-township', approveReturns: false, submitRoll: true, closeRoll: false, payRoll: false,
     readSupervision: true, superviseCasework: false, answerSupervision: true,
-    drawSpotChecks: false, recordSpotCheckResults: true,
+    drawSpotChecks: false, recordSpotCheckResults: true, readMetrics: false,
     fullIdNumber: false, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
   liaison: {
     readPersonalData: false, writeRegister: false, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
     readReturns: true, fileReturns: 'bound-unit', approveReturns: 'bound-lead-unit', submitRoll: false, closeRoll: false, payRoll: false,
     readSupervision: false, superviseCasework: false, answerSupervision: false,
-    drawSpotChecks: false, recordSpotCheckResults: false,
+    drawSpotChecks: false, recordSpotCheckResults: false, readMetrics: false,
     fullIdNumber: false, fullBankAccount: false, fullPhone: false, manageKeys: false,
   },
   finance: {
     readPersonalData: true, writeRegister: false, importFeeds: false, readFeedBatches: false, runComparisons: false, readFigures: true,
     readReturns: false, fileReturns: false, approveReturns: false, submitRoll: false, closeRoll: false, payRoll: true,
     readSupervision: false, superviseCasework: false, answerSupervision: false,
-    drawSpotChecks: false, recordSpotCheckResults: false,
+    drawSpotChecks: false, recordSpotCheckResults: false, readMetrics: false,
     fullIdNumber: true, fullBankAccount: true, fullPhone: false, manageKeys: false,
   },
   auditor: {
     readPersonalData: true, writeRegister: false, importFeeds: false, readFeedBatches: true, runComparisons: false, readFigures: true,
     readReturns: true, fileReturns: false, approveReturns: false, submitRoll: false, closeRoll: false, payRoll: false,
     readSupervision: true, superviseCasework: false, answerSupervision: false,
-    drawSpotChecks: false, recordSpotCheckResults: false,
+    drawSpotChecks: false, recordSpotCheckResults: false, readMetrics: false,
     fullIdNumber: true, fullBankAccount: false, fullPhone: true, manageKeys: false,
   },
 };
@@ -153,6 +155,7 @@ const capabilityWording: Record<Capability, string> = {
   answerSupervision: 'record a reason on a 督办',
   drawSpotChecks: 'draw or redraw a spot-check sample',
   recordSpotCheckResults: 'record spot-check results',
+  readMetrics: 'read the metrics from another machine',
 };
 
 /**

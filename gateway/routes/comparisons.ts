@@ -25,9 +25,10 @@ export default async function comparisonRoutes(fastify: FastifyInstance, options
       const actor = actorOf(request);
       // The app's clock (tests pin it) decides the default month and the day the warnings are pushed.
       const today = todayInShanghai(options.now?.() ?? new Date());
-      const report: ComparisonRun = await runComparison(fastify.store, {
-        period: request.body.period ?? previousPeriod(today), mode: request.body.mode ?? 'full', rules: options.rules, actor, today, regionCode: actor.regionCode,
-      });
+      const mode = request.body.mode ?? 'full';
+      const report: ComparisonRun = await fastify.metrics.timeComparisonRun(mode, () => runComparison(fastify.store, {
+        period: request.body.period ?? previousPeriod(today), mode, rules: options.rules, actor, today, regionCode: actor.regionCode,
+      }));
       request.markAudited();
       return reply.code(201).send(report);
     },

@@ -87,6 +87,7 @@ export default async function feedRoutes(fastify: FastifyInstance, options: Feed
           result = await importFeedFile(fastify.store, { source, feeds: options.feeds, input: { fileName: upload.fileName, path }, actor, dryRun });
         } catch (error) {
           if (error instanceof AdapterError) {
+            fastify.metrics.countRefusedImport(source);
             request.auditNote = `file refused: ${error.code}`;
             throw new ProblemError('file-refused', error.message);
           }
@@ -105,6 +106,7 @@ export default async function feedRoutes(fastify: FastifyInstance, options: Feed
             detail: result.dryRun ? `dry run of ${upload.fileName}` : `duplicate of batch ${result.batchId ?? 'of a wider region'}`,
           });
         }
+        fastify.metrics.countImport(source, result);
         const { batchId, accepted, rejected, skipped, duplicate, sampleRejects } = result;
         return reply.code(duplicate || dryRun ? 200 : 201).send({ batchId, source, accepted, rejected, skipped, duplicate, dryRun, ...(sender ? { sender } : {}), ...(dryRun ? { sampleRejects } : {}) });
       } finally {

@@ -3,7 +3,7 @@ import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { dialects } from '../helpers/dialects.js';
 import { householdBody, idNumbers } from '../helpers/households.js';
 
-const publicRoutes = (url: string) => url === '/health' || url === '/docs' || url.startsWith('/docs/');
+const publicRoutes = (url: string) => url === '/health' || url === '/ready' || url === '/docs' || url.startsWith('/docs/');
 
 describe.each(dialects)('access control and audit on %s', (dialect) => {
   let t: TestApp;
@@ -20,12 +20,13 @@ describe.each(dialects)('access control and audit on %s', (dialect) => {
   });
   afterAll(async () => t.close());
 
-  it('answers 401 without a key on every route but /health and /docs', async () => {
+  // From another machine, so /metrics (open to this one) is guarded too.
+  it('answers 401 without a key on every route but /health, /ready and /docs', async () => {
     const guarded = t.app.routeTable.filter((r) => !publicRoutes(r.url) && r.method !== 'OPTIONS');
     expect(guarded.length).toBeGreaterThanOrEqual(6);
     for (const route of guarded) {
       const url = route.url.replace(':idNumber', idNumbers.head).replace(/:[A-Za-z]+/g, '1').replace('*', 'x');
-      const response = await t.app.inject({ method: route.method as 'GET', url, payload: route.method === 'POST' ? {} : undefined });
+      const response = await t.app.inject({ method: route.method as 'GET', url, payload: route.method === 'POST' ? {} : undefined, remoteAddress: '203.0.113.9' });
       expect({ route: `${route.method} ${route.url}`, status: response.statusCode }).toEqual({ route: `${route.method} ${route.url}`, status: 401 });
       if (route.method !== 'HEAD') expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     }

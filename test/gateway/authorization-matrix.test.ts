@@ -98,6 +98,9 @@ const csv = (rows: string[]) => `序号,姓名,公民身份号码,就诊类型,�
 
 const probes: Record<string, Probe> = {
   'GET /health': { public: true, request: () => get('/health') },
+  'GET /ready': { public: true, request: () => get('/ready') },
+  // Open without a key to a client on this machine; from another, as here, only an admin key reads it.
+  'GET /metrics': { needs: 'readMetrics', list: () => ({ method: 'GET', url: '/metrics', remoteAddress: '203.0.113.9' }) },
   'GET /v1/regions': { needs: 'readFigures', list: () => get('/v1/regions?level=township') },
   'GET /v1/statistics/monitoring': { needs: 'readFigures', target: (t) => get(`/v1/statistics/monitoring?period=2024-09&region=${places[t.place].township}`) },
   'GET /v1/reports': { needs: 'readFigures', list: () => get('/v1/reports') },
@@ -357,6 +360,8 @@ describe.each(dialects)('the authorization matrix on %s', (dialect) => {
 
   beforeAll(async () => {
     t = await buildTestApp(dialect, { now });
+    // /ready answers 200 only once the gateway has its own key pair.
+    await t.exchange.ownKeys.generate('sm2');
     const admin: Key = { role: 'admin', region: '000000', headers: await t.authAs('admin', '000000') };
     const targets = {} as Record<Place, Target>;
     for (const [index, place] of placeNames.entries()) {

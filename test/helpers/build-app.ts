@@ -26,7 +26,7 @@ export const testPartyId = 'jiuzhu-test';
  */
 export async function buildTestApp(
   dialect: Dialect,
-  options: { now?: () => Date; exchange?: Partial<ExchangeConfig>; authFailureLimit?: number; logger?: AppOptions['logger']; filingProgrammes?: AppOptions['filingProgrammes']; casework?: AppOptions['casework']; feeds?: AppOptions['feeds'] } = {},
+  options: { now?: () => Date; exchange?: Partial<ExchangeConfig>; authFailureLimit?: number; logger?: AppOptions['logger']; filingProgrammes?: AppOptions['filingProgrammes']; casework?: AppOptions['casework']; feeds?: AppOptions['feeds']; trustProxy?: AppOptions['trustProxy'] } = {},
 ): Promise<TestApp> {
   const store = await openTestStore(dialect);
   const exchange = createExchange({
@@ -36,7 +36,7 @@ export async function buildTestApp(
     now: options.now,
   });
   const app = await buildApp({
-    store, exchange, now: options.now, authFailureLimit: options.authFailureLimit ?? 1_000_000, logger: options.logger, filingProgrammes: options.filingProgrammes, casework: options.casework, feeds: options.feeds,
+    store, exchange, now: options.now, authFailureLimit: options.authFailureLimit ?? 1_000_000, logger: options.logger, filingProgrammes: options.filingProgrammes, casework: options.casework, feeds: options.feeds, trustProxy: options.trustProxy,
   });
   return {
     app,

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor } from '../../access/actor.js';
+import { isLoopbackClient } from '../../access/loopback-client.js';
 import { createAuthFailureTracker, describeAuthFailures, type AuthFailureTracker } from '../../access/auth-failures.js';
 import { requireCapability, type Capability } from '../../access/role-policy.js';
 import { ProblemError } from '../../errors.js';
@@ -13,8 +14,10 @@ declare module 'fastify' {
     actor: Actor | null;
   }
   interface FastifyContextConfig {
-    /** Only /health and the API documentation are public. */
+    /** Only /health, /ready and the API documentation are public. */
     public?: boolean;
+    /** Open without a key to a client on this machine (/metrics, for a local Prometheus); others need `access`. */
+    openToLoopback?: boolean;
     /** The capability a route needs (role-policy.ts). Every route but the public ones declares one, or the app does not start. */
     access?: Capability;
   }
@@ -93,6 +96,7 @@ export default fp(
 
 function isPublic(request: FastifyRequest): boolean {
   if (request.routeOptions.config?.public === true) return true;
+  if (request.routeOptions.config?.openToLoopback === true && isLoopbackClient(request)) return true;
   const route = request.routeOptions.url;
   return route !== undefined && (route === docsPrefix || route.startsWith(`${docsPrefix}/`));
 }

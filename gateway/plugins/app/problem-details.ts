@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { maskIdNumbersInUrl } from '../../access/masking.js';
+import { requestIdHeader } from './request-id.js';
 import { ProblemError, problemCatalogue, problemType, type FieldError, type ProblemCode } from '../../errors.js';
 
 interface AjvIssue {
@@ -41,6 +42,8 @@ export default fp(
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ProblemError): FastifyReply {
   return reply
     .code(problem.status)
+    // Set here too for errors fastify's router meets before any hook runs (frameworkErrorHandler).
+    .header(requestIdHeader, request.id)
     .type('application/problem+json')
     .send({
       type: problemType(problem.code),

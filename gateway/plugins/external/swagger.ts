@@ -23,7 +23,7 @@ export default fp(
           version: '0.1.0',
           description: [
             'Headless gateway for civil-affairs bureaus: the low-income register (低收入人口), department feeds, dynamic monitoring and reports.',
-            'Every route but /health and /docs needs `Authorization: Bearer KEY`. Keys carry a role and a region scope.',
+            'Every route but /health, /ready and /docs needs `Authorization: Bearer KEY` (/metrics also answers a loopback client without one). Keys carry a role and a region scope.',
             'Errors are RFC 9457 problem details; `type` is one of:',
             ...Object.entries(problemCatalogue).map(([code, p]) => `- \`${problemType(code as keyof typeof problemCatalogue)}\` (${p.status}) ${p.title}`),
           ].join('\n'),
