@@ -55,6 +55,7 @@ describe('jiuzhu serve shutting down (JIUZHU_SHUTDOWN_SECONDS)', () => {
   let apiKey: string;
 
   beforeAll(async () => {
+    expect((await runJiuzhu(env, 'migrate')).code).toBe(0);
     const created = await runJiuzhu(env, 'keys', 'create', '--role', 'integrator', '--region', '640121', '--label', 'shutdown test');
     expect(created.code, created.stderr).toBe(0);
     apiKey = created.stdout.trim();
