@@ -118,8 +118,7 @@ interface ImportFigures {
 async function benchImport(): Promise<void> {
   const xlsxRows = Math.round(feedRows / 5);
   console.log(`\nImporting department files: a ${feedRows.toLocaleString('en')}-row GBK CSV and a ${xlsxRows.toLocaleString('en')}-row XLSX (医保 settlements), rows/s and peak RSS`);
-  const section = await importFiles(feedRows, xlsxRows, { full: true });
-  let figures = section;
+  let figures = await importFiles(feedRows, xlsxRows, { full: true });
   if (feedRowsFlag === undefined && (feedRows !== issueFeedRows.csv || xlsxRows !== issueFeedRows.xlsx)) {
     console.log(`\nThe summary's import lines at the issue's sizes: a ${issueFeedRows.csv.toLocaleString('en')}-row GBK CSV and a ${issueFeedRows.xlsx.toLocaleString('en')}-row XLSX, SQLite only`);
     figures = await importFiles(issueFeedRows.csv, issueFeedRows.xlsx, { full: false });
