@@ -10,12 +10,13 @@ import { createSm3 } from './sm3.js';
  * SM2 signatures and encryption (GB/T 32918 / GM/T 0003, used as GM/T 0009 specifies).
  *
  * Node's OpenSSL cannot make or check standard SM2 signatures (it uses an empty user ID, or plain ECDSA)
- * and cannot SM2-encrypt, so the curve arithmetic comes from sm-crypto-v2: 20× faster than sm-crypto at
+ * and cannot SM2-encrypt, so signing and encryption come from sm-crypto-v2: 20× faster than sm-crypto at
  * signing, random nonces from the platform CSPRNG rather than sm-crypto's once-seeded RC4, and
- * noble-curves underneath (research/crypto-facts.md §0, §2, §5). Its defaults are never relied on — `hash`
- * defaults to false there — so this module computes the digest e = SM3(Z ‖ M) itself with native SM3
- * and asks the library only to sign or verify e. That is also what makes large bodies fast: the message is
- * hashed at ~376 MB/s instead of being converted to JS arrays (§4.3: 244 vs 3.3 signatures/s at 1 MiB).
+ * noble-curves underneath (research/crypto-facts.md §0, §2, §5). Verification, which handles only public values
+ * and so need not be constant-time, is sm2-verify.ts's, ~2.5× faster. The library's defaults are never relied
+ * on — `hash` defaults to false there — so this module computes the digest e = SM3(Z ‖ M) itself with native
+ * SM3 and signs or verifies only e. That is also what makes large bodies fast: the message is hashed at
+ * ~376 MB/s instead of being converted to JS arrays (§4.3: 244 vs 3.3 signatures/s at 1 MiB).
  */
 
 /** The default distinguishing identifier of GM/T 0009 §10 ("1234567812345678"). */
@@ -23,7 +24,7 @@ export const defaultSm2UserId = '1234567812345678';
 
 /**
  * A public key, checked once. A window table makes verification ~3× faster (sm2-verify.ts) but costs ~0.5 MB
- * and ~20 ms to build, so it is built when a key verifies for the second time: a partner key cached by the
+ * and ~25 ms to build, so it is built when a key verifies for the second time: a partner key cached by the
  * server gets it, a one-off check (the CLI opening one envelope) does not pay for it.
  */
 export interface Sm2PublicKey {
