@@ -2,50 +2,52 @@ import type { Hash } from 'node:crypto';
 import { sm2 as sm2v2 } from 'sm-crypto-v2';
 import { CryptoError } from './crypto-error.js';
 import { fromCanonicalC1C3C2, toCanonicalC1C3C2, type Sm2CipherEncoding } from './sm2-cipher-encoding.js';
-import { childrenOf, fromDer, integerFromBytes, sequence, toDer, Type } from './der.js';
-import { assertSm2PublicKeyHex, sm2CurveOrder, sm2KeyFingerprint, type Sm2KeyPair } from './sm2-keys.js';
+import { assertSm2PublicKeyHex, sm2KeyFingerprint, type Sm2KeyPair } from './sm2-keys.js';
+import { buildSm2PointTable, parseSm2SignatureDer, verifySm2Digest, type Sm2VerifyingPoint } from './sm2-verify.js';
 import { createSm3 } from './sm3.js';
 
 /**
  * SM2 signatures and encryption (GB/T 32918 / GM/T 0003, used as GM/T 0009 specifies).
  *
  * Node's OpenSSL cannot make or check standard SM2 signatures (it uses an empty user ID, or plain ECDSA)
- * and cannot SM2-encrypt, so the curve arithmetic comes from sm-crypto-v2: 20× faster than sm-crypto at
+ * and cannot SM2-encrypt, so signing and encryption come from sm-crypto-v2: 20× faster than sm-crypto at
  * signing, random nonces from the platform CSPRNG rather than sm-crypto's once-seeded RC4, and
- * noble-curves underneath (research/crypto-facts.md §0, §2, §5). Its defaults are never relied on — `hash`
- * defaults to false there — so this module computes the digest e = SM3(Z ‖ M) itself with native SM3
- * and asks the library only to sign or verify e. That is also what makes large bodies fast: the message is
- * hashed at ~376 MB/s instead of being converted to JS arrays (§4.3: 244 vs 3.3 signatures/s at 1 MiB).
+ * noble-curves underneath (research/crypto-facts.md §0, §2, §5). Verification, which handles only public values
+ * and so need not be constant-time, is sm2-verify.ts's, ~2.5× faster. The library's defaults are never relied
+ * on — `hash` defaults to false there — so this module computes the digest e = SM3(Z ‖ M) itself with native
+ * SM3 and signs or verifies only e. That is also what makes large bodies fast: the message is hashed at
+ * ~376 MB/s instead of being converted to JS arrays (§4.3: 244 vs 3.3 signatures/s at 1 MiB).
  */
 
 /** The default distinguishing identifier of GM/T 0009 §10 ("1234567812345678"). */
 export const defaultSm2UserId = '1234567812345678';
 
 /**
- * A public key, checked once. Precomputed window tables make verification ~7× faster (§4.2) but cost 4–15 MB
- * and ~55 ms to build, so they are built when a key verifies for the second time: a partner key cached by the
- * server gets them, a one-off check (the CLI opening one envelope) does not pay for them.
+ * A public key, checked once. A window table makes verification ~3× faster (sm2-verify.ts) but costs ~0.5 MB
+ * and ~25 ms to build, so it is built when a key verifies for the second time: a partner key cached by the
+ * server gets it, a one-off check (the CLI opening one envelope) does not pay for it.
  */
 export interface Sm2PublicKey {
   readonly hex: string;
   readonly fingerprint: string;
-  /** The point to verify with: the hex on first use, the precomputed tables from then on. */
-  verificationPoint(): string | ReturnType<typeof sm2v2.precomputePublicKey>;
+  /** The point to verify with: its coordinates on first use, with its window table from then on. */
+  verifyingPoint(): Sm2VerifyingPoint;
   readonly zByUserId: Map<string, Buffer>;
 }
 
 export function prepareSm2PublicKey(publicKeyHex: string): Sm2PublicKey {
   const hex = assertSm2PublicKeyHex(publicKeyHex);
+  const x = BigInt(`0x${hex.slice(2, 66)}`);
+  const y = BigInt(`0x${hex.slice(66)}`);
   let uses = 0;
-  let tables: ReturnType<typeof sm2v2.precomputePublicKey> | undefined;
+  let point: Sm2VerifyingPoint = { x, y };
   return {
     hex,
     fingerprint: sm2KeyFingerprint(hex),
-    verificationPoint() {
+    verifyingPoint() {
       uses += 1;
-      if (uses < 2) return hex;
-      tables ??= sm2v2.precomputePublicKey(hex);
-      return tables;
+      if (uses === 2) point = { x, y, table: buildSm2PointTable(x, y) };
+      return point;
     },
     zByUserId: new Map(),
   };
@@ -92,35 +94,15 @@ export function sm2Verify(message: Uint8Array | string, signatureDer: Uint8Array
   return sm2VerifyDigest(createSm2MessageHash(key, userId).update(message).digest(), signatureDer, key);
 }
 
-/** False for a wrong, malformed, non-DER or out-of-range signature; the library's exceptions never escape. */
-export function sm2VerifyDigest(e: Uint8Array, signatureDer: Uint8Array, key: Sm2PublicKey): boolean {
-  if (!isCanonicalSignature(signatureDer)) return false;
-  try {
-    return sm2v2.doVerifySignature(e, Buffer.from(signatureDer).toString('hex'), key.verificationPoint(), { hash: false, der: true });
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Only the one DER encoding of SEQUENCE { r INTEGER, s INTEGER } with r, s in [1, n−1] is a signature. The
- * library's decoder ignores tags and trailing bytes, which would let anyone re-encode a valid signature into
- * new bytes (malleability); OpenSSL refuses those encodings and so does this check, by re-encoding and comparing.
+ * False for a wrong, malformed, non-DER or out-of-range signature. Verification is sm2-verify.ts's own, ~3× faster
+ * than sm-crypto-v2's and checked against it and against openssl (test/crypto/sm2-verify.test.ts).
  */
-function isCanonicalSignature(signatureDer: Uint8Array): boolean {
-  try {
-    const [r, s, extra] = childrenOf(fromDer(signatureDer, 'the signature'), 'SM2Signature');
-    if (extra || r?.type !== Type.INTEGER || s?.type !== Type.INTEGER) return false;
-    const rBytes = Buffer.from(String(r.value), 'binary');
-    const sBytes = Buffer.from(String(s.value), 'binary');
-    for (const bytes of [rBytes, sBytes]) {
-      const value = bytes.length === 0 || (bytes[0]! & 0x80) ? -1n : BigInt(`0x${bytes.toString('hex')}`);
-      if (value < 1n || value >= sm2CurveOrder) return false;
-    }
-    return toDer(sequence(integerFromBytes(rBytes), integerFromBytes(sBytes))).equals(Buffer.from(signatureDer));
-  } catch {
-    return false;
-  }
+export function sm2VerifyDigest(e: Uint8Array, signatureDer: Uint8Array, key: Sm2PublicKey): boolean {
+  if (e.length !== 32) throw new CryptoError('bad-input', 'an SM2 digest e is 32 bytes');
+  const signature = parseSm2SignatureDer(signatureDer);
+  if (!signature) return false;
+  return verifySm2Digest(BigInt(`0x${Buffer.from(e.buffer, e.byteOffset, e.length).toString('hex')}`), signature.r, signature.s, key.verifyingPoint());
 }
 
 /**
