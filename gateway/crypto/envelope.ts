@@ -10,7 +10,7 @@ import {
 } from './envelope-parts.js';
 import { gmt0010, smAlgorithms } from './gmt0010.js';
 import { parseSm2Certificate, verifySm2CertificateSignature, type Sm2Certificate } from './sm2-certificate.js';
-import { defaultSm2UserId, sm2Decrypt, sm2Encrypt, sm2Sign, sm2Verify, type Sm2PublicKey, type Sm2Signer } from './sm2.js';
+import { createSm2MessageHash, defaultSm2UserId, sm2Decrypt, sm2Encrypt, sm2SignDigest, sm2Verify, type Sm2PublicKey, type Sm2Signer } from './sm2.js';
 import type { Sm2KeyPair } from './sm2-keys.js';
 import { createSm3 } from './sm3.js';
 import { createSm4Decryptor, createSm4Encryptor, sm4CbcCiphertextLength } from './sm4.js';
@@ -60,27 +60,23 @@ export async function sealEnvelope(source: ByteSource, sink: ChunkSink, options:
   const recipientInfos = setOf(recipientInfo(recipientIdentity, sm2Encrypt(key, options.recipient.publicKey)));
   const enveloped = envelopedDataHeader(recipientInfos, toDer(algorithmIdentifier(smAlgorithms.sm4Cbc, octetString(iv))), sm4CbcCiphertextLength(source.size));
 
-  const firstPass = createSm3().update(enveloped.header);
-  for await (const chunk of encrypt(source, key, iv)) firstPass.update(chunk);
-  const messageDigest = firstPass.digest();
-
   const attributes: EnvelopeAttributes = {
     contentType: gmt0010.envelopedData,
-    messageDigest,
+    messageDigest: Buffer.alloc(32), // SM3's length; the value is known once the content has been written
     signingTime: options.signingTime ?? new Date(),
     senderId: options.sender.id,
     recipientId: options.recipient.id,
     nonce: options.nonce ?? randomBytes(16),
   };
-  const signedAttributes = encodeSignedAttributes(attributes);
-  const signature = sm2Sign(signedAttributes, options.sender.signer, options.sender.userId ?? defaultSm2UserId);
-  const signerInfos = setOf(signerInfo(options.sender.certificate, signedAttributes, signature));
+  // Every length is known before the content: the digest is 32 bytes and the signature is made to be
+  // signatureLength bytes (see signToLength), so the SignerInfo that follows the content has a known size.
+  const signerInfosLength = setOf(signerInfo(options.sender.certificate, encodeSignedAttributes(attributes), Buffer.alloc(signatureLength))).length;
   const certificates = Buffer.concat([derHeader(0xa0, options.sender.certificate.der.length), options.sender.certificate.der]);
 
   const innerContentInfo = contentInfoHeader(gmt0010.envelopedData, enveloped.totalLength);
   const version = Buffer.from([0x02, 0x01, 0x01]);
   const digestAlgorithms = setOf(toDer(algorithmIdentifier(smAlgorithms.sm3)));
-  const signedDataLength = version.length + digestAlgorithms.length + innerContentInfo.totalLength + certificates.length + signerInfos.length;
+  const signedDataLength = version.length + digestAlgorithms.length + innerContentInfo.totalLength + certificates.length + signerInfosLength;
   const outer = contentInfoHeader(gmt0010.signedData, signedDataLength + derHeader(0x30, signedDataLength).length);
 
   let written = 0;
@@ -89,27 +85,53 @@ export async function sealEnvelope(source: ByteSource, sink: ChunkSink, options:
     await sink(chunk);
   };
   await write(Buffer.concat([outer.header, derHeader(0x30, signedDataLength), version, digestAlgorithms, innerContentInfo.header, enveloped.header]));
-  const secondPass = createSm3().update(enveloped.header);
-  for await (const chunk of encrypt(source, key, iv)) {
-    secondPass.update(chunk);
-    await write(chunk);
+  // One read of the input: what is hashed is exactly what is written, so a file that changes while it is
+  // sealed cannot produce an envelope whose signature does not match its bytes.
+  const digest = createSm3().update(enveloped.header);
+  const cipher = createSm4Encryptor('cbc', key, iv);
+  for await (const chunk of source.chunks(0, source.size)) {
+    const encrypted = cipher.update(chunk);
+    digest.update(encrypted);
+    await write(encrypted);
   }
-  // The input is read twice; if it changed in between, the signature would not match what was written.
-  if (!secondPass.digest().equals(messageDigest)) throw new CryptoError('bad-input', 'the input changed while it was being sealed');
+  const last = cipher.final();
+  digest.update(last);
+  await write(last);
+
+  attributes.messageDigest = digest.digest();
+  const signedAttributes = encodeSignedAttributes(attributes);
+  const signature = signToLength(signedAttributes, options.sender.signer, options.sender.userId ?? defaultSm2UserId);
+  const signerInfos = setOf(signerInfo(options.sender.certificate, signedAttributes, signature));
+  if (signerInfos.length !== signerInfosLength) throw new CryptoError('bad-input', 'the SignerInfo is not the length the envelope header announced');
   await write(Buffer.concat([certificates, signerInfos]));
   return { bytes: written, attributes };
+}
+
+/**
+ * The DER length of the envelope's SM2 signature. SEQUENCE { r, s } is 70, 71 or 72 bytes (each INTEGER needs a
+ * leading zero byte when its top bit is set, rarely fewer bytes), 71 about half the time. The SignerInfo comes after
+ * the content but its length is part of the header before it, so sealing in one pass needs the length first.
+ */
+const signatureLength = 71;
+
+/**
+ * Signs again, with a fresh random k, until the DER signature is signatureLength bytes: two tries on average,
+ * under a millisecond each. Keeping only signatures of a public shape gives an attacker nothing he could not get
+ * by discarding the others himself, so the scheme's security is unchanged.
+ */
+function signToLength(message: Buffer, signer: Sm2Signer, userId: string): Buffer {
+  const e = createSm2MessageHash(signer.publicKey, userId).update(message).digest();
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const signature = sm2SignDigest(e, signer);
+    if (signature.length === signatureLength) return signature;
+  }
+  throw new CryptoError('bad-input', `no ${signatureLength}-byte SM2 signature in 200 tries`);
 }
 
 export async function sealEnvelopeBuffer(content: Buffer, options: SealOptions): Promise<Buffer> {
   const parts: Buffer[] = [];
   await sealEnvelope(bufferSource(content), (chunk) => void parts.push(Buffer.from(chunk)), options);
   return Buffer.concat(parts);
-}
-
-async function* encrypt(source: ByteSource, key: Buffer, iv: Buffer): AsyncIterable<Buffer> {
-  const cipher = createSm4Encryptor('cbc', key, iv);
-  for await (const chunk of source.chunks(0, source.size)) yield cipher.update(chunk);
-  yield cipher.final();
 }
 
 function setOf(element: Buffer): Buffer {
