@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { bufferSource, type ByteSource } from './byte-source.js';
 import { CryptoError } from './crypto-error.js';
 import { bytesOf, childrenOf, fromDer, octetString, oid, oidOf, toDer, Type } from './der.js';
@@ -217,30 +221,14 @@ interface ParsedEnvelope {
  * with any of those bytes changed is refused before `accept`, so it cannot spend the genuine envelope's nonce.
  */
 export async function openEnvelope(source: ByteSource, sink: ChunkSink, options: OpenOptions): Promise<EnvelopeHeader & { contentBytes: number }> {
-  const parsed = await parse(source);
-  const { attributes, signedAttributes, signature, signerIdentity } = readSignerInfo(parsed.signerInfo);
-  const header: EnvelopeHeader = { ...attributes, senderCertificateDer: parsed.senderCertificateDer, ciphertextLength: parsed.ciphertext.end - parsed.ciphertext.valueStart };
-  if (attributes.contentType !== gmt0010.envelopedData) throw new EnvelopeError('malformed', 'the signed content is not an EnvelopedData');
-
-  const senderKeys = await options.senderKeys(attributes.senderId);
-  if (senderKeys.length === 0) throw new EnvelopeError('unknown-sender', `sender "${attributes.senderId}" is not a registered partner with an active key`);
+  const envelope = await readEnvelope(source, options);
+  const { parsed, attributes, header } = envelope;
 
   const digest = createSm3();
   for await (const chunk of source.chunks(parsed.enveloped.start, parsed.enveloped.end)) digest.update(chunk);
   if (!digest.digest().equals(attributes.messageDigest)) throw new EnvelopeError('tampered', 'the content does not match its signed digest');
 
-  const userId = options.userId ?? defaultSm2UserId;
-  const verifying = senderKeys.find((key) => sm2Verify(signedAttributes, signature, key, userId));
-  if (!verifying) throw new EnvelopeError('bad-signature', `the signature is not by any registered key of "${attributes.senderId}"`);
-  if (!isSm3Only(parsed.digestAlgorithms)) throw new EnvelopeError('malformed', 'the SignedData digest algorithms must name SM3 alone');
-  const registered = (await options.senderCertificates?.(attributes.senderId)) ?? [];
-  checkSignerIdentity(parsed, signerIdentity, verifying, registered, userId);
-  if (attributes.recipientId !== options.ourId) {
-    throw new EnvelopeError('wrong-recipient', `the envelope is addressed to "${attributes.recipientId}", not to "${options.ourId}"`);
-  }
-  const contentKey = unwrapContentKey(parsed.recipientInfos, options.recipientKeys);
-  const iv = readIv(parsed.contentAlgorithm);
-  await assertPaddingValid(source, parsed.ciphertext, contentKey, iv);
+  const { contentKey, iv } = await checkSignerAndUnwrap(source, envelope, options);
   await options.accept(header);
 
   const decipher = createSm4Decryptor('cbc', contentKey, iv);
@@ -259,6 +247,127 @@ export async function openEnvelope(source: ByteSource, sink: ChunkSink, options:
     throw new EnvelopeError('tampered', 'the content does not decrypt (the sender encrypted it wrongly)', { cause: error });
   }
   return { ...header, contentBytes };
+}
+
+/**
+ * openEnvelope into a file, reading the envelope once: SM3 and SM4 run over each chunk together, the plaintext
+ * going to a private temp file beside `path` (mode 0600) that is renamed to `path` only when every check passed
+ * and `accept` returned, and removed otherwise — so, as with openEnvelope, nothing from an envelope that fails
+ * reaches `path`. The refusals and their order are openEnvelope's: the checks of the signer and the content key
+ * run before the pass (without them there is no key to decrypt with) but their refusal is held until the digest
+ * has been compared, as openEnvelope compares it first.
+ */
+export async function openEnvelopeToFile(source: ByteSource, path: string, options: OpenOptions): Promise<EnvelopeHeader & { contentBytes: number }> {
+  const envelope = await readEnvelope(source, options);
+  const { parsed, attributes, header } = envelope;
+  let refusal: unknown;
+  const decryption = await checkSignerAndUnwrap(source, envelope, options).catch((error: unknown) => void (refusal = error));
+
+  const partial = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`);
+  const out = await createPrivateFile(partial);
+  try {
+    const digest = createSm3().update(await source.read(parsed.enveloped.start, parsed.ciphertext.valueStart - parsed.enveloped.start));
+    const decipher = decryption ? createSm4Decryptor('cbc', decryption.contentKey, decryption.iv) : undefined;
+    let contentBytes = 0;
+    let undecryptable: unknown;
+    const decrypt = async (produce: () => Buffer) => {
+      if (undecryptable !== undefined) return;
+      try {
+        const plain = produce();
+        contentBytes += plain.length;
+        await out.write(plain);
+      } catch (error) {
+        undecryptable = error;
+      }
+    };
+    for await (const chunk of source.chunks(parsed.ciphertext.valueStart, parsed.ciphertext.end)) {
+      digest.update(chunk);
+      if (decipher) await decrypt(() => decipher.update(chunk));
+    }
+    if (decipher) await decrypt(() => decipher.final());
+    if (!digest.digest().equals(attributes.messageDigest)) throw new EnvelopeError('tampered', 'the content does not match its signed digest');
+    if (!decryption) throw refusal;
+    if (undecryptable !== undefined) {
+      if (out.failed(undecryptable)) throw undecryptable;
+      throw new EnvelopeError('tampered', 'the content does not decrypt (the sender encrypted it wrongly)', { cause: undecryptable });
+    }
+    await out.close(); // before accept, which may spend the nonce: a disk that fills now must not cost the envelope
+    await options.accept(header);
+    await rename(partial, path);
+    return { ...header, contentBytes };
+  } catch (error) {
+    await out.discard();
+    throw error;
+  }
+}
+
+/**
+ * A new file (mode 0600) behind a write stream that is waited on when it asks (backpressure), whose write errors are
+ * told apart from SM4's. It is open before it is returned, and discard() waits for the stream to close before it
+ * removes the file: a stream destroyed while its open() is still pending would create the file after the removal.
+ */
+async function createPrivateFile(path: string): Promise<{ write(chunk: Buffer): Promise<void>; failed(error: unknown): boolean; close(): Promise<void>; discard(): Promise<void> }> {
+  const stream = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+  let streamError: Error | undefined;
+  await once(stream, 'open');
+  stream.on('error', (error) => void (streamError = error));
+  return {
+    async write(chunk) {
+      if (streamError) throw streamError;
+      if (!stream.write(chunk)) await once(stream, 'drain'); // rejects on 'error', and removes its listeners either way
+    },
+    failed: (error) => error === streamError,
+    close: () => new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve()))),
+    async discard() {
+      if (!stream.closed) {
+        // Not events.once: it would reject on the 'error' that destroying a stream with writes pending emits.
+        const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+        stream.destroy();
+        await closed;
+      }
+      await rm(path, { force: true });
+    },
+  };
+}
+
+interface ReadEnvelope {
+  parsed: ParsedEnvelope;
+  attributes: EnvelopeAttributes;
+  header: EnvelopeHeader;
+  signedAttributes: Buffer;
+  signature: Buffer;
+  signerIdentity: Buffer;
+  senderKeys: readonly Sm2PublicKey[];
+}
+
+/** The skeleton, the signed attributes and the sender's keys: everything both openings check before the content. */
+async function readEnvelope(source: ByteSource, options: OpenOptions): Promise<ReadEnvelope> {
+  const parsed = await parse(source);
+  const { attributes, signedAttributes, signature, signerIdentity } = readSignerInfo(parsed.signerInfo);
+  const header: EnvelopeHeader = { ...attributes, senderCertificateDer: parsed.senderCertificateDer, ciphertextLength: parsed.ciphertext.end - parsed.ciphertext.valueStart };
+  if (attributes.contentType !== gmt0010.envelopedData) throw new EnvelopeError('malformed', 'the signed content is not an EnvelopedData');
+
+  const senderKeys = await options.senderKeys(attributes.senderId);
+  if (senderKeys.length === 0) throw new EnvelopeError('unknown-sender', `sender "${attributes.senderId}" is not a registered partner with an active key`);
+  return { parsed, attributes, header, signedAttributes, signature, signerIdentity, senderKeys };
+}
+
+/** Signature, signer identity, recipient, content key, IV and padding: every check after the digest's but `accept`. */
+async function checkSignerAndUnwrap(source: ByteSource, envelope: ReadEnvelope, options: OpenOptions): Promise<{ contentKey: Buffer; iv: Buffer }> {
+  const { parsed, attributes, signedAttributes, signature, signerIdentity, senderKeys } = envelope;
+  const userId = options.userId ?? defaultSm2UserId;
+  const verifying = senderKeys.find((key) => sm2Verify(signedAttributes, signature, key, userId));
+  if (!verifying) throw new EnvelopeError('bad-signature', `the signature is not by any registered key of "${attributes.senderId}"`);
+  if (!isSm3Only(parsed.digestAlgorithms)) throw new EnvelopeError('malformed', 'the SignedData digest algorithms must name SM3 alone');
+  const registered = (await options.senderCertificates?.(attributes.senderId)) ?? [];
+  checkSignerIdentity(parsed, signerIdentity, verifying, registered, userId);
+  if (attributes.recipientId !== options.ourId) {
+    throw new EnvelopeError('wrong-recipient', `the envelope is addressed to "${attributes.recipientId}", not to "${options.ourId}"`);
+  }
+  const contentKey = unwrapContentKey(parsed.recipientInfos, options.recipientKeys);
+  const iv = readIv(parsed.contentAlgorithm);
+  await assertPaddingValid(source, parsed.ciphertext, contentKey, iv);
+  return { contentKey, iv };
 }
 
 export async function openEnvelopeBuffer(envelope: Buffer, options: OpenOptions): Promise<{ header: EnvelopeHeader; content: Buffer }> {
