@@ -307,7 +307,8 @@ export async function openEnvelopeToFile(source: ByteSource, path: string, optio
  * removes the file: a stream destroyed while its open() is still pending would create the file after the removal.
  */
 async function createPrivateFile(path: string): Promise<{ write(chunk: Buffer): Promise<void>; failed(error: unknown): boolean; close(): Promise<void>; discard(): Promise<void> }> {
-  const stream = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+  // A few chunks may wait for the disk while the next decrypts; with the default 16 KiB every 1 MiB chunk waited.
+  const stream = createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: 4 << 20 });
   let streamError: Error | undefined;
   await once(stream, 'open');
   stream.on('error', (error) => void (streamError = error));
