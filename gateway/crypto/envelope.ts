@@ -29,9 +29,10 @@ import { createSm4Decryptor, createSm4Encryptor, sm4CbcCiphertextLength } from '
  * single byte: a tampered or replayed file is refused without touching the plaintext, and no padding
  * error is ever observable by an attacker.
  *
- * Everything is definite-length DER, which a vendor toolkit expects; so that lengths are known before the
- * first byte is written, sealing reads its input twice (encrypt and hash, then encrypt and write) and
- * opening reads it twice (hash and verify, then decrypt). Both run in constant memory for any size.
+ * Everything is definite-length DER, which a vendor toolkit expects. Sealing still reads its input once: every
+ * length is known before the first byte (see signatureLength), and the digest is taken of the ciphertext as it is
+ * written. openEnvelope reads an envelope twice (hash and verify, then decrypt into the sink); openEnvelopeToFile
+ * reads it once, into a temp file it renames only once everything checked. All run in constant memory for any size.
  */
 
 export interface EnvelopeSender {
