@@ -229,7 +229,8 @@ export async function openEnvelope(source: ByteSource, sink: ChunkSink, options:
   for await (const chunk of source.chunks(parsed.enveloped.start, parsed.enveloped.end)) digest.update(chunk);
   if (!digest.digest().equals(attributes.messageDigest)) throw new EnvelopeError('tampered', 'the content does not match its signed digest');
 
-  const { contentKey, iv } = await checkSignerAndUnwrap(source, envelope, options);
+  const { contentKey, iv } = await checkSignerAndUnwrap(envelope, options);
+  await assertPaddingValid(source, parsed.ciphertext, contentKey, iv);
   await options.accept(header);
 
   const decipher = createSm4Decryptor('cbc', contentKey, iv);
@@ -256,13 +257,15 @@ export async function openEnvelope(source: ByteSource, sink: ChunkSink, options:
  * and `accept` returned, and removed otherwise — so, as with openEnvelope, nothing from an envelope that fails
  * reaches `path`. The refusals and their order are openEnvelope's: the checks of the signer and the content key
  * run before the pass (without them there is no key to decrypt with) but their refusal is held until the digest
- * has been compared, as openEnvelope compares it first.
+ * has been compared, as openEnvelope compares it first; bad padding (from decipher.final) comes last, as there.
+ * Unlike openEnvelope, this decrypts before the digest is compared — into the temp file only, and every chunk
+ * whatever the padding, so neither the answer nor the time it takes depends on the plaintext of a tampered copy.
  */
 export async function openEnvelopeToFile(source: ByteSource, path: string, options: OpenOptions): Promise<EnvelopeHeader & { contentBytes: number }> {
   const envelope = await readEnvelope(source, options);
   const { parsed, attributes, header } = envelope;
   let refusal: unknown;
-  const decryption = await checkSignerAndUnwrap(source, envelope, options).catch((error: unknown) => void (refusal = error));
+  const decryption = await checkSignerAndUnwrap(envelope, options).catch((error: unknown) => void (refusal = error));
 
   const partial = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`);
   const out = await createPrivateFile(partial);
@@ -354,8 +357,13 @@ async function readEnvelope(source: ByteSource, options: OpenOptions): Promise<R
   return { parsed, attributes, header, signedAttributes, signature, signerIdentity, senderKeys };
 }
 
-/** Signature, signer identity, recipient, content key, IV and padding: every check after the digest's but `accept`. */
-async function checkSignerAndUnwrap(source: ByteSource, envelope: ReadEnvelope, options: OpenOptions): Promise<{ contentKey: Buffer; iv: Buffer }> {
+/**
+ * Signature, signer identity, recipient, content key and IV: every check after the digest's but the padding's and
+ * `accept`. None depends on the plaintext, so whether one refused says nothing secret — openEnvelopeToFile skips the
+ * decryption when one did, and a pass that takes less time must not tell a padding oracle anything. The padding is
+ * checked (by decipher.final) only once the digest matched.
+ */
+async function checkSignerAndUnwrap(envelope: ReadEnvelope, options: OpenOptions): Promise<{ contentKey: Buffer; iv: Buffer }> {
   const { parsed, attributes, signedAttributes, signature, signerIdentity, senderKeys } = envelope;
   const userId = options.userId ?? defaultSm2UserId;
   const verifying = senderKeys.find((key) => sm2Verify(signedAttributes, signature, key, userId));
@@ -368,7 +376,6 @@ async function checkSignerAndUnwrap(source: ByteSource, envelope: ReadEnvelope, 
   }
   const contentKey = unwrapContentKey(parsed.recipientInfos, options.recipientKeys);
   const iv = readIv(parsed.contentAlgorithm);
-  await assertPaddingValid(source, parsed.ciphertext, contentKey, iv);
   return { contentKey, iv };
 }
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi, type Mock } from 'vitest
 import { bufferSource, fileSource } from '../../gateway/crypto/byte-source.js';
 import { openEnvelope, openEnvelopeToFile, sealEnvelopeBuffer, type EnvelopeHeader, type OpenOptions } from '../../gateway/crypto/envelope.js';
 import { EnvelopeError, type EnvelopeRefusal } from '../../gateway/crypto/envelope-errors.js';
-import { createEnvelopeParty, envelopeLayout, type EnvelopeParty } from '../helpers/envelope-parties.js';
+import { createEnvelopeParty, envelopeLayout, resignEnvelope, type EnvelopeParty } from '../helpers/envelope-parties.js';
 
 /**
  * openEnvelopeToFile reads the envelope once and decrypts into a temp file before the digest is known; what it must
@@ -101,6 +101,16 @@ describe('opening an envelope into a file in one read', () => {
   it('refuses an envelope for another recipient as wrong-recipient, as openEnvelope does, and leaves no file', async () => {
     const misaddressed = await sealEnvelopeBuffer(Buffer.from('发往邻县'), { sender: sender.sender, recipient: neighbour.recipient });
     await expectRefusedToFile(misaddressed, 'wrong-recipient');
+  });
+
+  // The one refusal that comes from the plaintext: the sender's toolkit padded wrongly, but signed what it sent.
+  it('refuses an envelope with wrong padding, though signed by its sender, as tampered after decrypting it, and leaves no file', async () => {
+    const sealed = await sealEnvelopeBuffer(Buffer.from('四十八字节的内容，正好三个分组。'), { sender: sender.sender, recipient: us.recipient });
+    const badPadding = resignEnvelope(sealed, sender.signer, (copy, layout) => {
+      copy[layout.ciphertext.end - 17]! ^= 0xff;
+    });
+    expect(await refusalOf(openEnvelope(bufferSource(badPadding), () => {}, openOptions()))).toBe('tampered');
+    await expectRefusedToFile(badPadding, 'tampered');
   });
 
   it('gives the refusal openEnvelope gives for any single flipped byte, and leaves nothing', async () => {
