@@ -90,13 +90,11 @@ export function envelopeCommand(): Command {
         try {
           const format = envelopeFormatOf(await source.read(0, Math.min(source.size, 64)));
           if (format === 'gmt0010') {
-            let header: Awaited<ReturnType<typeof exchange.open>> | undefined;
-            await writeAtomically(options.out, async (write) => {
-              header = await exchange.open(source, write, { forSource: options.source });
-            });
-            await audit({ action: 'envelope.open', outcome: 'ok', resourceType: 'partner', resourceId: header!.senderId, detail: `${basename(file)}: ${header!.contentBytes} bytes` });
-            if (options.json) printJson({ sender: header!.senderId, format: 'gmt0010', bytes: header!.contentBytes, signingTime: header!.signingTime.toISOString() });
-            else printLine(`opened ${file} from ${header!.senderId}, signed ${header!.signingTime.toISOString()}: ${options.out}, ${header!.contentBytes} bytes`);
+            // openToFile writes beside --out and renames into place only when every check passed, as writeAtomically does.
+            const header = await exchange.openToFile(source, options.out, { forSource: options.source });
+            await audit({ action: 'envelope.open', outcome: 'ok', resourceType: 'partner', resourceId: header.senderId, detail: `${basename(file)}: ${header.contentBytes} bytes` });
+            if (options.json) printJson({ sender: header.senderId, format: 'gmt0010', bytes: header.contentBytes, signingTime: header.signingTime.toISOString() });
+            else printLine(`opened ${file} from ${header.senderId}, signed ${header.signingTime.toISOString()}: ${options.out}, ${header.contentBytes} bytes`);
           } else {
             const opened = await exchange.openPgp(await readFile(file));
             await writeAtomically(options.out, (write) => write(opened.content));

@@ -1,9 +1,9 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 
 /**
- * Random access to a message, in memory or in a file. Envelopes are opened in two passes (hash and verify
- * first, decrypt only then) and sealed in two, so their input must be readable more than once; files are
- * never read whole, which keeps a 1 GB envelope in constant memory.
+ * Random access to a message, in memory or in a file. openEnvelope reads an envelope twice (hash and verify
+ * first, decrypt only then), and the small parts of one are read where they lie, so a source must be readable
+ * more than once; files are never read whole, which keeps a 1 GB envelope in constant memory.
  */
 export interface ByteSource {
   readonly size: number;
@@ -49,8 +49,11 @@ export async function fileSource(path: string): Promise<ByteSource> {
     size,
     read,
     async *chunks(start, end, chunkSize = defaultChunk) {
-      const buffer = Buffer.allocUnsafe(Math.min(chunkSize, Math.max(0, end - start)));
-      for (let at = start; at < end; at += chunkSize) {
+      // Two buffers, so the next chunk is read (on libuv's thread pool) while the caller works on this one; each
+      // is refilled only once the caller asked for the chunk after the one it holds, as the contract above allows.
+      const size = Math.min(chunkSize, Math.max(0, end - start));
+      const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+      const fill = async (buffer: Buffer, at: number): Promise<Buffer> => {
         const length = Math.min(chunkSize, end - at);
         let filled = 0;
         while (filled < length) {
@@ -58,7 +61,14 @@ export async function fileSource(path: string): Promise<ByteSource> {
           if (bytesRead === 0) throw new Error(`${path} ended at ${at + filled}, before ${end}`);
           filled += bytesRead;
         }
-        yield buffer.subarray(0, length);
+        return buffer.subarray(0, length);
+      };
+      let next = start < end ? fill(buffers[0]!, start) : undefined;
+      for (let at = start, turn = 0; next; at += chunkSize, turn ^= 1) {
+        const chunk = await next;
+        next = at + chunkSize < end ? fill(buffers[turn ^ 1]!, at + chunkSize) : undefined;
+        next?.catch(() => {}); // a failed read-ahead is thrown when its chunk is awaited, not as an unhandled rejection
+        yield chunk;
       }
     },
     close: () => handle.close(),

@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { bufferSource, type ByteSource } from './byte-source.js';
 import { CryptoError } from './crypto-error.js';
 import { bytesOf, childrenOf, fromDer, octetString, oid, oidOf, toDer, Type } from './der.js';
@@ -10,7 +14,7 @@ import {
 } from './envelope-parts.js';
 import { gmt0010, smAlgorithms } from './gmt0010.js';
 import { parseSm2Certificate, verifySm2CertificateSignature, type Sm2Certificate } from './sm2-certificate.js';
-import { defaultSm2UserId, sm2Decrypt, sm2Encrypt, sm2Sign, sm2Verify, type Sm2PublicKey, type Sm2Signer } from './sm2.js';
+import { createSm2MessageHash, defaultSm2UserId, sm2Decrypt, sm2Encrypt, sm2SignDigest, sm2Verify, type Sm2PublicKey, type Sm2Signer } from './sm2.js';
 import type { Sm2KeyPair } from './sm2-keys.js';
 import { createSm3 } from './sm3.js';
 import { createSm4Decryptor, createSm4Encryptor, sm4CbcCiphertextLength } from './sm4.js';
@@ -25,9 +29,10 @@ import { createSm4Decryptor, createSm4Encryptor, sm4CbcCiphertextLength } from '
  * single byte: a tampered or replayed file is refused without touching the plaintext, and no padding
  * error is ever observable by an attacker.
  *
- * Everything is definite-length DER, which a vendor toolkit expects; so that lengths are known before the
- * first byte is written, sealing reads its input twice (encrypt and hash, then encrypt and write) and
- * opening reads it twice (hash and verify, then decrypt). Both run in constant memory for any size.
+ * Everything is definite-length DER, which a vendor toolkit expects. Sealing still reads its input once: every
+ * length is known before the first byte (see signatureLength), and the digest is taken of the ciphertext as it is
+ * written. openEnvelope reads an envelope twice (hash and verify, then decrypt into the sink); openEnvelopeToFile
+ * reads it once, into a temp file it renames only once everything checked. All run in constant memory for any size.
  */
 
 export interface EnvelopeSender {
@@ -60,27 +65,23 @@ export async function sealEnvelope(source: ByteSource, sink: ChunkSink, options:
   const recipientInfos = setOf(recipientInfo(recipientIdentity, sm2Encrypt(key, options.recipient.publicKey)));
   const enveloped = envelopedDataHeader(recipientInfos, toDer(algorithmIdentifier(smAlgorithms.sm4Cbc, octetString(iv))), sm4CbcCiphertextLength(source.size));
 
-  const firstPass = createSm3().update(enveloped.header);
-  for await (const chunk of encrypt(source, key, iv)) firstPass.update(chunk);
-  const messageDigest = firstPass.digest();
-
   const attributes: EnvelopeAttributes = {
     contentType: gmt0010.envelopedData,
-    messageDigest,
+    messageDigest: Buffer.alloc(32), // SM3's length; the value is known once the content has been written
     signingTime: options.signingTime ?? new Date(),
     senderId: options.sender.id,
     recipientId: options.recipient.id,
     nonce: options.nonce ?? randomBytes(16),
   };
-  const signedAttributes = encodeSignedAttributes(attributes);
-  const signature = sm2Sign(signedAttributes, options.sender.signer, options.sender.userId ?? defaultSm2UserId);
-  const signerInfos = setOf(signerInfo(options.sender.certificate, signedAttributes, signature));
+  // Every length is known before the content: the digest is 32 bytes and the signature is made to be
+  // signatureLength bytes (see signToLength), so the SignerInfo that follows the content has a known size.
+  const signerInfosLength = setOf(signerInfo(options.sender.certificate, encodeSignedAttributes(attributes), Buffer.alloc(signatureLength))).length;
   const certificates = Buffer.concat([derHeader(0xa0, options.sender.certificate.der.length), options.sender.certificate.der]);
 
   const innerContentInfo = contentInfoHeader(gmt0010.envelopedData, enveloped.totalLength);
   const version = Buffer.from([0x02, 0x01, 0x01]);
   const digestAlgorithms = setOf(toDer(algorithmIdentifier(smAlgorithms.sm3)));
-  const signedDataLength = version.length + digestAlgorithms.length + innerContentInfo.totalLength + certificates.length + signerInfos.length;
+  const signedDataLength = version.length + digestAlgorithms.length + innerContentInfo.totalLength + certificates.length + signerInfosLength;
   const outer = contentInfoHeader(gmt0010.signedData, signedDataLength + derHeader(0x30, signedDataLength).length);
 
   let written = 0;
@@ -89,27 +90,53 @@ export async function sealEnvelope(source: ByteSource, sink: ChunkSink, options:
     await sink(chunk);
   };
   await write(Buffer.concat([outer.header, derHeader(0x30, signedDataLength), version, digestAlgorithms, innerContentInfo.header, enveloped.header]));
-  const secondPass = createSm3().update(enveloped.header);
-  for await (const chunk of encrypt(source, key, iv)) {
-    secondPass.update(chunk);
-    await write(chunk);
+  // One read of the input: what is hashed is exactly what is written, so a file that changes while it is
+  // sealed cannot produce an envelope whose signature does not match its bytes.
+  const digest = createSm3().update(enveloped.header);
+  const cipher = createSm4Encryptor('cbc', key, iv);
+  for await (const chunk of source.chunks(0, source.size)) {
+    const encrypted = cipher.update(chunk);
+    digest.update(encrypted);
+    await write(encrypted);
   }
-  // The input is read twice; if it changed in between, the signature would not match what was written.
-  if (!secondPass.digest().equals(messageDigest)) throw new CryptoError('bad-input', 'the input changed while it was being sealed');
+  const last = cipher.final();
+  digest.update(last);
+  await write(last);
+
+  attributes.messageDigest = digest.digest();
+  const signedAttributes = encodeSignedAttributes(attributes);
+  const signature = signToLength(signedAttributes, options.sender.signer, options.sender.userId ?? defaultSm2UserId);
+  const signerInfos = setOf(signerInfo(options.sender.certificate, signedAttributes, signature));
+  if (signerInfos.length !== signerInfosLength) throw new CryptoError('bad-input', 'the SignerInfo is not the length the envelope header announced');
   await write(Buffer.concat([certificates, signerInfos]));
   return { bytes: written, attributes };
+}
+
+/**
+ * The DER length of the envelope's SM2 signature. SEQUENCE { r, s } is 70, 71 or 72 bytes (each INTEGER needs a
+ * leading zero byte when its top bit is set, rarely fewer bytes), 71 about half the time. The SignerInfo comes after
+ * the content but its length is part of the header before it, so sealing in one pass needs the length first.
+ */
+const signatureLength = 71;
+
+/**
+ * Signs again, with a fresh random k, until the DER signature is signatureLength bytes: two tries on average,
+ * under a millisecond each. Keeping only signatures of a public shape gives an attacker nothing he could not get
+ * by discarding the others himself, so the scheme's security is unchanged.
+ */
+function signToLength(message: Buffer, signer: Sm2Signer, userId: string): Buffer {
+  const e = createSm2MessageHash(signer.publicKey, userId).update(message).digest();
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const signature = sm2SignDigest(e, signer);
+    if (signature.length === signatureLength) return signature;
+  }
+  throw new CryptoError('bad-input', `no ${signatureLength}-byte SM2 signature in 200 tries`);
 }
 
 export async function sealEnvelopeBuffer(content: Buffer, options: SealOptions): Promise<Buffer> {
   const parts: Buffer[] = [];
   await sealEnvelope(bufferSource(content), (chunk) => void parts.push(Buffer.from(chunk)), options);
   return Buffer.concat(parts);
-}
-
-async function* encrypt(source: ByteSource, key: Buffer, iv: Buffer): AsyncIterable<Buffer> {
-  const cipher = createSm4Encryptor('cbc', key, iv);
-  for await (const chunk of source.chunks(0, source.size)) yield cipher.update(chunk);
-  yield cipher.final();
 }
 
 function setOf(element: Buffer): Buffer {
@@ -195,29 +222,14 @@ interface ParsedEnvelope {
  * with any of those bytes changed is refused before `accept`, so it cannot spend the genuine envelope's nonce.
  */
 export async function openEnvelope(source: ByteSource, sink: ChunkSink, options: OpenOptions): Promise<EnvelopeHeader & { contentBytes: number }> {
-  const parsed = await parse(source);
-  const { attributes, signedAttributes, signature, signerIdentity } = readSignerInfo(parsed.signerInfo);
-  const header: EnvelopeHeader = { ...attributes, senderCertificateDer: parsed.senderCertificateDer, ciphertextLength: parsed.ciphertext.end - parsed.ciphertext.valueStart };
-  if (attributes.contentType !== gmt0010.envelopedData) throw new EnvelopeError('malformed', 'the signed content is not an EnvelopedData');
-
-  const senderKeys = await options.senderKeys(attributes.senderId);
-  if (senderKeys.length === 0) throw new EnvelopeError('unknown-sender', `sender "${attributes.senderId}" is not a registered partner with an active key`);
+  const envelope = await readEnvelope(source, options);
+  const { parsed, attributes, header } = envelope;
 
   const digest = createSm3();
   for await (const chunk of source.chunks(parsed.enveloped.start, parsed.enveloped.end)) digest.update(chunk);
   if (!digest.digest().equals(attributes.messageDigest)) throw new EnvelopeError('tampered', 'the content does not match its signed digest');
 
-  const userId = options.userId ?? defaultSm2UserId;
-  const verifying = senderKeys.find((key) => sm2Verify(signedAttributes, signature, key, userId));
-  if (!verifying) throw new EnvelopeError('bad-signature', `the signature is not by any registered key of "${attributes.senderId}"`);
-  if (!isSm3Only(parsed.digestAlgorithms)) throw new EnvelopeError('malformed', 'the SignedData digest algorithms must name SM3 alone');
-  const registered = (await options.senderCertificates?.(attributes.senderId)) ?? [];
-  checkSignerIdentity(parsed, signerIdentity, verifying, registered, userId);
-  if (attributes.recipientId !== options.ourId) {
-    throw new EnvelopeError('wrong-recipient', `the envelope is addressed to "${attributes.recipientId}", not to "${options.ourId}"`);
-  }
-  const contentKey = unwrapContentKey(parsed.recipientInfos, options.recipientKeys);
-  const iv = readIv(parsed.contentAlgorithm);
+  const { contentKey, iv } = await checkSignerAndUnwrap(envelope, options);
   await assertPaddingValid(source, parsed.ciphertext, contentKey, iv);
   await options.accept(header);
 
@@ -237,6 +249,134 @@ export async function openEnvelope(source: ByteSource, sink: ChunkSink, options:
     throw new EnvelopeError('tampered', 'the content does not decrypt (the sender encrypted it wrongly)', { cause: error });
   }
   return { ...header, contentBytes };
+}
+
+/**
+ * openEnvelope into a file, reading the envelope once: SM3 and SM4 run over each chunk together, the plaintext
+ * going to a private temp file beside `path` (mode 0600) that is renamed to `path` only when every check passed
+ * and `accept` returned, and removed otherwise — so, as with openEnvelope, nothing from an envelope that fails
+ * reaches `path`. The refusals and their order are openEnvelope's: the checks of the signer and the content key
+ * run before the pass (without them there is no key to decrypt with) but their refusal is held until the digest
+ * has been compared, as openEnvelope compares it first; bad padding (from decipher.final) comes last, as there.
+ * Unlike openEnvelope, this decrypts before the digest is compared — into the temp file only, and every chunk
+ * whatever the padding, so neither the answer nor the time it takes depends on the plaintext of a tampered copy.
+ */
+export async function openEnvelopeToFile(source: ByteSource, path: string, options: OpenOptions): Promise<EnvelopeHeader & { contentBytes: number }> {
+  const envelope = await readEnvelope(source, options);
+  const { parsed, attributes, header } = envelope;
+  let refusal: unknown;
+  const decryption = await checkSignerAndUnwrap(envelope, options).catch((error: unknown) => void (refusal = error));
+
+  const partial = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`);
+  const out = await createPrivateFile(partial);
+  try {
+    const digest = createSm3().update(await source.read(parsed.enveloped.start, parsed.ciphertext.valueStart - parsed.enveloped.start));
+    const decipher = decryption ? createSm4Decryptor('cbc', decryption.contentKey, decryption.iv) : undefined;
+    let contentBytes = 0;
+    let undecryptable: unknown;
+    const decrypt = async (produce: () => Buffer) => {
+      if (undecryptable !== undefined) return;
+      try {
+        const plain = produce();
+        contentBytes += plain.length;
+        await out.write(plain);
+      } catch (error) {
+        undecryptable = error;
+      }
+    };
+    for await (const chunk of source.chunks(parsed.ciphertext.valueStart, parsed.ciphertext.end)) {
+      digest.update(chunk);
+      if (decipher) await decrypt(() => decipher.update(chunk));
+    }
+    if (decipher) await decrypt(() => decipher.final());
+    if (!digest.digest().equals(attributes.messageDigest)) throw new EnvelopeError('tampered', 'the content does not match its signed digest');
+    if (!decryption) throw refusal;
+    if (undecryptable !== undefined) {
+      if (out.failed(undecryptable)) throw undecryptable;
+      throw new EnvelopeError('tampered', 'the content does not decrypt (the sender encrypted it wrongly)', { cause: undecryptable });
+    }
+    await out.close(); // before accept, which may spend the nonce: a disk that fills now must not cost the envelope
+    await options.accept(header);
+    await rename(partial, path);
+    return { ...header, contentBytes };
+  } catch (error) {
+    await out.discard();
+    throw error;
+  }
+}
+
+/**
+ * A new file (mode 0600) behind a write stream that is waited on when it asks (backpressure), whose write errors are
+ * told apart from SM4's. It is open before it is returned, and discard() waits for the stream to close before it
+ * removes the file: a stream destroyed while its open() is still pending would create the file after the removal.
+ */
+async function createPrivateFile(path: string): Promise<{ write(chunk: Buffer): Promise<void>; failed(error: unknown): boolean; close(): Promise<void>; discard(): Promise<void> }> {
+  // A few chunks may wait for the disk while the next decrypts; with the default 16 KiB every 1 MiB chunk waited.
+  const stream = createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: 4 << 20 });
+  let streamError: Error | undefined;
+  await once(stream, 'open');
+  stream.on('error', (error) => void (streamError = error));
+  return {
+    async write(chunk) {
+      if (streamError) throw streamError;
+      if (!stream.write(chunk)) await once(stream, 'drain'); // rejects on 'error', and removes its listeners either way
+    },
+    failed: (error) => error === streamError,
+    close: () => new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve()))),
+    async discard() {
+      if (!stream.closed) {
+        // Not events.once: it would reject on the 'error' that destroying a stream with writes pending emits.
+        const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+        stream.destroy();
+        await closed;
+      }
+      await rm(path, { force: true });
+    },
+  };
+}
+
+interface ReadEnvelope {
+  parsed: ParsedEnvelope;
+  attributes: EnvelopeAttributes;
+  header: EnvelopeHeader;
+  signedAttributes: Buffer;
+  signature: Buffer;
+  signerIdentity: Buffer;
+  senderKeys: readonly Sm2PublicKey[];
+}
+
+/** The skeleton, the signed attributes and the sender's keys: everything both openings check before the content. */
+async function readEnvelope(source: ByteSource, options: OpenOptions): Promise<ReadEnvelope> {
+  const parsed = await parse(source);
+  const { attributes, signedAttributes, signature, signerIdentity } = readSignerInfo(parsed.signerInfo);
+  const header: EnvelopeHeader = { ...attributes, senderCertificateDer: parsed.senderCertificateDer, ciphertextLength: parsed.ciphertext.end - parsed.ciphertext.valueStart };
+  if (attributes.contentType !== gmt0010.envelopedData) throw new EnvelopeError('malformed', 'the signed content is not an EnvelopedData');
+
+  const senderKeys = await options.senderKeys(attributes.senderId);
+  if (senderKeys.length === 0) throw new EnvelopeError('unknown-sender', `sender "${attributes.senderId}" is not a registered partner with an active key`);
+  return { parsed, attributes, header, signedAttributes, signature, signerIdentity, senderKeys };
+}
+
+/**
+ * Signature, signer identity, recipient, content key and IV: every check after the digest's but the padding's and
+ * `accept`. None depends on the plaintext, so whether one refused says nothing secret — openEnvelopeToFile skips the
+ * decryption when one did, and a pass that takes less time must not tell a padding oracle anything. The padding is
+ * checked (by decipher.final) only once the digest matched.
+ */
+async function checkSignerAndUnwrap(envelope: ReadEnvelope, options: OpenOptions): Promise<{ contentKey: Buffer; iv: Buffer }> {
+  const { parsed, attributes, signedAttributes, signature, signerIdentity, senderKeys } = envelope;
+  const userId = options.userId ?? defaultSm2UserId;
+  const verifying = senderKeys.find((key) => sm2Verify(signedAttributes, signature, key, userId));
+  if (!verifying) throw new EnvelopeError('bad-signature', `the signature is not by any registered key of "${attributes.senderId}"`);
+  if (!isSm3Only(parsed.digestAlgorithms)) throw new EnvelopeError('malformed', 'the SignedData digest algorithms must name SM3 alone');
+  const registered = (await options.senderCertificates?.(attributes.senderId)) ?? [];
+  checkSignerIdentity(parsed, signerIdentity, verifying, registered, userId);
+  if (attributes.recipientId !== options.ourId) {
+    throw new EnvelopeError('wrong-recipient', `the envelope is addressed to "${attributes.recipientId}", not to "${options.ourId}"`);
+  }
+  const contentKey = unwrapContentKey(parsed.recipientInfos, options.recipientKeys);
+  const iv = readIv(parsed.contentAlgorithm);
+  return { contentKey, iv };
 }
 
 export async function openEnvelopeBuffer(envelope: Buffer, options: OpenOptions): Promise<{ header: EnvelopeHeader; content: Buffer }> {

@@ -1,12 +1,23 @@
 import type { Knex } from 'knex';
 import type { ExchangeConfig } from '../config.js';
 import type { ByteSource } from '../crypto/byte-source.js';
-import { openEnvelope, sealEnvelope, type ChunkSink, type EnvelopeHeader } from '../crypto/envelope.js';
+import { openEnvelope, openEnvelopeToFile, sealEnvelope, type ChunkSink, type EnvelopeHeader, type OpenOptions } from '../crypto/envelope.js';
 import { EnvelopeError } from '../crypto/envelope-errors.js';
 import { pgpDecryptAndVerify, pgpEncryptAndSign, PgpError } from '../crypto/pgp.js';
 import { claimNonce, isNonceSeen, pruneNonces } from './envelope-nonces.js';
 import { createOwnKeys } from './own-keys.js';
 import { createPartners } from './partners.js';
+
+/**
+ * With `forSource`, the sender must be allowed to upload to that feed. The nonce is recorded once everything checked,
+ * so the same envelope never opens twice — unless `spendNonce` is false: then a seen nonce is still refused, but this
+ * opening records nothing, and the caller spends it (`spendNonce`) once what it does with the content has succeeded
+ * (an import), or never (a dry run).
+ */
+export interface OpenFlags {
+  forSource?: string;
+  spendNonce?: boolean;
+}
 
 export interface ExchangeDeps {
   knex: Knex;
@@ -28,6 +39,26 @@ export function createExchange(deps: ExchangeDeps) {
     const claimed = await deps.knex.transaction((trx) => claimNonce(trx, header.senderId, header.nonce, header.signingTime));
     if (!claimed) throw new EnvelopeError('replayed', 'this envelope was already received');
     await pruneNonces(deps.knex, new Date(now().getTime() - 2 * deps.config.maxClockSkewSeconds * 1000));
+  }
+
+  async function envelopeOpenOptions(options: OpenFlags): Promise<OpenOptions> {
+    return {
+      ourId: deps.config.partyId,
+      recipientKeys: await ownKeys.recipientKeys(),
+      senderKeys: (senderId) => partners.sm2VerificationKeys(senderId, now()),
+      senderCertificates: (senderId) => partners.sm2Certificates(senderId, now()),
+      accept: async (header) => {
+        const skewSeconds = Math.abs(now().getTime() - header.signingTime.getTime()) / 1000;
+        if (skewSeconds > deps.config.maxClockSkewSeconds) {
+          throw new EnvelopeError('stale', `signed at ${header.signingTime.toISOString()}, ${Math.round(skewSeconds)} s from our clock (at most ${deps.config.maxClockSkewSeconds} s)`);
+        }
+        if (options.forSource !== undefined && !(await partners.mayUpload(header.senderId, options.forSource))) {
+          throw new EnvelopeError('forbidden-source', `partner "${header.senderId}" may not upload to ${options.forSource}`);
+        }
+        if (await isNonceSeen(deps.knex, header.senderId, header.nonce)) throw new EnvelopeError('replayed', 'this envelope was already received');
+        if (options.spendNonce !== false) await spendNonce(header);
+      },
+    };
   }
 
   return {
@@ -73,29 +104,16 @@ export function createExchange(deps: ExchangeDeps) {
     },
 
     /**
-     * Opens a GM/T 0010 envelope addressed to us. With `forSource`, the sender must be allowed to upload to that
-     * feed. The nonce is recorded once everything checked, so the same envelope never opens twice — unless
-     * `spendNonce` is false: then a seen nonce is still refused, but this opening records nothing, and the caller
-     * spends it (`spendNonce`) once what it does with the content has succeeded (an import), or never (a dry run).
+     * Opens a GM/T 0010 envelope addressed to us into `sink`, which sees nothing unless every check passed (see
+     * OpenFlags for the feed permission and the nonce).
      */
-    async open(source: ByteSource, sink: ChunkSink, options: { forSource?: string; spendNonce?: boolean } = {}): Promise<EnvelopeHeader & { contentBytes: number }> {
-      return openEnvelope(source, sink, {
-        ourId: deps.config.partyId,
-        recipientKeys: await ownKeys.recipientKeys(),
-        senderKeys: (senderId) => partners.sm2VerificationKeys(senderId, now()),
-        senderCertificates: (senderId) => partners.sm2Certificates(senderId, now()),
-        accept: async (header) => {
-          const skewSeconds = Math.abs(now().getTime() - header.signingTime.getTime()) / 1000;
-          if (skewSeconds > deps.config.maxClockSkewSeconds) {
-            throw new EnvelopeError('stale', `signed at ${header.signingTime.toISOString()}, ${Math.round(skewSeconds)} s from our clock (at most ${deps.config.maxClockSkewSeconds} s)`);
-          }
-          if (options.forSource !== undefined && !(await partners.mayUpload(header.senderId, options.forSource))) {
-            throw new EnvelopeError('forbidden-source', `partner "${header.senderId}" may not upload to ${options.forSource}`);
-          }
-          if (await isNonceSeen(deps.knex, header.senderId, header.nonce)) throw new EnvelopeError('replayed', 'this envelope was already received');
-          if (options.spendNonce !== false) await spendNonce(header);
-        },
-      });
+    async open(source: ByteSource, sink: ChunkSink, options: OpenFlags = {}): Promise<EnvelopeHeader & { contentBytes: number }> {
+      return openEnvelope(source, sink, await envelopeOpenOptions(options));
+    },
+
+    /** As `open`, into the file at `path`, reading the envelope once (openEnvelopeToFile): nothing is at `path` unless it opened. */
+    async openToFile(source: ByteSource, path: string, options: OpenFlags = {}): Promise<EnvelopeHeader & { contentBytes: number }> {
+      return openEnvelopeToFile(source, path, await envelopeOpenOptions(options));
     },
 
     /** Records an opened envelope's nonce; refused as replayed when another request recorded it first. */

@@ -162,17 +162,12 @@ async function writeLimited(body: Readable, path: string): Promise<void> {
  */
 async function openEnvelopeToFile(fastify: FastifyInstance, request: FastifyRequest, envelopePath: string, contentPath: string, source: string): Promise<EnvelopeHeader> {
   const envelope = await fileSource(envelopePath);
-  const out = createWriteStream(contentPath, { mode: 0o600 });
   try {
-    const header = await fastify.exchange.open(envelope, (chunk) => {
-      if (!out.write(chunk)) return new Promise<void>((resolve) => out.once('drain', resolve));
-    }, { forSource: source, spendNonce: false });
-    return header;
+    return await fastify.exchange.openToFile(envelope, contentPath, { forSource: source, spendNonce: false });
   } catch (error) {
     throw envelopeProblem(request, error);
   } finally {
     await envelope.close();
-    await new Promise<void>((resolve) => out.end(resolve));
   }
 }
 

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it, vi, type Mock } from 'vitest';
+import { bufferSource, fileSource } from '../../gateway/crypto/byte-source.js';
+import { openEnvelope, openEnvelopeToFile, sealEnvelopeBuffer, type EnvelopeHeader, type OpenOptions } from '../../gateway/crypto/envelope.js';
+import { EnvelopeError, type EnvelopeRefusal } from '../../gateway/crypto/envelope-errors.js';
+import { createEnvelopeParty, envelopeLayout, resignEnvelope, type EnvelopeParty } from '../helpers/envelope-parties.js';
+
+/**
+ * openEnvelopeToFile reads the envelope once and decrypts into a temp file before the digest is known; what it must
+ * keep from openEnvelope is that nothing from a refused envelope is left at the path (or beside it), that accept
+ * never sees a refused envelope, and that it refuses with the very refusal openEnvelope gives.
+ */
+let sender: EnvelopeParty;
+let us: EnvelopeParty;
+let neighbour: EnvelopeParty;
+let directory: string;
+let content: Buffer;
+let envelope: Buffer;
+
+beforeAll(async () => {
+  sender = createEnvelopeParty('宁夏回族自治区民政厅');
+  us = createEnvelopeParty('jiuzhu-640121');
+  neighbour = createEnvelopeParty('jiuzhu-640122');
+  directory = await mkdtemp(join(tmpdir(), 'jiuzhu-envelope-to-file-'));
+  content = Buffer.concat([Buffer.from('序号,姓名,救助类别\n1,张伟,城乡低保\n'), randomBytes((3 << 20) + 5)]);
+  envelope = await sealEnvelopeBuffer(content, { sender: sender.sender, recipient: us.recipient });
+});
+
+afterAll(async () => {
+  if (directory) await rm(directory, { recursive: true, force: true });
+});
+
+type Spied = OpenOptions & { accept: Mock<OpenOptions['accept']> };
+
+function openOptions(overrides: Partial<Spied> = {}): Spied {
+  return {
+    ourId: us.id,
+    recipientKeys: [us.recipientKey],
+    senderKeys: async (senderId: string) => (senderId === sender.id ? [sender.publicKey] : []),
+    accept: vi.fn(async (_header: EnvelopeHeader) => {}),
+    ...overrides,
+  };
+}
+
+function flipped(bytes: Buffer, position: number, mask = 0x01): Buffer {
+  const copy = Buffer.from(bytes);
+  copy[position]! ^= mask;
+  return copy;
+}
+
+async function refusalOf(opening: Promise<unknown>): Promise<EnvelopeRefusal> {
+  const error: unknown = await opening.then(() => undefined, (thrown: unknown) => thrown);
+  expect(error).toBeInstanceOf(EnvelopeError);
+  return (error as EnvelopeError).refusal;
+}
+
+/** Opens into a fresh sub-directory and expects the refusal, an empty directory and accept() never called. */
+async function expectRefusedToFile(bytes: Buffer, refusal: EnvelopeRefusal, options: Spied = openOptions()): Promise<void> {
+  const into = await mkdtemp(join(directory, 'refused-'));
+  expect(await refusalOf(openEnvelopeToFile(bufferSource(bytes), join(into, 'content.csv'), options))).toBe(refusal);
+  expect(await readdir(into)).toEqual([]);
+  if (refusal !== 'replayed') expect(options.accept).not.toHaveBeenCalled();
+}
+
+describe('opening an envelope into a file in one read', () => {
+  it('writes the content to the path, from a file, and leaves no temp file beside it', async () => {
+    const into = await mkdtemp(join(directory, 'opened-'));
+    const envelopePath = join(into, 'roster.env');
+    await writeFile(envelopePath, envelope);
+    const source = await fileSource(envelopePath);
+    const options = openOptions();
+    const header = await openEnvelopeToFile(source, join(into, 'roster.csv'), options).finally(() => source.close());
+    expect(header.contentBytes).toBe(content.length);
+    expect(header.senderId).toBe(sender.id);
+    expect((await readFile(join(into, 'roster.csv'))).equals(content)).toBe(true);
+    expect((await readdir(into)).sort()).toEqual(['roster.csv', 'roster.env']);
+    expect(options.accept).toHaveBeenCalledOnce();
+  });
+
+  it('refuses a flipped ciphertext byte as tampered and leaves no file', async () => {
+    const { ciphertext } = envelopeLayout(envelope);
+    await expectRefusedToFile(flipped(envelope, ciphertext.valueStart + 1000), 'tampered');
+    await expectRefusedToFile(flipped(envelope, ciphertext.end - 1), 'tampered');
+  });
+
+  it('refuses a flipped signature byte as bad-signature and leaves no file', async () => {
+    const { encryptedDigest } = envelopeLayout(envelope);
+    await expectRefusedToFile(flipped(envelope, encryptedDigest.end - 5), 'bad-signature');
+  });
+
+  it('leaves no file when accept refuses (a replay), although every byte decrypted', async () => {
+    const options = openOptions({ accept: vi.fn(async () => { throw new EnvelopeError('replayed', 'this envelope was already received'); }) });
+    await expectRefusedToFile(envelope, 'replayed', options);
+    expect(options.accept).toHaveBeenCalledOnce();
+  });
+
+  it('refuses an envelope for another recipient as wrong-recipient, as openEnvelope does, and leaves no file', async () => {
+    const misaddressed = await sealEnvelopeBuffer(Buffer.from('发往邻县'), { sender: sender.sender, recipient: neighbour.recipient });
+    await expectRefusedToFile(misaddressed, 'wrong-recipient');
+  });
+
+  // The one refusal that comes from the plaintext: the sender's toolkit padded wrongly, but signed what it sent.
+  it('refuses an envelope with wrong padding, though signed by its sender, as tampered after decrypting it, and leaves no file', async () => {
+    const sealed = await sealEnvelopeBuffer(Buffer.from('四十八字节的内容，正好三个分组。'), { sender: sender.sender, recipient: us.recipient });
+    const badPadding = resignEnvelope(sealed, sender.signer, (copy, layout) => {
+      copy[layout.ciphertext.end - 17]! ^= 0xff;
+    });
+    expect(await refusalOf(openEnvelope(bufferSource(badPadding), () => {}, openOptions()))).toBe('tampered');
+    await expectRefusedToFile(badPadding, 'tampered');
+  });
+
+  it('gives the refusal openEnvelope gives for any single flipped byte, and leaves nothing', async () => {
+    const small = await sealEnvelopeBuffer(Buffer.from('序号,姓名\n1,王芳\n'.repeat(200)), { sender: sender.sender, recipient: us.recipient });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: small.length - 1 }), fc.integer({ min: 1, max: 255 }), async (at, mask) => {
+        const bytes = flipped(small, at, mask);
+        const expected = await refusalOf(openEnvelope(bufferSource(bytes), () => {}, openOptions()));
+        await expectRefusedToFile(bytes, expected);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
