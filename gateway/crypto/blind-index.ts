@@ -1,7 +1,6 @@
-import { createSecretKey } from 'node:crypto';
 import { CryptoError } from './crypto-error.js';
 import { assertWellFormedText } from './field-cipher.js';
-import { hmacSm3Hex } from './sm3.js';
+import { createKeyedSm3 } from './sm3-keyed.js';
 
 /**
  * Blind indexes: what equality lookups and the comparison's joins use in place of an encrypted column.
@@ -28,12 +27,12 @@ export type BlindIndexKind = (typeof blindIndexKinds)[number];
 
 export const blindIndexKeyLength = 32;
 
-/** Computes blind indexes under one deployment key: ~3 µs a value here (a KeyObject key, a hex digest). */
+/** Computes blind indexes under one deployment key: ~1.5 µs a value here (the key's pads hashed once, sm3-keyed.ts). */
 export type BlindIndexer = (kind: BlindIndexKind, normalisedValue: string) => string;
 
 export function createBlindIndexer(key: Uint8Array): BlindIndexer {
   if (key.length !== blindIndexKeyLength) throw new CryptoError('bad-key', `a blind-index key is ${blindIndexKeyLength} bytes, got ${key.length}`);
-  const hmacKey = createSecretKey(key);
+  const hmac = createKeyedSm3(key);
   const domains = new Map<string, string>(blindIndexKinds.map((kind) => [kind, `${kind}\u0000`]));
   return (kind, normalisedValue) => {
     const domain = domains.get(kind);
@@ -41,6 +40,6 @@ export function createBlindIndexer(key: Uint8Array): BlindIndexer {
     assertWellFormedText(normalisedValue, `the ${kind} to index`);
     // An empty value would give every empty field of a kind the same index and link them all.
     if (normalisedValue.length === 0) throw new CryptoError('bad-input', `an empty ${kind} has no blind index: store NULL instead`);
-    return hmacSm3Hex(hmacKey, domain + normalisedValue).slice(0, 32);
+    return hmac.macHex(domain + normalisedValue, 32);
   };
 }

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createSecretKey, randomFillSync, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { CryptoError } from './crypto-error.js';
-import { hmacSm3 } from './sm3.js';
+import { createKeyedSm3, type KeyedSm3 } from './sm3-keyed.js';
 
 /**
  * Personal fields at rest (ID numbers, bank account and phone numbers, raw rejected rows), one value per cell:
@@ -30,6 +30,8 @@ export interface FieldKey {
   readonly id: number;
   readonly encryption: KeyObject;
   readonly authentication: KeyObject;
+  /** HMAC-SM3 under the authentication half, its pads hashed once (sm3-keyed.ts): what tags are made and checked with. */
+  readonly mac: KeyedSm3;
   /** "jzf1.<id>.": the start of every ciphertext under this key, and of every MAC input. */
   readonly header: string;
   readonly headerBytes: Buffer;
@@ -52,6 +54,7 @@ export function prepareFieldKey(id: number, material: Uint8Array): FieldKey {
     id,
     encryption: createSecretKey(material.subarray(0, 16)),
     authentication: createSecretKey(material.subarray(16)),
+    mac: createKeyedSm3(material.subarray(16)),
     header,
     headerBytes: Buffer.from(header, 'latin1'),
   };
@@ -154,7 +157,7 @@ export function createFieldCipher(options: FieldCipherOptions = {}) {
       addToCounter(chunkIv, block, out, at + headerLength);
       stream.copy(out, at + headerLength + ivLength, block * blockLength, block * blockLength + length);
       const macEnd = at + headerLength + ivLength + length;
-      hmacSm3(key.authentication, out.subarray(at, macEnd)).copy(out, macEnd, 0, tagLength);
+      key.mac.macInto(out, at, macEnd, out, macEnd, tagLength);
       texts[i] = key.header + out.toString('base64url', at + headerLength, macEnd + tagLength);
       block += blocksFor(length);
       at = macEnd + tagLength;
@@ -181,8 +184,9 @@ export function createFieldCipher(options: FieldCipherOptions = {}) {
     const length = decoded - ivLength - tagLength;
     if (length < 0) throw new CryptoError('bad-input', 'the field ciphertext is too short to hold an IV and a tag: it was cut');
     const macEnd = end - tagLength;
-    const expected = hmacSm3(key.authentication, bytes.subarray(0, macEnd));
-    if (!timingSafeEqual(expected.subarray(0, tagLength), bytes.subarray(macEnd, end))) {
+    const expected = Buffer.allocUnsafe(tagLength);
+    key.mac.macInto(bytes, 0, macEnd, expected, 0, tagLength);
+    if (!timingSafeEqual(expected, bytes.subarray(macEnd, end))) {
       throw new CryptoError('decrypt-failed', `the field ciphertext under data key ${keyId} fails its MAC: it was altered, cut or moved from another key`);
     }
     return { key, bytes, ivAt: key.headerBytes.length, length };

@@ -14,7 +14,6 @@ import { isWithinScope, nationwide, prefixRange, scopePrefix } from '../access/r
 import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { createSm3 } from '../crypto/sm3.js';
 import { ProblemError } from '../errors.js';
-import type { DataKeyring } from '../keystore/data-keys.js';
 import { openBulkWriter, type BulkTable, type BulkValue } from '../store/bulk/bulk-writer.js';
 import { attributesAtRest } from '../store/fact-attributes.js';
 import { createIdNumberStorer, idNumberKey } from '../store/personal-data.js';
@@ -110,7 +109,8 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
       counts.rejected += 1;
       if (sampleRejects.length < 100) sampleRejects.push({ location, reason });
     };
-    for await (const chunk of regionChecked(outcomes, knexQuery, region, store.keyring)) {
+    const keysOf = (idNumbers: readonly string[]) => idNumbers.map((idNumber) => idNumberKey(store.keyring, idNumber));
+    for await (const chunk of regionChecked(outcomes, knexQuery, region, keysOf)) {
       for (const outcome of chunk) {
         if (outcome.type === 'fact' || outcome.type === 'fact-less') counts.accepted += 1;
         else if (outcome.type === 'skip') counts.skipped += 1;
@@ -137,7 +137,9 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
     let rows = 0;
     // Each chunk's ID numbers are indexed and encrypted together (one SM4 call), its rejected rows likewise.
     const storeSubjects = createIdNumberStorer(store.keyring);
-    for await (const chunk of regionChecked(outcomes, writerQuery, region, store.keyring)) {
+    // The region check's blind indexes come from the same storer, which remembers them for the chunk's facts.
+    const keysOf = (idNumbers: readonly string[]) => storeSubjects(idNumbers).map((subject) => subject.key);
+    for await (const chunk of regionChecked(outcomes, writerQuery, region, keysOf)) {
       const factOutcomes = chunk.filter((o) => o.type === 'fact');
       const rejectOutcomes = chunk.filter((o) => o.type === 'reject');
       const subjects = storeSubjects(factOutcomes.map((o) => o.fact.subject.idNumber));
@@ -253,16 +255,19 @@ function duplicateResult(earlier: EarlierBatch, source: string, region: string, 
 
 const chunkRows = 1000;
 
+/** The blind indexes of canonical ID numbers, in order. */
+type BlindKeys = (idNumbers: readonly string[]) => string[];
+
 /**
  * The outcomes a thousand at a time, with the facts about register persons outside `region` turned into rejects.
  * One query per chunk asks which of its subjects are such persons; a nationwide importer is not asked anything.
  */
-async function* regionChecked(outcomes: AsyncIterable<RowOutcome>, query: Query, region: string, keyring: DataKeyring): AsyncIterable<RowOutcome[]> {
+async function* regionChecked(outcomes: AsyncIterable<RowOutcome>, query: Query, region: string, keysOf: BlindKeys): AsyncIterable<RowOutcome[]> {
   let chunk: RowOutcome[] = [];
   const checked = async () => {
     if (region === nationwide) return chunk;
     const subjects = [...new Set(chunk.flatMap((o) => (o.type === 'fact' ? [o.fact.subject.idNumber] : [])))];
-    const outside = await registeredOutside(query, keyring, subjects, region);
+    const outside = await registeredOutside(query, keysOf, subjects, region);
     if (outside.size === 0) return chunk;
     return chunk.map((o): RowOutcome => (o.type === 'fact' && outside.has(o.fact.subject.idNumber)
       ? { type: 'reject', location: o.location, reason: `the person is in the register outside ${region}: this key may not write about them`, raw: o.raw }
@@ -279,9 +284,10 @@ async function* regionChecked(outcomes: AsyncIterable<RowOutcome>, query: Query,
 }
 
 /** Of the ID numbers, those of register persons whose household is neither registered nor living within `region`. */
-async function registeredOutside(query: Query, keyring: DataKeyring, idNumbers: readonly string[], region: string): Promise<Set<string>> {
+async function registeredOutside(query: Query, keysOf: BlindKeys, idNumbers: readonly string[], region: string): Promise<Set<string>> {
   if (idNumbers.length === 0) return new Set();
-  const byKey = new Map(idNumbers.map((idNumber) => [idNumberKey(keyring, idNumber), idNumber]));
+  const keys = keysOf(idNumbers);
+  const byKey = new Map(idNumbers.map((idNumber, index) => [keys[index]!, idNumber]));
   const { low, high } = prefixRange(scopePrefix(region));
   const rows = await query(`SELECT p.id_key FROM persons p JOIN households h ON h.id = p.household_id
      WHERE p.id_key IN (${idNumbers.map(() => '?').join(', ')})

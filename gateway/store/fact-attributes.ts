@@ -31,13 +31,27 @@ export function factAttributeKinds(): ReadonlyMap<string, ReadonlyMap<string, At
 
 /** The names of a kind's ID-number attributes. */
 export function idNumberAttributesOf(kind: string): string[] {
-  return [...(factAttributeKinds().get(kind) ?? [])].flatMap(([name, attributeKind]) => (attributeKind === 'id-number' ? [name] : []));
+  return [...idNumberAttributeSet(kind)];
+}
+
+const idNumberAttributeSets = new Map<string, ReadonlySet<string>>();
+
+/** As idNumberAttributesOf, worked out once per kind: an import asks for every row. */
+function idNumberAttributeSet(kind: string): ReadonlySet<string> {
+  let names = idNumberAttributeSets.get(kind);
+  if (!names) {
+    names = new Set([...(factAttributeKinds().get(kind) ?? [])].flatMap(([name, attributeKind]) => (attributeKind === 'id-number' ? [name] : [])));
+    idNumberAttributeSets.set(kind, names);
+  }
+  return names;
 }
 
 /** 18 characters shaped like an ID number; whether one really is, isValidIdNumber decides. */
 const ID_NUMBER_RUN = /[0-9]{17}[0-9X]/g;
 
 function holdsIdNumber(value: string): boolean {
+  // Most attribute values (settlement types, flags, short codes) are too short to hold one: no regex for them.
+  if (value.length < 18) return false;
   return (value.toUpperCase().match(ID_NUMBER_RUN) ?? []).some((run) => isValidIdNumber(run));
 }
 
@@ -47,10 +61,17 @@ function holdsIdNumber(value: string): boolean {
  * rules filter on settlement types, categories and flags, never on such numbers).
  */
 export function attributesAtRest(kind: string, attributes: Record<string, unknown>, keyring: DataKeyring): string {
-  const idNumberAttributes = new Set(idNumberAttributesOf(kind));
+  const idNumberAttributes = idNumberAttributeSet(kind);
   const protect = (name: string, value: unknown): value is string =>
     typeof value === 'string' && value !== '' && (idNumberAttributes.has(name) || holdsIdNumber(value));
-  if (!Object.entries(attributes).some(([name, value]) => protect(name, value))) return JSON.stringify(attributes);
+  let any = false;
+  for (const name in attributes) {
+    if (protect(name, attributes[name])) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return JSON.stringify(attributes);
   const stored = { ...attributes };
   for (const [name, value] of Object.entries(stored)) {
     if (protect(name, value)) stored[name] = keyring.encrypt(value);

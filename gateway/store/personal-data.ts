@@ -57,7 +57,10 @@ export function idNumberParts(idNumber: string): Pick<StoredIdNumber, 'regionCod
 /** Many canonical ID numbers as stored, encrypted in one SM4 call. */
 export function storeIdNumbers(keyring: DataKeyring, idNumbers: readonly string[]): StoredIdNumber[] {
   const ciphers = keyring.encryptMany(idNumbers);
-  return idNumbers.map((idNumber, index) => ({ key: idNumberKey(keyring, idNumber), cipher: ciphers[index]!, ...idNumberParts(idNumber) }));
+  return idNumbers.map((idNumber, index) => {
+    const { regionCode, birthDate, sex } = idNumberParts(idNumber);
+    return { key: idNumberKey(keyring, idNumber), cipher: ciphers[index]!, regionCode, birthDate, sex };
+  });
 }
 
 export function storeIdNumber(keyring: DataKeyring, idNumber: string): StoredIdNumber {
@@ -73,10 +76,21 @@ export function storeIdNumber(keyring: DataKeyring, idNumber: string): StoredIdN
 export function createIdNumberStorer(keyring: DataKeyring, remember = 100_000): (idNumbers: readonly string[]) => StoredIdNumber[] {
   let known = new Map<string, StoredIdNumber>();
   return (idNumbers) => {
-    const fresh = [...new Set(idNumbers.filter((idNumber) => !known.has(idNumber)))];
+    // Plain loops: this runs for every row of every import, and most numbers of a file are new.
+    const fresh: string[] = [];
+    const chunkFresh = new Set<string>();
+    for (const idNumber of idNumbers) {
+      if (!known.has(idNumber) && !chunkFresh.has(idNumber)) {
+        chunkFresh.add(idNumber);
+        fresh.push(idNumber);
+      }
+    }
     if (known.size + fresh.length > remember) known = new Map();
-    storeIdNumbers(keyring, fresh).forEach((stored, index) => known.set(fresh[index]!, stored));
-    return idNumbers.map((idNumber) => known.get(idNumber) ?? storeIdNumber(keyring, idNumber));
+    const stored = storeIdNumbers(keyring, fresh);
+    for (let i = 0; i < fresh.length; i++) known.set(fresh[i]!, stored[i]!);
+    const result = new Array<StoredIdNumber>(idNumbers.length);
+    for (let i = 0; i < idNumbers.length; i++) result[i] = known.get(idNumbers[i]!) ?? storeIdNumber(keyring, idNumbers[i]!);
+    return result;
   };
 }
 

@@ -3,6 +3,10 @@ import type { Knex } from 'knex';
 import { redactDatabaseError } from '../database-errors.js';
 import { BulkCheckError, type BulkCheck, type BulkOptions, type BulkTable, type BulkValue, type BulkWriter } from './bulk-writer.js';
 
+/** Rows per multi-row INSERT, and the most values one statement binds (SQLite allows 32,766 since 3.32). */
+const rowsPerStatement = 50;
+const maxBoundValues = 999;
+
 /**
  * better-sqlite3 prepared INSERTs inside one BEGIN IMMEDIATE … COMMIT on knex's only connection (the pool
  * holds one), so no other write can interleave and a crash leaves the WAL uncommitted.
@@ -10,6 +14,7 @@ import { BulkCheckError, type BulkCheck, type BulkOptions, type BulkTable, type 
 export async function openSqliteBulkWriter(knex: Knex, tables: readonly BulkTable[], options: BulkOptions = {}): Promise<BulkWriter> {
   const connection = (await knex.client.acquireConnection()) as Database.Database;
   const statements = new Map<string, Database.Statement>();
+  const groups = new Map<string, { rows: number; statement: Database.Statement; values: BulkValue[] }>();
   const ids = new Map<string, number>();
   let suspended: SchemaObject[] = [];
   const rebuildable = tables.filter((t) => !t.keepIndexes);
@@ -22,7 +27,16 @@ export async function openSqliteBulkWriter(knex: Knex, tables: readonly BulkTabl
     if (rebuild) suspended = suspendIndexesAndTriggers(connection, rebuildable.map((t) => t.name));
     for (const table of tables) {
       const placeholders = table.columns.map(() => '?').join(', ');
-      statements.set(table.name, connection.prepare(`INSERT INTO "${table.name}" (${table.columns.map((c) => `"${c}"`).join(', ')}) VALUES (${placeholders})`));
+      const insert = `INSERT INTO "${table.name}" (${table.columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
+      statements.set(table.name, connection.prepare(`${insert}(${placeholders})`));
+      // Binding and stepping one statement per row costs more than SQLite's own work for a row: writeMany binds
+      // rowsPerStatement rows to one multi-row INSERT instead (about half the time per row for facts).
+      const rows = Math.max(1, Math.min(rowsPerStatement, Math.floor(maxBoundValues / table.columns.length)));
+      groups.set(table.name, {
+        rows,
+        statement: connection.prepare(`${insert}${Array.from({ length: rows }, () => `(${placeholders})`).join(', ')}`),
+        values: new Array<BulkValue>(rows * table.columns.length),
+      });
       if (table.columns[0] === 'id') {
         const row = connection.prepare(`SELECT COALESCE(MAX(id), 0) AS max FROM "${table.name}"`).get() as { max: number };
         ids.set(table.name, row.max);
@@ -70,9 +84,20 @@ export async function openSqliteBulkWriter(knex: Knex, tables: readonly BulkTabl
     },
     async writeMany(table, rows) {
       const statement = statements.get(table);
-      if (!statement) throw new Error(`bulk writer was not opened for table ${table}`);
+      const group = groups.get(table);
+      if (!statement || !group) throw new Error(`bulk writer was not opened for table ${table}`);
       try {
-        for (const row of rows) statement.run(row as BulkValue[]);
+        // Whole groups through the multi-row statement, the rest one row at a time.
+        let at = 0;
+        for (; at + group.rows <= rows.length; at += group.rows) {
+          let i = 0;
+          for (let r = at; r < at + group.rows; r++) {
+            const row = rows[r]!;
+            for (let c = 0; c < row.length; c++) group.values[i++] = row[c]!;
+          }
+          group.statement.run(group.values);
+        }
+        for (; at < rows.length; at++) statement.run(rows[at] as BulkValue[]);
       } catch (error) {
         if (error instanceof Error) redactDatabaseError(error);
         throw error;
