@@ -108,7 +108,8 @@ describe('SM2 verification agrees with sm-crypto-v2', () => {
       }),
       { numRuns: 40 },
     );
-  });
+    // 40 runs build 80 key tables and verify 560 times through the slow reference: ~7 s alone, far more on a busy machine.
+  }, 120_000);
 
   it('on arbitrary (e, r, s) that are not signatures, which both refuse', () => {
     const pair = sm2KeyPairFromPrivateHex(hex64(0x1234567n));
