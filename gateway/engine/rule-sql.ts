@@ -233,7 +233,10 @@ function windowCondition(sql: SqlBuilder, dialect: Dialect, alias: string, conte
 }
 
 
-/** An attribute as SQL sees it, for equality with a binding of the same JSON type. */
+/**
+ * An attribute as SQL sees it, for equality with a binding of the same JSON type. On PostgreSQL facts.attributes is
+ * jsonb (migration 025), parsed once at insert; as text, each condition parsed every row's JSON again.
+ */
 function attributeValue(dialect: Dialect, alias: string, attribute: string): string {
   return dialect === 'pg' ? `(${alias}.attributes -> '${attribute}')` : `json_extract(${alias}.attributes, '$.${attribute}')`;
 }

@@ -11,8 +11,10 @@ import type { Knex } from 'knex';
  * the file's SM3; the data-key rotation compares cells as jsonb).
  *
  * Cost on a big store: ALTER COLUMN … TYPE rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock —
- * no reads or writes of facts until it commits. Measured here at roughly 10 s per million facts (2 cores); plan the
- * upgrade for a quiet hour on a store of tens of millions of facts (docs/operations.md, "Upgrading").
+ * no reads or writes of facts until it commits — and needs the table's size again on disk meanwhile. A 1,000,000-row
+ * copy of facts with three indexes took 6.7 s here (2 cores): count about 10 s per million facts, and upgrade a store
+ * of tens of millions with the gateways stopped (docs/operations.md, "Upgrading a big store to migration 025").
+ * Inside the migration's transaction, a failure leaves the text column as it was.
  */
 export async function up(knex: Knex): Promise<void> {
   if (knex.client.config.client !== 'pg') return;
