@@ -233,13 +233,16 @@ function windowCondition(sql: SqlBuilder, dialect: Dialect, alias: string, conte
 }
 
 
-/** An attribute as SQL sees it, for equality with a binding of the same JSON type. */
+/**
+ * An attribute as SQL sees it, for equality with a binding of the same JSON type. On PostgreSQL facts.attributes is
+ * jsonb (migration 025), parsed once at insert; as text, each condition parsed every row's JSON again.
+ */
 function attributeValue(dialect: Dialect, alias: string, attribute: string): string {
-  return dialect === 'pg' ? `(${alias}.attributes::jsonb -> '${attribute}')` : `json_extract(${alias}.attributes, '$.${attribute}')`;
+  return dialect === 'pg' ? `(${alias}.attributes -> '${attribute}')` : `json_extract(${alias}.attributes, '$.${attribute}')`;
 }
 
 function attributeText(dialect: Dialect, alias: string, attribute: string): string {
-  return dialect === 'pg' ? `(${alias}.attributes::jsonb ->> '${attribute}')` : `json_extract(${alias}.attributes, '$.${attribute}')`;
+  return dialect === 'pg' ? `(${alias}.attributes ->> '${attribute}')` : `json_extract(${alias}.attributes, '$.${attribute}')`;
 }
 
 /** A rule value bound so it compares like the stored JSON: jsonb on PostgreSQL; SQLite's json_extract gives 1/0 for booleans. */
@@ -263,7 +266,7 @@ function measureExpression(dialect: Dialect, measure: string): string {
   if (!/^[a-zA-Z]+$/.test(attribute)) throw new Error(`measure ${measure} is not amountFen or attributes.<letters>`);
   // Hundredths of the unit, so an area of 85.5 m² is compared exactly against a threshold in whole m² × 100.
   return dialect === 'pg'
-    ? `CAST(ROUND((f.attributes::jsonb ->> '${attribute}')::numeric * 100) AS BIGINT)`
+    ? `CAST(ROUND((f.attributes ->> '${attribute}')::numeric * 100) AS BIGINT)`
     : `CAST(ROUND(CAST(json_extract(f.attributes, '$.${attribute}') AS REAL) * 100) AS INTEGER)`;
 }
 

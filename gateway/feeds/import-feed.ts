@@ -303,7 +303,7 @@ function rowsOf(result: unknown): Record<string, unknown>[] {
 
 /** Assistance that departments report becomes links of the person's assistance chain, for people in the register. */
 function assistanceChainInsert(dialect: Store['dialect']): string {
-  const attribute = (name: string) => (dialect === 'pg' ? `(f.attributes::json->>'${name}')` : `json_extract(f.attributes, '$.${name}')`);
+  const attribute = (name: string) => (dialect === 'pg' ? `(f.attributes ->> '${name}')` : `json_extract(f.attributes, '$.${name}')`);
   return `INSERT INTO assistance_records (person_id, household_id, department, assistance_type, amount_fen, assisted_on, note, batch_id, created_at)
     SELECT p.id, p.household_id, ${attribute('department')}, ${attribute('assistanceType')}, f.amount_fen, f.occurred_on, NULL, f.batch_id, ?
       FROM facts f JOIN persons p ON p.id_key = f.subject_key

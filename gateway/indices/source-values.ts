@@ -171,7 +171,7 @@ export async function readMemberTotals(query: SourceQuery, sources: readonly Ind
 
 function attributeValue(dialect: Dialect, attribute: string): string {
   if (!/^[a-zA-Z]+$/.test(attribute)) throw new Error(`[indices] attribute name ${attribute} is not letters only`);
-  return dialect === 'pg' ? `(f.attributes::jsonb -> '${attribute}')` : `json_extract(f.attributes, '$.${attribute}')`;
+  return dialect === 'pg' ? `(f.attributes -> '${attribute}')` : `json_extract(f.attributes, '$.${attribute}')`;
 }
 
 /** A value bound so it compares like the stored JSON: jsonb on PostgreSQL; SQLite's json_extract gives 1/0 for booleans. */
@@ -203,7 +203,7 @@ export async function readFactTotals(query: SourceQuery, source: IndexFactsSourc
       : source.measure === 'amountFen'
         ? 'SUM(f.amount_fen)'
         : dialect === 'pg'
-          ? `SUM(CAST(ROUND((f.attributes::jsonb ->> 'areaSquareMetres')::numeric * 100) AS BIGINT))`
+          ? `SUM(CAST(ROUND((f.attributes ->> 'areaSquareMetres')::numeric * 100) AS BIGINT))`
           : `SUM(CAST(ROUND(CAST(json_extract(f.attributes, '$.areaSquareMetres') AS REAL) * 100) AS INTEGER))`;
   const month = factMonth(dialect, 'f');
   const bindings: Binding[] = [...source.kinds];

@@ -124,14 +124,15 @@ export async function* batchesUnderOldKeys(knex: Knex, column: ProtectedColumn, 
   const current = `${fieldCiphertextPrefix}${toKeyId}.`;
   let after: string | number | undefined;
   for (;;) {
-    const query = knex(column.table)
-      .select({ key: column.primaryKey, value: column.column })
-      .orderBy(column.primaryKey)
-      .limit(batchSize);
+    const query = knex(column.table).orderBy(column.primaryKey).limit(batchSize);
     if (column.kind === 'text') {
+      query.select({ key: column.primaryKey, value: column.column });
       query.where(column.column, 'like', `${fieldCiphertextPrefix}%`).whereNot(column.column, 'like', `${current}%`);
     } else {
-      query.whereRaw('replace(??, ?, ?) like ?', [column.column, `"${current}`, '', `%"${fieldCiphertextPrefix}%`]);
+      // Read as text: a jsonb column (facts.attributes on PostgreSQL, migration 025) would come back parsed, and its
+      // numbers beyond 2^53 rounded. jsonb's text is its own canonical form, so the cell is written back as read.
+      query.select({ key: column.primaryKey }).select(knex.raw('CAST(?? AS TEXT) as value', [column.column]));
+      query.whereRaw('replace(CAST(?? AS TEXT), ?, ?) like ?', [column.column, `"${current}`, '', `%"${fieldCiphertextPrefix}%`]);
     }
     if (after !== undefined) query.where(column.primaryKey, '>', after);
     const rows: StoredRow[] = await query;
@@ -212,9 +213,15 @@ async function writeBatchOnPostgres(knex: Knex, column: ProtectedColumn, updates
   ]);
   const keyType = (rows as Array<{ type: string }>)[0]?.type;
   if (!keyType) throw new DataKeyRotationError(`${column.table}.${column.primaryKey} is not a column: the protected columns list names a table or key that does not exist`);
+  // A jsonb cell (facts.attributes) takes the texts as jsonb and compares as jsonb: equal whatever the key order.
+  const { rows: valueRows } = await knex.raw('select format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = ?::regclass and attname = ? and not attisdropped', [
+    column.table,
+    column.column,
+  ]);
+  const asValue = (valueRows as Array<{ type: string }>)[0]?.type === 'jsonb' ? '::jsonb' : '';
   const result = await knex.raw(
-    `update ?? as t set ?? = v.new_value from unnest(?::text[], ?::text[], ?::text[]) as v(key, old_value, new_value)
-      where t.?? = v.key::${keyType} and t.?? = v.old_value`,
+    `update ?? as t set ?? = v.new_value${asValue} from unnest(?::text[], ?::text[], ?::text[]) as v(key, old_value, new_value)
+      where t.?? = v.key::${keyType} and t.?? = v.old_value${asValue}`,
     [column.table, column.column, updates.map((u) => String(u.row.key)), updates.map((u) => u.row.value), updates.map((u) => u.value), column.primaryKey, column.column],
   );
   return result.rowCount as number;

@@ -15,7 +15,7 @@
  */
 import type { Knex } from 'knex';
 import { lastDayOfPeriod } from '../calendar/periods.js';
-import { attributesInClear } from '../store/fact-attributes.js';
+import { attributesInClear, type StoredAttributes } from '../store/fact-attributes.js';
 import { idNumberKey, keyringOf } from '../store/personal-data.js';
 
 export const staffRelationRule = 'recipient-related-to-staff';
@@ -134,7 +134,7 @@ export async function findStaffRelatedRecipients(knex: Knex, regionCode: string,
 
 /** The latest staff-relation fact for each filed person and staff member, by the filed person's key. */
 async function filingsOf(knex: Knex, keys: readonly string[]): Promise<Map<string, Filing[]>> {
-  const rows: { id: number | string; subject_key: string; attributes: string }[] = [];
+  const rows: { id: number | string; subject_key: string; attributes: StoredAttributes }[] = [];
   for (let at = 0; at < keys.length; at += 2000) {
     rows.push(...await rosterFacts(knex).whereIn('f.subject_key', keys.slice(at, at + 2000)).select('f.id', 'f.subject_key', 'f.attributes'));
   }
@@ -156,7 +156,7 @@ async function filingsOf(knex: Knex, keys: readonly string[]): Promise<Map<strin
 /** The roster's staff and cadre rows of these persons (the staff members relatives are filed against), latest first wins. */
 async function staffOf(knex: Knex, keys: readonly string[]): Promise<Map<string, StaffEntry>> {
   const unique = [...new Set(keys)];
-  const rows: { id: number | string; subject_key: string; subject_name: string | null; attributes: string }[] = [];
+  const rows: { id: number | string; subject_key: string; subject_name: string | null; attributes: StoredAttributes }[] = [];
   for (let at = 0; at < unique.length; at += 2000) {
     rows.push(...await rosterFacts(knex).whereIn('f.subject_key', unique.slice(at, at + 2000)).select('f.id', 'f.subject_key', 'f.subject_name', 'f.attributes'));
   }

@@ -79,9 +79,17 @@ export function attributesAtRest(kind: string, attributes: Record<string, unknow
   return JSON.stringify(stored);
 }
 
+/** facts.attributes as read: JSON text on SQLite, already parsed on PostgreSQL, where the column is jsonb (migration 025). */
+export type StoredAttributes = string | Record<string, unknown>;
+
+/** The stored attributes as an object, whichever database they were read from (a fresh object each call). */
+export function storedAttributes(stored: StoredAttributes): Record<string, unknown> {
+  return (typeof stored === 'string' ? JSON.parse(stored) : { ...stored }) as Record<string, unknown>;
+}
+
 /** The stored attributes back in clear, for a reader allowed to see them (still masked by role on display). */
-export async function attributesInClear(attributesJson: string, keyring: DataKeyring): Promise<Record<string, unknown>> {
-  const attributes = JSON.parse(attributesJson) as Record<string, unknown>;
+export async function attributesInClear(stored: StoredAttributes, keyring: DataKeyring): Promise<Record<string, unknown>> {
+  const attributes = storedAttributes(stored);
   for (const [name, value] of Object.entries(attributes)) {
     if (fieldKeyIdOf(value) !== undefined) attributes[name] = await keyring.decrypt(value as string);
   }

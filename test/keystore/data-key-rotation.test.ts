@@ -5,6 +5,7 @@ import {
   DataKeyRotationError, reencryptRows, rotateDataKey, type ProtectedColumn, type RotateDataKeyOptions, type RotationProgress,
 } from '../../gateway/keystore/data-key-rotation.js';
 import { openDataKeyring, type DataKeyring } from '../../gateway/keystore/data-keys.js';
+import { storedAttributes } from '../../gateway/store/fact-attributes.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
 
 /** Tables of this test's own, not the register's: a text-keyed one too, since keyset pagination must not assume integers. */
@@ -176,6 +177,27 @@ describe.each(dialects)('rotating the field key on %s', (dialect) => {
       expect(texts).toHaveLength(2);
       expect(texts.every((text) => fieldKeyIdOf(text) === keyring.activeFieldKeyId)).toBe(true);
     }
+  });
+
+  it('re-encrypts the ciphertexts of a jsonb column, as facts.attributes is on PostgreSQL, and the values read back the same', async () => {
+    const { knex } = store;
+    const attributesColumn: ProtectedColumn = { table: 'rotation_attributes', primaryKey: 'id', column: 'attributes', kind: 'json' };
+    await knex.schema.dropTableIfExists('rotation_attributes');
+    await knex.schema.createTable('rotation_attributes', (t) => {
+      t.increments('id');
+      t.jsonb('attributes').notNullable();
+    });
+    const plain = (i: number) => ({ role: 'relative', relatedIdNumber: idNumberOf(i), unit: `李俊镇${i}`, big: 12345, zeta: [i, { b: true, a: null }] });
+    const stored = Array.from({ length: 30 }, (_, i) => ({ ...plain(i), relatedIdNumber: keyring.encrypt(idNumberOf(i)) }));
+    await knex('rotation_attributes').insert(stored.map((attributes) => ({ attributes: JSON.stringify(attributes) })));
+
+    const report = await rotateDataKey({ knex, keyring, columns: [attributesColumn], batchSize: 7, settleMs: 0 });
+
+    expect(report.reencrypted).toEqual([{ table: 'rotation_attributes', column: 'attributes', rows: 30 }]);
+    const after = (await knex('rotation_attributes').orderBy('id').pluck('attributes')).map(storedAttributes);
+    expect(after.every((attributes) => fieldKeyIdOf(attributes.relatedIdNumber) === report.rotation.toKeyId)).toBe(true);
+    const decrypted = await Promise.all(after.map(async (attributes) => ({ ...attributes, relatedIdNumber: await keyring.decrypt(attributes.relatedIdNumber as string) })));
+    expect(decrypted).toEqual(Array.from({ length: 30 }, (_, i) => plain(i)));
   });
 
   it('re-encrypts in a later pass what a writer that has not refreshed writes under the old key meanwhile', async () => {

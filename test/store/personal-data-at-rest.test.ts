@@ -14,6 +14,7 @@ import { openDataKeyring } from '../../gateway/keystore/data-keys.js';
 import type { Store } from '../../gateway/store/connect.js';
 import { migrateToLatest } from '../../gateway/store/migrations/index.js';
 import { openMigratedStore } from '../../gateway/store/open-store.js';
+import { storedAttributes } from '../../gateway/store/fact-attributes.js';
 import { idNumberKey, protectedColumns } from '../../gateway/store/personal-data.js';
 import { dialects, openTestConnection, openTestStore, type TestStore } from '../helpers/dialects.js';
 
@@ -164,9 +165,9 @@ describe.each(dialects)('migration 015 on a store that held personal data in cle
       expect(await keyring.decrypt((await knex('bank_accounts').first('account_cipher')).account_cipher)).toBe('6231940012345678901');
       const fact = await knex('facts').first('subject_key', 'subject_region', 'subject_birth_date', 'subject_sex', 'attributes');
       expect(fact).toMatchObject({ subject_region: '110105', subject_birth_date: '1949-12-31', subject_sex: '2' });
-      const attributes = JSON.parse(fact.attributes);
+      const attributes = storedAttributes(fact.attributes);
       expect(fieldKeyIdOf(attributes.relatedIdNumber)).toBe(keyring.activeFieldKeyId);
-      expect(await keyring.decrypt(attributes.relatedIdNumber)).toBe('44030420000229009X');
+      expect(await keyring.decrypt(attributes.relatedIdNumber as string)).toBe('44030420000229009X');
       const reject = await knex('batch_rejects').first('reason_cipher', 'raw_cipher');
       expect(await keyring.decrypt(reject.reason_cipher)).toContain('640121201505060015');
       expect(await keyring.decrypt(reject.raw_cipher)).toBe('["640121201505060015"]');

@@ -22,6 +22,7 @@ import * as keyGroupRoster from './021-key-group-roster.js';
 import * as restatingIncome from './022-restating-income.js';
 import * as supervisionDocuments from './023-supervision-documents.js';
 import * as oneCity from './024-one-city.js';
+import * as factsAttributesJsonb from './025-facts-attributes-jsonb.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -54,6 +55,7 @@ const migrationsFor = (context: MigrationContext): Record<string, Knex.Migration
   '022-restating-income': restatingIncome,
   '023-supervision-documents': supervisionDocuments,
   '024-one-city': oneCity,
+  '025-facts-attributes-jsonb': factsAttributesJsonb,
 });
 
 function sourceFor(context: MigrationContext, upTo?: string): Knex.MigrationSource<string> {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { prefixRange, scopePrefix } from '../../access/region-scope.js';
 import type { WarningOutcome, WarningStatus } from '../../../schemas/types/index.js';
-import { attributesInClear } from '../fact-attributes.js';
+import { attributesInClear, type StoredAttributes } from '../fact-attributes.js';
 import { keyringOf } from '../personal-data.js';
 
 /**
@@ -174,7 +174,7 @@ export interface WarningEvidenceRow {
 }
 
 export async function evidenceOfWarning(db: Knex | Knex.Transaction, warningId: number): Promise<WarningEvidenceRow[]> {
-  const rows: (Omit<WarningEvidenceRow, 'attributes'> & { attributes: string })[] = await db('warning_evidence as e')
+  const rows: (Omit<WarningEvidenceRow, 'attributes'> & { attributes: StoredAttributes })[] = await db('warning_evidence as e')
     .join('facts as f', 'f.id', 'e.fact_id')
     .select('f.id as factId', 'f.kind as kind', 'f.source as source', 'f.occurred_on as occurredOn', 'f.period as period',
       'f.amount_fen as amountFen', 'f.attributes as attributes')
