@@ -40,3 +40,13 @@ export async function openCommandStore(config: Config = loadConfig(), options: O
   };
   return { store: { ...store, close }, applied };
 }
+
+/** Runs `work` on the configured store, then closes it (signing the command's audit entries) whether or not work threw. */
+export async function withCommandStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+  const { store } = await openCommandStore();
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}

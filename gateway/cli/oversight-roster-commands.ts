@@ -6,7 +6,7 @@ import { ProblemError } from '../errors.js';
 import { listEconomicChecks, type CheckReading } from '../oversight/economic-checks.js';
 import { addToKeyGroup, keyGroupFrequency, listKeyGroup, removeFromKeyGroup } from '../oversight/key-group-roster.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
-import { openCommandStore } from './command-store.js';
+import { withCommandStore } from './command-store.js';
 import { printJson, printLine } from './output.js';
 import { regionCodeOption } from './region-option.js';
 
@@ -50,8 +50,7 @@ export function economicChecksCommand(): Command {
       const actor = scopedActor(options);
       const reading: CheckReading = options.halfYears ? 'half-year' : 'year';
       const asOf = options.asOf ?? todayInShanghai();
-      const { store } = await openCommandStore();
-      try {
+      await withCommandStore(async (store) => {
         const { items, headPersonIds } = await listEconomicChecks(store.knex, actor, { asOf, townshipCode: options.township, reading, shortOnly: options.short === true });
         await recordAudit(store.knex, actor, { action: 'economic-check.list', outcome: 'ok', subjectPersonIds: headPersonIds, regionCode: options.township ?? actor.regionCode });
         const short = items.filter((i) => i.shortfall > 0).length;
@@ -64,9 +63,7 @@ export function economicChecksCommand(): Command {
           const last = item.lastCheck ? `${item.lastCheck.on} ${item.lastCheck.kind}` : 'never';
           printLine(`  ${item.householdNo.padEnd(22)} ${(item.headName ?? '').padEnd(6)} ${item.villageCode}  ${item.checksThisYear} this year  last ${last.padEnd(21)}${item.shortfall > 0 ? ` short ${item.shortfall} by ${item.dueBy}${item.overdue ? ' OVERDUE' : ''}` : ''}`);
         }
-      } finally {
-        await store.close();
-      }
+      });
     });
 }
 
@@ -85,8 +82,7 @@ export function keyGroupCommand(): Command {
       const actor = scopedActor(options);
       const policy = loadVisitPolicy(options.policy);
       const asOf = options.asOf ?? todayInShanghai();
-      const { store } = await openCommandStore();
-      try {
+      await withCommandStore(async (store) => {
         const { items, headPersonIds } = await listKeyGroup(store.knex, actor, policy, { asOf, townshipCode: options.township });
         await recordAudit(store.knex, actor, { action: 'key-group.list', outcome: 'ok', subjectPersonIds: headPersonIds, regionCode: options.township ?? actor.regionCode });
         const overdue = items.filter((i) => i.overdue).length;
@@ -99,9 +95,7 @@ export function keyGroupCommand(): Command {
           const basis = item.basis === 'observation' ? `救助观察 (case ${item.caseId})` : '乡镇添加';
           printLine(`  ${item.nextVisitDueOn}${item.overdue ? ` OVERDUE ${String(item.overdueDays).padStart(4)}d` : '              '}  ${item.householdNo.padEnd(22)} ${(item.headName ?? '').padEnd(6)} ${item.villageCode}  last ${item.lastVisitOn ?? 'never     '}  since ${item.since}  ${basis}: ${item.reason}`);
         }
-      } finally {
-        await store.close();
-      }
+      });
     });
   for (const [name, description] of [['add', 'put a household on the roster, with the reason'], ['remove', 'take a household off the roster, with the reason']] as const) {
     keyGroup
@@ -113,8 +107,7 @@ export function keyGroupCommand(): Command {
       .option('--json', 'print the entry')
       .action(async (options: { household: number; reason: string; on?: string; json?: boolean }) => {
         if (options.on !== undefined && !datePattern.test(options.on)) throw new ProblemError('validation-failed', `--on takes YYYY-MM-DD, not ${options.on}`);
-        const { store } = await openCommandStore();
-        try {
+        await withCommandStore(async (store) => {
           const actor = commandLineActor();
           const today = todayInShanghai();
           const entry = name === 'add'
@@ -122,9 +115,7 @@ export function keyGroupCommand(): Command {
             : await removeFromKeyGroup(store.knex, actor, options.household, { reason: options.reason, on: options.on }, today);
           if (options.json) printJson(entry);
           else printLine(entry.removedOn === null ? `household ${entry.householdId} on the roster since ${entry.addedOn}: ${entry.reason}` : `household ${entry.householdId} off the roster on ${entry.removedOn}: ${entry.removalReason}`);
-        } finally {
-          await store.close();
-        }
+        });
       });
   }
   return keyGroup;

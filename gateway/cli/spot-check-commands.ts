@@ -9,7 +9,7 @@ import { viewSpotCheck, viewSpotCheckList } from '../oversight/spot-checks/spot-
 import type { Store } from '../store/connect.js';
 import { recordAudit } from '../store/repositories/audit-log.js';
 import type { SpotCheck } from '../../schemas/types/index.js';
-import { openCommandStore } from './command-store.js';
+import { withCommandStore } from './command-store.js';
 import { printJson, printLine } from './output.js';
 
 const resultWords: Record<ResultInput['result'], string> = { passed: '合格', problem: '存在问题', unverifiable: '无法核查' };
@@ -96,13 +96,8 @@ export function spotChecksCommand(): Command {
   return spotChecks;
 }
 
-async function withStore(work: (store: Store, actor: Actor) => Promise<void>): Promise<void> {
-  const { store } = await openCommandStore();
-  try {
-    await work(store, commandLineActor('cli spot-checks'));
-  } finally {
-    await store.close();
-  }
+function withStore(work: (store: Store, actor: Actor) => Promise<void>): Promise<void> {
+  return withCommandStore((store) => work(store, commandLineActor('cli spot-checks')));
 }
 
 /** Prints a draw with its items; the read is audited with the households it names. */

@@ -8,7 +8,7 @@ import { storeItemState } from '../supervision/item-state.js';
 import { assessmentList, createOrder, listOrders, orderState, recordReason, type ItemKind } from '../supervision/orders.js';
 import { defaultOverdueContext, itemKindWords, listOverdueItems } from '../supervision/overdue-items.js';
 import { issueWrittenReminder, listReminders, reminderDocument } from '../supervision/written-reminders.js';
-import { openCommandStore } from './command-store.js';
+import { withCommandStore } from './command-store.js';
 import { printJson, printLine } from './output.js';
 import { regionCodeOption } from './region-option.js';
 
@@ -37,8 +37,7 @@ export function supervisionCommand(): Command {
     .requiredOption('--region <code>', 'a county (6 digits) or township (9 digits)', regionCodeOption)
     .option('--json', 'print {asOf, items}')
     .action(async (options: { region: string; json?: boolean }) => {
-      const { store } = await openCommandStore();
-      try {
+      await withCommandStore(async (store) => {
         const actor = commandLineActor();
         const asOf = todayInShanghai();
         const items = await listOverdueItems(store.knex, actor, { regionCode: options.region, asOf }, defaultOverdueContext());
@@ -51,9 +50,7 @@ export function supervisionCommand(): Command {
         for (const item of items) {
           printLine(`  ${item.townshipCode}  ${itemKindWords[item.kind].padEnd(4, '　')}  ${item.kind.padEnd(16)} ${item.ref.padEnd(22)} due ${item.dueOn}  ${String(item.workingDaysLate).padStart(4)} wd late  ${item.subject}  ${item.what}`);
         }
-      } finally {
-        await store.close();
-      }
+      });
     });
 
   supervision.command('order')
@@ -64,8 +61,7 @@ export function supervisionCommand(): Command {
     .option('--working-days <n>', 'working days given (default 5, an example of local practice)', positiveInteger, 5)
     .option('--json', 'print the order')
     .action(async (options: { kind: ItemKind; ref: string; request: string; workingDays: number; json?: boolean }) => {
-      const { store } = await openCommandStore();
-      try {
+      await withCommandStore(async (store) => {
         const context = defaultOverdueContext();
         const today = todayInShanghai();
         const order = await createOrder(store.knex, commandLineActor(), context.settings.calendar, storeItemState(store.knex, context), {
@@ -73,9 +69,7 @@ export function supervisionCommand(): Command {
         });
         if (options.json) printJson({ ...order, state: 'open' });
         else printLine(`督办 ${order.id}: ${order.itemKind} ${order.itemRef} → ${order.townshipCode}, to be done by ${order.dueOn}`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 
   supervision.command('orders')
@@ -83,8 +77,7 @@ export function supervisionCommand(): Command {
     .requiredOption('--region <code>', 'a region code', regionCodeOption)
     .option('--json', 'print {items}')
     .action(async (options: { region: string; json?: boolean }) => {
-      const { store } = await openCommandStore();
-      try {
+      await withCommandStore(async (store) => {
         const items = storeItemState(store.knex, defaultOverdueContext());
         const today = todayInShanghai();
         const orders = await Promise.all((await listOrders(store.knex, scopePrefix(options.region))).map(async (o) => ({ ...o, state: await orderState(o, items, today) })));
@@ -93,9 +86,7 @@ export function supervisionCommand(): Command {
           return;
         }
         for (const o of orders) printLine(`  ${String(o.id).padStart(5)}  ${o.issuedOn} → ${o.dueOn}  ${o.state.padEnd(15)} ${o.townshipCode}  ${o.itemKind} ${o.itemRef}${o.reason ? `  理由：${o.reason}` : ''}`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 
   supervision.command('reason')
@@ -103,13 +94,10 @@ export function supervisionCommand(): Command {
     .argument('<order>', 'the 督办 id', positiveInteger)
     .requiredOption('--reason <text>', 'the reason')
     .action(async (id: number, options: { reason: string }) => {
-      const { store } = await openCommandStore();
-      try {
+      await withCommandStore(async (store) => {
         const order = await recordReason(store.knex, commandLineActor(), storeItemState(store.knex, defaultOverdueContext()), id, { reason: options.reason, at: new Date(), today: todayInShanghai() });
         printLine(`督办 ${order.id}: reason recorded`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 
   supervision.command('remind')
@@ -118,17 +106,14 @@ export function supervisionCommand(): Command {
     .requiredOption('--out <file.xlsx>', 'where to write the document as issued')
     .option('--json', 'print the reminder')
     .action(async (options: { township: string; out: string; json?: boolean }) => {
-      const { store } = await openCommandStore();
-      try {
+      await withCommandStore(async (store) => {
         const actor = commandLineActor();
         const issued = await issueWrittenReminder(store.knex, actor, { townshipCode: options.township, today: todayInShanghai() }, defaultOverdueContext());
         const { document } = await reminderDocument(store.knex, issued.id, actor.regionCode);
         writeFileSync(options.out, document);
         if (options.json) printJson({ ...issued, items: issued.items.map(({ personId: _personId, ...item }) => item) });
         else printLine(`书面提醒 ${issued.number}: ${issued.items.length} items, SM3 ${issued.documentSm3} → ${options.out}`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 
   supervision.command('reminders')
@@ -136,8 +121,7 @@ export function supervisionCommand(): Command {
     .requiredOption('--region <code>', 'a region code', regionCodeOption)
     .option('--json', 'print {items}')
     .action(async (options: { region: string; json?: boolean }) => {
-      const { store } = await openCommandStore();
-      try {
+      await withCommandStore(async (store) => {
         const reminders = await listReminders(store.knex, options.region);
         await recordAudit(store.knex, commandLineActor(), { action: 'supervision.reminder-list', outcome: 'ok', regionCode: options.region });
         if (options.json) {
@@ -145,9 +129,7 @@ export function supervisionCommand(): Command {
           return;
         }
         for (const r of reminders) printLine(`  ${r.number}  ${r.issuedOn}  ${r.townshipCode}  ${String(r.items.length).padStart(3)} items  SM3 ${r.documentSm3}`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 
   supervision.command('assessment')
@@ -156,8 +138,7 @@ export function supervisionCommand(): Command {
     .requiredOption('--year <yyyy>', 'the year', positiveInteger)
     .option('--json', 'print {year, items}')
     .action(async (options: { region: string; year: number; json?: boolean }) => {
-      const { store } = await openCommandStore();
-      try {
+      await withCommandStore(async (store) => {
         const entries = await assessmentList(store.knex, storeItemState(store.knex, defaultOverdueContext()), { year: options.year, regionPrefix: scopePrefix(options.region), today: todayInShanghai() });
         await recordAudit(store.knex, commandLineActor(), { action: 'supervision.assessment', outcome: 'ok', regionCode: options.region });
         if (options.json) {
@@ -166,9 +147,7 @@ export function supervisionCommand(): Command {
         }
         printLine(`${entries.length} items left undone after a written reminder in ${options.year}, with no reason recorded`);
         for (const e of entries) printLine(`  ${e.townshipCode}  ${e.itemKind} ${e.itemRef}  reminded ${e.remindedOn} (${e.reminderNumber})`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 
   return supervision;

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
+import type { EconomicCheckStatus as EconomicCheckStatusView } from '../../schemas/types/index.js';
 import type { Actor } from '../access/actor.js';
 import { requireCapability } from '../access/role-policy.js';
-import { isHouseholdInScope, isWithinScope, scopePrefix } from '../access/region-scope.js';
+import { requireTownshipWithinCounty } from '../access/township-scope.js';
+import { isHouseholdInScope } from '../access/region-scope.js';
 import { todayInShanghai, startOfDayInShanghai } from '../calendar/shanghai-date.js';
 import { addDays } from '../calendar/working-days.js';
 import { ProblemError } from '../errors.js';
@@ -39,27 +41,8 @@ export interface CheckDay {
   kind: 'comparison' | 'visit';
 }
 
-export interface EconomicCheckStatus {
-  householdId: number;
-  householdNo: string;
-  headPersonId: number | null;
-  headName: string | null;
-  townshipCode: string;
-  villageCode: string;
-  /** The earliest day of the year (or of an enrolment begun in it) from which the household was enrolled. */
-  enrolledSince: string;
-  lastCheck: CheckDay | null;
-  /** Check days in the year up to the as-of day. */
-  checksThisYear: number;
-  comparisonsThisYear: number;
-  visitsThisYear: number;
-  /** Checks still missing under the reading; 0 when none. */
-  shortfall: number;
-  /** The day by which the shortfall must be made up: the year's (or the missed half year's) last day. */
-  dueBy: string;
-  /** Under `year`, whether fewer than 2 checks remain possible only by year end; under `half-year`, whether an ended half year had none. */
-  overdue: boolean;
-}
+/** A household's row as the API answers it (schemas/), with the head's person id for the audit line. */
+export type EconomicCheckStatus = EconomicCheckStatusView & { headPersonId: number | null };
 
 export interface EconomicCheckQuery {
   asOf: string;
@@ -75,13 +58,7 @@ export interface EconomicCheckQuery {
  */
 export async function listEconomicChecks(knex: Knex, actor: Actor, query: EconomicCheckQuery): Promise<{ items: EconomicCheckStatus[]; headPersonIds: number[] }> {
   requireCapability(actor, 'readPersonalData', 'see who was checked');
-  if (query.townshipCode !== undefined && !isWithinScope(actor.regionCode, query.townshipCode)) {
-    throw new ProblemError('out-of-scope', `township ${query.townshipCode} is outside ${actor.regionCode}`);
-  }
-  if (query.townshipCode === undefined && scopePrefix(actor.regionCode).length < 6) {
-    throw new ProblemError('validation-failed', `a key for ${actor.regionCode}, wider than a county, reads economic checks one township at a time: give township`,
-      [{ in: 'query', parameter: 'township', detail: 'required for a key wider than a county' }]);
-  }
+  requireTownshipWithinCounty(actor, query.townshipCode, 'reads economic checks');
   const dayAfter = startOfDayInShanghai(addDays(query.asOf, 1));
   if (dayAfter === undefined) throw new ProblemError('validation-failed', `${query.asOf} is not a date`);
   const runs = await finishedRunsUntil(knex, dayAfter);

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../access/actor.js';
 import { requireCapability } from '../access/role-policy.js';
-import { isWithinScope, scopePrefix } from '../access/region-scope.js';
+import { requireTownshipWithinCounty } from '../access/township-scope.js';
+import { isWithinScope } from '../access/region-scope.js';
 import { daysBetween } from '../calendar/working-days.js';
 import { periodicDue } from '../casework/visit-frequency.js';
 import { ProblemError } from '../errors.js';
@@ -11,7 +12,7 @@ import {
   findKeyGroupEntry, headsOf, householdsByIds, insertKeyGroupEntry, keyGroupEntriesOn, lastKeyGroupChangeOf, observationFilings, openKeyGroupEntryOf,
   removedBetween, removeKeyGroupEntry, type KeyGroupEntryRow, type ObservationFiling,
 } from '../store/repositories/oversight-rosters.js';
-import type { KeyGroupAddition, KeyGroupRemoval, VisitPolicy } from '../../schemas/types/index.js';
+import type { KeyGroupAddition, KeyGroupMember as KeyGroupMemberView, KeyGroupRemoval, VisitPolicy } from '../../schemas/types/index.js';
 
 /**
  * The 重点人群花名册 (seed 004 §三(一): "形成重点人群花名册，并根据事后发现或接到新的救助线索进行动态调整", visited
@@ -22,38 +23,15 @@ import type { KeyGroupAddition, KeyGroupRemoval, VisitPolicy } from '../../schem
  * The township takes a household off with a reason (dynamic adjustment); for a filed household that removal is
  * recorded as an entry from the filing to the removal, so the filing no longer puts it back.
  */
-export interface KeyGroupMember {
-  householdId: number;
-  householdNo: string;
-  headPersonId: number | null;
-  headName: string | null;
-  townshipCode: string;
-  villageCode: string;
-  /** observation: filed 救助观察 in discovery case `caseId`; added: a township's entry `entryId`. */
-  basis: 'observation' | 'added';
-  caseId: number | null;
-  entryId: number | null;
-  since: string;
-  reason: string;
-  addedBy: string | null;
-  lastVisitOn: string | null;
-  nextVisitDueOn: string;
-  overdue: boolean;
-  overdueDays: number;
-}
+/** A roster line as the API answers it (schemas/), with the head's person id for the audit line. */
+export type KeyGroupMember = KeyGroupMemberView & { headPersonId: number | null };
 
 /** Who is on the roster on `asOf` within the actor's region (or one township), with their monthly visit due, soonest first. */
 export async function listKeyGroup(
   knex: Knex, actor: Actor, policy: VisitPolicy, query: { asOf: string; townshipCode?: string },
 ): Promise<{ items: KeyGroupMember[]; headPersonIds: number[] }> {
   requireCapability(actor, 'readPersonalData', 'see the key-group roster');
-  if (query.townshipCode !== undefined && !isWithinScope(actor.regionCode, query.townshipCode)) {
-    throw new ProblemError('out-of-scope', `township ${query.townshipCode} is outside ${actor.regionCode}`);
-  }
-  if (query.townshipCode === undefined && scopePrefix(actor.regionCode).length < 6) {
-    throw new ProblemError('validation-failed', `a key for ${actor.regionCode}, wider than a county, reads the roster one township at a time: give township`,
-      [{ in: 'query', parameter: 'township', detail: 'required for a key wider than a county' }]);
-  }
+  requireTownshipWithinCounty(actor, query.townshipCode, 'reads the roster');
   const members = await rosterMembers(knex, { regionCode: actor.regionCode, townshipCode: query.townshipCode, on: query.asOf });
   const ids = [...members.keys()];
   const [households, heads, lastVisits] = await Promise.all([householdsByIds(knex, ids), headsOf(knex, ids), lastVisitsOf(knex, ids, policy.countedKinds, query.asOf)]);

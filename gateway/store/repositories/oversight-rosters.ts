@@ -167,17 +167,20 @@ export async function removeKeyGroupEntry(trx: Knex.Transaction, id: number, rem
     .update({ removed_on: removal.removedOn, removal_reason: removal.removalReason, removed_by: removal.removedBy });
 }
 
+/** Rows whose township_code lies under `regionCode` and, when given, the township: two prefix range scans. */
+function withinTownships(q: Knex.QueryBuilder, query: { regionCode: string; townshipCode?: string }): void {
+  for (const prefix of [scopePrefix(query.regionCode), query.townshipCode ?? '']) {
+    if (prefix === '') continue;
+    const { low, high } = prefixRange(prefix);
+    q.where('township_code', '>=', low).andWhere('township_code', '<', high);
+  }
+}
+
 /** Entries on the roster on `on` within the townships under `regionCode` (and the township, when given). */
 export async function keyGroupEntriesOn(db: Knex, query: { regionCode: string; townshipCode?: string; on: string }): Promise<KeyGroupEntryRow[]> {
   const rows = await db('key_group_entries').select(entryColumns).where('added_on', '<=', query.on)
     .andWhere((q) => q.whereNull('removed_on').orWhere('removed_on', '>', query.on))
-    .modify((q) => {
-      for (const prefix of [scopePrefix(query.regionCode), query.townshipCode ?? '']) {
-        if (prefix === '') continue;
-        const { low, high } = prefixRange(prefix);
-        q.where('township_code', '>=', low).andWhere('township_code', '<', high);
-      }
-    })
+    .modify((q) => withinTownships(q, query))
     .orderBy('id');
   return rows.map(entryOf);
 }
@@ -199,13 +202,7 @@ export async function observationFilings(db: Knex | Knex.Transaction, query: { r
   const rows: { caseId: number; householdId: number; townshipCode: string; concludedOn: unknown; reason: string | null }[] = await db('discovery_cases')
     .select('id as caseId', 'household_id as householdId', 'township_code as townshipCode', 'concluded_on as concludedOn', 'filing_reason as reason')
     .where('filing', 'observation').whereNotNull('household_id').whereNotNull('concluded_on').where('concluded_on', '<=', query.on)
-    .modify((q) => {
-      for (const prefix of [scopePrefix(query.regionCode), query.townshipCode ?? '']) {
-        if (prefix === '') continue;
-        const { low, high } = prefixRange(prefix);
-        q.where('township_code', '>=', low).andWhere('township_code', '<', high);
-      }
-    })
+    .modify((q) => withinTownships(q, query))
     .orderBy('id');
   return rows.map((r) => ({ ...r, caseId: Number(r.caseId), householdId: Number(r.householdId), concludedOn: dateText(r.concludedOn) }));
 }
