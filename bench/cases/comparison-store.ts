@@ -10,8 +10,11 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { finished } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import type Database from 'better-sqlite3';
+import type pg from 'pg';
+import copyStreams from 'pg-copy-streams';
 import { commandLineActor } from '../../gateway/access/actor.js';
 import { lastDayOfPeriod } from '../../gateway/calendar/periods.js';
 import { seedDemoCounty } from '../../gateway/demo/seed-county.js';
@@ -165,31 +168,56 @@ async function loadFacts(store: Store, register: BenchRegister, plan: { period: 
 
 /** persons.csv (id_key, household_id) and facts.csv, with a header row, RFC 4180 quoting; returns rows written. */
 async function exportCsv(store: Store, dir: string): Promise<number> {
-  if (store.dialect !== 'sqlite') throw new Error('the CSV export reads the SQLite store');
+  // Joined on the blind index, as the comparison joins: the ID numbers themselves are not in the store.
+  const files = [
+    { file: 'persons.csv', header: 'id_key,household_id', sql: 'SELECT id_key, household_id FROM persons' },
+    { file: 'facts.csv', header: 'id,kind,subject_key,occurred_on,period,amount_fen,attributes', sql: 'SELECT id, kind, subject_key, occurred_on, period, amount_fen, attributes FROM facts' },
+  ];
+  let rows = 0;
+  for (const { file, header, sql } of files) rows += store.dialect === 'sqlite' ? await exportSqlite(store, join(dir, file), header, sql) : await exportPg(store, join(dir, file), sql);
+  return rows;
+}
+
+async function exportSqlite(store: Store, path: string, header: string, sql: string): Promise<number> {
   const connection = (await store.knex.client.acquireConnection()) as Database.Database;
   let rows = 0;
   try {
-    const write = async (file: string, header: string, sql: string) => {
-      const stream = createWriteStream(join(dir, file));
-      let chunk = `${header}\n`;
-      for (const row of connection.prepare(sql).raw().iterate() as Iterable<unknown[]>) {
-        chunk += `${row.map(csvCell).join(',')}\n`;
-        rows += 1;
-        if (chunk.length > 1 << 20) {
-          if (!stream.write(chunk)) await once(stream, 'drain');
-          chunk = '';
-        }
+    const stream = createWriteStream(path);
+    let chunk = `${header}\n`;
+    for (const row of connection.prepare(sql).raw().iterate() as Iterable<unknown[]>) {
+      chunk += `${row.map(csvCell).join(',')}\n`;
+      rows += 1;
+      if (chunk.length > 1 << 20) {
+        if (!stream.write(chunk)) await once(stream, 'drain');
+        chunk = '';
       }
-      stream.end(chunk);
-      await finished(stream);
-    };
-    // Joined on the blind index, as the comparison joins: the ID numbers themselves are not in the store.
-    await write('persons.csv', 'id_key,household_id', 'SELECT id_key, household_id FROM persons');
-    await write('facts.csv', 'id,kind,subject_key,occurred_on,period,amount_fen,attributes', 'SELECT id, kind, subject_key, occurred_on, period, amount_fen, attributes FROM facts');
+    }
+    stream.end(chunk);
+    await finished(stream);
   } finally {
     await store.knex.client.releaseConnection(connection);
   }
   return rows;
+}
+
+/** The server writes the CSV itself (COPY … TO STDOUT, header from the column names): rows counted by their lines. */
+async function exportPg(store: Store, path: string, sql: string): Promise<number> {
+  const client = (await store.knex.client.acquireConnection()) as pg.Client;
+  let lines = 0;
+  try {
+    const copy = client.query(copyStreams.to(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, HEADER true)`));
+    // CSV quoting may put a newline inside a field; attributes are JSON with escaped newlines, keys and codes have none.
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines += 1;
+        done(null, chunk);
+      },
+    });
+    await pipeline(copy, counted, createWriteStream(path));
+  } finally {
+    await store.knex.client.releaseConnection(client);
+  }
+  return lines - 1;
 }
 
 function csvCell(value: unknown): string {
