@@ -365,7 +365,8 @@ async function benchScale(): Promise<void> {
     const target = `pg:jiuzhu_bench_${randomBytes(4).toString('hex')}`;
     try {
       // The generator holds the register's ID numbers and names in memory: about 2 GB of heap at 10,000,000 persons.
-      const loads = await runCasesWith({ minutes: 240, heapMb: 4096 + 1024 * factor }, 'comparison-store.ts', 'build', target, String(persons * factor), String(compareFacts * factor), period, dir);
+      const loads = await runCasesWith({ minutes: 240, heapMb: 4096 + 1024 * factor }, 'comparison-store.ts', 'build', target, String(persons * factor), String(compareFacts * factor), period,
+        dir);
       for (const load of loads) console.log(line(load));
       const duckdb = (await runCasesWith({ minutes: 60 }, 'comparison-duckdb.ts', dir)).at(-1)!;
       for (const file of ['facts.csv', 'persons.csv']) rmSync(join(dir, file));
@@ -381,6 +382,31 @@ async function benchScale(): Promise<void> {
   const [small, large] = measured as [(typeof measured)[number], (typeof measured)[number]];
   console.log(`      ${scale}× the data: the comparison run took ${(large.run.seconds / small.run.seconds).toFixed(1)}× as long, DuckDB's join ${(large.duckdb.seconds / small.duckdb.seconds).toFixed(1)}×; `
     + `peak RSS ${small.run.peakRssMb} → ${large.run.peakRssMb} MB`);
+  await benchRegionRuns(period, today);
+}
+
+/**
+ * A province's month is one run per county (docs/scale.md). Simulated on the 1× store with each feed uploaded as one
+ * batch per township, each stamped with its township: the townships stand for a province's counties. One run bounded
+ * to each township, one after another and two at a time, beside the one unbounded run over the same store.
+ */
+async function benchRegionRuns(period: string, today: string): Promise<void> {
+  const target = `pg:jiuzhu_bench_${randomBytes(4).toString('hex')}`;
+  console.log('\nThe same store with every feed uploaded per township: one run per township (as a province runs one per county), one at a time and two at a time, beside one run over all');
+  try {
+    for (const load of await runCasesWith({ minutes: 60 }, 'comparison-store.ts', 'build', target, String(persons), String(compareFacts), period, '-', 'per-township')) console.log(line(load));
+    const whole = (await runCasesWith({ minutes: 60 }, 'comparison-run.ts', target, period, today)).at(-1)!;
+    console.log(line(whole));
+    for (const concurrency of [1, 2]) {
+      const regions = (await runCasesWith({ minutes: 120 }, 'comparison-regions.ts', target, period, today, String(concurrency))).at(-1)!;
+      console.log(line(regions));
+      console.log(`      ${regions.detail ?? ''}; ${(regions.seconds / whole.seconds).toFixed(2)}× the one run over all`);
+    }
+    // Warnings a county handles are placed in the county, outside every township, so township-bounded runs leave them.
+    console.log(`      the run over all: ${whole.detail?.split(';')[0] ?? ''} (township runs raise only those placed within a township)`);
+  } finally {
+    await runCases('comparison-store.ts', 'drop', target);
+  }
 }
 
 /**

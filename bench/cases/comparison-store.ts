@@ -4,7 +4,9 @@
  * batch per feed with the bulk writer, as `importFeedFile` loads them — facts linked to register persons by the
  * same UPDATE, one audit entry per batch appended to the chain — in one transaction. With CSV_DIR, also writes
  * the register and the facts there as CSV for the DuckDB baseline. Prints the seeding and the fact load as two figures.
- * Usage: comparison-store.ts build TARGET PERSONS FACTS PERIOD [CSV_DIR] | comparison-store.ts drop TARGET
+ * With per-township, each feed is loaded as one batch per township of the register, each stamped with its township
+ * (the scale section's simulation of a province's counties, each uploading and comparing its own).
+ * Usage: comparison-store.ts build TARGET PERSONS FACTS PERIOD [CSV_DIR|-] [one-per-feed|per-township] | comparison-store.ts drop TARGET
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -16,6 +18,7 @@ import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { commandLineActor } from '../../gateway/access/actor.js';
+import { nationwide } from '../../gateway/access/region-scope.js';
 import { lastDayOfPeriod } from '../../gateway/calendar/periods.js';
 import { seedDemoCounty } from '../../gateway/demo/seed-county.js';
 import { openBulkWriter, type BulkTable, type BulkValue } from '../../gateway/store/bulk/bulk-writer.js';
@@ -30,7 +33,7 @@ import { createTarget, dropTarget, openTarget } from './comparison-target.js';
 const [mode = 'build', target = '', ...rest] = process.argv.slice(2);
 
 const tables: BulkTable[] = [
-  { name: 'batches', keepIndexes: true, columns: ['id', 'source', 'period', 'sm3', 'file_name', 'status', 'received_at', 'rows_total', 'accepted', 'rejected', 'skipped', 'refusal', 'actor', 'detail'] },
+  { name: 'batches', keepIndexes: true, columns: ['id', 'source', 'period', 'sm3', 'file_name', 'status', 'received_at', 'rows_total', 'accepted', 'rejected', 'skipped', 'refusal', 'actor', 'detail', 'region_code'] },
   {
     name: 'facts',
     columns: ['id', 'batch_id', 'source', 'kind', 'subject_key', 'subject_cipher', 'subject_region', 'subject_birth_date', 'subject_sex', 'subject_name', 'occurred_on',
@@ -41,7 +44,9 @@ const tables: BulkTable[] = [
 if (mode === 'drop') {
   await dropTarget(target);
 } else {
-  const [personsArg = '1000000', factsArg = '5000000', period = '2024-06', csvDir] = rest;
+  const [personsArg = '1000000', factsArg = '5000000', period = '2024-06', csvArg = '-', batchesArg = 'one-per-feed'] = rest;
+  const csvDir = csvArg === '-' ? undefined : csvArg;
+  if (!['one-per-feed', 'per-township'].includes(batchesArg)) throw new Error(`batches are one-per-feed or per-township, not "${batchesArg}"`);
   await createTarget(target);
   const store = await openTarget(target);
   try {
@@ -53,7 +58,8 @@ if (mode === 'drop') {
 
     const loadStart = process.hrtime.bigint();
     const register = await readRegister(store, lastDayOfPeriod(period));
-    const loaded = await loadFacts(store, register, { period, facts: Number(factsArg), seed: 1 });
+    const batches: BatchPlan = batchesArg === 'per-township' ? { townships: await townshipsOfRegister(store) } : {};
+    const loaded = await loadFacts(store, register, { period, facts: Number(factsArg), seed: 1 }, batches);
     // What autovacuum does on its own within a minute or so of a load this size: done here so that the timed run
     // never depends on whether it got there first. SQLite gathers no statistics unasked, nor do imports ask.
     if (store.dialect === 'pg') await store.knex.raw('ANALYZE');
@@ -119,39 +125,63 @@ async function readRegister(store: Store, periodEnd: string): Promise<BenchRegis
   return register;
 }
 
-/** Every feed as one batch of one transaction, as an import writes it; returns the number of facts. */
-async function loadFacts(store: Store, register: BenchRegister, plan: { period: string; facts: number; seed: number }): Promise<number> {
+/**
+ * Where each fact's batch belongs: one nationwide batch per feed (the default, as the county's own upload), or with
+ * `townships`, one batch per feed and township, stamped with the township's region — as if each township uploaded its
+ * share, the way each county of a province uploads its own (docs/scale.md). A register person's facts go to their
+ * household's township; an outsider's to a township drawn from their ID number, the same one every time.
+ */
+interface BatchPlan {
+  townships?: { codes: readonly string[]; ofPerson: ReadonlyMap<string, number> };
+}
+
+/** Every feed as one batch (or one per township) of one transaction, as an import writes it; returns the number of facts. */
+async function loadFacts(store: Store, register: BenchRegister, plan: { period: string; facts: number; seed: number }, batches: BatchPlan = {}): Promise<number> {
   const actor = commandLineActor('bench');
   const writer = await openBulkWriter(store, tables, { rebuildWhenEmpty: true });
   const storeSubjects = createIdNumberStorer(store.keyring);
   const audits: AuditRecord[] = [];
+  const regions = batches.townships?.codes ?? [nationwide];
+  const regionOf = (idNumber: string): number => {
+    const townships = batches.townships;
+    if (!townships) return 0;
+    return townships.ofPerson.get(idNumber) ?? Number(idNumber.slice(14, 17)) % townships.codes.length;
+  };
   let total = 0;
   try {
     for (const feed of benchFeeds(register, plan)) {
       const now = new Date().toISOString();
-      const batchId = writer.nextId('batches');
-      await writer.write('batches', [batchId, feed.source, plan.period, randomBytes(32).toString('hex'), `${feed.source}-${plan.period}.csv`, 'applied', now, 0, 0, 0, 0, null, actor.label, null]);
-      let rows: BenchFact[] = [];
-      let count = 0;
+      const open: { batchId: number; rows: BenchFact[]; count: number }[] = [];
+      for (const region of regions) {
+        const batchId = writer.nextId('batches');
+        await writer.write('batches', [batchId, feed.source, plan.period, randomBytes(32).toString('hex'), `${feed.source}-${plan.period}.csv`, 'applied', now, 0, 0, 0, 0, null,
+          actor.label, null, region]);
+        open.push({ batchId, rows: [], count: 0 });
+      }
       // As the import does: a thousand facts' ID numbers indexed and encrypted at once, repeated subjects once.
-      const flush = async () => {
+      const flush = async (batch: (typeof open)[number]) => {
+        const { rows, batchId } = batch;
         const subjects = storeSubjects(rows.map((fact) => fact[1]));
         await writer.writeMany('facts', rows.map(([kind, , name, occurredOn, period, amountFen, attributes], index): BulkValue[] => {
           const subject = subjects[index]!;
           return [writer.nextId('facts'), batchId, feed.source, kind, subject.key, subject.cipher, subject.regionCode, subject.birthDate, subject.sex, name, occurredOn, period,
-            amountFen, attributesAtRest(kind, JSON.parse(attributes) as Record<string, unknown>, store.keyring), `line ${count - rows.length + index + 2}`];
+            amountFen, attributesAtRest(kind, JSON.parse(attributes) as Record<string, unknown>, store.keyring), `line ${batch.count - rows.length + index + 2}`];
         }));
-        rows = [];
+        batch.rows = [];
       };
       for (const fact of feed.facts) {
-        count += 1;
-        rows.push(fact);
-        if (rows.length === 1000) await flush();
+        const batch = open[regionOf(fact[1])]!;
+        batch.count += 1;
+        batch.rows.push(fact);
+        if (batch.rows.length === 1000) await flush(batch);
       }
-      if (rows.length > 0) await flush();
-      await writer.run('UPDATE batches SET rows_total = ?, accepted = ? WHERE id = ?', [count, count, batchId]);
-      audits.push({ action: 'feed.import', outcome: 'ok', resourceType: 'batch', resourceId: String(batchId), detail: `${feed.source} ${feed.source}-${plan.period}.csv: ${count} accepted, 0 rejected, 0 skipped` });
-      total += count;
+      for (const batch of open) {
+        if (batch.rows.length > 0) await flush(batch);
+        await writer.run('UPDATE batches SET rows_total = ?, accepted = ? WHERE id = ?', [batch.count, batch.count, batch.batchId]);
+        audits.push({ action: 'feed.import', outcome: 'ok', resourceType: 'batch', resourceId: String(batch.batchId),
+          detail: `${feed.source} ${feed.source}-${plan.period}.csv: ${batch.count} accepted, 0 rejected, 0 skipped` });
+        total += batch.count;
+      }
     }
     // As importFeedFile does for its batch, facts about register people point at them: once for all batches here,
     // since facts.batch_id has no index while the load has them dropped.
@@ -164,6 +194,26 @@ async function loadFacts(store: Store, register: BenchRegister, plan: { period: 
     throw error;
   }
   return total;
+}
+
+/** The township (9 digits) each register person's household lives in, by ID number, and the townships in order. */
+async function townshipsOfRegister(store: Store): Promise<NonNullable<BatchPlan['townships']>> {
+  const codes: string[] = [];
+  const ofPerson = new Map<string, number>();
+  const positions = new Map<string, number>();
+  const rows: { id_cipher: string; township: string }[] = await store.knex('persons as p').join('households as h', 'h.id', 'p.household_id')
+    .select('p.id_cipher', store.knex.raw('substr(h.residence_region, 1, 9) AS township'));
+  const idNumbers = await store.keyring.decryptMany(rows.map((row) => row.id_cipher));
+  rows.forEach((row, index) => {
+    let at = positions.get(row.township);
+    if (at === undefined) {
+      at = codes.length;
+      codes.push(row.township);
+      positions.set(row.township, at);
+    }
+    ofPerson.set(idNumbers[index]!, at);
+  });
+  return { codes, ofPerson };
 }
 
 /** persons.csv (id_key, household_id) and facts.csv, with a header row, RFC 4180 quoting; returns rows written. */
