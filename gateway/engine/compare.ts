@@ -89,11 +89,12 @@ export async function runComparison(store: Store, options: ComparisonOptions): P
       // facts' month statistics (migration 011) the bigger rules' estimates pass it, and compiling took longer than
       // the statement saved (1.0 s of the roster conflict's 4.4 s over 5M facts). For this transaction only.
       if (context.dialect === 'pg') await trx.raw('SET LOCAL jit = off');
+      await createRunMatches(trx, context.dialect);
       for (const rule of options.rules.ruleSet.rules) {
         if (rule.enabled === false) continue;
         details[rule.id] = await applyRule(trx, rule, options, context, today, defaultRegion, regionCode);
       }
-      await trx('comparison_matches').where('run_id', runId).delete();
+      await dropRunTable(trx, context.dialect, 'run_matches');
       const warnings = Object.values(details).reduce((sum, counts) => sum + counts.raised, 0);
       await trx('comparison_runs').where('id', runId).update({
         status: 'finished', finished_at: new Date().toISOString(), warnings_raised: warnings, by_rule: JSON.stringify(details),
@@ -121,25 +122,26 @@ async function applyRule(
   const { runId } = context;
   const variants = thresholdVariants(options.rules.ruleSet, rule);
   for (const variant of variants) await insertMatches(trx, rule, variant, context, variants.length === 1);
-  // PostgreSQL plans the statements below from comparison_matches' statistics, which autovacuum cannot gather
-  // inside this transaction: believing the table empty, it nested-looped the group totals (103 s for one rule over
-  // 5M facts). ANALYZE in the transaction samples its own new rows, in milliseconds.
-  if (context.dialect === 'pg') await trx.raw('ANALYZE comparison_matches');
+  // PostgreSQL plans the statements below from the matches' statistics, which autovacuum cannot gather inside this
+  // transaction: believing the table empty, it nested-looped the group totals (103 s for one rule over 5M facts).
+  // ANALYZE in the transaction samples its own new rows, in milliseconds — on the run's private table, so that it
+  // locks nothing another run needs (see createRunMatches).
+  if (context.dialect === 'pg') await trx.raw('ANALYZE run_matches');
   const scope = { run_id: runId, rule_id: rule.id };
 
   const total = groupTotal(rule);
   if (rule.match.type === 'amount') {
     // Only groups whose total (of unexempted matches) reaches the threshold stay.
-    await trx.raw(`DELETE FROM comparison_matches WHERE run_id = ? AND rule_id = ? AND group_key NOT IN (
-        SELECT group_key FROM comparison_matches WHERE run_id = ? AND rule_id = ? AND exemption IS NULL AND measure IS NOT NULL
+    await trx.raw(`DELETE FROM run_matches WHERE run_id = ? AND rule_id = ? AND group_key NOT IN (
+        SELECT group_key FROM run_matches WHERE run_id = ? AND rule_id = ? AND exemption IS NULL AND measure IS NOT NULL
          GROUP BY group_key HAVING ${total} >= MIN(threshold) * MIN(divisor))`, [runId, rule.id, runId, rule.id]);
   }
 
   const exempted = await countSubjects(trx, `run_id = ? AND rule_id = ? AND is_new = 1 AND subject_key NOT IN (
-      SELECT subject_key FROM comparison_matches WHERE run_id = ? AND rule_id = ? AND exemption IS NULL)`, [runId, rule.id, runId, rule.id]);
+      SELECT subject_key FROM run_matches WHERE run_id = ? AND rule_id = ? AND exemption IS NULL)`, [runId, rule.id, runId, rule.id]);
   // A group is raised only for something new in it: facts already behind a warning of this rule do not raise it again.
-  await trx.raw(`DELETE FROM comparison_matches WHERE run_id = ? AND rule_id = ? AND (exemption IS NOT NULL OR group_key NOT IN (
-      SELECT group_key FROM comparison_matches WHERE run_id = ? AND rule_id = ? AND exemption IS NULL GROUP BY group_key HAVING MAX(is_new) = 1))`,
+  await trx.raw(`DELETE FROM run_matches WHERE run_id = ? AND rule_id = ? AND (exemption IS NOT NULL OR group_key NOT IN (
+      SELECT group_key FROM run_matches WHERE run_id = ? AND rule_id = ? AND exemption IS NULL GROUP BY group_key HAVING MAX(is_new) = 1))`,
   [runId, rule.id, runId, rule.id]);
   const suppressed = await countSubjects(trx, `run_id = ? AND rule_id = ? AND subject_key IN (
       SELECT subject_key FROM warnings WHERE rule_id = ? AND status <> 'resolved' AND period <> ?)`, [runId, rule.id, rule.id, context.period]);
@@ -161,10 +163,10 @@ async function applyRule(
         updated_at)
       SELECT ?, ?, ?, m.subject_key, MAX(m.subject_cipher), MAX(m.subject_region), MAX(m.subject_name), MAX(m.person_id), MAX(m.household_id), ${placed},
              ?, ?, ?, ?, MAX(g.total), MAX(m.threshold), 'pending', ?, ?, ?, ?, ?, ?
-        FROM comparison_matches m
+        FROM run_matches m
         LEFT JOIN households h ON h.id = m.household_id
         LEFT JOIN regions issuer ON issuer.code = m.subject_region
-        LEFT JOIN (SELECT group_key, ${total} / MIN(divisor) AS total FROM comparison_matches WHERE run_id = ? AND rule_id = ? GROUP BY group_key) g
+        LEFT JOIN (SELECT group_key, ${total} / MIN(divisor) AS total FROM run_matches WHERE run_id = ? AND rule_id = ? GROUP BY group_key) g
                ON g.group_key = m.group_key
        WHERE m.run_id = ? AND m.rule_id = ?
          AND NOT EXISTS (SELECT 1 FROM warnings o WHERE o.rule_id = m.rule_id AND o.subject_key = m.subject_key AND (o.status <> 'resolved' OR o.period = ?))
@@ -173,22 +175,26 @@ async function applyRule(
   [runId, rule.id, context.period, ...placedBindings, rule.handlingUnit, rule.severity, rule.suggestedAction,
     rule.referTo ?? null, today, due, rule.deadlineWorkingDays, provisional, now, now, runId, rule.id, runId, rule.id, context.period,
     ...(prefix === '' ? [] : [...placedBindings, prefix.length, prefix])]);
-  // The same for the warnings just raised, which the evidence joins (without it, 7 s for one rule's evidence).
-  if (context.dialect === 'pg') await trx.raw('ANALYZE warnings');
+  // The evidence joins the warnings just raised. Read into a private table and ANALYZEd there, for the same reason
+  // as the matches (without statistics, 7 s for one rule's evidence), and not by ANALYZE of warnings itself, whose
+  // lock would be held to the end of the run and make every other run's ANALYZE of it wait.
+  await trx.raw(`CREATE TEMPORARY TABLE run_warnings${context.dialect === 'pg' ? ' ON COMMIT DROP' : ''} AS
+      SELECT id, subject_key FROM warnings WHERE run_id = ? AND rule_id = ?`, [runId, rule.id]);
+  if (context.dialect === 'pg') await trx.raw('ANALYZE run_warnings');
   await trx.raw(`INSERT INTO warning_evidence (warning_id, fact_id)
-      SELECT w.id, m.fact_id FROM comparison_matches m
-        JOIN warnings w ON w.rule_id = m.rule_id AND w.subject_key = m.subject_key AND w.period = ? AND w.run_id = ?
-       WHERE m.run_id = ? AND m.rule_id = ?`, [context.period, runId, runId, rule.id]);
+      SELECT w.id, m.fact_id FROM run_matches m JOIN run_warnings w ON w.subject_key = m.subject_key
+       WHERE m.run_id = ? AND m.rule_id = ?`, [runId, rule.id]);
+  await dropRunTable(trx, context.dialect, 'run_warnings');
   const raised = Number((await trx('warnings').where(scope).count({ n: '*' }).first())?.n ?? 0);
   return { raised, exempted, suppressed };
 }
 
 /**
- * A rule's matches go to a temporary table first, and from there into comparison_matches:
+ * A rule's matches go to a temporary table first, and from there into the run's working set (run_matches):
  * - PostgreSQL never plans an INSERT … SELECT in parallel, but may CREATE TABLE … AS: the server's workers select the
  *   matches together (the inpatient rule over 5M facts: 4.9 s → 2.8 s on 2 cores);
  * - an amount rule's groups under its threshold stay behind (most of them: of 150,000 inpatient matches only the
- *   groups of 3,624 subjects go on), so comparison_matches and its index no longer take in rows only to delete them
+ *   groups of 3,624 subjects go on), so the working set and its index no longer take in rows only to delete them
  *   (0.4 s of SQLite's DELETE for that rule alone). The test is the one
  *   applyRule's DELETE then makes, and it is made here only when the rule has one threshold variant: a group lies in
  *   one county, so in one variant, yet only that DELETE, over every variant's matches, is sure to see it whole.
@@ -207,7 +213,7 @@ async function insertMatches(trx: Knex.Transaction, rule: Rule, variant: Thresho
     ? ` WHERE group_key IN (SELECT group_key FROM rule_matches WHERE exemption IS NULL AND measure IS NOT NULL
           GROUP BY group_key HAVING ${groupTotal(rule)} >= MIN(threshold) * MIN(divisor))`
     : '';
-  await trx.raw(`INSERT INTO comparison_matches (${columns})
+  await trx.raw(`INSERT INTO run_matches (${columns})
       SELECT ?, ?, CAST(fact_id AS BIGINT), CAST(subject_key AS TEXT), CAST(subject_cipher AS TEXT), CAST(subject_region AS TEXT), CAST(subject_name AS TEXT),
              CAST(person_id AS INTEGER),
              CAST(household_id AS INTEGER), CAST(group_key AS TEXT), CAST(measure AS BIGINT), CAST(threshold AS BIGINT), CAST(divisor AS INTEGER),
@@ -229,8 +235,30 @@ export function groupTotal(rule: Rule): string {
   return rule.match.aggregate === 'max' ? 'MAX(measure)' : 'SUM(measure)';
 }
 
+/**
+ * The run's working set (matches before grouping, deduplication and exemptions), private to the run's connection:
+ * a temporary table shaped like comparison_matches, which the migrations keep as its template. One table shared by
+ * all runs would be ANALYZEd inside each run, and ANALYZE holds its lock to the end of the transaction, so runs of
+ * different counties at once would wait for one another rule by rule; a temporary table is seen and locked by its
+ * own session alone. PostgreSQL drops it at commit or rollback; SQLite drops it with dropRunTable (and a rollback
+ * undoes its creation).
+ */
+async function createRunMatches(trx: Knex.Transaction, dialect: Store['dialect']): Promise<void> {
+  if (dialect === 'pg') {
+    await trx.raw('CREATE TEMPORARY TABLE run_matches (LIKE comparison_matches INCLUDING DEFAULTS INCLUDING INDEXES) ON COMMIT DROP');
+  } else {
+    await trx.raw('CREATE TEMPORARY TABLE run_matches AS SELECT * FROM comparison_matches WHERE 0');
+    await trx.raw('CREATE INDEX temp.run_matches_group ON run_matches (run_id, rule_id, group_key)');
+  }
+}
+
+/** Drops one of the run's temporary tables now: SQLite keeps them for the connection's life, PostgreSQL to the commit. */
+async function dropRunTable(trx: Knex.Transaction, dialect: Store['dialect'], table: 'run_matches' | 'run_warnings'): Promise<void> {
+  await trx.raw(`DROP TABLE ${dialect === 'sqlite' ? 'temp.' : ''}${table}`);
+}
+
 async function countSubjects(trx: Knex.Transaction, where: string, bindings: (string | number)[]): Promise<number> {
-  const result = await trx.raw(`SELECT COUNT(DISTINCT subject_key) AS n FROM comparison_matches WHERE ${where}`, bindings);
+  const result = await trx.raw(`SELECT COUNT(DISTINCT subject_key) AS n FROM run_matches WHERE ${where}`, bindings);
   const rows = Array.isArray(result) ? result : (result as { rows: { n: number | string }[] }).rows;
   return Number(rows[0]?.n ?? 0);
 }

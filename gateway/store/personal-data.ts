@@ -113,7 +113,7 @@ export function subjectAtRest(keyring: DataKeyring, idNumber: string | null): { 
 /**
  * Every column that holds field ciphertexts: what `jiuzhu keys rotate-data-key` re-encrypts, and what a new protected
  * column must be added to (test/store/personal-data-at-rest.test.ts checks the schema against this list).
- * comparison_matches is left out: a run's working set, emptied when the run ends.
+ * comparison_matches is left out: it only shapes each run's private working set (a temporary table) and holds no rows.
  */
 export const protectedColumns: readonly ProtectedColumn[] = [
   { table: 'persons', primaryKey: 'id', column: 'id_cipher', kind: 'text' },

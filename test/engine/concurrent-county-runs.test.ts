@@ -93,4 +93,27 @@ describe.each(dialects)('county runs at once on %s', (dialect) => {
     const finished = await store.knex('comparison_runs').select('status', 'region_code');
     expect(finished.map((run) => `${run.region_code} ${run.status}`).sort()).toEqual(['500114 finished', '640121 finished']);
   });
+
+  // SQLite has one writer at a time by design; PostgreSQL's runs overlap.
+  if (dialect === 'pg') it('a run takes no lock that another run in progress holds (ANALYZE of the shared tables)', async () => {
+    // What a run used to hold from its first rule to its commit: the ANALYZE lock of the working set and of the
+    // warnings. A run needing either would wait here until the other transaction ends.
+    const other = await store.knex.transaction();
+    try {
+      await other.raw('ANALYZE comparison_matches');
+      await other.raw('ANALYZE warnings');
+      const stillWaiting = Symbol('still waiting');
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        compare('640121'),
+        new Promise<typeof stillWaiting>((resolve) => {
+          timer = setTimeout(() => resolve(stillWaiting), 30_000);
+        }),
+      ]);
+      clearTimeout(timer);
+      expect(outcome === stillWaiting ? 'waiting on the other transaction' : 'finished').toBe('finished');
+    } finally {
+      await other.rollback();
+    }
+  });
 });
