@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only seed|crypto|import|compare|scale|api|report|payroll] [--persons N] [--households N] [--feed-rows N] [--facts N] [--scale N] [--json-out FILE]`: the figures the issues ask for, each beside its baseline
+ * `npm run bench [-- --only seed|crypto|import|compare|scale|api|report|payroll[,…]] [--persons N] [--households N] [--feed-rows N] [--facts N] [--scale N] [--json-out FILE]`: the figures the issues ask for, each beside its baseline
  * measured in the same run. Every case runs in a fresh process so its peak RSS is its own. The run ends with issue
  * 15's summary table (bench/summary.ts): each of its lines, figure, baseline, ratio, aim, met or not, peak RSS and the
  * sizes used; `--json-out FILE` also writes that table as JSON.
@@ -43,9 +43,14 @@ const flag = (name: string) => {
 };
 const persons = Number(flag('--persons') ?? 1_000_000);
 const only = flag('--only');
+const sections = ['seed', 'crypto', 'import', 'compare', 'scale', 'api', 'report', 'payroll'];
+/** The sections --only names, comma-separated (`--only crypto,import,compare`: the summary's three); every one but scale without it. */
+const chosen = new Set(only === undefined ? sections.filter((section) => section !== 'scale') : only.split(','));
 const households = Number(flag('--households') ?? 1_000_000);
 const jsonOut = flag('--json-out');
-if (only !== undefined && !['seed', 'crypto', 'import', 'compare', 'scale', 'api', 'report', 'payroll'].includes(only)) throw new Error(`--only takes seed, crypto, import, compare, scale, api, report or payroll, not "${only}"`);
+for (const section of chosen) {
+  if (!sections.includes(section)) throw new Error(`--only takes seed, crypto, import, compare, scale, api, report or payroll (or several, comma-separated), not "${section}"`);
+}
 
 /** A case prints one JSON line per figure (most print one); any other output is ignored. */
 async function runCases(file: string, ...args: string[]): Promise<CaseResult[]> {
@@ -468,23 +473,23 @@ async function benchPayroll(): Promise<void> {
 
 const startedAt = new Date().toISOString();
 console.log(`jiuzhu bench — node ${process.version}, ${startedAt}`);
-if (only === undefined || only === 'seed') await benchSeeding();
-if (only === undefined || only === 'crypto') await benchCrypto();
-if (only === undefined || only === 'import') await benchImport();
-if (only === undefined || only === 'compare') await benchCompare();
-if (only === 'scale') await benchScale();
-if (only === undefined || only === 'api') await benchApi();
-if (only === undefined || only === 'report') await benchReport();
-if (only === undefined || only === 'payroll') await benchPayroll();
+if (chosen.has('seed')) await benchSeeding();
+if (chosen.has('crypto')) await benchCrypto();
+if (chosen.has('import')) await benchImport();
+if (chosen.has('compare')) await benchCompare();
+if (chosen.has('scale')) await benchScale();
+if (chosen.has('api')) await benchApi();
+if (chosen.has('report')) await benchReport();
+if (chosen.has('payroll')) await benchPayroll();
 
 /** Issue 15's table, last: each line beside its baseline from this same run, with the aim; --json-out keeps it for docs. */
 const sectionOf: Record<SummaryLineId, string> = {
   'csv-sqlite': 'import', 'xlsx-sqlite': 'import', 'xlsx-reader': 'import', 'compare-sqlite': 'compare', 'compare-pg': 'compare', 'sm2-verify': 'crypto', seal: 'crypto',
 };
 // The scale case is no line of the table: its own lines above are its figures.
-if (only !== 'scale') {
+if (!(chosen.size === 1 && chosen.has('scale'))) {
   for (const id of summaryLineIds) {
-    if (!summary.has(id)) summary.set(id, { notRun: only === undefined ? 'not run' : `not run: --only ${only} skipped the ${sectionOf[id]} section` });
+    if (!summary.has(id)) summary.set(id, { notRun: chosen.has(sectionOf[id]) ? 'not run' : `not run: --only ${only} skipped the ${sectionOf[id]} section` });
   }
   const rows = summarise(summary);
   console.log('\nSummary (issue 15): each figure beside its baseline measured in this run, the ratio and the aim; peak RSS of the figure\'s own process');
