@@ -55,4 +55,17 @@ describe.each(dialects)('migration 026-facts-typed-attributes on %s', (dialect) 
     expect(rows[1].attr_code).toBeNull();
     expect(JSON.stringify(await connection.knex('facts').select('attr_code', 'attr_flag'))).not.toContain(subject);
   });
+
+  it('adds a text code and an integer flag, and on PostgreSQL statistics on them with kind, for the planner to see that a code belongs to its kind', async () => {
+    const { knex } = connection;
+    if (dialect === 'pg') {
+      const types = await knex.raw("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'facts' AND column_name LIKE 'attr\\_%' ORDER BY 1");
+      expect(types.rows).toEqual([{ column_name: 'attr_code', data_type: 'text' }, { column_name: 'attr_flag', data_type: 'integer' }]);
+      const { rows } = await knex.raw('SELECT stxname FROM pg_statistic_ext WHERE stxnamespace = current_schema()::regnamespace');
+      expect(rows).toEqual([{ stxname: 'facts_kind_typed_attributes' }]);
+    } else {
+      const columns = (await knex.raw('PRAGMA table_info(facts)')) as { name: string; type: string }[];
+      expect(columns.filter((c) => c.name.startsWith('attr_')).map((c) => [c.name, c.type])).toEqual([['attr_code', 'TEXT'], ['attr_flag', 'INTEGER']]);
+    }
+  });
 });
