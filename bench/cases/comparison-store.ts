@@ -24,6 +24,7 @@ import { seedDemoCounty } from '../../gateway/demo/seed-county.js';
 import { openBulkWriter, type BulkTable, type BulkValue } from '../../gateway/store/bulk/bulk-writer.js';
 import type { Store } from '../../gateway/store/connect.js';
 import { attributesAtRest } from '../../gateway/store/fact-attributes.js';
+import { typedAttributeColumnNames, typedAttributeColumns } from '../../gateway/store/typed-attributes.js';
 import { createIdNumberStorer } from '../../gateway/store/personal-data.js';
 import { appendAuditEntry, type AuditRecord } from '../../gateway/store/repositories/audit-log.js';
 import { reportCase, secondsSince } from '../case-result.js';
@@ -37,7 +38,7 @@ const tables: BulkTable[] = [
   {
     name: 'facts',
     columns: ['id', 'batch_id', 'source', 'kind', 'subject_key', 'subject_cipher', 'subject_region', 'subject_birth_date', 'subject_sex', 'subject_name', 'occurred_on',
-      'period', 'amount_fen', 'attributes', 'location'],
+      'period', 'amount_fen', 'attributes', 'location', ...typedAttributeColumnNames],
   },
 ];
 
@@ -171,8 +172,9 @@ async function loadFacts(store: Store, register: BenchRegister, plan: { period: 
         const subjects = storeSubjects(rows.map((fact) => fact[1]));
         await writer.writeMany('facts', rows.map(([kind, , name, occurredOn, period, amountFen, attributes], index): BulkValue[] => {
           const subject = subjects[index]!;
+          const clear = JSON.parse(attributes) as Record<string, unknown>;
           return [writer.nextId('facts'), batchId, feed.source, kind, subject.key, subject.cipher, subject.regionCode, subject.birthDate, subject.sex, name, occurredOn, period,
-            amountFen, attributesAtRest(kind, JSON.parse(attributes) as Record<string, unknown>, store.keyring), `line ${batch.count - rows.length + index + 2}`];
+            amountFen, attributesAtRest(kind, clear, store.keyring), `line ${batch.count - rows.length + index + 2}`, ...typedAttributeColumns(kind, clear)];
         }));
         batch.rows = [];
       };

@@ -32,6 +32,8 @@ export interface ComparisonOptions {
    * whose ID number another county issued) are left for a run whose region covers them.
    */
   regionCode?: string;
+  /** false tests every attribute condition on the JSON attributes, not on the typed columns (the equivalence tests). */
+  typedAttributes?: boolean;
 }
 
 export interface RuleCounts {
@@ -79,6 +81,7 @@ export async function runComparison(store: Store, options: ComparisonOptions): P
   const context: MatchContext = {
     dialect: store.dialect, runId, period: options.period, periodEnd: lastDayOfPeriod(options.period), afterBatchId,
     batchRegions: regionCode === nationwide ? null : overlappingBatchRegions(regionCode),
+    typedAttributes: options.typedAttributes ?? true,
   };
   const defaultRegion = options.defaultRegion === undefined ? await soleCounty(knex) : options.defaultRegion;
 

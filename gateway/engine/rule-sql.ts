@@ -2,6 +2,7 @@ import type { AttributeCondition, Exemption, Rule } from '../../schemas/types/in
 import { addMonths } from '../calendar/periods.js';
 import { householdWithSeriouslyIllMemberSql } from '../store/serious-illness.js';
 import { loadCodeTables } from '../store/reference-data/code-tables.js';
+import { typedColumnFor, typedStringColumnOf } from '../store/typed-attributes.js';
 import type { Store } from '../store/connect.js';
 import type { ThresholdVariant } from './rule-set.js';
 
@@ -25,6 +26,11 @@ export interface MatchContext {
   afterBatchId: number | null;
   /** A run bounded to a region reads only the facts of batches whose region overlaps it; null for a nationwide run. */
   batchRegions: { containing: readonly string[]; within: { low: string; high: string } } | null;
+  /**
+   * Test attributes on their typed columns where one holds them (migration 026, typed-attributes.ts); false forces
+   * the JSON path everywhere — the tests compare both, rule by rule. Default true.
+   */
+  typedAttributes?: boolean;
 }
 
 /**
@@ -68,7 +74,7 @@ export function matchSelect(rule: Rule, variant: ThresholdVariant, context: Matc
   sql.add(`, ${divisor}, `);
   isNewColumn(sql, dialect, rule.id);
   sql.add(', ');
-  exemptionCase(sql, dialect, rule.exemptions ?? [], context.periodEnd);
+  exemptionCase(sql, context, match.kinds, rule.exemptions ?? []);
   restatingColumn(sql, isAmount ? match.restating : undefined);
   sql.add(`
       FROM facts f
@@ -82,7 +88,7 @@ export function matchSelect(rule: Rule, variant: ThresholdVariant, context: Matc
   windowCondition(sql, dialect, 'f', context, match.lookbackMonths);
   for (const condition of match.where ?? []) {
     sql.add(' AND ');
-    attributeCondition(sql, dialect, 'f', condition);
+    attributeCondition(sql, context, 'f', match.kinds, condition);
   }
   subjectCondition(sql, match.subjects, context);
   if (perHousehold) sql.add(' AND p.household_id IS NOT NULL');
@@ -109,7 +115,7 @@ function otherFactCondition(
   windowCondition(sql, dialect, 'o', context, other.lookbackMonths);
   for (const condition of other.where ?? []) {
     sql.add(' AND ');
-    attributeCondition(sql, dialect, 'o', condition);
+    attributeCondition(sql, context, 'o', other.kinds, condition);
   }
   sql.add(')');
 }
@@ -128,7 +134,8 @@ function conflictInsert(rule: Rule, variant: ThresholdVariant, context: MatchCon
     sql.add(' END');
   };
   const codes = categories.map((c) => c.code);
-  const category = attributeText(dialect, 'f', 'category');
+  const typedCategory = context.typedAttributes === false ? undefined : typedStringColumnOf('jinmin-enrolment', 'category');
+  const category = typedCategory ? `f.${typedCategory}` : attributeText(dialect, 'f', 'category');
   const region = attributeText(dialect, 'f', 'regionCode');
   const match = rule.match as { lookbackMonths?: number };
   const sql = new SqlBuilder();
@@ -251,11 +258,13 @@ function attributeBinding(dialect: Dialect, value: string | number | boolean): B
   return typeof value === 'boolean' ? (value ? 1 : 0) : value;
 }
 
-function attributeCondition(sql: SqlBuilder, dialect: Dialect, alias: string, condition: AttributeCondition): void {
+function attributeCondition(sql: SqlBuilder, context: MatchContext, alias: string, kinds: readonly string[], condition: AttributeCondition): void {
   if (!/^[a-zA-Z]+$/.test(condition.attribute)) throw new Error(`attribute name ${condition.attribute} is not letters only`);
-  const value = attributeValue(dialect, alias, condition.attribute);
-  const list = (condition.in ?? condition.notIn ?? []).map((v) => attributeBinding(dialect, v));
-  const marks = list.map(() => (dialect === 'pg' ? '?::jsonb' : '?')).join(', ');
+  const typed = context.typedAttributes === false ? undefined : typedColumnFor(kinds, condition);
+  const { dialect } = context;
+  const value = typed ? `${alias}.${typed.column}` : attributeValue(dialect, alias, condition.attribute);
+  const list = typed ? typed.values : (condition.in ?? condition.notIn ?? []).map((v) => attributeBinding(dialect, v));
+  const marks = list.map(() => (dialect === 'pg' && !typed ? '?::jsonb' : '?')).join(', ');
   if (condition.in) sql.add(`${value} IN (${marks})`, ...list);
   else sql.add(`(${value} IS NULL OR ${value} NOT IN (${marks}))`, ...list);
 }
@@ -328,7 +337,8 @@ function subjectCondition(sql: SqlBuilder, subjects: string, context: MatchConte
  * The exemption that covers a match, by id, or NULL. Checked per fact, so one exempt vehicle does not excuse a
  * second one that is not.
  */
-function exemptionCase(sql: SqlBuilder, dialect: Dialect, exemptions: readonly Exemption[], periodEnd: string): void {
+function exemptionCase(sql: SqlBuilder, context: MatchContext, kinds: readonly string[], exemptions: readonly Exemption[]): void {
+  const periodEnd = context.periodEnd;
   if (exemptions.length === 0) {
     sql.add('NULL');
     return;
@@ -356,7 +366,7 @@ function exemptionCase(sql: SqlBuilder, dialect: Dialect, exemptions: readonly E
     }
     if (exemption.fact) {
       const condition = exemption.fact;
-      parts.push(() => attributeCondition(sql, dialect, 'f', condition));
+      parts.push(() => attributeCondition(sql, context, 'f', kinds, condition));
     }
     parts.forEach((part, index) => {
       if (index > 0) sql.add(' AND ');

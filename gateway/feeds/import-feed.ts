@@ -17,6 +17,7 @@ import { ProblemError } from '../errors.js';
 import { openBulkWriter, type BulkTable, type BulkValue } from '../store/bulk/bulk-writer.js';
 import { attributesAtRest } from '../store/fact-attributes.js';
 import { createIdNumberStorer, idNumberKey } from '../store/personal-data.js';
+import { typedAttributeColumnNames, typedAttributeColumns } from '../store/typed-attributes.js';
 import type { Store } from '../store/connect.js';
 import type { FeedMapping } from '../../schemas/types/index.js';
 import { appendAuditEntry } from '../store/repositories/audit-log.js';
@@ -61,7 +62,7 @@ const tables: BulkTable[] = [
   {
     name: 'facts',
     columns: ['id', 'batch_id', 'source', 'kind', 'subject_key', 'subject_cipher', 'subject_region', 'subject_birth_date', 'subject_sex', 'subject_name',
-      'occurred_on', 'period', 'amount_fen', 'attributes', 'location'],
+      'occurred_on', 'period', 'amount_fen', 'attributes', 'location', ...typedAttributeColumnNames],
   },
   { name: 'batch_rejects', columns: ['id', 'batch_id', 'location', 'reason_cipher', 'raw_cipher'] },
 ];
@@ -146,7 +147,8 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
       const facts = factOutcomes.map(({ fact, location }, index): BulkValue[] => {
         const subject = subjects[index]!;
         return [writer.nextId('facts'), batchId, options.source, fact.kind, subject.key, subject.cipher, subject.regionCode, subject.birthDate, subject.sex,
-          fact.subject.name ?? null, fact.occurredOn ?? null, fact.period ?? null, fact.amountFen ?? null, attributesAtRest(fact.kind, fact.attributes, store.keyring), location];
+          fact.subject.name ?? null, fact.occurredOn ?? null, fact.period ?? null, fact.amountFen ?? null, attributesAtRest(fact.kind, fact.attributes, store.keyring), location,
+          ...typedAttributeColumns(fact.kind, fact.attributes)];
       });
       const reasonsAndRows = store.keyring.encryptMany(rejectOutcomes.flatMap((o) => [o.reason.slice(0, 1000), JSON.stringify(o.raw).slice(0, 4000)]));
       const rejects = rejectOutcomes.map((o, index): BulkValue[] => [writer.nextId('batch_rejects'), batchId, o.location.slice(0, 80), reasonsAndRows[2 * index]!, reasonsAndRows[2 * index + 1]!]);

@@ -55,6 +55,15 @@ function holdsIdNumber(value: string): boolean {
   return (value.toUpperCase().match(ID_NUMBER_RUN) ?? []).some((run) => isValidIdNumber(run));
 }
 
+/** Whether attributesAtRest stores this value as a field ciphertext: an ID-number attribute, or text holding an ID number. */
+export function isProtectedAttribute(kind: string, name: string, value: unknown): value is string {
+  return isProtectedIn(idNumberAttributeSet(kind), name, value);
+}
+
+function isProtectedIn(idNumberAttributes: ReadonlySet<string>, name: string, value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && (idNumberAttributes.has(name) || holdsIdNumber(value));
+}
+
 /**
  * A fact's attributes as stored: its ID-number attributes as field ciphertexts, and any other text that holds an ID
  * number too — the 残联 certificate number is the holder's ID number and two digits — everything else as given (the
@@ -62,8 +71,7 @@ function holdsIdNumber(value: string): boolean {
  */
 export function attributesAtRest(kind: string, attributes: Record<string, unknown>, keyring: DataKeyring): string {
   const idNumberAttributes = idNumberAttributeSet(kind);
-  const protect = (name: string, value: unknown): value is string =>
-    typeof value === 'string' && value !== '' && (idNumberAttributes.has(name) || holdsIdNumber(value));
+  const protect = (name: string, value: unknown): value is string => isProtectedIn(idNumberAttributes, name, value);
   let any = false;
   for (const name in attributes) {
     if (protect(name, attributes[name])) {

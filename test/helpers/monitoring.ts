@@ -6,6 +6,7 @@ import { genesisHash } from '../../gateway/audit/chain-format.js';
 import { computeCheckCharacter } from '../../gateway/identity/id-number.js';
 import { registerHousehold } from '../../gateway/register/household-intake.js';
 import { attributesAtRest } from '../../gateway/store/fact-attributes.js';
+import { typedAttributeRecord } from '../../gateway/store/typed-attributes.js';
 import { idNumberKey, keyringOf, storeIdNumbers } from '../../gateway/store/personal-data.js';
 import { findPersonByIdNumber } from '../../gateway/store/repositories/persons.js';
 
@@ -69,11 +70,14 @@ export async function addFacts(knex: Knex, source: string, facts: FactSpec[], re
   if (facts.length > 0) {
     const keyring = keyringOf(knex);
     const subjects = storeIdNumbers(keyring, facts.map((fact) => fact.idNumber));
+    // A store migrated only up to an earlier release (a migration's test) has no typed attribute columns yet.
+    const typed = await knex.schema.hasColumn('facts', 'attr_code');
     await knex('facts').insert(facts.map((fact, index) => ({
       batch_id: batchId, source, kind: fact.kind, subject_key: subjects[index]!.key, subject_cipher: subjects[index]!.cipher, subject_region: subjects[index]!.regionCode,
       subject_birth_date: subjects[index]!.birthDate, subject_sex: subjects[index]!.sex, subject_name: fact.name ?? null,
       occurred_on: fact.occurredOn ?? null, period: fact.period ?? null, amount_fen: fact.amountFen ?? null,
       attributes: attributesAtRest(fact.kind, fact.attributes ?? {}, keyring), location: `line ${index + 2}`,
+      ...(typed ? typedAttributeRecord(fact.kind, fact.attributes ?? {}) : {}),
     })));
   }
   return batchId;

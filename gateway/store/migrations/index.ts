@@ -23,6 +23,7 @@ import * as restatingIncome from './022-restating-income.js';
 import * as supervisionDocuments from './023-supervision-documents.js';
 import * as oneCity from './024-one-city.js';
 import * as factsAttributesJsonb from './025-facts-attributes-jsonb.js';
+import * as factsTypedAttributes from './026-facts-typed-attributes.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -56,6 +57,7 @@ const migrationsFor = (context: MigrationContext): Record<string, Knex.Migration
   '023-supervision-documents': supervisionDocuments,
   '024-one-city': oneCity,
   '025-facts-attributes-jsonb': factsAttributesJsonb,
+  '026-facts-typed-attributes': factsTypedAttributes,
 });
 
 function sourceFor(context: MigrationContext, upTo?: string): Knex.MigrationSource<string> {
