@@ -1,9 +1,5 @@
-import { readCsvRows } from '../../adapters/kit/csv-reader.js';
-import { readJsonRecords } from '../../adapters/kit/json-reader.js';
 import { mapRecords, mapRows, type RowOutcome } from '../../adapters/kit/map-rows.js';
 import type { FileFormat, FileInput, ReaderLimits } from '../../adapters/kit/rows.js';
-import { readSpreadsheetRows } from '../../adapters/kit/xlsx-reader.js';
-import { readXmlRecords } from '../../adapters/kit/xml-reader.js';
 import type { FeedMapping } from '../../schemas/types/index.js';
 import type { WritingKeyring } from '../keystore/data-keys.js';
 import { attributesAtRest } from '../store/fact-attributes.js';
@@ -70,13 +66,26 @@ export async function* prepareChunks(request: PrepareRequest, keyring: WritingKe
   if (chunk.length > 0) yield prepareChunk(chunk, request, keyring, storeSubjects);
 }
 
-function mapOutcomes(request: PrepareRequest): AsyncIterable<RowOutcome> {
+/**
+ * The file's outcomes, row by row. Each reader is loaded when a file needs it: a worker starts fresh for every import,
+ * and loading the spreadsheet readers (SheetJS, exceljs) alone would add a third to a CSV import's start-up.
+ */
+async function* mapOutcomes(request: PrepareRequest): AsyncIterable<RowOutcome> {
   const { input, format, mapping, limits } = request;
   const mapOptions = { today: request.today, fixedValues: request.fixedValues };
-  if (format === 'csv') return mapRows(mapping, readCsvRows(input, limits), input.fileName, mapOptions);
-  if (format === 'xlsx' || format === 'xls') return mapRows(mapping, readSpreadsheetRows(input, { sheet: request.sheet ?? mapping.sheet }, limits), input.fileName, mapOptions);
-  if (format === 'xml') return mapRecords(mapping, readXmlRecords(input, { recordElement: mapping.xmlRecordElement }, limits), input.fileName, mapOptions);
-  return mapRecords(mapping, readJsonRecords(input, limits), input.fileName, mapOptions);
+  if (format === 'csv') {
+    const { readCsvRows } = await import('../../adapters/kit/csv-reader.js');
+    yield* mapRows(mapping, readCsvRows(input, limits), input.fileName, mapOptions);
+  } else if (format === 'xlsx' || format === 'xls') {
+    const { readSpreadsheetRows } = await import('../../adapters/kit/xlsx-reader.js');
+    yield* mapRows(mapping, readSpreadsheetRows(input, { sheet: request.sheet ?? mapping.sheet }, limits), input.fileName, mapOptions);
+  } else if (format === 'xml') {
+    const { readXmlRecords } = await import('../../adapters/kit/xml-reader.js');
+    yield* mapRecords(mapping, readXmlRecords(input, { recordElement: mapping.xmlRecordElement }, limits), input.fileName, mapOptions);
+  } else {
+    const { readJsonRecords } = await import('../../adapters/kit/json-reader.js');
+    yield* mapRecords(mapping, readJsonRecords(input, limits), input.fileName, mapOptions);
+  }
 }
 
 function prepareChunk(chunk: readonly RowOutcome[], request: PrepareRequest, keyring: WritingKeyring, storeSubjects: ReturnType<typeof createIdNumberStorer>): PreparedChunk {
