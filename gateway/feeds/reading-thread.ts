@@ -45,7 +45,8 @@ function fileSize(request: PrepareRequest): number {
 }
 
 function readInWorker(request: PrepareRequest, keyring: DataKeyring, keys: WritingKeys): ChunkSource {
-  // The data keys go to the worker in memory, with its workerData: never through a file or the environment.
+  // The data keys go to the worker in memory, with its workerData: never through a file or the environment. An input
+  // given as bytes is copied there too (the API and the CLI pass a path; bytes are tests' and small uploads').
   const worker = startWorker({ request, keys, ahead: chunksAhead });
   const queue: PreparedChunk[] = [];
   let ended = false;
