@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import type { Worker as NodeWorker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as XLSX from 'xlsx';
 import { AdapterError } from '../../adapters/kit/adapter-error.js';
 import type { Actor } from '../../gateway/access/actor.js';
 import { importFeedFile, type ImportOptions } from '../../gateway/feeds/import-feed.js';
@@ -45,8 +46,16 @@ function settlementFile(rows = 2500, tail = ''): Buffer {
   return Buffer.from(`${lines.join('\n')}\n${tail}`);
 }
 
-async function run(store: TestStore, bytes: Buffer, extra: Partial<ImportOptions>) {
-  return importFeedFile(store, { source: 'yibao', input: { fileName: 'yibao.csv', bytes }, actor: importer, today: '2024-12-31', ...extra });
+/** The same rows as an XLSX workbook, as a bureau's Excel export would hold them. */
+function settlementWorkbook(rows: number): Buffer {
+  const lines = settlementFile(rows).toString('utf8').trimEnd().split('\n').map((line) => line.match(/("[^"]*"|[^,]*)(,|$)/g)!.map((cell) => cell.replace(/,$/, '').replace(/^"|"$/g, '')));
+  const book = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(lines), '结算明细');
+  return XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+}
+
+async function run(store: TestStore, bytes: Buffer, extra: Partial<ImportOptions>, fileName = 'yibao.csv') {
+  return importFeedFile(store, { source: 'yibao', input: { fileName, bytes }, actor: importer, today: '2024-12-31', ...extra });
 }
 
 /** A batch's facts and rejects in clear, without the ids and ciphertexts that differ between two stores. */
@@ -98,6 +107,17 @@ describe.each(dialects)('an import read in a worker thread on %s', (dialect) => 
     expect(a.rejects.filter((r) => /outside 640121/.test(r.reason)).map((r) => r.location)).toEqual(['line 702', 'line 1802']);
     expect(a.rejects.find((r) => r.location === 'line 1502')?.reason).toBe('duplicate of line 12');
     expect(a.rejects.map((r) => r.location)).toEqual([...a.rejects.map((r) => r.location)].sort((x, y) => Number(x.slice(5)) - Number(y.slice(5))));
+  });
+
+  it('reads a workbook in the worker to the same facts and rejects as inline', async () => {
+    const book = settlementWorkbook(1200);
+    const fromInline = await run(inline, book, { readingThread: 'inline' }, 'yibao.xlsx');
+    const fromWorker = await run(worker, book, { readingThread: 'worker' }, 'yibao.xlsx');
+    expect(fromWorker).toEqual({ ...fromInline, batchId: fromWorker.batchId });
+    expect(fromInline.accepted).toBeGreaterThan(1000);
+    const [a, b] = [await batchInClear(inline, fromInline.batchId!), await batchInClear(worker, fromWorker.batchId!)];
+    expect(b).toEqual(a);
+    expect(a.rejects.find((r) => /outside 640121/.test(r.reason))?.location).toMatch(/!A702$/);
   });
 
   it('gives a dry run the same counts and sample rejects, and writes nothing', async () => {
