@@ -150,15 +150,8 @@ function createRowMapper(mapping: FeedMapping, header: HeaderMatch, options: Map
   const fromImport = Object.entries(options.fixedValues ?? {}).filter(([name]) => mapping.fields[name]).map(([name, fixedText]) => ({ name, column: -1, fixedText }));
   const fields = [...fromColumns, ...fromImport].map(({ name, column, fixedText }) => {
     const definition = mapping.fields[name]!;
-    return {
-      name,
-      column,
-      fixedText,
-      definition,
-      label: definition.headers[0],
-      lookup: definition.map ? mapLookup(definition.map) : undefined,
-      inWan: definition.type === 'fen' && headerUnitIsWan(header.headerTexts.get(name) ?? ''),
-    };
+    const inWan = definition.type === 'fen' && headerUnitIsWan(header.headerTexts.get(name) ?? '');
+    return { name, column, fixedText, required: definition.required === true, label: definition.headers[0], parse: fieldParser(definition, inWan, options) };
   });
   const width = Math.max(0, ...header.columns.values()) + 1;
   const columns = [...header.columns.values()];
@@ -176,12 +169,12 @@ function createRowMapper(mapping: FeedMapping, header: HeaderMatch, options: Map
 
     let problems: string[] | undefined;
     for (let index = 0; index < fields.length; index++) {
-      const { column, fixedText, definition, label, lookup, inWan } = fields[index]!;
+      const { column, fixedText, required, label, parse } = fields[index]!;
       const text = fixedText ?? row.cells[column] ?? '';
-      const parsed = parseField(definition, lookup, inWan, text, options);
+      const parsed = parse(text);
       values[index] = undefined;
       if (parsed === undefined) {
-        if (definition.required) (problems ??= []).push(`${label} is empty`);
+        if (required) (problems ??= []).push(`${label} is empty`);
       } else if (typeof parsed === 'object') {
         (problems ??= []).push(`${label} "${text.trim().slice(0, 40)}": ${parsed.reason}`);
       } else {
@@ -211,48 +204,67 @@ function mapLookup(map: Record<string, string | undefined>): Map<string, string>
 
 /** Why a value given for a whole file (`--set`) cannot be a value of the field, or undefined when it can. */
 export function fixedValueProblem(definition: MappedField, text: string, options: MapOptions = {}): string | undefined {
-  const parsed = parseField(definition, definition.map ? mapLookup(definition.map) : undefined, false, text, options);
+  const parsed = fieldParser(definition, false, options)(text);
   if (parsed === undefined) return 'is empty';
   return typeof parsed === 'object' ? parsed.reason : undefined;
 }
 
-/** The typed value of a cell, undefined when empty (after the field's default), or why it is unusable. */
-function parseField(definition: MappedField, lookup: Map<string, string> | undefined, inWan: boolean, text: string, options: MapOptions): ParsedValue | undefined | { reason: string } {
-  let value = normaliseText(text);
-  if (lookup && value !== '') {
-    const mapped = lookup.get(value) ?? lookup.get(mapKey(value));
-    if (mapped !== undefined) value = mapped;
-    else if (definition.default === undefined) return { reason: `not one of ${Object.keys(definition.map ?? {}).join('、')}` };
-    else value = definition.default;
-  }
-  if (value === '') {
-    if (definition.default === undefined) return undefined;
-    value = definition.default;
-  }
+/** A cell's typed value, undefined when empty (after the field's default), or why it is unusable. */
+type FieldParser = (text: string) => ParsedValue | undefined | { reason: string };
+
+/**
+ * The parser of one field, put together once per file: the map lookup, the default and the type's converter are
+ * chosen here, not looked up again for every cell of a million-row file.
+ */
+function fieldParser(definition: MappedField, inWan: boolean, options: MapOptions): FieldParser {
+  const convert = typeConverter(definition, inWan, options);
+  const fallback = definition.default;
+  const lookup = definition.map ? mapLookup(definition.map) : undefined;
+  const notInMap = definition.map ? { reason: `not one of ${Object.keys(definition.map).join('、')}` } : undefined;
+  return (text) => {
+    let value = normaliseText(text);
+    if (lookup && value !== '') {
+      const mapped = lookup.get(value) ?? lookup.get(mapKey(value));
+      if (mapped !== undefined) value = mapped;
+      else if (fallback === undefined) return notInMap;
+      else value = fallback;
+    }
+    if (value === '') {
+      if (fallback === undefined) return undefined;
+      value = fallback;
+    }
+    return convert(value);
+  };
+}
+
+/** The converter of a field's type, for a value already normalised, mapped and defaulted. */
+function typeConverter(definition: MappedField, inWan: boolean, options: MapOptions): (value: string) => ParsedValue | { reason: string } {
   switch (definition.type) {
     case 'text':
-      return value;
-    case 'idNumber': {
-      const checked = checkIdNumber(value, options);
-      return checked.ok ? checked.idNumber : { reason: checked.reason };
-    }
-    case 'uscc': {
-      const checked = checkUscc(value);
-      return checked.ok ? checked.uscc : { reason: checked.reason };
-    }
+      return (value) => value;
+    case 'idNumber':
+      return (value) => {
+        const checked = checkIdNumber(value, options);
+        return checked.ok ? checked.idNumber : { reason: checked.reason };
+      };
+    case 'uscc':
+      return (value) => {
+        const checked = checkUscc(value);
+        return checked.ok ? checked.uscc : { reason: checked.reason };
+      };
     case 'date':
-      return unwrap(parseDate(value, options));
+      return (value) => unwrap(parseDate(value, options));
     case 'period':
-      return unwrap(parsePeriod(value));
+      return (value) => unwrap(parsePeriod(value));
     case 'fen':
       // A header marked （万元） means its figures are in units of 10,000 yuan unless a cell says otherwise.
-      return unwrap(parseFen(inWan && !/[元万]/.test(value) ? `${value}万` : value));
+      return inWan ? (value) => unwrap(parseFen(/[元万]/.test(value) ? value : `${value}万`)) : (value) => unwrap(parseFen(value));
     case 'integer':
-      return unwrap(parseInteger(value));
+      return (value) => unwrap(parseInteger(value));
     case 'boolean':
-      return unwrap(parseBoolean(value));
+      return (value) => unwrap(parseBoolean(value));
     case 'decimal':
-      return /^\d+(\.\d{1,2})?$/.test(value) ? value.replace(/^0+(?=\d)/, '') : { reason: 'not a number with at most 2 decimals' };
+      return (value) => (/^\d+(\.\d{1,2})?$/.test(value) ? value.replace(/^0+(?=\d)/, '') : { reason: 'not a number with at most 2 decimals' });
   }
 }
 

@@ -7,6 +7,8 @@ import { attachKeyring } from '../../gateway/store/personal-data.js';
  * the value, the "ciphertext" the value — so the same code, on the same schema, writes and joins the same rows with no
  * SM4, no HMAC and the narrower clear values. What encryption and blind indexes cost is the difference between a
  * store opened with it and one opened with the real keys. It lives here, under bench/, and nowhere the gateway runs.
+ * It has no keys to hand a worker thread (no `writingKeys`), so its imports read and map inline, on one thread: the
+ * "in clear" import line is that single-threaded import, not the worker's.
  */
 function clearKeyring(): DataKeyring {
   const same = <T>(values: readonly T[]): T[] => [...values];

@@ -1,26 +1,23 @@
 import { createReadStream } from 'node:fs';
 import { AdapterError } from '../../adapters/kit/adapter-error.js';
-import { readCsvRows } from '../../adapters/kit/csv-reader.js';
 import { loadFeedCatalogue, type FeedCatalogue, type LoadedFeed } from '../../adapters/kit/feed-mappings.js';
-import { readJsonRecords } from '../../adapters/kit/json-reader.js';
-import { fixedValueProblem, mapRecords, mapRows, type RowOutcome } from '../../adapters/kit/map-rows.js';
+import { fixedValueProblem } from '../../adapters/kit/map-rows.js';
 import { fieldNamed, withColumnHeaders } from '../../adapters/kit/mapping-overlays.js';
 import { detectFormat } from '../../adapters/kit/read-file.js';
 import type { FileInput, ReaderLimits } from '../../adapters/kit/rows.js';
-import { readSpreadsheetRows } from '../../adapters/kit/xlsx-reader.js';
-import { readXmlRecords } from '../../adapters/kit/xml-reader.js';
 import type { Actor } from '../access/actor.js';
 import { isWithinScope, nationwide, prefixRange, scopePrefix } from '../access/region-scope.js';
 import { todayInShanghai } from '../calendar/shanghai-date.js';
 import { createSm3 } from '../crypto/sm3.js';
 import { ProblemError } from '../errors.js';
 import { openBulkWriter, type BulkTable, type BulkValue } from '../store/bulk/bulk-writer.js';
-import { attributesAtRest } from '../store/fact-attributes.js';
-import { createIdNumberStorer, idNumberKey } from '../store/personal-data.js';
-import { typedAttributeColumnNames, typedAttributeColumns } from '../store/typed-attributes.js';
 import type { Store } from '../store/connect.js';
 import type { FeedMapping } from '../../schemas/types/index.js';
 import { appendAuditEntry } from '../store/repositories/audit-log.js';
+import { cellAt, type FlatTable } from './packed-table.js';
+import { typedAttributeColumnNames } from '../store/typed-attributes.js';
+import { factColumn, rejectColumn, type PrepareRequest, type PreparedChunk } from './prepared-chunks.js';
+import { startReading, type ReadingThread } from './reading-thread.js';
 
 export interface ImportOptions {
   source: string;
@@ -41,6 +38,8 @@ export interface ImportOptions {
   today?: string;
   limits?: Partial<ReaderLimits>;
   onProgress?: (rowsDone: number) => void;
+  /** Where the file is read and mapped (reading-thread.ts): 'auto' unless a test wants one path. */
+  readingThread?: ReadingThread;
 }
 
 export interface ImportResult {
@@ -92,92 +91,110 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
   if (earlier) return duplicateResult(earlier, options.source, region, options.dryRun === true);
 
   const format = await detectFormat(options.input);
-  // Dates and ID numbers are checked against one 'today' for the whole file: fixed once, not per cell.
-  const mapOptions = { today: options.today ?? todayInShanghai(), fixedValues: reading.fixedValues };
-  const outcomes: AsyncIterable<RowOutcome> =
-    format === 'csv'
-      ? mapRows(mapping, readCsvRows(options.input, options.limits), options.input.fileName, mapOptions)
-      : format === 'xlsx' || format === 'xls'
-        ? mapRows(mapping, readSpreadsheetRows(options.input, { sheet: options.sheet ?? mapping.sheet }, options.limits), options.input.fileName, mapOptions)
-        : format === 'xml'
-          ? mapRecords(mapping, readXmlRecords(options.input, { recordElement: mapping.xmlRecordElement }, options.limits), options.input.fileName, mapOptions)
-          : mapRecords(mapping, readJsonRecords(options.input, options.limits), options.input.fileName, mapOptions);
+  const request: PrepareRequest = {
+    input: options.input, format, mapping, fixedValues: reading.fixedValues,
+    // Dates and ID numbers are checked against one 'today' for the whole file: fixed once, not per cell.
+    today: options.today ?? todayInShanghai(),
+    ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    dryRun: options.dryRun === true,
+    keepRaw: region !== nationwide,
+  };
 
   const counts = { accepted: 0, rejected: 0, skipped: 0 };
+  let rows = 0;
+  const count = (chunk: PreparedChunk, turned: number) => {
+    const before = rows;
+    rows += chunk.rows;
+    counts.accepted += chunk.factLess + chunk.facts.rows - turned;
+    counts.rejected += chunk.rejects.rows + turned;
+    counts.skipped += chunk.skipped;
+    if (options.onProgress && !options.dryRun) for (let done = before - (before % 10_000) + 10_000; done <= rows; done += 10_000) options.onProgress(done);
+  };
   if (options.dryRun) {
-    const sampleRejects: { location: string; reason: string }[] = [];
-    const reject = (location: string, reason: string) => {
-      counts.rejected += 1;
-      if (sampleRejects.length < 100) sampleRejects.push({ location, reason });
-    };
-    const keysOf = (idNumbers: readonly string[]) => idNumbers.map((idNumber) => idNumberKey(store.keyring, idNumber));
-    for await (const chunk of regionChecked(outcomes, knexQuery, region, keysOf)) {
-      for (const outcome of chunk) {
-        if (outcome.type === 'fact' || outcome.type === 'fact-less') counts.accepted += 1;
-        else if (outcome.type === 'skip') counts.skipped += 1;
-        else reject(outcome.location, outcome.reason);
+    const prepared = startReading(request, store.keyring, options.readingThread);
+    try {
+      const sampleRejects: { location: string; reason: string }[] = [];
+      for await (const chunk of prepared.chunks) {
+        const outside = await factsOutside(knexQuery, chunk, region);
+        count(chunk, outside.size);
+        for (const next of rejectsInOrder(chunk, outside)) {
+          if (sampleRejects.length >= 100) break;
+          sampleRejects.push(next.from === 'file'
+            ? { location: String(cellAt(chunk.rejects, next.index, rejectColumn.location)), reason: String(cellAt(chunk.rejects, next.index, rejectColumn.reason)) }
+            : { location: String(cellAt(chunk.facts, next.index, factColumn.location)), reason: outsideReason(region) });
+        }
       }
+      return { batchId: null, source: options.source, ...counts, duplicate: false, dryRun: true, sampleRejects };
+    } finally {
+      await prepared.close();
     }
-    return { batchId: null, source: options.source, ...counts, duplicate: false, dryRun: true, sampleRejects };
   }
 
-  const writer = await openBulkWriter(store, tables, { rebuildWhenEmpty: true });
-  const now = new Date().toISOString();
+  // The worker starts reading while the writer opens: its start-up overlaps the lock and the duplicate check.
+  const prepared = startReading(request, store.keyring, options.readingThread);
   let batchId: number;
   try {
-    // Asked again now that the writer holds the lock: a concurrent upload of the same file may have won meanwhile.
-    const writerQuery: Query = (sql, bindings) => writer.run(sql, bindings);
-    const concurrent = await sameContent(writerQuery, options.source, digest, region);
-    if (concurrent) {
-      await writer.rollback();
-      return duplicateResult(concurrent, options.source, region, false);
-    }
-    batchId = writer.nextId('batches');
-    await writer.write('batches', [batchId, options.source, null, digest, options.input.fileName, 'applied', now, 0, 0, 0, 0, null, options.actor.label,
-      JSON.stringify({ format, sheet: options.sheet ?? mapping.sheet ?? null, ...reading.record }), region]);
-    let rows = 0;
-    // Each chunk's ID numbers are indexed and encrypted together (one SM4 call), its rejected rows likewise.
-    const storeSubjects = createIdNumberStorer(store.keyring);
-    // The region check's blind indexes come from the same storer, which remembers them for the chunk's facts.
-    const keysOf = (idNumbers: readonly string[]) => storeSubjects(idNumbers).map((subject) => subject.key);
-    for await (const chunk of regionChecked(outcomes, writerQuery, region, keysOf)) {
-      const factOutcomes = chunk.filter((o) => o.type === 'fact');
-      const rejectOutcomes = chunk.filter((o) => o.type === 'reject');
-      const subjects = storeSubjects(factOutcomes.map((o) => o.fact.subject.idNumber));
-      const facts = factOutcomes.map(({ fact, location }, index): BulkValue[] => {
-        const subject = subjects[index]!;
-        return [writer.nextId('facts'), batchId, options.source, fact.kind, subject.key, subject.cipher, subject.regionCode, subject.birthDate, subject.sex,
-          fact.subject.name ?? null, fact.occurredOn ?? null, fact.period ?? null, fact.amountFen ?? null, attributesAtRest(fact.kind, fact.attributes, store.keyring), location,
-          ...typedAttributeColumns(fact.kind, fact.attributes)];
-      });
-      const reasonsAndRows = store.keyring.encryptMany(rejectOutcomes.flatMap((o) => [o.reason.slice(0, 1000), JSON.stringify(o.raw).slice(0, 4000)]));
-      const rejects = rejectOutcomes.map((o, index): BulkValue[] => [writer.nextId('batch_rejects'), batchId, o.location.slice(0, 80), reasonsAndRows[2 * index]!, reasonsAndRows[2 * index + 1]!]);
-      for (const outcome of chunk) {
-        rows += 1;
-        if (outcome.type === 'fact' || outcome.type === 'fact-less') counts.accepted += 1;
-        else if (outcome.type === 'reject') counts.rejected += 1;
-        else counts.skipped += 1;
-        if (options.onProgress && rows % 10_000 === 0) options.onProgress(rows);
+    const writer = await openBulkWriter(store, tables, { rebuildWhenEmpty: true });
+    const now = new Date().toISOString();
+    try {
+      // Asked again now that the writer holds the lock: a concurrent upload of the same file may have won meanwhile.
+      const writerQuery: Query = (sql, bindings) => writer.run(sql, bindings);
+      const concurrent = await sameContent(writerQuery, options.source, digest, region);
+      if (concurrent) {
+        await writer.rollback();
+        return duplicateResult(concurrent, options.source, region, false);
       }
-      if (facts.length > 0) await writer.writeMany('facts', facts);
-      if (rejects.length > 0) await writer.writeMany('batch_rejects', rejects);
+      batchId = writer.nextId('batches');
+      await writer.write('batches', [batchId, options.source, null, digest, options.input.fileName, 'applied', now, 0, 0, 0, 0, null, options.actor.label,
+        JSON.stringify({ format, sheet: options.sheet ?? mapping.sheet ?? null, ...reading.record }), region]);
+      for await (const chunk of prepared.chunks) {
+        const outside = await factsOutside(writerQuery, chunk, region);
+        count(chunk, outside.size);
+        const facts: BulkValue[][] = [];
+        for (let index = 0; index < chunk.facts.rows; index++) if (!outside.has(index)) facts.push(factRow(chunk.facts, index, writer.nextId('facts'), batchId, options.source));
+        // Facts turned away by the region check become rejects here: the worker did not encrypt their reason and row.
+        const turned = [...outside];
+        const turnedCiphers = store.keyring.encryptMany(turned.flatMap((index) => [outsideReason(region).slice(0, 1000), String(cellAt(chunk.facts, index, factColumn.raw))]));
+        const turnedAt = new Map(turned.map((index, order) => [index, order]));
+        const rejects = rejectsInOrder(chunk, outside).map((next): BulkValue[] => {
+          if (next.from === 'file') {
+            const cell = (column: number) => cellAt(chunk.rejects, next.index, column);
+            return [writer.nextId('batch_rejects'), batchId, String(cell(rejectColumn.location)).slice(0, 80), cell(rejectColumn.reason), cell(rejectColumn.raw)];
+          }
+          const order = turnedAt.get(next.index)!;
+          return [writer.nextId('batch_rejects'), batchId, String(cellAt(chunk.facts, next.index, factColumn.location)).slice(0, 80), turnedCiphers[2 * order]!, turnedCiphers[2 * order + 1]!];
+        });
+        if (facts.length > 0) await writer.writeMany('facts', facts);
+        if (rejects.length > 0) await writer.writeMany('batch_rejects', rejects);
+      }
+      await writer.run('UPDATE batches SET rows_total = ?, accepted = ?, rejected = ?, skipped = ? WHERE id = ?', [rows, counts.accepted, counts.rejected, counts.skipped, batchId]);
+      // Facts about people in the register point at them; everyone else stays a bare ID number (active discovery).
+      // A join, not a subquery per fact: only the matched rows are rewritten (a tenth of the time on SQLite).
+      await writer.run('UPDATE facts SET person_id = p.id FROM persons p WHERE p.id_key = facts.subject_key AND facts.batch_id = ?', [batchId]);
+      await writer.run(assistanceChainInsert(store.dialect), [now, batchId]);
+      // Last before commit: from here the audit head stays locked until the load commits.
+      await appendAuditEntry(writer, options.actor, {
+        action: 'feed.import', outcome: 'ok', resourceType: 'batch', resourceId: String(batchId),
+        detail: `${options.source} ${options.input.fileName}: ${counts.accepted} accepted, ${counts.rejected} rejected, ${counts.skipped} skipped${reading.note}`,
+      });
+      await writer.commit();
+    } catch (error) {
+      await writer.rollback();
+      throw error;
     }
-    await writer.run('UPDATE batches SET rows_total = ?, accepted = ?, rejected = ?, skipped = ? WHERE id = ?', [rows, counts.accepted, counts.rejected, counts.skipped, batchId]);
-    // Facts about people in the register point at them; everyone else stays a bare ID number (active discovery).
-    // A join, not a subquery per fact: only the matched rows are rewritten (a tenth of the time on SQLite).
-    await writer.run('UPDATE facts SET person_id = p.id FROM persons p WHERE p.id_key = facts.subject_key AND facts.batch_id = ?', [batchId]);
-    await writer.run(assistanceChainInsert(store.dialect), [now, batchId]);
-    // Last before commit: from here the audit head stays locked until the load commits.
-    await appendAuditEntry(writer, options.actor, {
-      action: 'feed.import', outcome: 'ok', resourceType: 'batch', resourceId: String(batchId),
-      detail: `${options.source} ${options.input.fileName}: ${counts.accepted} accepted, ${counts.rejected} rejected, ${counts.skipped} skipped${reading.note}`,
-    });
-    await writer.commit();
-  } catch (error) {
-    await writer.rollback();
-    throw error;
+  } finally {
+    await prepared.close();
   }
   return { batchId, source: options.source, ...counts, duplicate: false, dryRun: false };
+}
+
+/** One fact's row of the facts table, from its prepared columns. */
+function factRow(facts: FlatTable, index: number, id: number, batchId: number, source: string): BulkValue[] {
+  const cell = (column: number) => cellAt(facts, index, column);
+  return [id, batchId, source, cell(factColumn.kind), cell(factColumn.subject_key), cell(factColumn.subject_cipher), cell(factColumn.subject_region),
+    cell(factColumn.subject_birth_date), cell(factColumn.subject_sex), cell(factColumn.subject_name), cell(factColumn.occurred_on), cell(factColumn.period),
+    cell(factColumn.amount_fen), cell(factColumn.attributes), cell(factColumn.location), ...typedAttributeColumnNames.map((name) => cell(factColumn[name]))];
 }
 
 interface Reading {
@@ -255,47 +272,38 @@ function duplicateResult(earlier: EarlierBatch, source: string, region: string, 
   };
 }
 
-const chunkRows = 1000;
-
-/** The blind indexes of canonical ID numbers, in order. */
-type BlindKeys = (idNumbers: readonly string[]) => string[];
-
 /**
- * The outcomes a thousand at a time, with the facts about register persons outside `region` turned into rejects.
- * One query per chunk asks which of its subjects are such persons; a nationwide importer is not asked anything.
+ * The facts of a chunk (their indexes) about register persons whose household lies wholly outside `region`: they are
+ * rejected, a county's key does not write about another county's people. One query per chunk, by blind index; a
+ * nationwide importer is not asked anything.
  */
-async function* regionChecked(outcomes: AsyncIterable<RowOutcome>, query: Query, region: string, keysOf: BlindKeys): AsyncIterable<RowOutcome[]> {
-  let chunk: RowOutcome[] = [];
-  const checked = async () => {
-    if (region === nationwide) return chunk;
-    const subjects = [...new Set(chunk.flatMap((o) => (o.type === 'fact' ? [o.fact.subject.idNumber] : [])))];
-    const outside = await registeredOutside(query, keysOf, subjects, region);
-    if (outside.size === 0) return chunk;
-    return chunk.map((o): RowOutcome => (o.type === 'fact' && outside.has(o.fact.subject.idNumber)
-      ? { type: 'reject', location: o.location, reason: `the person is in the register outside ${region}: this key may not write about them`, raw: o.raw }
-      : o));
-  };
-  for await (const outcome of outcomes) {
-    chunk.push(outcome);
-    if (chunk.length >= chunkRows) {
-      yield await checked();
-      chunk = [];
-    }
+async function factsOutside(query: Query, chunk: PreparedChunk, region: string): Promise<Set<number>> {
+  if (region === nationwide || chunk.facts.rows === 0) return new Set();
+  const indexesByKey = new Map<string, number[]>();
+  for (let index = 0; index < chunk.facts.rows; index++) {
+    const key = String(cellAt(chunk.facts, index, factColumn.subject_key));
+    const indexes = indexesByKey.get(key);
+    if (indexes) indexes.push(index);
+    else indexesByKey.set(key, [index]);
   }
-  if (chunk.length > 0) yield await checked();
-}
-
-/** Of the ID numbers, those of register persons whose household is neither registered nor living within `region`. */
-async function registeredOutside(query: Query, keysOf: BlindKeys, idNumbers: readonly string[], region: string): Promise<Set<string>> {
-  if (idNumbers.length === 0) return new Set();
-  const keys = keysOf(idNumbers);
-  const byKey = new Map(idNumbers.map((idNumber, index) => [keys[index]!, idNumber]));
   const { low, high } = prefixRange(scopePrefix(region));
   const rows = await query(`SELECT p.id_key FROM persons p JOIN households h ON h.id = p.household_id
-     WHERE p.id_key IN (${idNumbers.map(() => '?').join(', ')})
+     WHERE p.id_key IN (${[...indexesByKey.keys()].map(() => '?').join(', ')})
        AND NOT (h.registered_region >= ? AND h.registered_region < ?) AND NOT (h.residence_region >= ? AND h.residence_region < ?)`,
-  [...byKey.keys(), low, high, low, high]);
-  return new Set(rows.map((row) => byKey.get(String(row.id_key))!));
+  [...indexesByKey.keys(), low, high, low, high]);
+  return new Set(rows.flatMap((row) => indexesByKey.get(String(row.id_key)) ?? []));
+}
+
+function outsideReason(region: string): string {
+  return `the person is in the register outside ${region}: this key may not write about them`;
+}
+
+/** A chunk's rejects in the order of its rows: the file's own, and the facts the region check turned away. */
+function rejectsInOrder(chunk: PreparedChunk, outside: ReadonlySet<number>): { from: 'file' | 'region'; index: number }[] {
+  const fromFile = Array.from({ length: chunk.rejects.rows }, (_, index) => ({ from: 'file' as const, index, row: Number(cellAt(chunk.rejects, index, rejectColumn.row)) }));
+  if (outside.size === 0) return fromFile;
+  const fromRegion = [...outside].map((index) => ({ from: 'region' as const, index, row: Number(cellAt(chunk.facts, index, factColumn.row)) }));
+  return [...fromFile, ...fromRegion].sort((a, b) => a.row - b.row);
 }
 
 /** knex.raw's rows, whichever the dialect: better-sqlite3 gives the array, pg a result with `rows`. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { createBlindIndexer, blindIndexKeyLength, type BlindIndexer, type BlindIndexKind } from '../crypto/blind-index.js';
 import { CryptoError } from '../crypto/crypto-error.js';
-import { createFieldCipher, fieldKeyMaterialLength, prepareFieldKey, type FieldCipherOptions, type FieldKey } from '../crypto/field-cipher.js';
+import { createFieldCipher, fieldKeyMaterialLength, prepareFieldKey, type FieldCipher, type FieldCipherOptions, type FieldKey } from '../crypto/field-cipher.js';
 import { deriveSecretKeys, openSecret, sealSecret, type SecretKeys } from '../crypto/sealed-secret.js';
 
 /**
@@ -64,6 +64,12 @@ export interface DataKeyring {
   decryptMany(texts: readonly (string | null)[]): Promise<(string | null)[]>;
   /** The blind index of a value already in canonical form (see blind-index.ts). */
   blindIndex(kind: BlindIndexKind, normalisedValue: string): string;
+  /**
+   * The material another thread of this process needs to write as this keyring does (the import's reading worker): the
+   * active field key and the blind-index key. Handed over in memory only (workerData or a message), never through a
+   * file or the environment. A keyring without material to hand over (the benchmark's clear one) leaves this out.
+   */
+  writingKeys?(): WritingKeys;
   /** Reloads the table: new keys are opened, a new active key takes over `encrypt`. One query when nothing changed. */
   refresh(): Promise<void>;
   /** Calls `refresh` every `intervalMs` (the timer does not keep the process alive); returns the function that stops it. */
@@ -76,6 +82,37 @@ export interface DataKeyring {
   startFieldKeyRotation(): Promise<FieldKeyRotation>;
   /** Ends a rotation: the keys turn retired. Their material stays, for backups made before the rotation. */
   retireFieldKeys(ids: readonly number[]): Promise<void>;
+}
+
+/** What writing personal fields needs: encrypting under the active key and blind-indexing, nothing that reads. */
+export type WritingKeyring = Pick<DataKeyring, 'activeFieldKeyId' | 'encrypt' | 'encryptMany' | 'blindIndex'>;
+
+/** The raw material of a WritingKeyring: the active field key (48 bytes, fieldKeyMaterialLength) and the blind-index key. */
+export interface WritingKeys {
+  fieldKeyId: number;
+  fieldKey: Uint8Array;
+  blindIndexKey: Uint8Array;
+}
+
+/** Encrypts and indexes as the keyring that gave `keys` does, in another thread: the import's reading worker. */
+export function openWritingKeyring(keys: WritingKeys, options?: FieldCipherOptions): WritingKeyring {
+  const cipher = createFieldCipher(options);
+  const key = prepareFieldKey(keys.fieldKeyId, keys.fieldKey);
+  const blindIndexer = createBlindIndexer(keys.blindIndexKey);
+  return {
+    activeFieldKeyId: key.id,
+    encrypt: (value) => cipher.encrypt(value, key),
+    encryptMany: ((values: readonly (string | null)[]) => encryptPresent(cipher, key, values)) as DataKeyring['encryptMany'],
+    blindIndex: (kind, normalisedValue) => blindIndexer(kind, normalisedValue),
+  };
+}
+
+/** Values under one key in one SM4 call; nulls stay null. */
+function encryptPresent(cipher: FieldCipher, key: FieldKey, values: readonly (string | null)[]): (string | null)[] {
+  const present = values.filter((value): value is string => value !== null);
+  const texts = cipher.encryptMany(present, key);
+  let next = 0;
+  return values.map((value) => (value === null ? null : texts[next++]!));
 }
 
 interface DataKeyRow {
@@ -127,6 +164,7 @@ export async function openDataKeyring(deps: DataKeyringDeps): Promise<DataKeyrin
   const fieldKeys = new Map<number, { key: FieldKey; material: Buffer }>();
   let active: FieldKey | undefined;
   let blindIndexer: BlindIndexer | undefined;
+  let blindIndexMaterial: Buffer | undefined;
 
   // Loads may overlap (a timer's and a decrypt's); keys any of them opens are kept, but only the one that read the table
   // last says which key is active, so an early read that finishes late cannot move writers back to an old key.
@@ -155,7 +193,10 @@ export async function openDataKeyring(deps: DataKeyringDeps): Promise<DataKeyrin
       if (row.purpose === 'blind-index') {
         if (!blindIndexer) {
           const material = open(row);
-          if (material) blindIndexer = createBlindIndexer(material);
+          if (material) {
+            blindIndexer = createBlindIndexer(material);
+            blindIndexMaterial = material;
+          }
         }
         continue;
       }
@@ -199,12 +240,6 @@ export async function openDataKeyring(deps: DataKeyringDeps): Promise<DataKeyrin
     return texts.map((text) => (text === null ? null : plaintexts[next++]!));
   }
 
-  function encryptMany(values: readonly (string | null)[]): (string | null)[] {
-    const present = values.filter((value): value is string => value !== null);
-    const texts = cipher.encryptMany(present, active!);
-    let next = 0;
-    return values.map((value) => (value === null ? null : texts[next++]!));
-  }
 
   async function fieldKeyRows(query: Knex | Knex.Transaction, forUpdate: boolean): Promise<DataKeyRow[]> {
     const select = query('data_keys').where({ purpose: 'field' }).whereIn('status', ['active', 'retiring']).orderBy('id');
@@ -224,12 +259,13 @@ export async function openDataKeyring(deps: DataKeyringDeps): Promise<DataKeyrin
       return active!.id;
     },
     encrypt: (value) => cipher.encrypt(value, active!),
-    encryptMany: encryptMany as DataKeyring['encryptMany'],
+    encryptMany: ((values: readonly (string | null)[]) => encryptPresent(cipher, active!, values)) as DataKeyring['encryptMany'],
     async decrypt(text) {
       return (await decryptMany([text]))[0]!;
     },
     decryptMany: decryptMany as DataKeyring['decryptMany'],
     blindIndex: (kind, normalisedValue) => blindIndexer!(kind, normalisedValue),
+    writingKeys: () => ({ fieldKeyId: active!.id, fieldKey: fieldKeys.get(active!.id)!.material, blindIndexKey: blindIndexMaterial! }),
     refresh: load,
     startRefreshing(intervalMs, onError) {
       const timer = setInterval(() => void load().catch(onError), intervalMs);

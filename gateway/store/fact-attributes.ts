@@ -1,6 +1,6 @@
 import { fieldKeyIdOf } from '../crypto/field-cipher.js';
 import { isValidIdNumber } from '../identity/id-number.js';
-import type { DataKeyring } from '../keystore/data-keys.js';
+import type { DataKeyring, WritingKeyring } from '../keystore/data-keys.js';
 import { loadedSchema } from '../schema-validator.js';
 
 /** What a fact attribute is: a citizen ID number (encrypted at rest, masked by role), or any other value. */
@@ -69,7 +69,7 @@ function isProtectedIn(idNumberAttributes: ReadonlySet<string>, name: string, va
  * number too — the 残联 certificate number is the holder's ID number and two digits — everything else as given (the
  * rules filter on settlement types, categories and flags, never on such numbers).
  */
-export function attributesAtRest(kind: string, attributes: Record<string, unknown>, keyring: DataKeyring): string {
+export function attributesAtRest(kind: string, attributes: Record<string, unknown>, keyring: WritingKeyring): string {
   const idNumberAttributes = idNumberAttributeSet(kind);
   const protect = (name: string, value: unknown): value is string => isProtectedIn(idNumberAttributes, name, value);
   let any = false;

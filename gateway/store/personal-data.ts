@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ProtectedColumn } from '../keystore/data-key-rotation.js';
-import type { DataKeyring } from '../keystore/data-keys.js';
+import type { DataKeyring, WritingKeyring } from '../keystore/data-keys.js';
 
 /**
  * Personal data at rest (issue 10): ID numbers, bank account numbers, phone numbers and raw rejected rows are stored
@@ -41,7 +41,7 @@ export interface StoredIdNumber {
 }
 
 /** The blind index an ID number is found by; the number must be canonical (gateway/identity/id-number.ts). */
-export function idNumberKey(keyring: DataKeyring, idNumber: string): string {
+export function idNumberKey(keyring: WritingKeyring, idNumber: string): string {
   return keyring.blindIndex('id-number', idNumber);
 }
 
@@ -55,7 +55,7 @@ export function idNumberParts(idNumber: string): Pick<StoredIdNumber, 'regionCod
 }
 
 /** Many canonical ID numbers as stored, encrypted in one SM4 call. */
-export function storeIdNumbers(keyring: DataKeyring, idNumbers: readonly string[]): StoredIdNumber[] {
+export function storeIdNumbers(keyring: WritingKeyring, idNumbers: readonly string[]): StoredIdNumber[] {
   const ciphers = keyring.encryptMany(idNumbers);
   return idNumbers.map((idNumber, index) => {
     const { regionCode, birthDate, sex } = idNumberParts(idNumber);
@@ -63,7 +63,7 @@ export function storeIdNumbers(keyring: DataKeyring, idNumbers: readonly string[
   });
 }
 
-export function storeIdNumber(keyring: DataKeyring, idNumber: string): StoredIdNumber {
+export function storeIdNumber(keyring: WritingKeyring, idNumber: string): StoredIdNumber {
   return storeIdNumbers(keyring, [idNumber])[0]!;
 }
 
@@ -73,7 +73,7 @@ export function storeIdNumber(keyring: DataKeyring, idNumber: string): StoredIdN
  * holds `remember` numbers — so a file of millions of distinct people stays flat. Equal numbers then share a
  * ciphertext, which tells nothing their equal blind indexes do not already tell.
  */
-export function createIdNumberStorer(keyring: DataKeyring, remember = 100_000): (idNumbers: readonly string[]) => StoredIdNumber[] {
+export function createIdNumberStorer(keyring: WritingKeyring, remember = 100_000): (idNumbers: readonly string[]) => StoredIdNumber[] {
   let known = new Map<string, StoredIdNumber>();
   return (idNumbers) => {
     // Plain loops: this runs for every row of every import, and most numbers of a file are new.
