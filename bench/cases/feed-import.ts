@@ -11,6 +11,7 @@ import { detectFormat } from '../../adapters/kit/read-file.js';
 import { readSpreadsheetRows } from '../../adapters/kit/xlsx-reader.js';
 import { commandLineActor } from '../../gateway/access/actor.js';
 import { importFeedFile } from '../../gateway/feeds/import-feed.js';
+import type { ReadingThread } from '../../gateway/feeds/reading-thread.js';
 import type Database from 'better-sqlite3';
 import { reportCase, secondsSince } from '../case-result.js';
 import { openFreshBenchStore } from './fresh-store.js';
@@ -57,7 +58,11 @@ if (mode === 'read') {
   const clear = mode === 'import-clear';
   const { store, dispose } = await openFreshBenchStore(dialect, { clear });
   const start = process.hrtime.bigint();
-  const result = await importFeedFile(store, { source, input: { fileName: basename(file), path: file }, actor: commandLineActor('bench'), today: '2024-12-31' });
+  // BENCH_READING_THREAD=inline|worker sets where the file is read, to compare the two on one file; the gateway's choice otherwise.
+  const readingThread = process.env.BENCH_READING_THREAD as ReadingThread | undefined;
+  const result = await importFeedFile(store, {
+    source, input: { fileName: basename(file), path: file }, actor: commandLineActor('bench'), today: '2024-12-31', ...(readingThread ? { readingThread } : {}),
+  });
   const seconds = secondsSince(start);
   const stored = Number((await store.knex('facts').count({ n: '*' }).first())?.n);
   if (stored !== result.accepted) throw new Error(`stored ${stored} facts, import said ${result.accepted}`);

@@ -10,6 +10,7 @@ import { rejectsOfBatch } from '../../gateway/store/repositories/batch-rejects.j
 import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
 import { addHousehold, idNumber } from '../helpers/monitoring.js';
 import { typedAttributeColumnNames, typedAttributeColumns } from '../../gateway/store/typed-attributes.js';
+import { workerFromBytes } from '../../gateway/feeds/reading-thread.js';
 
 /**
  * The import's reading worker (gateway/feeds/reading-thread.ts) against the same import read inline: the same
@@ -179,4 +180,13 @@ describe.each(dialects)('an import read in a worker thread on %s', (dialect) => 
     expect(large.accepted).toBeGreaterThan(15_000);
     expect(workers.started.length).toBe(before + 1);
   });
+
+  it('reads a workbook inline when left to choose, however large', async () => {
+    const before = workers.started.length;
+    const workbook = settlementWorkbook(50_000);
+    expect(workbook.length).toBeGreaterThanOrEqual(workerFromBytes);
+    const result = await run(worker, workbook, {}, 'yibao.xlsx');
+    expect(result.accepted).toBeGreaterThan(49_000);
+    expect(workers.started.length).toBe(before);
+  }, 60_000);
 });
