@@ -63,7 +63,7 @@ function traceStatements(knex: typeof store.knex, minimumMs: number): void {
     const ms = Number(process.hrtime.bigint() - (started.get(query.__knexQueryUid) ?? 0n)) / 1e6;
     started.delete(query.__knexQueryUid);
     if (ms < minimumMs) return;
-    const rule = /^\s*(INSERT INTO (comparison_matches|warnings|temp\.rule_matches)|CREATE TEMPORARY TABLE rule_matches)/.test(query.sql) ? String(query.bindings?.[1] ?? '') : '';
+    const rule = /^\s*(INSERT INTO (run_matches|warnings|temp\.rule_matches)|CREATE TEMPORARY TABLE rule_matches)/.test(query.sql) ? String(query.bindings?.[1] ?? '') : '';
     process.stderr.write(`${ms.toFixed(0).padStart(7)} ms  ${rule.padEnd(44)}  ${query.sql.replace(/\s+/g, ' ').trim().slice(0, 90)}\n`);
   });
 }

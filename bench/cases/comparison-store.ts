@@ -59,7 +59,7 @@ if (mode === 'drop') {
 
     const loadStart = process.hrtime.bigint();
     const register = await readRegister(store, lastDayOfPeriod(period));
-    const batches: BatchPlan = batchesArg === 'per-township' ? { townships: await townshipsOfRegister(store) } : {};
+    const batches: BatchPlan = batchesArg === 'per-township' ? { townships: await townshipsOfRegister(store, register) } : {};
     const loaded = await loadFacts(store, register, { period, facts: Number(factsArg), seed: 1 }, batches);
     // What autovacuum does on its own within a minute or so of a load this size: done here so that the timed run
     // never depends on whether it got there first. SQLite gathers no statistics unasked, nor do imports ask.
@@ -83,8 +83,11 @@ async function analyzeOwnTables(store: Store): Promise<void> {
   for (const table of tables) await store.knex.raw('ANALYZE ??', [table]);
 }
 
+/** The register as the generator needs it, and each person's household id (by position), for per-township batches. */
+type ReadRegister = BenchRegister & { households: readonly number[] };
+
 /** What the fact generator needs of the register, read in pages so the register never sits in memory as rows. */
-async function readRegister(store: Store, periodEnd: string): Promise<BenchRegister> {
+async function readRegister(store: Store, periodEnd: string): Promise<ReadRegister> {
   const knex = store.knex;
   const maxId = Number((await knex('persons').max({ id: 'id' }).first())?.id ?? 0);
   const position = new Int32Array(maxId + 1).fill(-1);
@@ -105,8 +108,8 @@ async function readRegister(store: Store, periodEnd: string): Promise<BenchRegis
     after = page.at(-1)!.id;
   }
   const basic = new Set(['110', '120', '130', '131', '132']);
-  const register: BenchRegister = {
-    idNumbers, names, enrolled: new Uint8Array(idNumbers.length), basicCategory: new Array<string>(idNumbers.length).fill(''),
+  const register: ReadRegister = {
+    idNumbers, names, households, enrolled: new Uint8Array(idNumbers.length), basicCategory: new Array<string>(idNumbers.length).fill(''),
     basicRegion: new Array<string>(idNumbers.length).fill(''), recipientHousehold: new Uint8Array(idNumbers.length),
   };
   const recipientHouseholds = new Set<number>();
@@ -205,23 +208,25 @@ async function loadFacts(store: Store, register: BenchRegister, plan: { period: 
   return total;
 }
 
-/** The township (9 digits) each register person's household lives in, by ID number, and the townships in order. */
-async function townshipsOfRegister(store: Store): Promise<NonNullable<BatchPlan['townships']>> {
+/**
+ * The township (9 digits) each register person's household lives in, by ID number, and the townships in order: from
+ * the register already read (its ID numbers and household ids) and the households' residence, nothing decrypted again.
+ */
+async function townshipsOfRegister(store: Store, register: ReadRegister): Promise<NonNullable<BatchPlan['townships']>> {
   const codes: string[] = [];
-  const ofPerson = new Map<string, number>();
   const positions = new Map<string, number>();
-  const rows: { id_cipher: string; township: string }[] = await store.knex('persons as p').join('households as h', 'h.id', 'p.household_id')
-    .select('p.id_cipher', store.knex.raw('substr(h.residence_region, 1, 9) AS township'));
-  const idNumbers = await store.keyring.decryptMany(rows.map((row) => row.id_cipher));
-  rows.forEach((row, index) => {
-    let at = positions.get(row.township);
+  const townshipOf = new Map<number, number>();
+  const rows: { id: number; township: string }[] = await store.knex('households').select('id', store.knex.raw('substr(residence_region, 1, 9) AS township'));
+  for (const { id, township } of rows) {
+    let at = positions.get(township);
     if (at === undefined) {
       at = codes.length;
-      codes.push(row.township);
-      positions.set(row.township, at);
+      codes.push(township);
+      positions.set(township, at);
     }
-    ofPerson.set(idNumbers[index]!, at);
-  });
+    townshipOf.set(id, at);
+  }
+  const ofPerson = new Map(register.idNumbers.map((idNumber, at) => [idNumber, townshipOf.get(register.households[at]!)!]));
   return { codes, ofPerson };
 }
 
