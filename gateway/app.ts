@@ -12,6 +12,7 @@ import authPlugin from './plugins/app/auth.js';
 import problemDetailsPlugin, { clientErrorHandler, frameworkErrorHandler } from './plugins/app/problem-details.js';
 import strictInputPlugin from './plugins/app/strict-input.js';
 import schemasPlugin from './plugins/app/schemas.js';
+import { buildResponseSerializer } from './plugins/app/response-serializer.js';
 import storePlugin from './plugins/app/store.js';
 import metricsPlugin from './plugins/app/metrics.js';
 import requestIdPlugin, { requestIdOf } from './plugins/app/request-id.js';
@@ -89,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       // Reject unknown properties instead of silently dropping them, and report every failing field at once.
       customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
     },
+    schemaController: { compilersFactory: { buildSerializer: buildResponseSerializer } },
   });
   const routeTable: { method: string; url: string }[] = [];
   app.addHook('onRoute', (route) => {

@@ -1,9 +1,7 @@
-import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +9,7 @@ import { createStore } from '../../gateway/store/connect.js';
 import { appendSampleEntries } from '../helpers/audit-chain.js';
 import { runJiuzhu } from '../helpers/cli.js';
 import { dialects, openTestStore, type TestStore } from '../helpers/dialects.js';
+import { startServe } from '../helpers/serve.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jiuzhu-audit-cli-'));
 const env = { JIUZHU_DB: join(dir, 'audit.db'), JIUZHU_MASTER_KEY_FILE: join(dir, 'master.key') };
@@ -141,28 +140,20 @@ describe('jiuzhu audit', () => {
   });
 
   it('serve shares the file with the command line, and signs the head of the chain when it is stopped', async () => {
-    const server = spawn(process.execPath, [fileURLToPath(new URL('../../bin/jiuzhu.js', import.meta.url)), 'serve'], {
-      env: { ...process.env, DATABASE_URL: '', ...env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' },
-    });
-    let stdout = '';
-    let stderr = '';
-    server.stdout.on('data', (chunk) => (stdout += chunk));
-    server.stderr.on('data', (chunk) => (stderr += chunk));
-    await expect.poll(() => stderr, { timeout: 20_000 }).toMatch(/listening on http/);
-    const url = /listening on (http\S+)/.exec(stderr)![1];
+    const server = await startServe({ ...env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' });
+    const url = server.url;
     expect((await fetch(`${url}/v1/households`)).status).toBe(401);
     expect((await runJiuzhu(env, 'keys', 'create', '--role', 'liaison', '--region', '640121100')).code).toBe(0);
     expect((await fetch(`${url}/v1/households`)).status).toBe(401);
-    server.kill('SIGTERM');
-    const [code] = await once(server, 'exit');
-    expect(code).toBe(0);
+    server.child.kill('SIGTERM');
+    expect((await server.exited).code).toBe(0);
 
     const { head, signed } = query<{ head: number; signed: number }>('SELECT (SELECT seq FROM audit_head) AS head, (SELECT MAX(position) FROM audit_checkpoints) AS signed');
     expect(signed).toBe(head);
-    const logged = stdout.split('\n').filter((line) => line.includes('"audit checkpoint signed"')).map((line) => JSON.parse(line).auditCheckpoint);
+    const logged = server.log().split('\n').filter((line) => line.includes('"audit checkpoint signed"')).map((line) => JSON.parse(line).auditCheckpoint);
     expect(logged.at(-1)).toMatchObject({ position: head, head: expect.stringMatching(/^[0-9a-f]{64}$/), signature: expect.any(String) });
     expect((await runJiuzhu(env, 'audit', 'verify')).code).toBe(0);
-  }, 60_000);
+  }, 150_000);
 });
 
 describe.each(dialects.filter((dialect) => dialect === 'pg'))('jiuzhu audit on PostgreSQL (%s)', () => {

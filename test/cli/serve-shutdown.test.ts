@@ -1,47 +1,13 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJiuzhu } from '../helpers/cli.js';
+import { startServe } from '../helpers/serve.js';
 
-const bin = fileURLToPath(new URL('../../bin/jiuzhu.js', import.meta.url));
 const workDir = mkdtempSync(join(tmpdir(), 'jiuzhu-shutdown-'));
 const env = { JIUZHU_DB: join(workDir, 'serve.db'), JIUZHU_MASTER_KEY_FILE: join(workDir, 'master.key'), PORT: '0', LOG_LEVEL: 'info' };
-
-interface Server {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  /** What it has logged (stdout, pino JSON lines) so far. */
-  log(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-/** Starts `jiuzhu serve` as a service manager would and resolves once it listens. */
-function serve(extraEnv: Record<string, string> = {}): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, DATABASE_URL: '', ...env, ...extraEnv } });
-    let stdout = '';
-    let stderr = '';
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((done) => child.on('exit', (code, signal) => done({ code, signal, at: Date.now() })));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`jiuzhu serve did not start: ${stderr}`));
-    }, 60_000);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      const listening = /listening on (http:\/\/\S+)/.exec(stderr);
-      if (listening) {
-        clearTimeout(timer);
-        resolve({ child, url: listening[1]!, log: () => stdout, exited });
-      }
-    });
-    child.on('error', reject);
-  });
-}
 
 async function waitFor(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
   const until = Date.now() + ms;
@@ -64,7 +30,7 @@ describe('jiuzhu serve shutting down (JIUZHU_SHUTDOWN_SECONDS)', () => {
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
   it('exits promptly with status 0 on SIGTERM when no request is in flight, after answering /health, /ready and /metrics', async () => {
-    const server = await serve();
+    const server = await startServe(env);
     for (const path of ['/health', '/ready', '/metrics']) {
       const response = await fetch(`${server.url}${path}`);
       expect(response.status, path).toBe(200);
@@ -76,11 +42,11 @@ describe('jiuzhu serve shutting down (JIUZHU_SHUTDOWN_SECONDS)', () => {
     const { code, at } = await server.exited;
     expect(code).toBe(0);
     expect(at - sent).toBeLessThan(3_000);
-  }, 60_000);
+  }, 120_000);
 
   it('closes an upload that never finishes once the deadline passes, logs it and exits with status 1', async () => {
     const deadlineSeconds = 2;
-    const server = await serve({ JIUZHU_SHUTDOWN_SECONDS: String(deadlineSeconds) });
+    const server = await startServe({ ...env, JIUZHU_SHUTDOWN_SECONDS: String(deadlineSeconds) });
     const { port, hostname } = new URL(server.url);
     const upload = request({
       host: hostname, port, method: 'POST', path: '/v1/feeds/yibao/batches',
@@ -108,5 +74,5 @@ describe('jiuzhu serve shutting down (JIUZHU_SHUTDOWN_SECONDS)', () => {
       clearInterval(trickle);
       upload.destroy();
     }
-  }, 60_000);
+  }, 120_000);
 });

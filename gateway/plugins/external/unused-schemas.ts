@@ -1,3 +1,5 @@
+import { refsIn } from '../../schema-refs.js';
+
 const schemaRefPrefix = '#/components/schemas/';
 
 interface OpenapiDocument {
@@ -25,14 +27,8 @@ export function withoutUnusedSchemas<T extends OpenapiDocument>(document: T): T 
   return { ...document, components: { ...document.components, schemas: kept } } as T;
 }
 
-function schemaRefsIn(node: unknown, found: string[] = []): string[] {
-  if (Array.isArray(node)) {
-    for (const item of node) schemaRefsIn(item, found);
-  } else if (node !== null && typeof node === 'object') {
-    for (const [key, value] of Object.entries(node)) {
-      if (key === '$ref' && typeof value === 'string' && value.startsWith(schemaRefPrefix)) found.push(decodeURIComponent(value.slice(schemaRefPrefix.length)));
-      else schemaRefsIn(value, found);
-    }
-  }
-  return found;
+function schemaRefsIn(node: unknown): string[] {
+  return refsIn(node)
+    .filter((ref) => ref.startsWith(schemaRefPrefix))
+    .map((ref) => decodeURIComponent(ref.slice(schemaRefPrefix.length)));
 }
