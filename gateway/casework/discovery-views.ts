@@ -9,11 +9,12 @@ import { eventsOfDiscoveryCases, listDiscoveryCases, type DiscoveryCaseRow, type
 import { findRegions, type RegionRow } from '../store/repositories/regions.js';
 import type { DiscoveryCase, DiscoveryStatus } from '../../schemas/types/index.js';
 import { caseInScope } from './discovery-cases.js';
+import { readTogether } from '../store/reads-together.js';
 
 export async function viewDiscoveryCase(knex: Knex, actor: Actor, id: number): Promise<Viewed<DiscoveryCase>> {
   const policy = requireCapability(actor, 'readPersonalData', 'see casework');
   const found = await caseInScope(knex, actor, id);
-  const [events, regions] = await Promise.all([eventsOfDiscoveryCases(knex, [id]), findRegions(knex, [found.townshipCode])]);
+  const [events, regions] = await readTogether(knex, () => eventsOfDiscoveryCases(knex, [id]), () => findRegions(knex, [found.townshipCode]));
   return { view: presentCase(found, policy, regions, events), subjectPersonIds: found.personId !== null ? [found.personId] : [], regionCode: found.townshipCode };
 }
 
@@ -37,10 +38,11 @@ export async function viewDiscoveryCases(knex: Knex, actor: Actor, query: Discov
     afterId: query.afterId,
     limit: query.limit,
   });
-  const [events, regions] = await Promise.all([
-    eventsOfDiscoveryCases(knex, rows.map((r) => r.id)),
-    findRegions(knex, rows.map((r) => r.townshipCode)),
-  ]);
+  const [events, regions] = await readTogether(
+    knex,
+    () => eventsOfDiscoveryCases(knex, rows.map((r) => r.id)),
+    () => findRegions(knex, rows.map((r) => r.townshipCode)),
+  );
   return {
     view: rows.map((row) => presentCase(row, policy, regions, events.filter((e) => e.caseId === row.id))),
     subjectPersonIds: rows.flatMap((r) => (r.personId !== null ? [r.personId] : [])),

@@ -19,6 +19,7 @@ import type { PeriodicCheck, PeriodicCheckInput, PeriodicCheckList } from '../..
 import { checkDoneOn, fieldProblem } from './casework-dates.js';
 import type { CaseworkSettings } from './casework-settings.js';
 import { addCalendarMonths } from './visit-frequency.js';
+import { readTogether } from '../store/reads-together.js';
 
 /** The township's households living outside it, each with its last check and the next one's due date. */
 export async function viewPeriodicChecks(knex: Knex, actor: Actor, township: string, asOf: string, settings: CaseworkSettings): Promise<Viewed<PeriodicCheckList>> {
@@ -27,7 +28,7 @@ export async function viewPeriodicChecks(knex: Knex, actor: Actor, township: str
   const { everyMonths } = settings.limits.periodicChecks;
   const households = await householdsLivingElsewhere(knex, township, asOf);
   const ids = households.map((h) => h.householdId);
-  const [lastChecks, members] = await Promise.all([lastChecksOf(knex, ids), personsOfHouseholds(knex, ids)]);
+  const [lastChecks, members] = await readTogether(knex, () => lastChecksOf(knex, ids), () => personsOfHouseholds(knex, ids));
   const names = new Map(members.map((m) => [m.id, m.name]));
   const items = households.map((h) => {
     const lastCheck = lastChecks.get(h.householdId) ?? null;

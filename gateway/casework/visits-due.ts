@@ -11,6 +11,7 @@ import type { HomeVisitDue, HomeVisitDueList, VisitPolicy } from '../../schemas/
 import { rosterMembers } from '../oversight/key-group-roster.js';
 import { governingRequirement, visitRequirements } from './visit-frequency.js';
 import { policyEnrolmentCategories, policyWarningRules } from './visit-policy.js';
+import { readTogether } from '../store/reads-together.js';
 
 export interface DueListQuery {
   asOf: string;
@@ -70,13 +71,14 @@ export async function listVisitsDue(
     if (page.length === 0) break;
     afterId = page[page.length - 1]!.id;
     const ids = page.map((h) => h.id);
-    const [members, enrolments, warnings, lastVisits, assignments] = await Promise.all([
-      dueMembers(knex, ids, query.asOf),
-      currentEnrolmentsOf(knex, ids, query.asOf),
-      triggerWarningsOf(knex, ids, warningRules, query.asOf),
-      lastVisitsOf(knex, ids, policy.countedKinds, query.asOf),
-      assignmentsOn(knex, query.asOf, { villageCodes: [...new Set(page.map((h) => h.residenceRegion))] }),
-    ]);
+    const [members, enrolments, warnings, lastVisits, assignments] = await readTogether(
+      knex,
+      () => dueMembers(knex, ids, query.asOf),
+      () => currentEnrolmentsOf(knex, ids, query.asOf),
+      () => triggerWarningsOf(knex, ids, warningRules, query.asOf),
+      () => lastVisitsOf(knex, ids, policy.countedKinds, query.asOf),
+      () => assignmentsOn(knex, query.asOf, { villageCodes: [...new Set(page.map((h) => h.residenceRegion))] }),
+    );
     for (const household of page) {
       const own = members.filter((m) => m.householdId === household.id);
       const lastVisitOn = lastVisits.get(household.id) ?? null;

@@ -11,6 +11,7 @@ import {
 import type { Warning } from '../../schemas/types/index.js';
 import { overdueWorkingDays } from './warning-deadlines.js';
 import { presentEvidence } from './warning-evidence.js';
+import { readTogether } from '../store/reads-together.js';
 
 /** A read of warnings also names them: a subject outside the register has no person id for the audit log. */
 export interface ViewedWarnings<T> extends Viewed<T> {
@@ -83,7 +84,7 @@ export async function viewWarningList(
 export async function viewWarning(knex: Knex, actor: Actor, id: number, calendar: WorkingCalendar, today: string): Promise<ViewedWarnings<Warning>> {
   const policy = warningReadPolicy(actor);
   const warning = await findWarningInScope(knex, actor, id);
-  const [evidence, transitions] = await Promise.all([evidenceOfWarning(knex, id), transitionsOfWarning(knex, id)]);
+  const [evidence, transitions] = await readTogether(knex, () => evidenceOfWarning(knex, id), () => transitionsOfWarning(knex, id));
   return {
     view: {
       ...presentWarning(warning, policy, calendar, today),

@@ -5,6 +5,7 @@ import type { HouseholdIndices, IndexComponent, IndexDefinition, IndexMembersSou
 import { dibaoStandardFor, livingAreaOf } from './dibao-standard.js';
 import type { LoadedIndexFormula } from './index-formula.js';
 import { scoreComponent } from './score-component.js';
+import { readTogether } from '../store/reads-together.js';
 import {
   dialectOf,
   readAssistanceTotals,
@@ -50,7 +51,7 @@ async function computeFor(knex: Knex, selection: HouseholdSelection, request: In
   if (households.length === 0) return [];
 
   const membersSources = components.flatMap((c) => (c.source.type === 'members' ? [c.source] : []));
-  const [heads, memberTotals] = await Promise.all([readHeadNames(query), readMemberTotals(query, membersSources)]);
+  const [heads, memberTotals] = await readTogether(knex, () => readHeadNames(query), () => readMemberTotals(query, membersSources));
   const totals = new Map<IndexComponent, Map<number, number>>();
   for (const component of components) {
     const source = component.source;

@@ -7,6 +7,7 @@ import { isHouseholdInScope } from '../access/region-scope.js';
 import { todayInShanghai, startOfDayInShanghai } from '../calendar/shanghai-date.js';
 import { addDays } from '../calendar/working-days.js';
 import { ProblemError } from '../errors.js';
+import { readTogether } from '../store/reads-together.js';
 import {
   basicLivingHouseholds, basicLivingSpans, finishedRunsUntil, headsOf, visitDaysOf, type EnrolmentSpan, type FinishedRun,
 } from '../store/repositories/oversight-rosters.js';
@@ -69,7 +70,7 @@ export async function listEconomicChecks(knex: Knex, actor: Actor, query: Econom
     if (households.length === 0) break;
     afterId = households[households.length - 1]!.id;
     const ids = households.map((h) => h.id);
-    const [spans, visits, heads] = await Promise.all([basicLivingSpans(knex, ids, query.asOf), visitDaysOf(knex, ids, countedVisitKinds, query.asOf), headsOf(knex, ids)]);
+    const [spans, visits, heads] = await readTogether(knex, () => basicLivingSpans(knex, ids, query.asOf), () => visitDaysOf(knex, ids, countedVisitKinds, query.asOf), () => headsOf(knex, ids));
     for (const household of households) {
       const own = spans.filter((s) => s.householdId === household.id);
       const checks = checkDaysOf(household, own, runs, visits.filter((v) => v.householdId === household.id).map((v) => v.visitedOn));

@@ -13,6 +13,7 @@ import {
   removedBetween, removeKeyGroupEntry, type KeyGroupEntryRow, type ObservationFiling,
 } from '../store/repositories/oversight-rosters.js';
 import type { KeyGroupAddition, KeyGroupMember as KeyGroupMemberView, KeyGroupRemoval, VisitPolicy } from '../../schemas/types/index.js';
+import { readTogether } from '../store/reads-together.js';
 
 /**
  * The 重点人群花名册 (seed 004 §三(一): "形成重点人群花名册，并根据事后发现或接到新的救助线索进行动态调整", visited
@@ -34,7 +35,7 @@ export async function listKeyGroup(
   requireTownshipWithinCounty(actor, query.townshipCode, 'reads the roster');
   const members = await rosterMembers(knex, { regionCode: actor.regionCode, townshipCode: query.townshipCode, on: query.asOf });
   const ids = [...members.keys()];
-  const [households, heads, lastVisits] = await Promise.all([householdsByIds(knex, ids), headsOf(knex, ids), lastVisitsOf(knex, ids, policy.countedKinds, query.asOf)]);
+  const [households, heads, lastVisits] = await readTogether(knex, () => householdsByIds(knex, ids), () => headsOf(knex, ids), () => lastVisitsOf(knex, ids, policy.countedKinds, query.asOf));
   const everyMonths = keyGroupFrequency(policy);
   const items = [...members.values()].map((member): KeyGroupMember => {
     const lastVisitOn = lastVisits.get(member.householdId) ?? null;
@@ -124,7 +125,7 @@ type RosterMember = Omit<KeyGroupMember, 'householdNo' | 'headPersonId' | 'headN
  * make them.
  */
 export async function rosterMembers(knex: Knex, scope: { regionCode: string; townshipCode?: string; on: string }): Promise<Map<number, RosterMember>> {
-  const [entries, filings] = await Promise.all([keyGroupEntriesOn(knex, scope), observationFilings(knex, scope)]);
+  const [entries, filings] = await readTogether(knex, () => keyGroupEntriesOn(knex, scope), () => observationFilings(knex, scope));
   const removedFilings = await removedAfterFiling(knex, filings, scope.on);
   const members = new Map<number, RosterMember>();
   for (const filing of filings) {

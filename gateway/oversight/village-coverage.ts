@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { coveredVillagesOn, villagesUnder } from '../store/repositories/oversight-rosters.js';
+import { readTogether } from '../store/reads-together.js';
 
 /**
  * Seed 004 §一(二): "确保每个村(社区)至少有一名社会救助协理员". A village is covered on a day when an assistant not
@@ -13,7 +14,7 @@ export interface VillageCoverage {
 
 /** Each township under `regionCode` with its villages and those without an assistant on `on`, townships by code. */
 export async function villagesWithoutAssistant(knex: Knex, regionCode: string, on: string): Promise<VillageCoverage[]> {
-  const [villages, covered] = await Promise.all([villagesUnder(knex, regionCode), coveredVillagesOn(knex, regionCode, on)]);
+  const [villages, covered] = await readTogether(knex, () => villagesUnder(knex, regionCode), () => coveredVillagesOn(knex, regionCode, on));
   const byTownship = new Map<string, VillageCoverage>();
   for (const village of villages) {
     const townshipCode = village.code.slice(0, 9);

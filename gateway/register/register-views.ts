@@ -18,6 +18,7 @@ import type { Enrolment } from '../../schemas/types/index.js';
 import type { Household } from '../../schemas/types/index.js';
 import type { HouseholdSummary } from '../../schemas/types/index.js';
 import type { Person } from '../../schemas/types/index.js';
+import { readTogether } from '../store/reads-together.js';
 
 /** What a read returns, and whose personal data it showed: the route puts those persons in the audit log. */
 export interface Viewed<T> {
@@ -33,11 +34,12 @@ export async function viewHousehold(knex: Knex, actor: Actor, householdId: numbe
   if (!household || !isHouseholdInScope(actor.regionCode, household)) throw new ProblemError('not-found', `no household ${householdId} within ${actor.regionCode}`);
   const persons = await personsOfHouseholds(knex, [household.id]);
   const ids = persons.map((p) => p.id);
-  const [enrolments, accounts, regions] = await Promise.all([
-    enrolmentsOfPersons(knex, ids),
-    bankAccountsOfPersons(knex, ids),
-    findRegions(knex, [household.registeredRegion, household.residenceRegion]),
-  ]);
+  const [enrolments, accounts, regions] = await readTogether(
+    knex,
+    () => enrolmentsOfPersons(knex, ids),
+    () => bankAccountsOfPersons(knex, ids),
+    () => findRegions(knex, [household.registeredRegion, household.residenceRegion]),
+  );
   const view: Household = {
     id: household.id,
     householdNo: household.householdNo,
@@ -88,7 +90,7 @@ async function findPersonInScope(knex: Knex, actor: Actor, rawIdNumber: string, 
 export async function viewPerson(knex: Knex, actor: Actor, rawIdNumber: string, place: IdNumberPlace = 'path'): Promise<Viewed<Person>> {
   const policy = requireCapability(actor, 'readPersonalData', 'see personal data');
   const { person, household } = await findPersonInScope(knex, actor, rawIdNumber, place);
-  const [enrolments, accounts] = await Promise.all([enrolmentsOfPersons(knex, [person.id]), bankAccountsOfPersons(knex, [person.id])]);
+  const [enrolments, accounts] = await readTogether(knex, () => enrolmentsOfPersons(knex, [person.id]), () => bankAccountsOfPersons(knex, [person.id]));
   return {
     view: presentPerson(person, policy, enrolments, accounts.get(person.id) ?? null),
     subjectPersonIds: [person.id],
@@ -99,7 +101,7 @@ export async function viewPerson(knex: Knex, actor: Actor, rawIdNumber: string, 
 export async function viewAssistanceChain(knex: Knex, actor: Actor, rawIdNumber: string, place: IdNumberPlace = 'path'): Promise<Viewed<AssistanceChain>> {
   const policy = requireCapability(actor, 'readPersonalData', 'see personal data');
   const { person, household } = await findPersonInScope(knex, actor, rawIdNumber, place);
-  const [enrolments, records] = await Promise.all([enrolmentsOfPersons(knex, [person.id]), assistanceRecordsOfPerson(knex, person.id)]);
+  const [enrolments, records] = await readTogether(knex, () => enrolmentsOfPersons(knex, [person.id]), () => assistanceRecordsOfPerson(knex, person.id));
   const totals = new Map<string, { department: string; assistanceType: string; count: number; amountFen: number }>();
   for (const record of records) {
     const key = `${record.department}\u0000${record.assistanceType}`;

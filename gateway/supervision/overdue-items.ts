@@ -17,6 +17,7 @@ import { listReferrals } from '../store/repositories/referrals.js';
 import { listWarnings } from '../store/repositories/warnings.js';
 import type { ProcedureStep, VisitPolicy } from '../../schemas/types/index.js';
 import type { ItemKind } from './orders.js';
+import { readTogether } from '../store/reads-together.js';
 
 /**
  * Everything of a region past its deadline on a day, in one list: the items a county may put under 督办 and that a
@@ -209,13 +210,14 @@ export async function listOverdueItems(knex: Knex, actor: Actor, query: { region
   }
   if (!isWithinScope(actor.regionCode, query.regionCode)) throw new ProblemError('out-of-scope', `${query.regionCode} is outside ${actor.regionCode}`);
   const { regionCode, asOf } = query;
-  const lists = await Promise.all([
-    overdueWarnings(knex, regionCode, asOf, context),
-    overdueVisits(knex, actor, regionCode, asOf, context),
-    overdueReferrals(knex, regionCode, asOf, context),
-    overdueApplications(knex, regionCode, asOf, context),
-    overdueProgressSheets(knex, regionCode, asOf, context),
-  ]);
+  const lists = await readTogether(
+    knex,
+    () => overdueWarnings(knex, regionCode, asOf, context),
+    () => overdueVisits(knex, actor, regionCode, asOf, context),
+    () => overdueReferrals(knex, regionCode, asOf, context),
+    () => overdueApplications(knex, regionCode, asOf, context),
+    () => overdueProgressSheets(knex, regionCode, asOf, context),
+  );
   return lists.flat().sort((a, b) => a.townshipCode.localeCompare(b.townshipCode) || a.dueOn.localeCompare(b.dueOn) || a.kind.localeCompare(b.kind) || a.ref.localeCompare(b.ref));
 }
 

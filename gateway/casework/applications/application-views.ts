@@ -14,6 +14,7 @@ import type { Application, ApplicationSummary } from '../../../schemas/types/ind
 import { canSee, requireApplicationReader } from './application-access.js';
 import { deadlinesOf, procedureOf } from './application-deadlines.js';
 import type { CaseworkSettings } from '../casework-settings.js';
+import { readTogether } from '../../store/reads-together.js';
 
 /** One application with its steps, as both townships see it; out of scope looks exactly like missing. */
 export async function viewApplication(
@@ -25,12 +26,13 @@ export async function viewApplication(
   const policy = requireApplicationReader(actor);
   const application = await findApplication(knex, applicationId);
   if (!application || !canSee(actor, application)) throw new ProblemError('not-found', `no application ${applicationId} within ${actor.regionCode}`);
-  const [members, steps, enrolmentIds, regions] = await Promise.all([
-    personsOfHouseholds(knex, [application.householdId]),
-    stepsOfApplication(knex, application.id),
-    enrolmentIdsOfApplication(knex, application.id),
-    findRegions(knex, [application.acceptingRegion, application.investigatingRegion, application.registrationRegion]),
-  ]);
+  const [members, steps, enrolmentIds, regions] = await readTogether(
+    knex,
+    () => personsOfHouseholds(knex, [application.householdId]),
+    () => stepsOfApplication(knex, application.id),
+    () => enrolmentIdsOfApplication(knex, application.id),
+    () => findRegions(knex, [application.acceptingRegion, application.investigatingRegion, application.registrationRegion]),
+  );
   const applicant = members.find((m) => m.id === application.applicantPersonId);
   if (!applicant) throw new Error(`[applications] application ${application.id}'s applicant is not in its household`);
   const { next, overdue } = deadlinesOf(options.settings, application, options.today);

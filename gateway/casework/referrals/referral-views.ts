@@ -13,6 +13,7 @@ import type { Referral, ReferralCase } from '../../../schemas/types/index.js';
 import type { CaseworkSettings } from '../casework-settings.js';
 import { referralDepartment } from '../time-limits.js';
 import { findCaseInScope, requireCaseReader } from './case-access.js';
+import { readTogether } from '../../store/reads-together.js';
 
 /** Still with the department after its deadline. */
 export function isReferralOverdue(referral: Pick<ReferralRow, 'status' | 'dueOn'>, asOf: string): boolean {
@@ -45,7 +46,7 @@ function presentReferral(settings: CaseworkSettings, row: ReferralRow, asOf: str
 export async function viewCase(knex: Knex, actor: Actor, caseId: number, options: { settings: CaseworkSettings; today: string }): Promise<Viewed<ReferralCase>> {
   const policy = requireCaseReader(actor);
   const found = await findCaseInScope(knex, actor, caseId);
-  const [referrals, escalations, regions] = await Promise.all([referralsOfCase(knex, caseId), escalationsOfCase(knex, caseId), findRegions(knex, [found.regionCode])]);
+  const [referrals, escalations, regions] = await readTogether(knex, () => referralsOfCase(knex, caseId), () => escalationsOfCase(knex, caseId), () => findRegions(knex, [found.regionCode]));
   const transitions = await transitionsOfReferrals(knex, referrals.map((r) => r.id));
   // The household is named only to a key whose region holds it: a county key may link a case it owns in one
   // township to a household living in another, which that first township's key must not learn.

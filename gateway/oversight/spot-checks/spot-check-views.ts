@@ -17,6 +17,7 @@ import type { SpotCheck, SpotCheckItem, SpotCheckResult } from '../../../schemas
 import { householdHeads } from './household-heads.js';
 import { readPopulation, type PopulationKind } from './populations.js';
 import { populationDigest, sampleRefs, sampleSize, type SizeRule } from './sampling.js';
+import { readTogether } from '../../store/reads-together.js';
 
 /** Whether the actor's region and the draw's overlap: one holds the other. */
 export function seesDraw(actor: Pick<Actor, 'regionCode'>, draw: Pick<SpotCheckDrawRow, 'regionCode'>): boolean {
@@ -30,13 +31,14 @@ export async function viewSpotCheck(knex: Knex, actor: Actor, drawId: number): P
   if (!draw || !seesDraw(actor, draw)) throw new ProblemError('not-found', `no spot-check draw ${drawId} within ${actor.regionCode}`);
   const allItems = await itemsOfDraws(knex, [draw.id]);
   const items = allItems.filter((item) => isWithinScope(actor.regionCode, item.townshipCode));
-  const [results, heads, households, names, byDraw] = await Promise.all([
-    resultsOfItems(knex, items.map((i) => i.id)),
-    householdHeads(knex, items.flatMap((i) => (i.householdId === null ? [] : [i.householdId]))),
-    householdNumbers(knex, items.flatMap((i) => (i.householdId === null ? [] : [i.householdId]))),
-    findRegions(knex, [draw.regionCode, ...items.map((i) => i.townshipCode)]),
-    draw.supersededAt === null ? Promise.resolve(null) : findRedrawOf(knex, draw.id),
-  ]);
+  const [results, heads, households, names, byDraw] = await readTogether(
+    knex,
+    () => resultsOfItems(knex, items.map((i) => i.id)),
+    () => householdHeads(knex, items.flatMap((i) => (i.householdId === null ? [] : [i.householdId]))),
+    () => householdNumbers(knex, items.flatMap((i) => (i.householdId === null ? [] : [i.householdId]))),
+    () => findRegions(knex, [draw.regionCode, ...items.map((i) => i.townshipCode)]),
+    () => draw.supersededAt === null ? Promise.resolve(null) : findRedrawOf(knex, draw.id),
+  );
   const itemViews = items.map((item): SpotCheckItem => {
     const history = results.filter((r) => r.itemId === item.id).map(presentResult);
     const head = item.householdId === null ? undefined : heads.get(item.householdId);

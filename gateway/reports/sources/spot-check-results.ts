@@ -9,6 +9,7 @@ import { itemsOfDraws, listSpotCheckDraws, resultsOfItems, type SpotCheckDrawRow
 import { defineReportSource, type ReportRow } from '../report-source.js';
 import { placeNames } from './payroll-reading.js';
 import { regionName } from './region-names.js';
+import { readTogether } from '../../store/reads-together.js';
 
 const resultText: Readonly<Record<SpotCheckResultRow['result'], string>> = { passed: '合格', problem: '存在问题', unverifiable: '无法核查' };
 const populationText: Readonly<Record<string, { name: string; unit: string }>> = {
@@ -41,11 +42,12 @@ export default defineReportSource({
     const items = (await itemsOfDraws(knex, draws.map((d) => d.id))).filter((i) => isWithinScope(request.regionCode, i.townshipCode));
     const results = await resultsOfItems(knex, items.map((i) => i.id));
     const households = items.flatMap((i) => (i.householdId === null ? [] : [i.householdId]));
-    const [heads, numbers, townships] = await Promise.all([
-      householdHeads(knex, households),
-      knex('households').whereIn('id', [...new Set(households)]).select('id', 'household_no') as Promise<{ id: number; household_no: string }[]>,
-      placeNames(knex, items.map((i) => i.townshipCode)),
-    ]);
+    const [heads, numbers, townships] = await readTogether(
+      knex,
+      () => householdHeads(knex, households),
+      () => knex('households').whereIn('id', [...new Set(households)]).select('id', 'household_no') as Promise<{ id: number; household_no: string }[]>,
+      () => placeNames(knex, items.map((i) => i.townshipCode)),
+    );
     const householdNo = new Map(numbers.map((n) => [Number(n.id), n.household_no]));
     const drawLabel = new Map(draws.map((d) => [d.id, labelOf(d)]));
     const counts = { passed: 0, problem: 0, unverifiable: 0, unchecked: 0 };

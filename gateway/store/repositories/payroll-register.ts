@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { readTogether } from '../reads-together.js';
 import { basicLivingCategories } from '../enrolment-guard.js';
 
 /**
@@ -120,15 +121,16 @@ export async function readRollRegisterPage(db: Knex, householdIds: readonly numb
   const persons: RollPerson[] = [];
   const enrolments: RollEnrolment[] = [];
   for (const ids of chunks(householdIds)) {
-    const [householdRows, personRows, enrolmentRows, incomeRows] = await Promise.all([
-      db('households').whereIn('id', ids).select('id', 'household_no', 'monthly_income_fen', 'updated_at'),
-      db('persons').whereIn('household_id', ids).orderBy(['household_id', 'relation', 'id'])
+    const [householdRows, personRows, enrolmentRows, incomeRows] = await readTogether(
+      db,
+      () => db('households').whereIn('id', ids).select('id', 'household_no', 'monthly_income_fen', 'updated_at'),
+      () => db('persons').whereIn('household_id', ids).orderBy(['household_id', 'relation', 'id'])
         .select('id', 'household_id', 'name', 'birth_date', 'relation', 'disability_grade', 'labour_ability', 'self_care_ability', 'monthly_income_fen'),
       // No category filter in SQL: with one, SQLite may pick the (category, end_date) index over household_id's.
-      db('enrolments').whereIn('household_id', ids).orderBy(['household_id', 'start_date', 'id'])
+      () => db('enrolments').whereIn('household_id', ids).orderBy(['household_id', 'start_date', 'id'])
         .select('person_id', 'household_id', 'category', 'region_code', 'start_date', 'end_date', 'end_reason', 'tekun_support', 'created_at', 'updated_at'),
-      db('household_income_changes').whereIn('household_id', ids).orderBy(['household_id', 'recorded_at', 'id']).select('household_id', 'income_fen', 'effective_month', 'recorded_at'),
-    ]);
+      () => db('household_income_changes').whereIn('household_id', ids).orderBy(['household_id', 'recorded_at', 'id']).select('household_id', 'income_fen', 'effective_month', 'recorded_at'),
+    );
     for (const r of incomeRows) {
       const id = Number(r.household_id);
       (incomeChanges.get(id) ?? incomeChanges.set(id, []).get(id)!).push({ incomeFen: Number(r.income_fen), effectiveMonth: r.effective_month, recordedAt: String(r.recorded_at) });
@@ -157,12 +159,13 @@ export async function readRollRegisterPage(db: Knex, householdIds: readonly numb
   const facts: RollFact[] = [];
   const accounts = new Map<number, RollBankAccount>();
   for (const ids of chunks(persons.map((p) => p.id))) {
-    const [factRows, accountRows] = await Promise.all([
+    const [factRows, accountRows] = await readTogether(
+      db,
       // Joined on the blind index, not facts.person_id: a fact imported before its subject was registered has none.
-      db('facts as f').join('persons as p', 'p.id_key', 'f.subject_key').whereIn('p.id', ids).whereIn('f.kind', rollFactKinds).whereNotNull('f.occurred_on')
+      () => db('facts as f').join('persons as p', 'p.id_key', 'f.subject_key').whereIn('p.id', ids).whereIn('f.kind', rollFactKinds).whereNotNull('f.occurred_on')
         .groupBy('p.id', 'f.kind').select('p.id as person_id', 'f.kind', db.raw('MIN(f.occurred_on) as first'), db.raw('MAX(f.occurred_on) as last')),
-      db('bank_accounts').whereIn('person_id', ids).select('person_id', 'bank_name', 'account_name', 'account_cipher'),
-    ]);
+      () => db('bank_accounts').whereIn('person_id', ids).select('person_id', 'bank_name', 'account_name', 'account_cipher'),
+    );
     for (const f of factRows) facts.push({ personId: Number(f.person_id), kind: f.kind, first: dateText(f.first), last: dateText(f.last) });
     for (const a of accountRows) accounts.set(Number(a.person_id), { personId: Number(a.person_id), bankName: a.bank_name, accountName: a.account_name, accountCipher: a.account_cipher });
   }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ChangeMark, HouseholdInputs, LineExplanation, Programme, RollChange, RollLine } from '../../payroll/roll-types.js';
+import { readTogether } from '../reads-together.js';
 
 /** Closed rolls, their lines and the townships' submissions. Lines are written once, at closing (migration 017). */
 
@@ -135,27 +136,28 @@ export async function paidLinesOf(db: Knex, countyCode: string, householdIds: re
 export async function householdsToRecheck(db: Knex, roll: ClosedRoll, lastDay: string): Promise<number[]> {
   const countyEnd = roll.countyCode.slice(0, -1) + String.fromCharCode(roll.countyCode.charCodeAt(roll.countyCode.length - 1) + 1);
   const inCounty = (q: Knex.QueryBuilder, column: string) => q.where(column, '>=', roll.countyCode).andWhere(column, '<', countyEnd);
-  const [deaths, enrolments, households, persons, failures, incomes] = await Promise.all([
+  const [deaths, enrolments, households, persons, failures, incomes] = await readTogether(
+    db,
     // A death, cremation or move reported after the roll closed, of a member of a household paid that month.
-    db('facts as f').join('persons as p', 'p.id_key', 'f.subject_key').join('batches as b', 'b.id', 'f.batch_id')
+    () => db('facts as f').join('persons as p', 'p.id_key', 'f.subject_key').join('batches as b', 'b.id', 'f.batch_id')
       .join('payroll_lines as l', (j) => j.on('l.household_id', '=', 'p.household_id'))
       .where('l.roll_id', roll.id).whereIn('f.kind', ['person-death', 'person-cremation', 'person-moved-out'])
       .andWhere('f.occurred_on', '<=', lastDay).andWhere('b.received_at', '>', roll.closedAt).distinct('p.household_id as id'),
     // An enrolment granted, ended or corrected after the close that reaches into the month.
-    inCounty(db('enrolments'), 'region_code').andWhere('start_date', '<=', lastDay)
+    () => inCounty(db('enrolments'), 'region_code').andWhere('start_date', '<=', lastDay)
       .andWhere((q) => q.where('updated_at', '>', roll.closedAt).orWhere('created_at', '>', roll.closedAt)).distinct('household_id as id'),
     // A household corrected after the close (an income recorded, a 供养方式 set): one the roll could not pay may now be paid.
-    inCounty(db('households as h').join('enrolments as e', 'e.household_id', 'h.id'), 'e.region_code').andWhere('e.start_date', '<=', lastDay)
+    () => inCounty(db('households as h').join('enrolments as e', 'e.household_id', 'h.id'), 'e.region_code').andWhere('e.start_date', '<=', lastDay)
       .andWhere('h.updated_at', '>', roll.closedAt).distinct('h.id as id'),
     // A member corrected after the close (a self-care assessment recorded, an income): the same.
-    inCounty(db('persons as p').join('enrolments as e', 'e.person_id', 'p.id'), 'e.region_code').andWhere('e.start_date', '<=', lastDay)
+    () => inCounty(db('persons as p').join('enrolments as e', 'e.person_id', 'p.id'), 'e.region_code').andWhere('e.start_date', '<=', lastDay)
       .andWhere('p.updated_at', '>', roll.closedAt).distinct('p.household_id as id'),
-    db('payroll_bank_results as b').join('payroll_lines as l', (j) => j.on('l.roll_id', '=', 'b.roll_id').andOn('l.household_id', '=', 'b.household_id').andOn('l.payee_person_id', '=', 'b.payee_person_id'))
+    () => db('payroll_bank_results as b').join('payroll_lines as l', (j) => j.on('l.roll_id', '=', 'b.roll_id').andOn('l.household_id', '=', 'b.household_id').andOn('l.payee_person_id', '=', 'b.payee_person_id'))
       .join('payroll_rolls as r', 'r.id', 'b.roll_id').where('r.county_code', roll.countyCode).where('l.for_month', roll.month)
       .whereIn('b.status', ['failed', 'returned']).distinct('b.household_id as id'),
     // An income verified after the close with effect from this month or earlier.
-    db('household_income_changes').where('effective_month', '<=', roll.month).andWhere('recorded_at', '>', roll.closedAt).distinct('household_id as id'),
-  ]);
+    () => db('household_income_changes').where('effective_month', '<=', roll.month).andWhere('recorded_at', '>', roll.closedAt).distinct('household_id as id'),
+  );
   return [...new Set([...deaths, ...enrolments, ...households, ...persons, ...failures, ...incomes].map((r: { id: number }) => Number(r.id)))];
 }
 
