@@ -172,7 +172,9 @@ function readCertificate(der: Buffer): Sm2Certificate {
     throw new CryptoError('bad-certificate', 'the certificate is not DER; its signature covers the DER encoding (RFC 5280 §4.1.1.3)');
   }
   const [tbs, signatureAlgorithm, signatureValue, ...extra] = childrenOf(certificate, 'Certificate');
-  if (!tbs || !signatureAlgorithm || !signatureValue || extra.length > 0) {
+  // The tags too: a SET where the SEQUENCE belongs re-encodes byte for byte and leaves the signed part unchanged.
+  const isSequence = (node: typeof certificate | undefined): node is typeof certificate => node?.tagClass === Class.UNIVERSAL && node.type === Type.SEQUENCE;
+  if (!isSequence(certificate) || !isSequence(tbs) || !signatureAlgorithm || !signatureValue || extra.length > 0) {
     throw new CryptoError('bad-input', 'a Certificate is SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }');
   }
   const fields = childrenOf(tbs, 'TBSCertificate');

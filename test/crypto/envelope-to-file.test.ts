@@ -113,6 +113,15 @@ describe('opening an envelope into a file in one read', () => {
     await expectRefusedToFile(badPadding, 'tampered');
   });
 
+  // The case the property below once drew (a flip 4 bytes into the certificates): the certificate's SEQUENCE tag as SET.
+  it('refuses an envelope whose carried certificate is tagged SET, its signed bytes unchanged, as tampered', async () => {
+    const { certificates } = envelopeLayout(envelope);
+    expect(envelope[certificates.valueStart]).toBe(0x30);
+    const retagged = flipped(envelope, certificates.valueStart);
+    expect(await refusalOf(openEnvelope(bufferSource(retagged), () => {}, openOptions()))).toBe('tampered');
+    await expectRefusedToFile(retagged, 'tampered');
+  });
+
   it('gives the refusal openEnvelope gives for any single flipped byte, and leaves nothing', async () => {
     const small = await sealEnvelopeBuffer(Buffer.from('序号,姓名\n1,王芳\n'.repeat(200)), { sender: sender.sender, recipient: us.recipient });
     await fc.assert(

@@ -459,6 +459,18 @@ describe('refusing SM2 certificates', () => {
     expectRefusal(() => parseSm2Certificate(longerLength), /not DER/);
   });
 
+  // Found by the envelope's flipped-byte property: 0x30 → 0x31 left the signed tbsCertificate and the DER length intact.
+  it('refuses a certificate or tbsCertificate tagged SET where the SEQUENCE belongs', () => {
+    const outerSet = Buffer.from(leaf.der);
+    outerSet[0] = 0x31;
+    expectRefusal(() => parseSm2Certificate(outerSet), /not a well-formed SM2 certificate/);
+    const tbsAt = 2 + (leaf.der[1]! & 0x7f);
+    expect(leaf.der[tbsAt]).toBe(0x30);
+    const tbsSet = Buffer.from(leaf.der);
+    tbsSet[tbsAt] = 0x31;
+    expectRefusal(() => parseSm2Certificate(tbsSet), /not a well-formed SM2 certificate/);
+  });
+
   it('verifies an OpenSSL certificate signed with distid:alice@example.gov.cn only with that user ID', () => {
     opensslCaAndLeaf('alice-', aliceId);
     const aliceCa = parseSm2Certificate(readText('alice-ca.pem'));
