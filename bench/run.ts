@@ -15,7 +15,7 @@
  *   SQLite and PostgreSQL, beside DuckDB's bare join of the same data as CSV and the same run with personal fields in
  *   clear. About 15 minutes on 2 cores.
  * - scale (only when asked for, `--only scale`): the same run on PostgreSQL at the compare section's size and at
- *   --scale (10) times it, each beside DuckDB's join of its own data. 79 minutes on 2026-12-06, 61 of them building the 10× store.
+ *   --scale (10) times it, each beside DuckDB's join of its own data. About 79 minutes on 2026-12-06, 61 of them building the 10× store.
  * - api: an authenticated, audited person read beside /health, autocannon over loopback, on SQLite and PostgreSQL.
  *   About a minute.
  * - report: a 100,000-row report rendered to styled XLSX beside exceljs streaming the same rows bare. Seconds.
@@ -353,7 +353,7 @@ const scale = Number(flag('--scale') ?? 10);
  * Issue 15's case at `scale` times the comparison section's size (default 10: 50,000,000 facts × 10,000,000 persons),
  * on PostgreSQL, where a city's or a province's store lives (docs/scale.md). The section's own size is built and
  * compared first in the same run, so that the two runs, and DuckDB's bare join of each store's own data, say how the
- * time grows with the data on this machine. Not part of the default run: 79 minutes on this
+ * time grows with the data on this machine. Not part of the default run: about 79 minutes on this
  * 2-core machine; `npm run bench -- --only scale [--scale N] [--persons N --facts N]`.
  */
 async function benchScale(): Promise<void> {

@@ -8,8 +8,6 @@ export interface ServingProcess {
   url: string;
   /** What it has logged on stdout (pino JSON lines) so far. */
   log(): string;
-  /** What it has printed on stderr so far (the store it opened, the address it listens on, errors). */
-  printed(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
@@ -18,9 +16,9 @@ export interface ServingProcess {
  * with what the process printed when the process exits first, or when it has not listened within `startMs`: generous,
  * because on a loaded 2-core machine a test's own server starts while a dozen other test files run.
  */
-export function startServe(env: Record<string, string>, { args = [] as string[], startMs = 90_000 } = {}): Promise<ServingProcess> {
+export function startServe(env: Record<string, string>, startMs = 90_000): Promise<ServingProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'serve', ...args], { env: { ...process.env, DATABASE_URL: '', ...env } });
+    const child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, DATABASE_URL: '', ...env } });
     let stdout = '';
     let stderr = '';
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((done) =>
@@ -40,7 +38,7 @@ export function startServe(env: Record<string, string>, { args = [] as string[],
       const listening = /listening on (http:\/\/\S+)/.exec(stderr);
       if (listening) {
         clearTimeout(timer);
-        resolve({ child, url: listening[1]!, log: () => stdout, printed: () => stderr, exited });
+        resolve({ child, url: listening[1]!, log: () => stdout, exited });
       }
     });
     child.on('error', reject);
