@@ -3,6 +3,7 @@ import type { Actor } from '../access/actor.js';
 import type { Store } from '../store/connect.js';
 import { openBulkWriter, type BulkTable } from '../store/bulk/bulk-writer.js';
 import { basicLivingOverlapCheck } from '../store/enrolment-guard.js';
+import { factLinkLockSql, linkUnlinkedFactsSql } from '../store/fact-persons.js';
 import { canonicalAccountNumber, idNumberKey } from '../store/personal-data.js';
 import { appendAuditEntry } from '../store/repositories/audit-log.js';
 import { loadCountyRegions } from '../store/reference-data/sync.js';
@@ -106,6 +107,10 @@ export async function seedDemoCounty(
       }
     }
     await writer.run('UPDATE batches SET rows_total = ?, accepted = ? WHERE id = ?', [counts.persons, counts.persons, batchId]);
+    // Facts already received about the people just seeded point at them now (fact-persons.ts).
+    const linkLock = factLinkLockSql(store.dialect);
+    if (linkLock) await writer.run(linkLock, []);
+    await writer.run(linkUnlinkedFactsSql, []);
     // Last before commit: from here the audit head stays locked until the load commits.
     await appendAuditEntry(writer, actor, {
       action: 'demo.seed', outcome: 'ok', resourceType: 'batch', resourceId: String(batchId), regionCode: options.countyCode,

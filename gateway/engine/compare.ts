@@ -183,7 +183,10 @@ async function applyRule(
   // lock would be held to the end of the run and make every other run's ANALYZE of it wait.
   await trx.raw(`CREATE TEMPORARY TABLE run_warnings${context.dialect === 'pg' ? ' ON COMMIT DROP' : ''} AS
       SELECT id, subject_key FROM warnings WHERE run_id = ? AND rule_id = ?`, [runId, rule.id]);
+  // SQLite has no statistics on it either, and compared every match with every warning of the rule (0.75 s for the
+  // inpatient rule's 4,834 matches × 3,624 warnings): an index on the key it is joined by.
   if (context.dialect === 'pg') await trx.raw('ANALYZE run_warnings');
+  else await trx.raw('CREATE INDEX temp.run_warnings_subject ON run_warnings (subject_key)');
   await trx.raw(`INSERT INTO warning_evidence (warning_id, fact_id)
       SELECT w.id, m.fact_id FROM run_matches m JOIN run_warnings w ON w.subject_key = m.subject_key
        WHERE m.run_id = ? AND m.rule_id = ?`, [runId, rule.id]);

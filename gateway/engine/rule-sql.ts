@@ -78,7 +78,7 @@ export function matchSelect(rule: Rule, variant: ThresholdVariant, context: Matc
   restatingColumn(sql, isAmount ? match.restating : undefined);
   sql.add(`
       FROM facts f
-      LEFT JOIN persons p ON p.id_key = f.subject_key
+      LEFT JOIN persons p ON ${personJoin(dialect)}
       LEFT JOIN households hh ON hh.id = p.household_id`);
   isNewJoin(sql, dialect, rule.id);
   if (isAmount && match.exPoorThreshold !== undefined && dialect === 'pg') sql.add(`
@@ -104,6 +104,17 @@ export function matchSelect(rule: Rule, variant: ThresholdVariant, context: Matc
   incrementalCondition(sql, context, match.kinds);
   batchRegionCondition(sql, context);
   return sql.build();
+}
+
+/**
+ * How a fact reaches its register person. SQLite: by facts.person_id, which every fact about a register person holds
+ * whichever came first (fact-persons.ts), so the person is found by row id instead of through the id_key index first;
+ * the match queries over 5M facts took 4.6 s instead of 9.5. PostgreSQL: by the blind index, which it hash-joins; on
+ * person_id it chose other plans, faster for some rules and slower for more (the run 15.3–16.6 s instead of 11.1–11.4,
+ * docs/benchmarks.md).
+ */
+function personJoin(dialect: Dialect): string {
+  return dialect === 'pg' ? 'p.id_key = f.subject_key' : 'p.id = f.person_id';
 }
 
 /** With (EXISTS) or without (NOT EXISTS) another fact about the same subject, of these kinds, in its own window. */
@@ -143,7 +154,7 @@ function conflictInsert(rule: Rule, variant: ThresholdVariant, context: MatchCon
   isNewColumn(sql, dialect, rule.id);
   sql.add(`, NULL, NULL
       FROM facts f
-      JOIN persons p ON p.id_key = f.subject_key
+      JOIN persons p ON ${personJoin(dialect)}
       JOIN households hh ON hh.id = p.household_id`);
   isNewJoin(sql, dialect, rule.id);
   sql.add(`

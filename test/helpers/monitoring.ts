@@ -6,6 +6,7 @@ import { genesisHash } from '../../gateway/audit/chain-format.js';
 import { computeCheckCharacter } from '../../gateway/identity/id-number.js';
 import { registerHousehold } from '../../gateway/register/household-intake.js';
 import { attributesAtRest } from '../../gateway/store/fact-attributes.js';
+import { linkBatchFactsSql } from '../../gateway/store/fact-persons.js';
 import { typedAttributeRecord } from '../../gateway/store/typed-attributes.js';
 import { idNumberKey, keyringOf, storeIdNumbers } from '../../gateway/store/personal-data.js';
 import { findPersonByIdNumber } from '../../gateway/store/repositories/persons.js';
@@ -60,7 +61,7 @@ export type FactSpec = Pick<Fact, 'kind' | 'attributes'> & {
   amountFen?: number;
 };
 
-/** Stores facts as one batch of `source`, as an import would (uploaded by a nationwide key unless `regionCode`); returns the batch id. */
+/** Stores facts as one batch of `source`, linked to register persons, as an import would (uploaded by a nationwide key unless `regionCode`); returns the batch id. */
 export async function addFacts(knex: Knex, source: string, facts: FactSpec[], regionCode = '000000'): Promise<number> {
   const [batch] = await knex('batches').insert({
     source, sm3: randomBytes(32).toString('hex'), file_name: `${source}.csv`, status: 'applied', received_at: new Date().toISOString(),
@@ -79,6 +80,7 @@ export async function addFacts(knex: Knex, source: string, facts: FactSpec[], re
       attributes: attributesAtRest(fact.kind, fact.attributes ?? {}, keyring), location: `line ${index + 2}`,
       ...(typed ? typedAttributeRecord(fact.kind, fact.attributes ?? {}) : {}),
     })));
+    await knex.raw(linkBatchFactsSql, [batchId]);
   }
   return batchId;
 }

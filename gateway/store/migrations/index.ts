@@ -24,6 +24,7 @@ import * as supervisionDocuments from './023-supervision-documents.js';
 import * as oneCity from './024-one-city.js';
 import * as factsAttributesJsonb from './025-facts-attributes-jsonb.js';
 import * as factsTypedAttributes from './026-facts-typed-attributes.js';
+import * as factsLinkedToRegister from './027-facts-linked-to-register.js';
 
 /**
  * Migrations are imported, not discovered on disk, so they run the same under tsx, vitest and a
@@ -58,6 +59,7 @@ const migrationsFor = (context: MigrationContext): Record<string, Knex.Migration
   '024-one-city': oneCity,
   '025-facts-attributes-jsonb': factsAttributesJsonb,
   '026-facts-typed-attributes': factsTypedAttributes,
+  '027-facts-linked-to-register': factsLinkedToRegister,
 });
 
 function sourceFor(context: MigrationContext, upTo?: string): Knex.MigrationSource<string> {

@@ -161,9 +161,9 @@ export async function readRollRegisterPage(db: Knex, householdIds: readonly numb
   for (const ids of chunks(persons.map((p) => p.id))) {
     const [factRows, accountRows] = await readTogether(
       db,
-      // Joined on the blind index, not facts.person_id: a fact imported before its subject was registered has none.
-      () => db('facts as f').join('persons as p', 'p.id_key', 'f.subject_key').whereIn('p.id', ids).whereIn('f.kind', rollFactKinds).whereNotNull('f.occurred_on')
-        .groupBy('p.id', 'f.kind').select('p.id as person_id', 'f.kind', db.raw('MIN(f.occurred_on) as first'), db.raw('MAX(f.occurred_on) as last')),
+      // facts.person_id holds for a fact received before its subject was registered too (fact-persons.ts).
+      () => db('facts as f').whereIn('f.person_id', ids).whereIn('f.kind', rollFactKinds).whereNotNull('f.occurred_on')
+        .groupBy('f.person_id', 'f.kind').select('f.person_id', 'f.kind', db.raw('MIN(f.occurred_on) as first'), db.raw('MAX(f.occurred_on) as last')),
       () => db('bank_accounts').whereIn('person_id', ids).select('person_id', 'bank_name', 'account_name', 'account_cipher'),
     );
     for (const f of factRows) facts.push({ personId: Number(f.person_id), kind: f.kind, first: dateText(f.first), last: dateText(f.last) });

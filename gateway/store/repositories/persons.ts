@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { linkFactsToPerson } from '../fact-persons.js';
 import { idNumberKey, keyringOf } from '../personal-data.js';
 
 /**
@@ -84,7 +85,9 @@ export async function insertPerson(trx: Knex.Transaction, person: NewPerson): Pr
     if (key !== 'id') row[column] = person[key as keyof NewPerson];
   }
   const [inserted] = await trx('persons').insert(row).returning('id');
-  return (inserted as { id: number }).id;
+  const id = (inserted as { id: number }).id;
+  await linkFactsToPerson(trx, id, String(row.id_key));
+  return id;
 }
 
 /** The protected columns of a person as stored (the demo loader writes them through the same function). */
