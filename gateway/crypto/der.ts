@@ -144,8 +144,20 @@ export function bytesOf(node: Asn1 | undefined, what: string): Buffer {
   return Buffer.from(node.value, 'binary');
 }
 
+/**
+ * The children of a universal SEQUENCE or SET, refusing any other tag: a reader that took a SET for a SEQUENCE, or a
+ * context-specific [16] for either, would accept bytes no signature covers in forms the sender never wrote.
+ */
+export function universalChildren(node: Asn1 | undefined, type: typeof Type.SEQUENCE | typeof Type.SET, what: string): Asn1[] {
+  if (!node || node.tagClass !== Class.UNIVERSAL || node.type !== type || !node.constructed) {
+    throw new CryptoError('bad-input', `${what} is not a ${type === Type.SET ? 'SET' : 'SEQUENCE'}`);
+  }
+  return childrenOf(node, what);
+}
+
+/** A universal OBJECT IDENTIFIER's dotted value; an implicitly tagged [6] is not one, though forge gives it type 6. */
 export function oidOf(node: Asn1 | undefined, what: string): string {
-  if (!node || node.type !== Type.OID || typeof node.value !== 'string') throw new CryptoError('bad-input', `${what} is not an OID`);
+  if (!node || node.tagClass !== Class.UNIVERSAL || node.type !== Type.OID || typeof node.value !== 'string') throw new CryptoError('bad-input', `${what} is not an OID`);
   return decodeOid(Buffer.from(node.value, 'binary'));
 }
 

@@ -5,7 +5,7 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { bufferSource, type ByteSource } from './byte-source.js';
 import { CryptoError } from './crypto-error.js';
-import { bytesOf, childrenOf, fromDer, octetString, oid, oidOf, toDer, Type } from './der.js';
+import { bytesOf, childrenOf, Class, fromDer, octetString, oid, oidOf, toDer, Type, universalChildren } from './der.js';
 import { derHeader, expectTag, readTlv, tlvAt, type Tlv } from './der-stream.js';
 import { EnvelopeError } from './envelope-errors.js';
 import {
@@ -394,14 +394,16 @@ async function parse(source: ByteSource): Promise<ParsedEnvelope> {
     if ((await oidAt(source, outerType)) !== gmt0010.signedData) throw new CryptoError('bad-input', 'not a GM/T 0010 SignedData');
     const explicit = expectTag(await readTlv(source, outerType.end, outer.end, 'content'), 0xa0, 'content');
     const signedData = expectTag(await readTlv(source, explicit.valueStart, explicit.end, 'SignedData'), 0x30, 'SignedData');
-    const version = expectTag(await readTlv(source, signedData.valueStart, signedData.end, 'version'), 0x02, 'version');
+    // The SignedData's version, digestAlgorithms and contentInfo header lie outside what the signature covers (the
+    // digest starts at the EnvelopedData): each is held to the one form jiuzhu and GM/T 0010 write.
+    const version = await versionOne(source, await readTlv(source, signedData.valueStart, signedData.end, 'version'), 'SignedData version');
     const digestAlgorithms = expectTag(await readTlv(source, version.end, signedData.end, 'digestAlgorithms'), 0x31, 'digestAlgorithms');
     const inner = expectTag(await readTlv(source, digestAlgorithms.end, signedData.end, 'contentInfo'), 0x30, 'contentInfo');
     const innerType = await readTlv(source, inner.valueStart, inner.end, 'contentType');
     if ((await oidAt(source, innerType)) !== gmt0010.envelopedData) throw new CryptoError('bad-input', 'the signed content is not a GM/T 0010 EnvelopedData');
     const innerExplicit = expectTag(await readTlv(source, innerType.end, inner.end, 'content'), 0xa0, 'content');
     const enveloped = expectTag(await readTlv(source, innerExplicit.valueStart, innerExplicit.end, 'EnvelopedData'), 0x30, 'EnvelopedData');
-    const envelopedVersion = expectTag(await readTlv(source, enveloped.valueStart, enveloped.end, 'version'), 0x02, 'version');
+    const envelopedVersion = await versionOne(source, await readTlv(source, enveloped.valueStart, enveloped.end, 'version'), 'EnvelopedData version');
     const recipientInfos = expectTag(await readTlv(source, envelopedVersion.end, enveloped.end, 'recipientInfos'), 0x31, 'recipientInfos');
     const encryptedContentInfo = expectTag(await readTlv(source, recipientInfos.end, enveloped.end, 'encryptedContentInfo'), 0x30, 'encryptedContentInfo');
     const dataType = await readTlv(source, encryptedContentInfo.valueStart, encryptedContentInfo.end, 'contentType');
@@ -425,7 +427,7 @@ async function parse(source: ByteSource): Promise<ParsedEnvelope> {
       throw new CryptoError('bad-input', 'unexpected fields after the signerInfos');
     }
     const signerInfos = await whole(source, next);
-    const signerInfoTlv = tlvAt(signerInfos, next.valueStart - next.start, 'signerInfo');
+    const signerInfoTlv = expectTag(tlvAt(signerInfos, next.valueStart - next.start, 'signerInfo'), 0x30, 'SignerInfo');
     if (signerInfoTlv.end !== signerInfos.length) throw new CryptoError('bad-input', 'jiuzhu envelopes carry exactly one signer');
     return {
       enveloped,
@@ -446,6 +448,13 @@ async function parse(source: ByteSource): Promise<ParsedEnvelope> {
 async function whole(source: ByteSource, tlv: Tlv): Promise<Buffer> {
   if (tlv.end - tlv.start > 1 << 20) throw new CryptoError('bad-input', 'an envelope header part exceeds 1 MB');
   return source.read(tlv.start, tlv.end - tlv.start);
+}
+
+/** An INTEGER that must be 1 (GM/T 0010's SignedData and EnvelopedData, as PKCS #7 v1.5). */
+async function versionOne(source: ByteSource, tlv: Tlv, what: string): Promise<Tlv> {
+  expectTag(tlv, 0x02, what);
+  if (!(await whole(source, tlv)).equals(Buffer.from([0x02, 0x01, 0x01]))) throw new CryptoError('bad-input', `${what} is not 1`);
+  return tlv;
 }
 
 async function oidAt(source: ByteSource, tlv: Tlv): Promise<string> {
@@ -490,10 +499,11 @@ function readSignerInfo(der: Buffer): { attributes: EnvelopeAttributes; signedAt
 /** digestAlgorithms ::= SET OF AlgorithmIdentifier, here exactly one: SM3 (with or without NULL parameters). */
 function isSm3Only(digestAlgorithmsDer: Buffer): boolean {
   try {
-    const algorithms = childrenOf(fromDer(digestAlgorithmsDer, 'digestAlgorithms'), 'digestAlgorithms');
+    const algorithms = universalChildren(fromDer(digestAlgorithmsDer, 'digestAlgorithms'), Type.SET, 'digestAlgorithms');
     if (algorithms.length !== 1) return false;
-    const [algorithm, parameters, extra] = childrenOf(algorithms[0]!, 'AlgorithmIdentifier');
-    return oidOf(algorithm, 'digest algorithm') === smAlgorithms.sm3 && extra === undefined && (parameters === undefined || parameters.type === Type.NULL);
+    const [algorithm, parameters, extra] = universalChildren(algorithms[0], Type.SEQUENCE, 'AlgorithmIdentifier');
+    const isNull = parameters?.tagClass === Class.UNIVERSAL && parameters.type === Type.NULL;
+    return oidOf(algorithm, 'digest algorithm') === smAlgorithms.sm3 && extra === undefined && (parameters === undefined || isNull);
   } catch {
     return false;
   }

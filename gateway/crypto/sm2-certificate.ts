@@ -189,7 +189,9 @@ function readCertificate(der: Buffer): Sm2Certificate {
   const serialNumberDer = bytesOf(serialNumber, 'serialNumber');
   const extensionsField = optional.find((field) => field.tagClass === Class.CONTEXT_SPECIFIC && field.type === 3);
   const signatureBits = bytesOf(signatureValue, 'signatureValue');
-  if (signatureValue.type !== Type.BITSTRING || signatureBits[0] !== 0) throw new CryptoError('bad-input', 'signatureValue is not a whole-byte BIT STRING');
+  if (signatureValue.tagClass !== Class.UNIVERSAL || signatureValue.type !== Type.BITSTRING || signatureBits[0] !== 0) {
+    throw new CryptoError('bad-input', 'signatureValue is not a whole-byte BIT STRING');
+  }
   const publicKeyHex = subjectKeyHex(subjectPublicKeyInfo);
   let publicKey: Sm2PublicKey | undefined;
   return {

@@ -122,6 +122,30 @@ describe('opening an envelope into a file in one read', () => {
     await expectRefusedToFile(retagged, 'tampered');
   });
 
+  // What the property below drew in CI (seed 994938805, byte 26 of the small envelope): the signature covers the
+  // EnvelopedData, not the SignedData's own fields before it, so each is held to the one form a sender writes.
+  it('refuses an envelope whose unsigned SignedData fields were altered — version, tag classes, the SET for a SEQUENCE — as malformed', async () => {
+    const layout = envelopeLayout(envelope);
+    const alterations = [
+      flipped(envelope, layout.signedDataVersion.valueStart, 0x02), // version 3
+      flipped(envelope, layout.outerContentType.start, 0x80), // the OID as an implicitly tagged [6]
+      flipped(envelope, layout.innerContentType.start, 0x80),
+      flipped(envelope, layout.digestAlgorithm.start, 0x01), // AlgorithmIdentifier as a SET
+      flipped(envelope, layout.digestAlgorithm.valueStart, 0x80), // SM3's OID as [6]
+      flipped(envelope, layout.signerInfo.start, 0x01), // SignerInfo as a SET
+    ];
+    for (const altered of alterations) {
+      expect(await refusalOf(openEnvelope(bufferSource(altered), () => {}, openOptions()))).toBe('malformed');
+      await expectRefusedToFile(altered, 'malformed');
+    }
+    // The carried certificate's signature as a context-tagged BIT STRING: its issuer's signature does not cover that tag.
+    const certificateSignature = layout.certificates.children[0]!.children[2]!;
+    expect(envelope[certificateSignature.start]).toBe(0x03);
+    const retagged = flipped(envelope, certificateSignature.start, 0x80);
+    expect(await refusalOf(openEnvelope(bufferSource(retagged), () => {}, openOptions()))).toBe('tampered');
+    await expectRefusedToFile(retagged, 'tampered');
+  });
+
   it('gives the refusal openEnvelope gives for any single flipped byte, and leaves nothing', async () => {
     const small = await sealEnvelopeBuffer(Buffer.from('序号,姓名\n1,王芳\n'.repeat(200)), { sender: sender.sender, recipient: us.recipient });
     await fc.assert(

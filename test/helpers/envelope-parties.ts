@@ -98,6 +98,12 @@ function child(node: DerNode | undefined, index: number, what: string): DerNode 
 
 /** Where each part of a jiuzhu envelope lies (GM/T 0010 SignedData around EnvelopedData). */
 export interface EnvelopeLayout {
+  /** The OID naming the outer content (SignedData). */
+  outerContentType: DerNode;
+  /** SignedData's version INTEGER. */
+  signedDataVersion: DerNode;
+  /** The one AlgorithmIdentifier of SignedData's digestAlgorithms. */
+  digestAlgorithm: DerNode;
   /** The OID naming what SignedData encapsulates. */
   innerContentType: DerNode;
   envelopedData: DerNode;
@@ -107,6 +113,7 @@ export interface EnvelopeLayout {
   contentAlgorithmOid: DerNode;
   ciphertext: DerNode;
   certificates: DerNode;
+  signerInfo: DerNode;
   signerIdentifier: DerNode;
   /** The [0] IMPLICIT authenticated attributes; signed as the same bytes with tag 0x31. */
   signedAttributes: DerNode;
@@ -131,6 +138,9 @@ export function envelopeLayout(envelope: Buffer): EnvelopeLayout {
     attributeValues.set(decodeOid(envelope.subarray(type.valueStart, type.end)), child(child(attribute, 1, 'attribute values'), 0, 'attribute value'));
   }
   return {
+    outerContentType: child(contentInfo, 0, 'contentType'),
+    signedDataVersion: child(signedData, 0, 'version'),
+    digestAlgorithm: child(child(signedData, 1, 'digestAlgorithms'), 0, 'AlgorithmIdentifier'),
     innerContentType: child(innerContentInfo, 0, 'contentType'),
     envelopedData,
     recipientIdentifier: child(recipientInfo, 1, 'issuerAndSerialNumber'),
@@ -139,6 +149,7 @@ export function envelopeLayout(envelope: Buffer): EnvelopeLayout {
     contentAlgorithmOid: child(contentAlgorithm, 0, 'content algorithm'),
     ciphertext: child(encryptedContentInfo, 2, 'encryptedContent'),
     certificates: child(signedData, 3, 'certificates'),
+    signerInfo,
     signerIdentifier: child(signerInfo, 1, 'issuerAndSerialNumber'),
     signedAttributes,
     attributeValues,
