@@ -1,8 +1,9 @@
 /**
  * Builds the comparison benchmark's store, which later processes compare: a demo county of about PERSONS persons
  * seeded through the real path (`seedDemoCounty`), then FACTS department facts (comparison-facts.ts) loaded one
- * batch per feed with the bulk writer, as `importFeedFile` loads them — facts linked to register persons by the
- * same UPDATE, one audit entry per batch appended to the chain — in one transaction. With CSV_DIR, also writes
+ * batch per feed with the bulk writer, as `importFeedFile` loads them — facts linked to register persons (by one
+ * UPDATE after the load, as the import does on PostgreSQL), one audit entry per batch appended
+ * to the chain — in one transaction. With CSV_DIR, also writes
  * the register and the facts there as CSV for the DuckDB baseline. Prints the seeding and the fact load as two figures.
  * With per-township, each feed is loaded as one batch per township of the register, each stamped with its township
  * (the scale section's simulation of a province's counties, each uploading and comparing its own).
@@ -195,8 +196,8 @@ async function loadFacts(store: Store, register: BenchRegister, plan: { period: 
         total += batch.count;
       }
     }
-    // As importFeedFile does for its batch, facts about register people point at them: once for all batches here,
-    // since facts.batch_id has no index while the load has them dropped.
+    // Facts about register people point at them, as importFeedFile links them on PostgreSQL: here once for all
+    // batches after the load (SQLite's import writes each chunk's persons with it; this needs no map of them here).
     await writer.run('UPDATE facts SET person_id = p.id FROM persons p WHERE p.id_key = facts.subject_key', []);
     // Appended last, as importFeedFile does, so the audit head is locked only while the load commits.
     for (const audit of audits) await appendAuditEntry(writer, actor, audit);

@@ -61,7 +61,7 @@ const tables: BulkTable[] = [
   { name: 'batches', keepIndexes: true, columns: ['id', 'source', 'period', 'sm3', 'file_name', 'status', 'received_at', 'rows_total', 'accepted', 'rejected', 'skipped', 'refusal', 'actor', 'detail', 'region_code'] },
   {
     name: 'facts',
-    columns: ['id', 'batch_id', 'source', 'kind', 'subject_key', 'subject_cipher', 'subject_region', 'subject_birth_date', 'subject_sex', 'subject_name',
+    columns: ['id', 'batch_id', 'person_id', 'source', 'kind', 'subject_key', 'subject_cipher', 'subject_region', 'subject_birth_date', 'subject_sex', 'subject_name',
       'occurred_on', 'period', 'amount_fen', 'attributes', 'location', ...typedAttributeColumnNames],
   },
   { name: 'batch_rejects', columns: ['id', 'batch_id', 'location', 'reason_cipher', 'raw_cipher'] },
@@ -117,7 +117,7 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
     try {
       const sampleRejects: { location: string; reason: string }[] = [];
       for await (const chunk of prepared.chunks) {
-        const outside = await factsOutside(knexQuery, chunk, region);
+        const { outside } = await registerPersonsOf(knexQuery, chunk, region, false);
         count(chunk, outside.size);
         for (const next of rejectsInOrder(chunk, outside)) {
           if (sampleRejects.length >= 100) break;
@@ -150,10 +150,14 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
       await writer.write('batches', [batchId, options.source, null, digest, options.input.fileName, 'applied', now, 0, 0, 0, 0, null, options.actor.label,
         JSON.stringify({ format, sheet: options.sheet ?? mapping.sheet ?? null, ...reading.record }), region]);
       for await (const chunk of prepared.chunks) {
-        const outside = await factsOutside(writerQuery, chunk, region);
+        // On SQLite each fact is written pointing at its register person (fact-persons.ts), found with the region
+        // check's query; PostgreSQL links after the load (below), where a query per chunk would break the COPY.
+        const { outside, personIds } = await registerPersonsOf(writerQuery, chunk, region, store.dialect === 'sqlite');
         count(chunk, outside.size);
         const facts: BulkValue[][] = [];
-        for (let index = 0; index < chunk.facts.rows; index++) if (!outside.has(index)) facts.push(factRow(chunk.facts, index, writer.nextId('facts'), batchId, options.source));
+        for (let index = 0; index < chunk.facts.rows; index++) {
+          if (!outside.has(index)) facts.push(factRow(chunk.facts, index, writer.nextId('facts'), batchId, personIds.get(index) ?? null, options.source));
+        }
         // Facts turned away by the region check become rejects here: the worker did not encrypt their reason and row.
         const turned = [...outside];
         const turnedCiphers = store.keyring.encryptMany(turned.flatMap((index) => [outsideReason(region).slice(0, 1000), String(cellAt(chunk.facts, index, factColumn.raw))]));
@@ -170,11 +174,13 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
         if (rejects.length > 0) await writer.writeMany('batch_rejects', rejects);
       }
       await writer.run('UPDATE batches SET rows_total = ?, accepted = ?, rejected = ?, skipped = ? WHERE id = ?', [rows, counts.accepted, counts.rejected, counts.skipped, batchId]);
-      // Facts about people in the register point at them (fact-persons.ts); everyone else stays a bare ID number
-      // (active discovery).
+      // PostgreSQL links the batch's facts now, under the lock a registration takes (fact-persons.ts), so a person
+      // registered while the chunks were written is found too. SQLite's one connection let no registration in meanwhile.
       const linkLock = factLinkLockSql(store.dialect);
-      if (linkLock) await writer.run(linkLock, []);
-      await writer.run(linkBatchFactsSql, [batchId]);
+      if (linkLock) {
+        await writer.run(linkLock, []);
+        await writer.run(linkBatchFactsSql, [batchId]);
+      }
       await writer.run(assistanceChainInsert(store.dialect), [now, batchId]);
       // Last before commit: from here the audit head stays locked until the load commits.
       await appendAuditEntry(writer, options.actor, {
@@ -193,9 +199,9 @@ export async function importFeedFile(store: Store, options: ImportOptions): Prom
 }
 
 /** One fact's row of the facts table, from its prepared columns. */
-function factRow(facts: FlatTable, index: number, id: number, batchId: number, source: string): BulkValue[] {
+function factRow(facts: FlatTable, index: number, id: number, batchId: number, personId: number | null, source: string): BulkValue[] {
   const cell = (column: number) => cellAt(facts, index, column);
-  return [id, batchId, source, cell(factColumn.kind), cell(factColumn.subject_key), cell(factColumn.subject_cipher), cell(factColumn.subject_region),
+  return [id, batchId, personId, source, cell(factColumn.kind), cell(factColumn.subject_key), cell(factColumn.subject_cipher), cell(factColumn.subject_region),
     cell(factColumn.subject_birth_date), cell(factColumn.subject_sex), cell(factColumn.subject_name), cell(factColumn.occurred_on), cell(factColumn.period),
     cell(factColumn.amount_fen), cell(factColumn.attributes), cell(factColumn.location), ...typedAttributeColumnNames.map((name) => cell(factColumn[name]))];
 }
@@ -276,12 +282,17 @@ function duplicateResult(earlier: EarlierBatch, source: string, region: string, 
 }
 
 /**
- * The facts of a chunk (their indexes) about register persons whose household lies wholly outside `region`: they are
- * rejected, a county's key does not write about another county's people. One query per chunk, by blind index; a
- * nationwide importer is not asked anything.
+ * The register persons a chunk's facts are about, by blind index, in one query: each fact's person (by the fact's
+ * index in the chunk), and the facts about persons whose household lies wholly outside `region` — rejected, since a
+ * county's key does not write about another county's people. A nationwide importer's facts never are, so for it the
+ * query is made only when `findPersons` asks for the persons.
  */
-async function factsOutside(query: Query, chunk: PreparedChunk, region: string): Promise<Set<number>> {
-  if (region === nationwide || chunk.facts.rows === 0) return new Set();
+async function registerPersonsOf(
+  query: Query, chunk: PreparedChunk, region: string, findPersons: boolean,
+): Promise<{ outside: Set<number>; personIds: Map<number, number> }> {
+  const outside = new Set<number>();
+  const personIds = new Map<number, number>();
+  if (chunk.facts.rows === 0 || (region === nationwide && !findPersons)) return { outside, personIds };
   const indexesByKey = new Map<string, number[]>();
   for (let index = 0; index < chunk.facts.rows; index++) {
     const key = String(cellAt(chunk.facts, index, factColumn.subject_key));
@@ -289,12 +300,20 @@ async function factsOutside(query: Query, chunk: PreparedChunk, region: string):
     if (indexes) indexes.push(index);
     else indexesByKey.set(key, [index]);
   }
+  const keys = [...indexesByKey.keys()];
+  const marks = keys.map(() => '?').join(', ');
   const { low, high } = prefixRange(scopePrefix(region));
-  const rows = await query(`SELECT p.id_key FROM persons p JOIN households h ON h.id = p.household_id
-     WHERE p.id_key IN (${[...indexesByKey.keys()].map(() => '?').join(', ')})
-       AND NOT (h.registered_region >= ? AND h.registered_region < ?) AND NOT (h.residence_region >= ? AND h.residence_region < ?)`,
-  [...indexesByKey.keys(), low, high, low, high]);
-  return new Set(rows.flatMap((row) => indexesByKey.get(String(row.id_key)) ?? []));
+  const rows = region === nationwide
+    ? await query(`SELECT p.id, p.id_key, 0 AS outside FROM persons p WHERE p.id_key IN (${marks})`, keys)
+    : await query(`SELECT p.id, p.id_key, CASE WHEN (h.registered_region >= ? AND h.registered_region < ?) OR (h.residence_region >= ? AND h.residence_region < ?)
+         THEN 0 ELSE 1 END AS outside FROM persons p JOIN households h ON h.id = p.household_id WHERE p.id_key IN (${marks})`, [low, high, low, high, ...keys]);
+  for (const row of rows) {
+    for (const index of indexesByKey.get(String(row.id_key)) ?? []) {
+      if (Number(row.outside) === 1) outside.add(index);
+      else personIds.set(index, Number(row.id));
+    }
+  }
+  return { outside, personIds };
 }
 
 function outsideReason(region: string): string {

@@ -6,7 +6,8 @@ import type { Knex } from 'knex';
  * member's deaths and cremations by it: an integer key found in the persons table itself, where the blind index
  * (subject_key = id_key) took a probe of the persons' id_key index first, and SQLite's match queries took twice as long
  * (docs/benchmarks.md). Kept by:
- * - a feed import, for its batch's facts (linkBatchFactsSql, in the import's transaction);
+ * - a feed import: on SQLite as it writes each chunk (the persons found by the region check's query), on PostgreSQL
+ *   after its load, which a query per chunk would interrupt (linkBatchFactsSql, in the import's transaction);
  * - a person's registration, for facts received before it (linkFactsToPerson);
  * - the demo seed, for facts already in the store (linkUnlinkedFactsSql);
  * - migration 027, for stores written before this rule held.
@@ -25,8 +26,8 @@ export function factLinkLockSql(dialect: 'sqlite' | 'pg'): string | null {
   return dialect === 'pg' ? 'SELECT pg_advisory_xact_lock(1786380289)' : null;
 }
 
-/** Links one batch's facts (binds the batch id). A join, not a subquery per fact: only matched rows are rewritten. */
-export const linkBatchFactsSql = 'UPDATE facts SET person_id = p.id FROM persons p WHERE p.id_key = facts.subject_key AND facts.batch_id = ?';
+/** Links one batch's facts not linked yet (binds the batch id). A join, not a subquery per fact: only matched rows are rewritten. */
+export const linkBatchFactsSql = 'UPDATE facts SET person_id = p.id FROM persons p WHERE p.id_key = facts.subject_key AND facts.batch_id = ? AND facts.person_id IS NULL';
 
 /** Links every fact not linked yet whose subject is in the register. */
 export const linkUnlinkedFactsSql = 'UPDATE facts SET person_id = p.id FROM persons p WHERE p.id_key = facts.subject_key AND facts.person_id IS NULL';

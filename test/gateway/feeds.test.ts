@@ -8,7 +8,7 @@ import { sm3Hex } from '../../gateway/crypto/sm3.js';
 import { buildTestApp, testPartyId, type TestApp } from '../helpers/build-app.js';
 import { dialects } from '../helpers/dialects.js';
 import { rejectsOfBatch } from '../../gateway/store/repositories/batch-rejects.js';
-import { addHousehold, idNumber, keyOf } from '../helpers/monitoring.js';
+import { addHousehold, idNumber, keyOf, personIdOf } from '../helpers/monitoring.js';
 
 /** A 医保 settlement file as the bureau sends it: one settlement per person and a row Excel broke. */
 function yibaoCsv(rows: [name: string, idNumber: string, selfPaid: string][]): Buffer {
@@ -275,6 +275,9 @@ describe.each(dialects)('feed uploads bounded by the key’s region on %s (issue
     expect(response.json()).toMatchObject({ accepted: 2, rejected: 1 });
     const { batchId } = response.json();
     expect(await t.store.knex('facts').where('batch_id', batchId).orderBy('id').pluck('subject_key')).toEqual([keyOf(t.store.knex, qianjiang), keyOf(t.store.knex, outsider)]);
+    // Written pointing at the register person, the outsider at no one (fact-persons.ts).
+    const personIds = await t.store.knex('facts').where('batch_id', batchId).orderBy('id').pluck('person_id');
+    expect(personIds.map((id) => (id === null ? null : Number(id)))).toEqual([await personIdOf(t.store.knex, qianjiang), null]);
     const [reject] = await rejectsOfBatch(t.store.knex, batchId);
     expect(reject).toMatchObject({ location: 'line 2' });
     expect(reject!.reason).toMatch(/outside 500114/);
@@ -292,5 +295,7 @@ describe.each(dialects)('feed uploads bounded by the key’s region on %s (issue
     const csv = yibaoCsv([['马永宁', yongning, '102.00'], ['张黔江', qianjiang, '202.00']]);
     const response = await t.app.inject({ method: 'POST', url: '/v1/feeds/yibao/batches', headers: { ...(await t.authAs('integrator', '000000')), 'content-type': 'text/csv' }, payload: csv });
     expect(response.json()).toMatchObject({ accepted: 2, rejected: 0 });
+    const personIds = await t.store.knex('facts').where('batch_id', response.json().batchId).orderBy('id').pluck('person_id');
+    expect(personIds.map(Number)).toEqual([await personIdOf(t.store.knex, yongning), await personIdOf(t.store.knex, qianjiang)]);
   });
 });
