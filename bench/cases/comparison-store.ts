@@ -25,6 +25,7 @@ import { seedDemoCounty } from '../../gateway/demo/seed-county.js';
 import { openBulkWriter, type BulkTable, type BulkValue } from '../../gateway/store/bulk/bulk-writer.js';
 import type { Store } from '../../gateway/store/connect.js';
 import { attributesAtRest } from '../../gateway/store/fact-attributes.js';
+import { linkUnlinkedFactsSql } from '../../gateway/store/fact-persons.js';
 import { typedAttributeColumnNames, typedAttributeColumns } from '../../gateway/store/typed-attributes.js';
 import { createIdNumberStorer } from '../../gateway/store/personal-data.js';
 import { appendAuditEntry, type AuditRecord } from '../../gateway/store/repositories/audit-log.js';
@@ -198,7 +199,7 @@ async function loadFacts(store: Store, register: BenchRegister, plan: { period: 
     }
     // Facts about register people point at them, as importFeedFile links them on PostgreSQL: here once for all
     // batches after the load (SQLite's import writes each chunk's persons with it; this needs no map of them here).
-    await writer.run('UPDATE facts SET person_id = p.id FROM persons p WHERE p.id_key = facts.subject_key', []);
+    await writer.run(linkUnlinkedFactsSql, []);
     // Appended last, as importFeedFile does, so the audit head is locked only while the load commits.
     for (const audit of audits) await appendAuditEntry(writer, actor, audit);
     await writer.commit();
