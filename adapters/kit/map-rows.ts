@@ -54,9 +54,14 @@ export async function* mapRows(mapping: FeedMapping, rows: AsyncIterable<RawRow>
     const advice = missingHeaderAdvice(mapping, missing, unmatchedHeaders(head, found));
     throw new AdapterError('no-header', fileName, `no header row names the required column(s) ${expected} in the first ${headerScanRows} rows; ${advice}`);
   }
-  const mapper = createRowMapper(mapping, found.match, options);
-  for (const row of head.slice(found.index + found.match.rowCount)) yield mapper(row);
-  for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield mapper(next.value);
+  const seen = new SeenRows();
+  try {
+    const mapper = createRowMapper(mapping, found.match, options, seen);
+    for (const row of head.slice(found.index + found.match.rowCount)) yield mapper(row);
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield mapper(next.value);
+  } finally {
+    seen.close();
+  }
 }
 
 /**
@@ -82,18 +87,36 @@ function unmatchedHeaders(head: readonly RawRow[], found: ReturnType<typeof find
 export async function* mapRecords(mapping: FeedMapping, records: AsyncIterable<RawRecord>, fileName: string, options: MapOptions = {}): AsyncIterable<RowOutcome> {
   const fixed = new Set(Object.keys(options.fixedValues ?? {}));
   const mappers = new Map<string, ((row: RawRow) => RowOutcome) | string>();
+  // Each set of field names gets its own mapper and its own duplicate memory, closed when the file ends.
+  const seenPerMapper: SeenRows[] = [];
   const mapperFor = (keys: string[]) => {
     const signature = keys.join('\u0000');
     let mapper = mappers.get(signature);
     if (mapper === undefined) {
       const match = matchHeader(mapping, [keys], fixed);
-      mapper = match.missingRequired.length > 0
-        ? `lacks the field(s) ${match.missingRequired.map((name) => mapping.fields[name]?.headers[0] ?? name).join('、')}`
-        : createRowMapper(mapping, match, options);
+      if (match.missingRequired.length > 0) {
+        mapper = `lacks the field(s) ${match.missingRequired.map((name) => mapping.fields[name]?.headers[0] ?? name).join('、')}`;
+      } else {
+        const seen = new SeenRows();
+        seenPerMapper.push(seen);
+        mapper = createRowMapper(mapping, match, options, seen);
+      }
       mappers.set(signature, mapper);
     }
     return mapper;
   };
+  try {
+    yield* mapRecordsWith(mapping, records, fileName, fixed, mapperFor);
+  } finally {
+    for (const seen of seenPerMapper) seen.close();
+  }
+}
+
+/** mapRecords' loop over the records, given the mapper for each set of field names. */
+async function* mapRecordsWith(
+  mapping: FeedMapping, records: AsyncIterable<RawRecord>, fileName: string, fixed: ReadonlySet<string>,
+  mapperFor: (keys: string[]) => ((row: RawRow) => RowOutcome) | string,
+): AsyncIterable<RowOutcome> {
   let matched = false;
   const early: RowOutcome[] = [];
   const emit = function* (outcome: RowOutcome) {
@@ -145,7 +168,7 @@ function isNumberedBlankRow(cells: readonly string[]): boolean {
   return filled.length === 1 && filled[0] === 0 && parseInteger(normaliseText(cells[0] ?? '')).ok;
 }
 
-function createRowMapper(mapping: FeedMapping, header: HeaderMatch, options: MapOptions): (row: RawRow) => RowOutcome {
+function createRowMapper(mapping: FeedMapping, header: HeaderMatch, options: MapOptions, seen: SeenRows): (row: RawRow) => RowOutcome {
   const fromColumns = [...header.columns.entries()].map(([name, column]) => ({ name, column, fixedText: undefined as string | undefined }));
   const fromImport = Object.entries(options.fixedValues ?? {}).filter(([name]) => mapping.fields[name]).map(([name, fixedText]) => ({ name, column: -1, fixedText }));
   const fields = [...fromColumns, ...fromImport].map(({ name, column, fixedText }) => {
@@ -155,7 +178,6 @@ function createRowMapper(mapping: FeedMapping, header: HeaderMatch, options: Map
   });
   const width = Math.max(0, ...header.columns.values()) + 1;
   const columns = [...header.columns.values()];
-  const seen = new SeenRows();
   const buildFact = factBuilder(mapping, new Map(fields.map((field, index) => [field.name, index])));
   // One array reused for every row: a row's values are read into the fact before the next row starts.
   const values: (ParsedValue | undefined)[] = new Array(fields.length);
