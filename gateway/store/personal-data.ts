@@ -73,9 +73,10 @@ export function storeIdNumber(keyring: WritingKeyring, idNumber: string): Stored
  * holds `remember` numbers — so a file of millions of distinct people stays flat. Equal numbers then share a
  * ciphertext, which tells nothing their equal blind indexes do not already tell.
  *
- * 20,000 numbers are ~6 MB alive (~320 bytes each: the blind index, the ciphertext, the parts). Remembering 100,000
+ * 20,000 numbers are ~6 MB alive by estimate (~320 bytes each: the blind index, the ciphertext, the parts). Remembering 100,000
  * took the import's peak RSS for a 1,000,000-row CSV of distinct people from 327–331 MB to 435–448 MB (two runs each,
- * 2026-12-06): V8 sizes its heap to what stays alive, and each forgotten map was 30 MB of garbage at once.
+ * 2026-12-06): V8 sizes its heap to what stays alive, and each forgotten map was (by the same estimate) 30 MB of
+ * garbage at once.
  */
 export function createIdNumberStorer(keyring: WritingKeyring, remember = 20_000): (idNumbers: readonly string[]) => StoredIdNumber[] {
   let known = new Map<string, StoredIdNumber>();
