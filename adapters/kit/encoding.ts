@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { AdapterError } from './adapter-error.js';
 import type { FileInput, ReaderLimits } from './rows.js';
 
@@ -161,13 +161,27 @@ export async function peekText(texts: AsyncIterable<string>, length: number): Pr
 }
 
 /** The file's bytes in chunks, from disk or from memory (memory is sliced, not copied). */
-async function* readFileChunks(input: FileInput): AsyncIterable<Uint8Array> {
+export async function* readFileChunks(input: FileInput): AsyncIterable<Uint8Array> {
   if (input.bytes) {
     for (let start = 0; start < input.bytes.length; start += chunkBytes) yield input.bytes.subarray(start, start + chunkBytes);
     return;
   }
   if (input.path === undefined) throw new TypeError(`${input.fileName}: a FileInput needs a path or bytes`);
   for await (const chunk of createReadStream(input.path, { highWaterMark: chunkBytes })) yield chunk as Buffer;
+}
+
+/** The first `length` bytes of a file (fewer if it is shorter), from disk or memory, for a reader to judge it on. */
+export async function readHead(input: FileInput, length: number): Promise<Uint8Array> {
+  if (input.bytes) return input.bytes.subarray(0, length);
+  if (input.path === undefined) throw new TypeError(`${input.fileName}: a FileInput needs a path or bytes`);
+  const file = await open(input.path, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await file.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
 }
 
 /** Refuses a file over the size limit before a byte of it is read. */

@@ -1,7 +1,6 @@
-import { open } from 'node:fs/promises';
 import { AdapterError } from './adapter-error.js';
 import { readCsvRows } from './csv-reader.js';
-import { detectEncoding, encodingSampleBytes, startsWithBytes } from './encoding.js';
+import { detectEncoding, encodingSampleBytes, readHead, startsWithBytes } from './encoding.js';
 import { hasNdjsonExtension, looksLikeNdjson, readJsonRecords, readNdjsonRecords } from './json-reader.js';
 import type { FileFormat, FileInput, RawRecord, RawRow, ReaderLimits } from './rows.js';
 import { readSpreadsheetRows } from './xlsx-reader.js';
@@ -73,18 +72,5 @@ export async function readRecords(input: FileInput, options: ReadFileOptions = {
       return { kind: 'records', format, records: readNdjsonRecords(input, limits) };
     case 'xml':
       return { kind: 'records', format, records: readXmlRecords(input, options.recordElement === undefined ? {} : { recordElement: options.recordElement }, limits) };
-  }
-}
-
-async function readHead(input: FileInput, length: number): Promise<Uint8Array> {
-  if (input.bytes) return input.bytes.subarray(0, length);
-  if (input.path === undefined) throw new TypeError(`${input.fileName}: a FileInput needs a path or bytes`);
-  const file = await open(input.path, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await file.read(buffer, 0, length, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await file.close();
   }
 }

@@ -1,15 +1,17 @@
-import { readFile } from 'node:fs/promises';
-import { XMLParser } from 'fast-xml-parser';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { AdapterError } from './adapter-error.js';
-import { checkFileSize, detectEncoding, encodingSampleBytes, formatBytes } from './encoding.js';
+import { checkFileSize, readFileChunks, readHead, readTextChunks } from './encoding.js';
+import { XmlGuard } from './xml-guard.js';
 import { defaultReaderLimits, type FileInput, type RawRecord, type ReaderLimits } from './rows.js';
 
 /**
- * fast-xml-parser builds the whole document tree in memory (it does not stream): measured here, an 84 MB export of
- * 400,000 records took 20 s and 1.46 GB of memory (17× the file). Past 64 MiB — about 300,000 records, 1.1 GB — the
- * risk is the process running out of memory for everyone, so such an export should come as CSV.
+ * One record (a death, a person) is kilobytes. A record running to megabytes means a broken file — an element never
+ * closed swallowing the rest — and the cap bounds what is held while a record is read (as `maxJsonRecordChars`).
  */
-export const maxXmlFileBytes = 64 * 1024 ** 2;
+export const maxXmlRecordChars = 8 * 1024 * 1024;
+
+/** Department exports nest a few levels (`<data><list><row>`); thousands mean a hostile file, each level held while open. */
+export const maxXmlDepth = 256;
 
 export interface XmlReadOptions {
   /** The repeated element that is one record (`<row>`, `<Record>`); found by itself when not given. */
@@ -17,114 +19,39 @@ export interface XmlReadOptions {
 }
 
 /**
- * Entities stay unexpanded in the parser: every entity-expansion advisory against fast-xml-parser (billion laughs,
- * its limit bypasses, the DOCTYPE ReDoS) names `processEntities: false` as the fix. The five predefined entities
- * and character references are decoded afterwards by `decodeReferences`, one pass, nothing recursive.
- */
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  processEntities: false,
-  htmlEntities: false,
-  allowBooleanAttributes: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  cdataPropName: '#cdata',
-});
-
-/**
- * Reads XML records: each `recordElement` (or, when not named, the most repeated element whose children are all
- * leaves) is one record, its attributes become `@name` fields and each child element a field holding its text
- * (a child's attribute is `child@name`; a repeated child is `child`, `child[2]`, …; a child with children of its own
- * gives `child.grandchild`). Text is as the file holds it, references decoded, CDATA verbatim. Locations are
+ * Reads XML records, streaming: each `recordElement` (or, when not named, the most repeated element whose children
+ * are all leaves) is one record, its attributes become `@name` fields and each child element a field holding its
+ * text (a child's attribute is `child@name`; a repeated child is `child`, `child[2]`, …; a child with children of its
+ * own gives `child.grandchild`). Text is as the file holds it, references decoded, CDATA verbatim. Locations are
  * `record N`.
  *
- * Any `<!DOCTYPE` or `<!ENTITY` refuses the file (`AdapterError('xml-entities')`) before parsing: XML bombs and
- * XXE (`<!ENTITY xxe SYSTEM "file:///etc/passwd">`) both need a DTD, and no department export has one.
+ * Memory is one record and the open elements' names, whatever the file's size: saxes parses the text as it is
+ * decoded and only the record being read is built. A file whose record element is not named is read twice, once to
+ * find it (counting elements, building nothing) and once for the records, so such a file is checked whole before its
+ * first record comes; with the element named (as feed mappings do), a file that turns out malformed half way is
+ * refused where it breaks, after the records before it were given out — the import around this reader rolls those
+ * back, as for a CSV file cut short.
+ *
+ * Any `<!DOCTYPE` or `<!ENTITY` refuses the file (`AdapterError('xml-entities')`) before the parser sees it: XML bombs
+ * and XXE (`<!ENTITY xxe SYSTEM "file:///etc/passwd">`) both need a DTD, and no department export has one. Entities
+ * other than the five predefined ones stay as written (`&nbsp;`), as do character references to characters XML does
+ * not allow (`&#0;`); every other well-formedness error refuses the file with its line and column.
  *
  * The declared encoding is honoured (`<?xml version="1.0" encoding="GBK"?>`; GBK and GB2312 read as GB18030);
- * without a declaration the encoding is detected as for CSV. Not streaming: the whole file is read, so it is
- * capped at 64 MiB (or the lower file limit).
+ * without a declaration the encoding is detected as for CSV.
  */
 export async function* readXmlRecords(input: FileInput, options: XmlReadOptions = {}, limits: Partial<ReaderLimits> = {}): AsyncIterable<RawRecord> {
   const resolved = { ...defaultReaderLimits, ...limits };
-  const size = await checkFileSize(input, resolved.maxFileBytes);
-  if (size > maxXmlFileBytes) {
-    throw new AdapterError('too-large', input.fileName, `is ${formatBytes(size)}, more than the ${formatBytes(maxXmlFileBytes)} an XML file may be (XML is read whole); send large exports as CSV`);
-  }
-  const bytes = input.bytes ?? (await readFile(input.path ?? missingSource(input)));
-  const text = decodeXml(bytes, input.fileName);
-  refuseDocumentTypes(text, input.fileName);
-
-  const elements = parseXml(text, input.fileName);
-  const recordName = options.recordElement ?? findRecordElement(elements);
+  await checkFileSize(input, resolved.maxFileBytes);
+  const recordName = options.recordElement ?? (await findRecordElement(input, resolved));
   if (recordName === undefined) throw new AdapterError('unreadable', input.fileName, 'has no repeated element whose children are all plain values to read as records');
-  const records = collectElements(elements, recordName);
-  if (records.length === 0) throw new AdapterError('unreadable', input.fileName, `has no <${recordName}> elements`);
-  if (records.length > resolved.maxRows) throw new AdapterError('too-many-rows', input.fileName, `has more than ${resolved.maxRows} <${recordName}> records (${records.length})`);
 
-  for (const [index, element] of records.entries()) {
-    const fields = recordFields(element);
-    for (const [name, value] of Object.entries(fields)) {
-      if (value.length > resolved.maxCellLength) {
-        throw new AdapterError('unreadable', input.fileName, `record ${index + 1}: field "${name}" is over ${resolved.maxCellLength} characters (${value.length})`);
-      }
-    }
-    yield { location: `record ${index + 1}`, fields };
-  }
+  const reader = new RecordReader(recordName, input.fileName, resolved);
+  for await (const _ of parse(input, resolved, reader.parser, () => reader.openElements)) yield* reader.takeRecords();
+  if (reader.recordCount === 0) throw new AdapterError('unreadable', input.fileName, `has no <${recordName}> elements`);
 }
 
-function missingSource(input: FileInput): never {
-  throw new TypeError(`${input.fileName}: a FileInput needs a path or bytes`);
-}
-
-/** Refuses DTDs. Case-insensitive, though XML is not, because lenient parsers are. */
-function refuseDocumentTypes(text: string, fileName: string): void {
-  const match = /<!\s*(DOCTYPE|ENTITY)/i.exec(text);
-  if (match) {
-    throw new AdapterError(
-      'xml-entities',
-      fileName,
-      `contains <!${match[1]!.toUpperCase()} at character ${match.index}: document type declarations and entities are refused (they are how XML bombs and external-entity attacks work, and exports do not need them)`,
-    );
-  }
-}
-
-/** Read over the first bytes as Latin-1, which any ASCII-compatible encoding's declaration survives (a UTF-8 BOM shows as ï»¿). */
-const declarationPattern = /^(?:\xEF\xBB\xBF)?\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/;
-
-/** The text, decoded with the encoding the declaration names, or the detected one when it names none. */
-function decodeXml(bytes: Uint8Array, fileName: string): string {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).toString('latin1');
-  const declared = declarationPattern.exec(head)?.[1];
-  const encoding = declared === undefined ? detectEncoding(bytes.subarray(0, encodingSampleBytes), fileName) : resolveDeclaredEncoding(declared, fileName);
-  try {
-    const text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch (error) {
-    throw new AdapterError('encoding', fileName, `is not valid ${declared ?? encoding}${declared ? ', the encoding its XML declaration names' : ''}`, { cause: error });
-  }
-}
-
-function resolveDeclaredEncoding(label: string, fileName: string): string {
-  let encoding: string;
-  try {
-    encoding = new TextDecoder(label).encoding;
-  } catch {
-    throw new AdapterError('encoding', fileName, `declares the encoding "${label}", which is not one this reader knows`);
-  }
-  if (encoding.startsWith('utf-16')) throw new AdapterError('encoding', fileName, `declares ${label} but its declaration reads as single bytes`);
-  // GBK and GB2312 files hold GB18030 characters more often than they admit (生僻字 typed by IME); the superset reads both.
-  return encoding === 'gbk' ? 'gb18030' : encoding;
-}
-
-/** An element as fast-xml-parser's ordered output has it: `{ name: children, ':@': attributes }`. */
-type OrderedNode = Record<string, unknown>;
-
+/** An element of a record as it is built: the record's own children and, below them, the grandchildren's text. */
 interface XmlElement {
   name: string;
   attributes: [string, string][];
@@ -133,91 +60,117 @@ interface XmlElement {
   text: string;
 }
 
-function parseXml(text: string, fileName: string): XmlElement[] {
-  let nodes: OrderedNode[];
-  try {
-    nodes = parser.parse(text, { allowBooleanAttributes: false }) as OrderedNode[];
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const open = elementsLeftOpen(message);
-    if (open) throw new AdapterError('truncated', fileName, `ends with <${open.join('>, <')}> still open`, { cause: error });
-    throw new AdapterError('unreadable', fileName, `is not well-formed XML: ${message}`, { cause: error });
+/**
+ * Turns the parser's events into records as the text is fed to it (`parse`): only the record being read is built.
+ * Outside a record it holds only the names of the open elements (for the "still open" message of a file cut short).
+ */
+class RecordReader {
+  recordCount = 0;
+  readonly parser: SaxesParser;
+  readonly openElements: string[] = [];
+  /** The record being built and its open descendants, outermost first; empty outside a record. */
+  private readonly building: XmlElement[] = [];
+  private recordChars = 0;
+  private ready: RawRecord[] = [];
+
+  constructor(
+    private readonly recordName: string,
+    private readonly fileName: string,
+    private readonly limits: ReaderLimits,
+  ) {
+    this.parser = createParser(fileName);
+    this.parser.on('opentag', (tag) => this.openElement(tag as SaxesTagPlain));
+    this.parser.on('closetag', () => this.closeElement());
+    this.parser.on('text', (text) => this.addText(text));
+    this.parser.on('cdata', (text) => this.addText(text));
   }
-  return toElements(nodes);
-}
 
-/** The validator's two ways of saying the text ended inside elements: `Unclosed tag 'a'.` and `Invalid '["a","b"]' found.` */
-function elementsLeftOpen(message: string): string[] | undefined {
-  const single = /^Unclosed tag '([^']*)'/.exec(message);
-  if (single) return [single[1]!];
-  const several = /^Invalid '(\[[^']*\])' found/.exec(message);
-  if (!several) return undefined;
-  try {
-    return JSON.parse(several[1]!) as string[];
-  } catch {
-    return undefined;
+  takeRecords(): RawRecord[] {
+    const records = this.ready;
+    this.ready = [];
+    return records;
   }
-}
 
-function toElements(nodes: OrderedNode[]): XmlElement[] {
-  const elements: XmlElement[] = [];
-  for (const node of nodes) {
-    const name = Object.keys(node).find((key) => key !== ':@');
-    if (name === undefined || name === '#text' || name === '#cdata') continue;
-    elements.push(toElement(name, node));
+  private openElement(tag: SaxesTagPlain): void {
+    refuseIfTooDeep(this.openElements, this.parser, this.fileName);
+    this.openElements.push(tag.name);
+    if (this.building.length === 0 && tag.name !== this.recordName) return;
+    const attributes = Object.entries(tag.attributes);
+    for (const [name, value] of attributes) this.count(name.length + value.length);
+    const element: XmlElement = { name: tag.name, attributes, children: [], text: '' };
+    this.building.at(-1)?.children.push(element);
+    this.building.push(element);
   }
-  return elements;
-}
 
-function toElement(name: string, node: OrderedNode): XmlElement {
-  const attributes = Object.entries((node[':@'] ?? {}) as Record<string, string>).map(([key, value]): [string, string] => [key, decodeReferences(String(value))]);
-  const content = (node[name] ?? []) as OrderedNode[];
-  let text = '';
-  const children: XmlElement[] = [];
-  for (const part of content) {
-    if ('#text' in part) text += decodeReferences(String(part['#text']));
-    else if ('#cdata' in part) text += ((part['#cdata'] ?? []) as OrderedNode[]).map((inner) => String(inner['#text'] ?? '')).join('');
-    else children.push(...toElements([part]));
+  private closeElement(): void {
+    this.openElements.pop();
+    const element = this.building.pop();
+    if (element === undefined || this.building.length > 0) return;
+    this.recordCount++;
+    if (this.recordCount > this.limits.maxRows) {
+      throw new AdapterError('too-many-rows', this.fileName, `has more than ${this.limits.maxRows} <${this.recordName}> records`);
+    }
+    const fields = recordFields(element);
+    for (const [name, value] of Object.entries(fields)) {
+      if (value.length > this.limits.maxCellLength) {
+        throw new AdapterError('unreadable', this.fileName, `record ${this.recordCount}: field "${name}" is over ${this.limits.maxCellLength} characters (${value.length})`);
+      }
+    }
+    this.ready.push({ location: `record ${this.recordCount}`, fields });
+    this.recordChars = 0;
   }
-  return { name, attributes, children, text };
-}
 
-const references = /&(?:(amp|lt|gt|quot|apos)|#(\d{1,7})|#x([0-9a-fA-F]{1,6}));/g;
-const predefined: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  private addText(text: string): void {
+    const element = this.building.at(-1);
+    if (element === undefined) return;
+    this.count(text.length);
+    element.text += text;
+  }
 
-/** The five predefined entities and character references, in one pass; anything else stays as written. */
-export function decodeReferences(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(references, (whole, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
-    if (name) return predefined[name] ?? whole;
-    const code = decimal !== undefined ? Number(decimal) : Number.parseInt(hex ?? '', 16);
-    return code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) && code !== 0 ? String.fromCodePoint(code) : whole;
-  });
-}
-
-function isLeaf(element: XmlElement): boolean {
-  return element.children.length === 0;
+  private count(chars: number): void {
+    this.recordChars += chars;
+    if (this.recordChars > maxXmlRecordChars) {
+      throw new AdapterError('unreadable', this.fileName, `record ${this.recordCount + 1} at line ${this.parser.line} runs past ${maxXmlRecordChars} characters: an element never closed?`);
+    }
+  }
 }
 
 /**
  * The record element when none is named: the most repeated element whose children are all leaves, or, failing
  * that, the most repeated element with attributes only (`<row id="1" name="…"/>`). Elements with children come
  * first, so neither a `<phone type="home">` repeated inside each record nor an `<amount unit="元">` beside it
- * is taken for the record; in a one-record file, the record still beats its attributed children.
+ * is taken for the record; in a one-record file, the record still beats its attributed children. Counts one
+ * number per element name while it reads; nothing of the document is kept.
  */
-function findRecordElement(roots: XmlElement[]): string | undefined {
+async function findRecordElement(input: FileInput, limits: ReaderLimits): Promise<string | undefined> {
+  interface OpenElement {
+    name: string;
+    hasAttributes: boolean;
+    hasChildren: boolean;
+    childrenAllLeaves: boolean;
+  }
   const counts = new Map<string, { count: number; withChildren: boolean }>();
-  const visit = (element: XmlElement): void => {
-    const hasChildren = element.children.length > 0;
-    if ((hasChildren || element.attributes.length > 0) && element.children.every(isLeaf)) {
+  const open: OpenElement[] = [];
+  const parser = createParser(input.fileName);
+  parser.on('opentag', (tag) => {
+    refuseIfTooDeep(open, parser, input.fileName);
+    const parent = open.at(-1);
+    if (parent) parent.hasChildren = true;
+    open.push({ name: tag.name, hasAttributes: Object.keys(tag.attributes).length > 0, hasChildren: false, childrenAllLeaves: true });
+  });
+  parser.on('closetag', () => {
+    const element = open.pop()!;
+    if ((element.hasChildren || element.hasAttributes) && element.childrenAllLeaves) {
       const entry = counts.get(element.name) ?? { count: 0, withChildren: false };
       entry.count++;
-      entry.withChildren ||= hasChildren;
+      entry.withChildren ||= element.hasChildren;
       counts.set(element.name, entry);
     }
-    element.children.forEach(visit);
-  };
-  roots.forEach(visit);
+    const parent = open.at(-1);
+    if (parent && element.hasChildren) parent.childrenAllLeaves = false;
+  });
+  for await (const _ of parse(input, limits, parser, () => open.map((element) => element.name)));
+
   const rank = ({ count, withChildren }: { count: number; withChildren: boolean }): number[] => [count > 1 ? 1 : 0, withChildren ? 1 : 0, count];
   let best: { name: string; rank: number[] } | undefined;
   for (const [name, entry] of counts) {
@@ -235,14 +188,97 @@ function compareRanks(left: number[], right: number[]): number {
   return 0;
 }
 
-function collectElements(roots: XmlElement[], name: string): XmlElement[] {
-  const found: XmlElement[] = [];
-  const visit = (element: XmlElement): void => {
-    if (element.name === name) found.push(element);
-    else element.children.forEach(visit);
+/**
+ * Errors saxes reports and this reader lets pass, as the parser it replaced did: an entity XML does not predefine
+ * (`&nbsp;`, kept as written), a character reference to a character XML forbids (`&#0;`, kept as written) and a
+ * control character in text (kept). Anything else is a file that is not XML.
+ */
+const toleratedErrors = new Set(['undefined entity.', 'malformed character entity.', 'disallowed character.']);
+
+function createParser(fileName: string): SaxesParser {
+  const parser = new SaxesParser({ position: true });
+  parser.on('error', (error) => {
+    const reason = error.message.replace(/^\d+:\d+: /, '');
+    if (toleratedErrors.has(reason)) return;
+    throw new AdapterError('unreadable', fileName, `is not well-formed XML at line ${parser.line}, column ${parser.column}: ${reason}`, { cause: error });
+  });
+  // A DOCTYPE the guard let through (it should not; the parser is the last word on what a declaration is).
+  parser.on('doctype', () => {
+    throw new AdapterError('xml-entities', fileName, `contains <!DOCTYPE at line ${parser.line}: document type declarations and entities are refused (they are how XML bombs and external-entity attacks work, and exports do not need them)`);
+  });
+  return parser;
+}
+
+/**
+ * Feeds the file's text, chunk by chunk, through the guard into the parser, and comes back after each chunk (and once
+ * more after the end) so the caller can give out what the chunk completed.
+ */
+async function* parse(input: FileInput, limits: ReaderLimits, parser: SaxesParser, openElements: () => readonly string[]): AsyncIterable<void> {
+  const guard = new XmlGuard(input.fileName, maxXmlRecordChars);
+  for await (const text of xmlText(input, limits)) {
+    parser.write(guard.check(text));
+    yield;
+  }
+  parser.write(guard.check('', true));
+  refuseIfStillOpen(openElements(), input.fileName);
+  parser.close();
+  yield;
+}
+
+/** A file that ends inside elements is cut short, not malformed: said before saxes reports the first of them alone. */
+function refuseIfStillOpen(open: readonly string[], fileName: string): void {
+  if (open.length > 0) throw new AdapterError('truncated', fileName, `ends with <${open.join('>, <')}> still open`);
+}
+
+function refuseIfTooDeep(open: readonly unknown[], parser: SaxesParser, fileName: string): void {
+  if (open.length >= maxXmlDepth) {
+    throw new AdapterError('unreadable', fileName, `nests elements more than ${maxXmlDepth} deep at line ${parser.line}; a department export needs a few levels`);
+  }
+}
+
+/** Read over the first bytes as Latin-1, which any ASCII-compatible encoding's declaration survives (a UTF-8 BOM shows as ï»¿). */
+const declarationPattern = /^(?:\xEF\xBB\xBF)?\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/;
+const declarationBytes = 1024;
+
+/** The file's text in chunks, decoded with the encoding its declaration names, or the detected one when it names none. */
+async function* xmlText(input: FileInput, limits: ReaderLimits): AsyncIterable<string> {
+  const head = Buffer.from(await readHead(input, declarationBytes)).toString('latin1');
+  const declared = declarationPattern.exec(head)?.[1];
+  if (declared === undefined) {
+    yield* readTextChunks(input, limits);
+    return;
+  }
+  const decoder = new TextDecoder(resolveDeclaredEncoding(declared, input.fileName), { fatal: true });
+  const decode = (chunk?: Uint8Array): string => {
+    try {
+      return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
+    } catch (error) {
+      throw new AdapterError('encoding', input.fileName, `is not valid ${declared}, the encoding its XML declaration names`, { cause: error });
+    }
   };
-  roots.forEach(visit);
-  return found;
+  let first = true;
+  for await (const chunk of readFileChunks(input)) {
+    let text = decode(chunk);
+    if (first && text !== '') {
+      first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    if (text !== '') yield text;
+  }
+  const rest = decode();
+  if (rest !== '') yield rest;
+}
+
+function resolveDeclaredEncoding(label: string, fileName: string): string {
+  let encoding: string;
+  try {
+    encoding = new TextDecoder(label).encoding;
+  } catch {
+    throw new AdapterError('encoding', fileName, `declares the encoding "${label}", which is not one this reader knows`);
+  }
+  if (encoding.startsWith('utf-16')) throw new AdapterError('encoding', fileName, `declares ${label} but its declaration reads as single bytes`);
+  // GBK and GB2312 files hold GB18030 characters more often than they admit (生僻字 typed by IME); the superset reads both.
+  return encoding === 'gbk' ? 'gb18030' : encoding;
 }
 
 function recordFields(element: XmlElement): Record<string, string> {
@@ -254,7 +290,7 @@ function recordFields(element: XmlElement): Record<string, string> {
     seen.set(child.name, occurrence);
     const key = occurrence === 1 ? child.name : `${child.name}[${occurrence}]`;
     for (const [name, value] of child.attributes) fields[`${key}@${name}`] = value;
-    if (isLeaf(child)) {
+    if (child.children.length === 0) {
       fields[key] = child.text;
       continue;
     }

@@ -1,7 +1,8 @@
 /**
- * Writes the benchmark's department files: a 医保 settlement CSV in GBK (as bureaus send it) and the same rows as
- * an XLSX workbook. Every row is a distinct person with a valid ID number.
- * Usage: feed-files.ts DIR CSV_ROWS XLSX_ROWS
+ * Writes the benchmark's department files: a 医保 settlement CSV in GBK (as bureaus send it), the same rows as
+ * an XLSX workbook and, when XML_ROWS is given, a 殡葬 cremation export in XML (one `<DeadInformation>` a person,
+ * the `binzang` feed). Every row is a distinct person with a valid ID number.
+ * Usage: feed-files.ts DIR CSV_ROWS XLSX_ROWS [XML_ROWS]
  */
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import * as XLSX from 'xlsx';
 import { computeCheckCharacter } from '../../gateway/identity/id-number.js';
 
-const [dir = '.', csvRowsArg = '1000000', xlsxRowsArg = '200000'] = process.argv.slice(2);
+const [dir = '.', csvRowsArg = '1000000', xlsxRowsArg = '200000', xmlRowsArg = '0'] = process.argv.slice(2);
 const header = ['序号', '姓名', '公民身份号码', '就诊类型', '结算日期', '医疗总费用', '个人自付'];
 const names = ['马秀兰', '王建国', '李淑珍', '张伟', '刘芳', '杨志强', '丁海燕', '纳文清'];
 
@@ -42,4 +43,17 @@ const sheet = XLSX.utils.aoa_to_sheet(aoa, { dense: true });
 const book = XLSX.utils.book_new();
 XLSX.utils.book_append_sheet(book, sheet, '结算明细');
 writeFileSync(join(dir, 'yibao.xlsx'), XLSX.write(book, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer);
+const xmlRows = Number(xmlRowsArg);
+if (xmlRows > 0) {
+  const xml = createWriteStream(join(dir, 'binzang.xml'));
+  xml.write('<?xml version="1.0" encoding="UTF-8"?>\n<DeadInformations>\n');
+  for (let i = 0; i < xmlRows; i++) {
+    const [, name, idNumber, , date] = row(i);
+    const record = `  <DeadInformation>\n    <DeadName>${name}</DeadName>\n    <CertificateNo>${idNumber}</CertificateNo>\n    <DeathDate>${date}</DeathDate>\n`
+      + `    <CremationDate>${date}</CremationDate>\n    <FuneralHomeName>永宁县殡仪馆 &amp; 公墓</FuneralHomeName>\n  </DeadInformation>\n`;
+    if (!xml.write(record)) await once(xml, 'drain');
+  }
+  xml.end('</DeadInformations>\n');
+  await finished(xml);
+}
 process.stdout.write('{}\n');

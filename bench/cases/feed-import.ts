@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import { readCsvRows } from '../../adapters/kit/csv-reader.js';
 import { detectFormat } from '../../adapters/kit/read-file.js';
 import { readSpreadsheetRows } from '../../adapters/kit/xlsx-reader.js';
+import { readXmlRecords } from '../../adapters/kit/xml-reader.js';
 import { commandLineActor } from '../../gateway/access/actor.js';
 import { importFeedFile } from '../../gateway/feeds/import-feed.js';
 import type { ReadingThread } from '../../gateway/feeds/reading-thread.js';
@@ -24,7 +25,8 @@ if (mode === 'read') {
   const format = await detectFormat(input);
   const start = process.hrtime.bigint();
   let rows = 0;
-  for await (const _row of format === 'csv' ? readCsvRows(input) : readSpreadsheetRows(input)) rows += 1;
+  const records = format === 'csv' ? readCsvRows(input) : format === 'xml' ? readXmlRecords(input) : readSpreadsheetRows(input);
+  for await (const _row of records) rows += 1;
   reportCase({ name: `baseline: the ${format.toUpperCase()} reader alone, ${basename(file)}`, rows, unit: 'rows', seconds: secondsSince(start) });
 } else if (mode === 'floor') {
   const rows = Number(rest[0] ?? 1_000_000);

@@ -56,6 +56,18 @@ function settlementWorkbook(rows: number): Buffer {
   return XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
 }
 
+/** A 殡葬 cremation export of `records` people (the binzang feed's MZ/T 141 XML); `broken` puts a bare "&" in that record. */
+function cremationExport(records: number, broken?: number): Buffer {
+  const parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<DeadInformations>\n'];
+  for (let i = 0; i < records; i++) {
+    const home = i === broken ? '永宁县殡仪馆 & 公墓' : '永宁县殡仪馆 &amp; 公墓';
+    parts.push(`<DeadInformation><DeadName>马秀兰${i % 7}</DeadName><CertificateNo>${idNumber('640121', `19${50 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`, i % 1000)}</CertificateNo>`
+      + `<CremationDate>2024-05-0${1 + (i % 9)}</CremationDate><FuneralHomeName>${home}</FuneralHomeName></DeadInformation>\n`);
+  }
+  parts.push('</DeadInformations>\n');
+  return Buffer.from(parts.join(''));
+}
+
 async function run(store: TestStore, bytes: Buffer, extra: Partial<ImportOptions>, fileName = 'yibao.csv') {
   return importFeedFile(store, { source: 'yibao', input: { fileName, bytes }, actor: importer, today: '2024-12-31', ...extra });
 }
@@ -126,6 +138,22 @@ describe.each(dialects)('an import read in a worker thread on %s', (dialect) => 
     const [a, b] = [await batchInClear(inline, fromInline.batchId!), await batchInClear(worker, fromWorker.batchId!)];
     expect(b).toEqual(a);
     expect(a.rejects.find((r) => /outside 640121/.test(r.reason))?.location).toMatch(/!A702$/);
+  });
+
+  it('streams an XML export in the worker to the same facts as inline, and rolls back one that breaks after its first chunks', async () => {
+    const file = cremationExport(2500);
+    const fromInline = await run(inline, file, { readingThread: 'inline', source: 'binzang' }, 'binzang.xml');
+    const fromWorker = await run(worker, file, { readingThread: 'worker', source: 'binzang' }, 'binzang.xml');
+    expect(fromWorker).toEqual({ ...fromInline, batchId: fromWorker.batchId });
+    expect(fromInline).toMatchObject({ accepted: 2500, rejected: 0 });
+    const [a, b] = [await batchInClear(inline, fromInline.batchId!), await batchInClear(worker, fromWorker.batchId!)];
+    expect(b).toEqual(a);
+    expect(a.facts[2499]).toMatchObject({ kind: 'person-cremation', location: 'record 2500', attributes: { funeralHome: '永宁县殡仪馆 & 公墓' } });
+
+    const countsBefore = await tableCounts(worker);
+    const broken = run(worker, cremationExport(2500, 2400), { readingThread: 'worker', source: 'binzang' }, 'binzang.xml');
+    await expect(broken).rejects.toMatchObject({ name: 'AdapterError', code: 'unreadable', message: expect.stringMatching(/^binzang\.xml: has an "&" that starts no entity reference at line 2403, column \d+/) });
+    expect(await tableCounts(worker)).toEqual(countsBefore);
   });
 
   it('gives a dry run the same counts and sample rejects, and writes nothing', async () => {
