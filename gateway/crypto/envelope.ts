@@ -17,6 +17,7 @@ import { parseSm2Certificate, verifySm2CertificateSignature, type Sm2Certificate
 import { createSm2MessageHash, defaultSm2UserId, sm2Decrypt, sm2Encrypt, sm2SignDigest, sm2Verify, type Sm2PublicKey, type Sm2Signer } from './sm2.js';
 import type { Sm2KeyPair } from './sm2-keys.js';
 import { createSm3 } from './sm3.js';
+import { createStreamSm3 } from './sm3-thread.js';
 import { createSm4Decryptor, createSm4Encryptor, sm4CbcCiphertextLength } from './sm4.js';
 
 /**
@@ -91,19 +92,24 @@ export async function sealEnvelope(source: ByteSource, sink: ChunkSink, options:
   };
   await write(Buffer.concat([outer.header, derHeader(0x30, signedDataLength), version, digestAlgorithms, innerContentInfo.header, enveloped.header]));
   // One read of the input: what is hashed is exactly what is written, so a file that changes while it is
-  // sealed cannot produce an envelope whose signature does not match its bytes.
-  const digest = createSm3().update(enveloped.header);
-  const cipher = createSm4Encryptor('cbc', key, iv);
-  for await (const chunk of source.chunks(0, source.size)) {
-    const encrypted = cipher.update(chunk);
-    digest.update(encrypted);
-    await write(encrypted);
+  // sealed cannot produce an envelope whose signature does not match its bytes. SM3 runs on a second thread
+  // for a large file (sm3-thread.ts), over the same ciphertext chunks in the same order.
+  const digest = createStreamSm3(source.size);
+  try {
+    await digest.update(enveloped.header);
+    const cipher = createSm4Encryptor('cbc', key, iv);
+    for await (const chunk of source.chunks(0, source.size)) {
+      const encrypted = cipher.update(chunk);
+      await digest.update(encrypted);
+      await write(encrypted);
+    }
+    const last = cipher.final();
+    await digest.update(last);
+    await write(last);
+    attributes.messageDigest = await digest.digest();
+  } finally {
+    await digest.close();
   }
-  const last = cipher.final();
-  digest.update(last);
-  await write(last);
-
-  attributes.messageDigest = digest.digest();
   const signedAttributes = encodeSignedAttributes(attributes);
   const signature = signToLength(signedAttributes, options.sender.signer, options.sender.userId ?? defaultSm2UserId);
   const signerInfos = setOf(signerInfo(options.sender.certificate, signedAttributes, signature));

@@ -12,6 +12,7 @@ import {
 import { EnvelopeError, type EnvelopeRefusal } from '../../gateway/crypto/envelope-errors.js';
 import { encodeSignedAttributes, issuerAndSerialNumber, keyIdentity } from '../../gateway/crypto/envelope-parts.js';
 import { gmt0010, jiuzhuAttributes } from '../../gateway/crypto/gmt0010.js';
+import { threadFromBytes } from '../../gateway/crypto/sm3-thread.js';
 import {
   createEnvelopeParty, envelopeLayout, parseDerTree, resignEnvelope, signedAttributesAsSigned, type EnvelopeParty,
 } from '../helpers/envelope-parties.js';
@@ -242,7 +243,11 @@ function parseAsn1Listing(listing: string): Asn1Line[] {
     });
 }
 
-describe('a sealed envelope read part by part with the openssl command (OpenSSL 3.0)', () => {
+// The larger content is hashed on a second thread while it is encrypted (gateway/crypto/sm3-thread.ts).
+describe.each([
+  ['a 1 MB CSV', 1 << 20],
+  ['a CSV large enough for SM3 on its own thread', threadFromBytes + (1 << 20)],
+])('a sealed envelope of %s read part by part with the openssl command (OpenSSL 3.0)', (_, contentBytes) => {
   let workdir: OpensslWorkdir;
   let csv: Buffer;
   let envelope: Buffer;
@@ -269,7 +274,7 @@ describe('a sealed envelope read part by part with the openssl command (OpenSSL 
 
   beforeAll(async () => {
     workdir = await createOpensslWorkdir();
-    csv = chineseCsv(1 << 20);
+    csv = chineseCsv(contentBytes);
     envelope = await sealEnvelopeBuffer(csv, sealOptions());
     await workdir.write('envelope.der', envelope);
     await workdir.write('us.key', us.privateKeyPem);
