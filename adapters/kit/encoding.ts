@@ -68,13 +68,25 @@ function refuseWideOrBinary(sample: Uint8Array, fileName: string): void {
   throw new AdapterError('unknown-format', fileName, `is not a text file (byte ${nul} is zero)`);
 }
 
+/** How `decodeStream` names the file and words its refusal. */
+export interface DecodeOptions {
+  fileName?: string;
+  /**
+   * The refusal's whole wording for any byte the encoding cannot read, the file's end included (code `encoding`).
+   * Without it the refusal gives the byte range, and a file ending inside a character is `truncated`.
+   */
+  invalidMessage?: string;
+}
+
 /**
  * Decodes a byte stream with `TextDecoder` in streaming mode (about 2× faster than iconv-lite on GBK; a
- * character split across chunks is joined). A UTF-8 or GB18030 byte-order mark is dropped. Bytes invalid in
- * the encoding refuse the file (`AdapterError('encoding')`) rather than turning into U+FFFD: a name with a
- * replacement character in it would otherwise travel on as if it were right.
+ * character split across chunks is joined). A byte-order mark is dropped. Bytes invalid in the encoding refuse
+ * the file (`AdapterError('encoding')`) rather than turning into U+FFFD: a name with a replacement character in
+ * it would otherwise travel on as if it were right. `encoding` is any label `TextDecoder` knows: a department
+ * file's is detected (`TextEncodingName`), an XML file's may be what its declaration names.
  */
-export async function* decodeStream(chunks: AsyncIterable<Uint8Array>, encoding: TextEncodingName, fileName = 'file'): AsyncIterable<string> {
+export async function* decodeStream(chunks: AsyncIterable<Uint8Array>, encoding: string, options: DecodeOptions = {}): AsyncIterable<string> {
+  const { fileName = 'file', invalidMessage } = options;
   const decoder = new TextDecoder(encoding, { fatal: true });
   let offset = 0;
   let first = true;
@@ -83,7 +95,8 @@ export async function* decodeStream(chunks: AsyncIterable<Uint8Array>, encoding:
     try {
       text = decoder.decode(chunk, { stream: true });
     } catch (error) {
-      throw new AdapterError('encoding', fileName, `is not valid ${encodingLabel(encoding)} in bytes ${offset}–${offset + chunk.length} (the encoding changes inside the file?)`, { cause: error });
+      const message = invalidMessage ?? `is not valid ${encodingLabel(encoding)} in bytes ${offset}–${offset + chunk.length} (the encoding changes inside the file?)`;
+      throw new AdapterError('encoding', fileName, message, { cause: error });
     }
     offset += chunk.length;
     if (first && text !== '') {
@@ -96,6 +109,7 @@ export async function* decodeStream(chunks: AsyncIterable<Uint8Array>, encoding:
   try {
     rest = decoder.decode();
   } catch (error) {
+    if (invalidMessage !== undefined) throw new AdapterError('encoding', fileName, invalidMessage, { cause: error });
     throw new AdapterError('truncated', fileName, `ends in the middle of a ${encodingLabel(encoding)} character`, { cause: error });
   }
   if (rest !== '') yield rest;
@@ -126,7 +140,7 @@ export async function* readTextChunks(input: FileInput, limits: Pick<ReaderLimit
     pending = Buffer.concat([pending, next]);
   }
   const encoding = detectEncoding(pending.subarray(firstNonAsciiIndex(pending)), input.fileName);
-  yield* decodeStream(prepend(pending, chunks), encoding, input.fileName);
+  yield* decodeStream(prepend(pending, chunks), encoding, { fileName: input.fileName });
 }
 
 async function nextChunk(chunks: AsyncIterator<Uint8Array>): Promise<Uint8Array | undefined> {
@@ -200,8 +214,9 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-function encodingLabel(encoding: TextEncodingName): string {
-  return encoding === 'utf-8' ? 'UTF-8' : 'GBK/GB18030';
+function encodingLabel(encoding: string): string {
+  if (encoding === 'utf-8') return 'UTF-8';
+  return encoding === 'gb18030' ? 'GBK/GB18030' : encoding;
 }
 
 export function startsWithBytes(bytes: Uint8Array, prefix: readonly number[]): boolean {

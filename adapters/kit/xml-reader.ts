@@ -1,6 +1,6 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { AdapterError } from './adapter-error.js';
-import { checkFileSize, readFileChunks, readHead, readTextChunks } from './encoding.js';
+import { checkFileSize, decodeStream, readFileChunks, readHead, readTextChunks } from './encoding.js';
 import { XmlGuard } from './xml-guard.js';
 import { defaultReaderLimits, type FileInput, type RawRecord, type ReaderLimits } from './rows.js';
 
@@ -248,25 +248,10 @@ async function* xmlText(input: FileInput, limits: ReaderLimits): AsyncIterable<s
     yield* readTextChunks(input, limits);
     return;
   }
-  const decoder = new TextDecoder(resolveDeclaredEncoding(declared, input.fileName), { fatal: true });
-  const decode = (chunk?: Uint8Array): string => {
-    try {
-      return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
-    } catch (error) {
-      throw new AdapterError('encoding', input.fileName, `is not valid ${declared}, the encoding its XML declaration names`, { cause: error });
-    }
-  };
-  let first = true;
-  for await (const chunk of readFileChunks(input)) {
-    let text = decode(chunk);
-    if (first && text !== '') {
-      first = false;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
-    if (text !== '') yield text;
-  }
-  const rest = decode();
-  if (rest !== '') yield rest;
+  yield* decodeStream(readFileChunks(input), resolveDeclaredEncoding(declared, input.fileName), {
+    fileName: input.fileName,
+    invalidMessage: `is not valid ${declared}, the encoding its XML declaration names`,
+  });
 }
 
 function resolveDeclaredEncoding(label: string, fileName: string): string {

@@ -27,7 +27,9 @@ describe.each(dialects)('readTogether (%s)', (dialect) => {
   });
   afterAll(async () => store.dispose());
 
-  const slow = dialect === 'pg' ? 'SELECT 1 AS n FROM pg_sleep(0.05)' : 'SELECT 1 AS n';
+  // Long enough that, on a loaded machine, the pool has opened its third connection and sent the third read before the
+  // first is answered (at 0.05 s a CI pass once saw only two in flight).
+  const slow = dialect === 'pg' ? 'SELECT 1 AS n FROM pg_sleep(0.4)' : 'SELECT 1 AS n';
   const rowsOf = (result: unknown) => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows);
 
   it('gives each read its own result, in the order asked, on the pool and inside a transaction', async () => {

@@ -74,13 +74,26 @@ describe('decodeStream', () => {
   });
 
   it('refuses bytes invalid in the encoding instead of inventing replacement characters', async () => {
-    const error = await readError(decodeStream(chunksOf([0x61, 0x62], zhangSanGbk), 'utf-8', 'mixed.csv'));
+    const error = await readError(decodeStream(chunksOf([0x61, 0x62], zhangSanGbk), 'utf-8', { fileName: 'mixed.csv' }));
     expect(error.code).toBe('encoding');
     expect(error.message).toBe('mixed.csv: is not valid UTF-8 in bytes 2–6 (the encoding changes inside the file?)');
   });
 
   it('calls a file that ends inside a character truncated', async () => {
     expect((await readError(decodeStream(chunksOf([0x61, 0xe5, 0xbc]), 'utf-8'))).code).toBe('truncated');
+  });
+
+  it('words every refusal, a cut-off end included, as the caller asks', async () => {
+    const options = { fileName: 'declared.xml', invalidMessage: 'is not valid windows-1252, the encoding its XML declaration names' };
+    // A stray continuation byte inside the file; a character cut off at its end.
+    for (const chunks of [chunksOf([0x61, 0x81], [0x62]), chunksOf([0x61, 0xe5, 0xbc])]) {
+      const error = await readError(decodeStream(chunks, 'utf-8', options));
+      expect([error.code, error.message]).toEqual(['encoding', `declared.xml: ${options.invalidMessage}`]);
+    }
+  });
+
+  it('reads any encoding TextDecoder knows, such as one an XML declaration names', async () => {
+    expect((await collect(decodeStream(chunksOf([0x63, 0x61, 0x66, 0xe9]), 'windows-1252'))).join('')).toBe('café');
   });
 });
 
