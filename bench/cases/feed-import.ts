@@ -1,9 +1,10 @@
 /**
  * Imports one department file into a fresh store through the real path (`importFeedFile`: reader → mapping →
- * bulk writer, one transaction), or one of two baselines: the bare reader alone, or the database floor — the
- * same number of fact rows, built in memory beforehand, written with bare prepared INSERTs into a fresh
- * store's facts table and indexed, as the import's writer does, with no reading, mapping or checking.
- * Usage: feed-import.ts import|import-clear sqlite|pg FILE SOURCE | feed-import.ts read FILE | feed-import.ts floor ROWS
+ * bulk writer, one transaction), or one of two baselines: the bare reader alone, or the database floor — the very
+ * rows the import stores for the file (storedRowsOfImport), held in memory beforehand, written with bare prepared
+ * INSERTs into a fresh store's facts table and indexed, as the import's writer does, with no reading, mapping,
+ * encrypting or checking.
+ * Usage: feed-import.ts import|import-clear sqlite|pg FILE SOURCE | feed-import.ts read FILE | feed-import.ts floor FILE SOURCE
  */
 import { basename } from 'node:path';
 import { readCsvRows } from '../../adapters/kit/csv-reader.js';
@@ -29,31 +30,25 @@ if (mode === 'read') {
   for await (const _row of records) rows += 1;
   reportCase({ name: `baseline: the ${format.toUpperCase()} reader alone, ${basename(file)}`, rows, unit: 'rows', seconds: secondsSince(start) });
 } else if (mode === 'floor') {
-  const rows = Number(rest[0] ?? 1_000_000);
+  const [file = '', source = 'yibao'] = rest;
+  const stored = await storedRowsOfImport(file, source);
   const { store, dispose } = await openFreshBenchStore('sqlite');
-  const facts: (string | number)[][] = [];
-  for (let i = 0; i < rows; i++) {
-    // The subject's columns as the clear baseline writes them: the ID number where the blind index and ciphertext go.
-    const idNumber = `6401211950010${String(i).padStart(5, '0')}`;
-    facts.push([i + 1, 1, 'yibao', 'medical-settlement', idNumber, idNumber, '640121', '1950-01-01', '1', '马秀兰', `2024-05-${String(1 + (i % 28)).padStart(2, '0')}`, '2024-05',
-      50_050 + i, JSON.stringify({ settlementType: 'outpatient', totalFen: 150_150 + i }), `line ${i + 2}`]);
-  }
   const connection = (await store.knex.client.acquireConnection()) as Database.Database;
   const start = process.hrtime.bigint();
   connection.pragma('foreign_keys = OFF');
   connection.exec('BEGIN IMMEDIATE');
-  connection.prepare("INSERT INTO batches (id, source, sm3, file_name, status, received_at, actor) VALUES (1, 'yibao', 'x', 'x', 'applied', '2024-05-31', 'bench')").run();
+  connection.prepare(`INSERT INTO batches (${stored.batchColumns.join(', ')}) VALUES (${stored.batchColumns.map(() => '?').join(', ')})`).run(stored.batch);
   const indexes = connection.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'facts' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
   for (const index of indexes) connection.exec(`DROP INDEX "${index.name}"`);
-  const insert = connection.prepare(`INSERT INTO facts (id, batch_id, source, kind, subject_key, subject_cipher, subject_region, subject_birth_date, subject_sex, subject_name,
-    occurred_on, period, amount_fen, attributes, location) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  for (const fact of facts) insert.run(fact);
+  const insert = connection.prepare(`INSERT INTO facts (${stored.factColumns.join(', ')}) VALUES (${stored.factColumns.map(() => '?').join(', ')})`);
+  for (const fact of stored.facts) insert.run(fact);
   for (const index of indexes) connection.exec(index.sql);
   connection.exec('COMMIT');
   const seconds = secondsSince(start);
   await store.knex.client.releaseConnection(connection);
   await dispose();
-  reportCase({ name: `baseline: ${rows.toLocaleString('en')} facts prebuilt, bare INSERTs + indexes, SQLite`, rows, unit: 'rows', seconds });
+  const rows = stored.facts.length;
+  reportCase({ name: `baseline: the ${rows.toLocaleString('en')} facts the import stored, bare INSERTs + indexes, SQLite`, rows, unit: 'rows', seconds });
 } else {
   // import-clear: the same import into a store whose personal fields are written in clear, the baseline encryption is measured against.
   const [dialect = 'sqlite', file = '', source = 'yibao'] = rest;
@@ -72,4 +67,30 @@ if (mode === 'read') {
   const rows = result.accepted + result.rejected + result.skipped;
   const into = `${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${clear ? ', personal fields in clear (baseline)' : ''}`;
   reportCase({ name: `${clear ? 'baseline: ' : ''}import ${basename(file)} into ${into}`, rows, unit: 'rows', seconds, detail: `${result.accepted} facts, ${result.rejected} rejects` });
+}
+
+/**
+ * The floor's rows: the file imported once through the real path into a fresh store (not timed), and every row of its
+ * facts table and its batch read back as stored — blind index, ciphertexts, attributes at rest, typed columns and all —
+ * so the floor writes exactly the bytes the import writes, and nothing is left for the import to do but write them.
+ */
+async function storedRowsOfImport(file: string, source: string): Promise<{ batchColumns: string[]; batch: unknown[]; factColumns: string[]; facts: unknown[][] }> {
+  const { store, dispose } = await openFreshBenchStore('sqlite');
+  try {
+    await importFeedFile(store, { source, input: { fileName: basename(file), path: file }, actor: commandLineActor('bench'), today: '2024-12-31' });
+    const connection = (await store.knex.client.acquireConnection()) as Database.Database;
+    try {
+      const columnsOf = (table: string) => (connection.prepare(`SELECT name FROM pragma_table_info('${table}') ORDER BY cid`).all() as { name: string }[]).map((c) => c.name);
+      const batches = connection.prepare('SELECT * FROM batches').raw().all() as unknown[][];
+      if (batches.length !== 1) throw new Error(`the floor's import stored ${batches.length} batches, not one`);
+      return {
+        batchColumns: columnsOf('batches'), batch: batches[0]!,
+        factColumns: columnsOf('facts'), facts: connection.prepare('SELECT * FROM facts ORDER BY id').raw().all() as unknown[][],
+      };
+    } finally {
+      await store.knex.client.releaseConnection(connection);
+    }
+  } finally {
+    await dispose();
+  }
 }

@@ -40,7 +40,7 @@ describe('the bench summary (issue 15)', () => {
     const measured: SummaryMeasurement = { figure: result('import', 20_000, 1), baseline: result('floor', 20_000, 0.5), size: '20,000 rows, 2.4 MB file' };
     const row = summariseLine(lineOf('csv-sqlite'), measured);
     expect(row.issueSize).toBe('200,000 rows');
-    expect(formatSummary([row]).split('\n')[3]).toBe("      20,000 rows, 2.4 MB file; the issue's line names 200,000 rows; baseline: the same facts prebuilt, bare INSERTs + indexes, its peak RSS 100 MB");
+    expect(formatSummary([row]).split('\n')[3]).toBe("      20,000 rows, 2.4 MB file; the issue's line names 200,000 rows; baseline: the facts the import stored, bare INSERTs + indexes, its peak RSS 100 MB");
   });
 
   it('leaves a line a section did not measure as not run, with the reason', () => {
