@@ -28,36 +28,22 @@ import { open as openFile, readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import * as XLSX from 'xlsx';
 import * as yauzl from 'yauzl';
-import type { Cell as StreamedCell, CellValue as StreamedCellValue, Row as StreamedRow } from 'exceljs';
 import { AdapterError } from './adapter-error.js';
 import { defaultReaderLimits } from './rows.js';
+import { readCellFormats, readSharedStrings, readSheetRows } from './xlsx-sheet-xml.js';
 import type { FileInput, RawRow, ReaderLimits } from './rows.js';
 
 export interface SpreadsheetReadOptions {
   /** Read this sheet instead of choosing one. */
   sheet?: string;
-  /**
-   * Stream XLSX files whose worksheets and shared strings expand to more than this instead of loading them;
-   * `streamingThresholdBytes` unless set.
-   */
-  streamAboveBytes?: number;
 }
-
-/**
- * Above this many bytes of worksheet and shared-string XML (uncompressed, as the zip directory states it) an XLSX
- * file is streamed with exceljs instead of loaded with SheetJS. SheetJS holds the whole workbook: about 2.3 GB for a
- * 1M-row feed against 0.44 GB streamed (research/perf-facts.md §4b), and 474 MB for 64 MB of sheet XML (200,000
- * rows of 7 columns) that compresses to a 19.5 MB file. The file's own size says too little: sheet XML compresses
- * 3–10 times.
- */
-export const streamingThresholdBytes = 16 * 1024 ** 2;
 
 /** A zip entry that expands more than this (and past `bombCheckMinBytes`) is refused as a zip bomb. */
 const maxCompressionRatio = 100;
 const bombCheckMinBytes = 1024 ** 2;
 /** workbook.xml and its relationships are read into memory; real ones are a few kilobytes. */
 const maxWorkbookPartBytes = 16 * 1024 ** 2;
-/** Rows read before merged ranges are widened in the streaming path, so a title merged across the table spans it. */
+/** Rows read before merged ranges are widened in an XLSX, so a title merged across the table spans it. */
 const streamingLookaheadRows = 64;
 const excelMaxColumns = 16_384;
 
@@ -66,9 +52,14 @@ const excelMaxColumns = 16_384;
  * hidden or empty sheet or a 说明 sheet first, and 农村低保备案表.xls keeps its data on the second sheet, so "the first
  * sheet" is wrong too often. Hidden sheets are read only by name: they hold templates and drop-down lists.
  *
+ * An XLSX is streamed, one row held at a time beyond the first 64 (xlsx-sheet-xml.ts): SheetJS, which reads the
+ * legacy .xls, holds the whole workbook — about 2.3 GB for a 1M-row feed against 0.44 GB streamed (research/
+ * perf-facts.md §4b) — and at 40,000 rows took twice as long (docs/benchmarks.md).
+ *
  * Refused whole, before any row: a file too big, a zip that would expand too far or too much for its size, a
- * password-protected workbook, a file that is no spreadsheet, more rows than `maxRows`, a text cell longer than
- * `maxCellLength` (the streaming path can only refuse the last two when it reaches them).
+ * password-protected workbook, a file that is no spreadsheet; in an .xls also more rows than `maxRows` and a text
+ * cell longer than `maxCellLength`, which an XLSX refuses when it reaches them (an import's transaction then
+ * keeps nothing of the file).
  */
 export function readSpreadsheetRows(
   input: FileInput,
@@ -101,11 +92,7 @@ async function* generateSpreadsheetRows(
     return;
   }
   const plan = await withZip(source, limits, (zip) => planXlsxRead(zip, source, options));
-  if (plan.stream) {
-    yield* streamXlsxRows(source, plan.stream, limits);
-    return;
-  }
-  yield* rowsOfLoadedWorkbook(parseWorkbook(await source.readAll(), source.fileName), source.fileName, options, limits);
+  yield* streamXlsxRows(source, plan, limits);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -274,17 +261,18 @@ function checkZipDirectory(entries: yauzl.Entry[], fileName: string, limits: Rea
 
 /**
  * Inflates every entry once, without keeping it, to prove that the data matches the central directory. The
- * directory alone can lie: SheetJS inflates by the local headers, and with a data descriptor (sizes 0 there) it grows
- * its buffer without bound. yauzl stops an entry at its declared size.
- * Optionally collects `<mergeCell ref>` from one part on the way (they come after the rows in the sheet XML).
+ * directory alone can lie: with a data descriptor (sizes 0 in the local header) a reader that trusts the local headers
+ * grows its buffer without bound; yauzl stops an entry at its declared size.
+ * The sheets in `scanned` are scanned on the way for what must be known before their first row: their merged ranges
+ * (listed after the rows) and how many rows hold a value (to choose the data sheet).
  */
-async function verifyZipEntries(catalogue: ZipCatalogue, source: SpreadsheetSource, mergesOf?: string): Promise<MergeRange[]> {
-  const merges: MergeRange[] = [];
+async function verifyZipEntries(catalogue: ZipCatalogue, source: SpreadsheetSource, scanned: readonly string[]): Promise<Map<string, SheetScan>> {
+  const scans = new Map<string, SheetScan>();
   for (const entry of catalogue.entries) {
     if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
       throw new AdapterError('unreadable', source.fileName, `the zip entry ${entry.fileName} uses an unsupported compression method.`);
     }
-    const scanner = entry.fileName === mergesOf ? createMergeScanner() : undefined;
+    const scanner = scanned.includes(entry.fileName) ? createSheetScanner() : undefined;
     try {
       const stream = await catalogue.zip.openReadStreamPromise(entry);
       for await (const chunk of stream as AsyncIterable<Buffer>) scanner?.push(chunk);
@@ -299,9 +287,9 @@ async function verifyZipEntries(catalogue: ZipCatalogue, source: SpreadsheetSour
         cause: error,
       });
     }
-    if (scanner) merges.push(...scanner.merges());
+    if (scanner) scans.set(entry.fileName, scanner.result());
   }
-  return merges;
+  return scans;
 }
 
 async function readZipText(catalogue: ZipCatalogue, name: string, fileName: string): Promise<string | undefined> {
@@ -330,7 +318,7 @@ interface WorkbookSheet {
   partName: string | undefined;
 }
 
-interface StreamPlan {
+interface XlsxPlan {
   sheet: WorkbookSheet;
   merges: MergeRange[];
   date1904: boolean;
@@ -345,26 +333,19 @@ interface WorkbookParts {
   stylesPart: string | undefined;
 }
 
-/** Small workbooks are verified and then loaded whole by SheetJS; big ones are streamed by exceljs. */
-async function planXlsxRead(
-  catalogue: ZipCatalogue,
-  source: SpreadsheetSource,
-  options: SpreadsheetReadOptions,
-): Promise<{ stream?: StreamPlan }> {
+/**
+ * Verifies the zip and chooses the sheet: the named one, else the visible sheet with the most rows that hold a value
+ * (the first of them on a tie), as the .xls path chooses.
+ */
+async function planXlsxRead(catalogue: ZipCatalogue, source: SpreadsheetSource, options: SpreadsheetReadOptions): Promise<XlsxPlan> {
   const workbook = await readWorkbookParts(catalogue, source.fileName);
-  if (expandedSheetBytes(catalogue, workbook) <= (options.streamAboveBytes ?? streamingThresholdBytes)) {
-    await verifyZipEntries(catalogue, source);
-    return {};
-  }
-  const sheet = chooseStreamedSheet(workbook.sheets, catalogue, source.fileName, options);
-  const merges = await verifyZipEntries(catalogue, source, sheet.partName);
-  return { stream: { ...workbook, sheet, merges } };
-}
-
-/** What SheetJS would have to parse and hold: every sheet's XML and the shared strings, uncompressed. */
-function expandedSheetBytes(catalogue: ZipCatalogue, workbook: WorkbookParts): number {
-  const parts = [...workbook.sheets.map((sheet) => sheet.partName), workbook.sharedStringsPart];
-  return parts.reduce((total, part) => total + (part === undefined ? 0 : (catalogue.byName.get(part)?.uncompressedSize ?? 0)), 0);
+  const candidates = options.sheet !== undefined ? [findNamedSheet(workbook.sheets, options.sheet, source.fileName)] : workbook.sheets.filter((sheet) => !sheet.hidden);
+  if (candidates.length === 0) throw new AdapterError('unreadable', source.fileName, 'the workbook has no visible sheet.');
+  const scans = await verifyZipEntries(catalogue, source, candidates.flatMap((sheet) => (sheet.partName === undefined ? [] : [sheet.partName])));
+  const scanOf = (sheet: WorkbookSheet) => (sheet.partName === undefined ? undefined : scans.get(sheet.partName));
+  let chosen = candidates[0]!;
+  for (const sheet of candidates) if ((scanOf(sheet)?.rowsWithValues ?? 0) > (scanOf(chosen)?.rowsWithValues ?? 0)) chosen = sheet;
+  return { ...workbook, sheet: chosen, merges: scanOf(chosen)?.merges ?? [] };
 }
 
 /** Sheet names, visibility and parts from xl/workbook.xml and its relationships, without loading any sheet. */
@@ -412,27 +393,6 @@ function resolvePartName(target: string): string {
     else if (segment !== '.' && segment !== '') parts.push(segment);
   }
   return parts.join('/');
-}
-
-/**
- * Without loading the sheets, the uncompressed size of each sheet's XML stands in for its number of rows: the
- * biggest visible sheet is the data sheet.
- */
-function chooseStreamedSheet(
-  sheets: WorkbookSheet[],
-  catalogue: ZipCatalogue,
-  fileName: string,
-  options: SpreadsheetReadOptions,
-): WorkbookSheet {
-  if (options.sheet !== undefined) return findNamedSheet(sheets, options.sheet, fileName);
-  const sizeOf = (sheet: WorkbookSheet) => (sheet.partName ? (catalogue.byName.get(sheet.partName)?.uncompressedSize ?? 0) : 0);
-  let best: WorkbookSheet | undefined;
-  for (const sheet of sheets) {
-    if (sheet.hidden) continue;
-    if (!best || sizeOf(sheet) > sizeOf(best)) best = sheet;
-  }
-  if (!best) throw new AdapterError('unreadable', fileName, 'the workbook has no visible sheet.');
-  return best;
 }
 
 function findNamedSheet<T extends { name: string }>(sheets: T[], name: string, fileName: string): T {
@@ -638,26 +598,15 @@ function loadedCellText(cell: XLSX.CellObject | undefined, date1904: boolean): s
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// exceljs: big XLSX streamed row by row
+// Big XLSX streamed row by row
 
 /**
- * exceljs parses the shared strings, the styles and the sheet, but the zip is read here with yauzl, by its central
- * directory. exceljs's own `WorkbookReader` reads the zip front to back with unzipper and loses entries now and then
- * ("Cannot read properties of undefined (reading 'sheets')", exceljs issue #3064, open for 4.4.0; it failed 3 reads
- * in 300 here), parks every sheet that precedes the shared strings in a temp file, and would read entries that the
- * directory checked above does not list. The internals used here (`_parseSharedStrings`, `_parseStyles`,
- * `_parseWorksheet`) are exceljs 4.4.0's; the streaming tests fail if an upgrade changes them.
+ * The zip is read with yauzl, by its central directory (checked above), and the shared strings, the styles' number
+ * formats and the sheet are parsed as they inflate (xlsx-sheet-xml.ts), one row held at a time. exceljs's own
+ * `WorkbookReader` reads the zip front to back with unzipper and loses entries now and then ("Cannot read properties
+ * of undefined (reading 'sheets')", exceljs issue #3064, open for 4.4.0).
  */
-async function* streamXlsxRows(source: SpreadsheetSource, plan: StreamPlan, limits: ReaderLimits): AsyncGenerator<RawRow> {
-  const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  }) as unknown as ExcelJsWorkbookInternals;
-  workbook.properties = { model: { date1904: plan.date1904 } };
+async function* streamXlsxRows(source: SpreadsheetSource, plan: XlsxPlan, limits: ReaderLimits): AsyncGenerator<RawRow> {
   const emitter = new StreamedRowEmitter(plan, source.fileName, limits);
   const zip = await source.openZip();
   try {
@@ -666,19 +615,18 @@ async function* streamXlsxRows(source: SpreadsheetSource, plan: StreamPlan, limi
       const entry = partName === undefined ? undefined : entries.get(partName);
       return entry ? zip.openReadStreamPromise(entry) : undefined;
     };
-    const sharedStrings = await open(plan.sharedStringsPart);
-    if (sharedStrings) for await (const _ of workbook._parseSharedStrings(Readable.from(utf8Text(sharedStrings))));
-    const styles = await open(plan.stylesPart);
-    if (styles) await workbook._parseStyles(Readable.from(utf8Text(styles)));
+    const sharedStringsXml = await open(plan.sharedStringsPart);
+    const sharedStrings = sharedStringsXml ? await readSharedStrings(utf8Text(sharedStringsXml), source.fileName) : [];
+    const stylesXml = await open(plan.stylesPart);
+    const formats = stylesXml ? readCellFormats(await wholeText(stylesXml, 'styles', source.fileName), numberFormats.get_table(), source.fileName) : [];
     const sheetXml = await open(plan.sheet.partName);
     if (!sheetXml) {
       throw new AdapterError('unreadable', source.fileName, `the XML of sheet ${plan.sheet.name} is missing from the zip.`);
     }
-    const worksheet = workbook._parseWorksheet(utf8Text(sheetXml), '1').next().value?.value;
-    if (!worksheet) throw new AdapterError('unreadable', source.fileName, 'exceljs did not open the sheet.');
+    const context = { sharedStrings, formats, numberText: (value: number, format: string | undefined) => numberCellText(value, format, plan.date1904) };
     try {
-      for await (const row of worksheet) {
-        emitter.add(row.number, streamedRowCells(row, plan.date1904));
+      for await (const rows of readSheetRows(utf8Text(sheetXml), context, source.fileName)) {
+        for (const row of rows) emitter.add(row.number, row.cells);
         yield* emitter.take();
       }
     } finally {
@@ -686,7 +634,7 @@ async function* streamXlsxRows(source: SpreadsheetSource, plan: StreamPlan, limi
     }
   } catch (error) {
     if (error instanceof AdapterError) throw error;
-    throw new AdapterError('unreadable', source.fileName, `exceljs cannot read it: ${errorMessage(error)}`, { cause: error });
+    throw new AdapterError('unreadable', source.fileName, `its sheet cannot be read: ${errorMessage(error)}`, { cause: error });
   } finally {
     zip.close();
   }
@@ -694,8 +642,8 @@ async function* streamXlsxRows(source: SpreadsheetSource, plan: StreamPlan, limi
 }
 
 /**
- * A zip entry's bytes as text. exceljs decodes each chunk on its own (`parse-sax.js`), so a Chinese character whose
- * three UTF-8 bytes straddle two inflated chunks came out as two U+FFFD; passing it whole strings avoids that.
+ * A zip entry's bytes as text, decoded as a stream: a Chinese character whose three UTF-8 bytes straddle two inflated
+ * chunks is joined, not turned into two U+FFFD.
  */
 async function* utf8Text(entry: Readable): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8');
@@ -704,17 +652,21 @@ async function* utf8Text(entry: Readable): AsyncGenerator<string> {
   if (rest !== '') yield rest;
 }
 
-/** The parts of exceljs's `WorkbookReader` that the streaming path drives; its typings omit them. */
-interface ExcelJsWorkbookInternals {
-  properties: { model: { date1904: boolean } };
-  /** These two take a stream (exceljs listens for its events); the sheet takes any async iterable. */
-  _parseSharedStrings(entry: Readable): AsyncIterable<unknown>;
-  _parseStyles(entry: Readable): Promise<void>;
-  _parseWorksheet(sheetXml: AsyncIterable<string>, sheetNumber: string): Iterator<{ value: AsyncIterable<StreamedRow> }>;
+/** A small part (the styles) whole, up to the size a real one could have. */
+async function wholeText(entry: Readable, name: string, fileName: string): Promise<string> {
+  let text = '';
+  for await (const chunk of utf8Text(entry)) {
+    text += chunk;
+    if (text.length > maxWorkbookPartBytes) {
+      entry.destroy();
+      throw new AdapterError('too-large', fileName, `its ${name} part is over ${maxWorkbookPartBytes} characters; a real one has a few thousand.`);
+    }
+  }
+  return text;
 }
 
 /**
- * Turns the rows exceljs reports (only those present in the XML) into the same rows as the in-memory path: gaps
+ * Turns the rows the sheet XML holds (only those present in it) into the same rows as the in-memory path: gaps
  * filled with empty rows, trailing empty rows dropped, merges expanded. The first rows are held back until the
  * table's width is known, so that a title merged across the table spans it here too.
  */
@@ -729,7 +681,7 @@ class StreamedRowEmitter {
   private rowCount = 0;
 
   constructor(
-    private readonly plan: StreamPlan,
+    private readonly plan: XlsxPlan,
     private readonly fileName: string,
     private readonly limits: ReaderLimits,
   ) {
@@ -785,38 +737,6 @@ class StreamedRowEmitter {
     checkCellLengths(cells, this.plan.sheet.name, rowIndex, this.fileName, this.limits);
     return { location: `${this.reference}!A${rowIndex + 1}`, cells };
   }
-}
-
-function streamedRowCells(row: StreamedRow, date1904: boolean): string[] {
-  const cells: string[] = [];
-  row.eachCell({ includeEmpty: false }, (cell: StreamedCell, columnNumber: number) => {
-    while (cells.length < columnNumber - 1) cells.push('');
-    cells[columnNumber - 1] = streamedCellText(cell.value, cell.numFmt, date1904);
-  });
-  return cells;
-}
-
-/**
- * exceljs turns date-formatted numbers into JS Dates (by its own format test, with the 1904 flag given to it); they
- * are turned back into the serial so that both paths format dates by the same rule. Formula results of type boolean
- * or error reach us as numbers or NaN, a limit of exceljs's streaming reader.
- */
-function streamedCellText(value: StreamedCellValue, numberFormat: string | undefined, date1904: boolean): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (typeof value === 'number') return Number.isNaN(value) ? '' : numberCellText(value, numberFormat, date1904);
-  if (value instanceof Date) {
-    const serial = value.getTime() / 86_400_000 + 25_569 - (date1904 ? 1462 : 0);
-    return excelDateText(serial, numberFormat ?? 'yyyy-mm-dd', date1904) ?? value.toISOString();
-  }
-  if ('error' in value) return value.error;
-  if ('richText' in value) return value.richText.map((run) => run.text).join('');
-  if ('result' in value || 'formula' in value || 'sharedFormula' in value) {
-    return streamedCellText(value.result ?? null, numberFormat, date1904);
-  }
-  if ('text' in value) return value.text;
-  return '';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -878,19 +798,50 @@ class MergeExpander {
   }
 }
 
-/** Finds `<mergeCell ref="A1:F1"/>` in a sheet's XML as it streams past, across chunk boundaries. */
-function createMergeScanner(): { push(chunk: Buffer): void; merges(): MergeRange[] } {
+interface SheetScan {
+  merges: MergeRange[];
+  /** Rows with at least one `<v>` or inline string: what the data sheet has most of. */
+  rowsWithValues: number;
+}
+
+/**
+ * Reads a sheet's XML as it inflates, without parsing it: the `<mergeCell ref>`s and the rows that hold a value. The
+ * bytes are read as Latin-1, where every tag name and attribute stays as written; a tag cut by a chunk's end is
+ * carried into the next.
+ */
+function createSheetScanner(): { push(chunk: Buffer): void; result(): SheetScan } {
   const refs = new Set<string>();
+  let rowsWithValues = 0;
+  let inRow = false;
+  let rowHasValue = false;
   let carry = '';
+  const tags = /<(\/?)(?:[\w.-]+:)?(row|v|is|mergeCell)(?=[\s/>])([^>]*)>/g;
   return {
     push(chunk) {
       const text = carry + chunk.toString('latin1');
-      for (const match of text.matchAll(/<(?:[\w.-]+:)?mergeCell\s[^>]*?\bref\s*=\s*["']([A-Z]+\d+(?::[A-Z]+\d+)?)["']/g)) {
-        if (match[1]) refs.add(match[1]);
+      const open = text.lastIndexOf('<');
+      const end = open !== -1 && text.indexOf('>', open) === -1 ? open : text.length;
+      // A tag runs to its '>': an unfinished one waits for the next chunk (kept short, so no text can grow without bound).
+      carry = text.length - end > 4096 ? '' : text.slice(end);
+      for (const match of text.slice(0, end).matchAll(tags)) {
+        const [, closing, name, rest = ''] = match;
+        if (name === 'row') {
+          if (closing) {
+            if (inRow && rowHasValue) rowsWithValues += 1;
+            inRow = false;
+          } else {
+            inRow = !rest.endsWith('/');
+            rowHasValue = false;
+          }
+        } else if (name === 'mergeCell') {
+          const ref = /\bref\s*=\s*["']([A-Z]+\d+(?::[A-Z]+\d+)?)["']/.exec(rest)?.[1];
+          if (ref && !closing) refs.add(ref);
+        } else if (!closing && inRow) {
+          rowHasValue = true;
+        }
       }
-      carry = text.slice(-256);
     },
-    merges: () => [...refs].map((ref) => toMergeRange(XLSX.utils.decode_range(ref))),
+    result: () => ({ merges: [...refs].map((ref) => toMergeRange(XLSX.utils.decode_range(ref))), rowsWithValues }),
   };
 }
 
