@@ -264,15 +264,15 @@ function checkZipDirectory(entries: yauzl.Entry[], fileName: string, limits: Rea
  * directory alone can lie: with a data descriptor (sizes 0 in the local header) a reader that trusts the local headers
  * grows its buffer without bound; yauzl stops an entry at its declared size.
  * The sheets in `scanned` are scanned on the way for what must be known before their first row: their merged ranges
- * (listed after the rows) and how many rows hold a value (to choose the data sheet).
+ * (listed after the rows) and, with `countRows`, how many rows hold a value (to choose the data sheet among several).
  */
-async function verifyZipEntries(catalogue: ZipCatalogue, source: SpreadsheetSource, scanned: readonly string[]): Promise<Map<string, SheetScan>> {
+async function verifyZipEntries(catalogue: ZipCatalogue, source: SpreadsheetSource, scanned: readonly string[], countRows: boolean): Promise<Map<string, SheetScan>> {
   const scans = new Map<string, SheetScan>();
   for (const entry of catalogue.entries) {
     if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
       throw new AdapterError('unreadable', source.fileName, `the zip entry ${entry.fileName} uses an unsupported compression method.`);
     }
-    const scanner = scanned.includes(entry.fileName) ? createSheetScanner() : undefined;
+    const scanner = scanned.includes(entry.fileName) ? createSheetScanner(countRows) : undefined;
     try {
       const stream = await catalogue.zip.openReadStreamPromise(entry);
       for await (const chunk of stream as AsyncIterable<Buffer>) scanner?.push(chunk);
@@ -341,7 +341,8 @@ async function planXlsxRead(catalogue: ZipCatalogue, source: SpreadsheetSource, 
   const workbook = await readWorkbookParts(catalogue, source.fileName);
   const candidates = options.sheet !== undefined ? [findNamedSheet(workbook.sheets, options.sheet, source.fileName)] : workbook.sheets.filter((sheet) => !sheet.hidden);
   if (candidates.length === 0) throw new AdapterError('unreadable', source.fileName, 'the workbook has no visible sheet.');
-  const scans = await verifyZipEntries(catalogue, source, candidates.flatMap((sheet) => (sheet.partName === undefined ? [] : [sheet.partName])));
+  const parts = candidates.flatMap((sheet) => (sheet.partName === undefined ? [] : [sheet.partName]));
+  const scans = await verifyZipEntries(catalogue, source, parts, candidates.length > 1);
   const scanOf = (sheet: WorkbookSheet) => (sheet.partName === undefined ? undefined : scans.get(sheet.partName));
   let chosen = candidates[0]!;
   for (const sheet of candidates) if ((scanOf(sheet)?.rowsWithValues ?? 0) > (scanOf(chosen)?.rowsWithValues ?? 0)) chosen = sheet;
@@ -809,13 +810,14 @@ interface SheetScan {
  * bytes are read as Latin-1, where every tag name and attribute stays as written; a tag cut by a chunk's end is
  * carried into the next.
  */
-function createSheetScanner(): { push(chunk: Buffer): void; result(): SheetScan } {
+function createSheetScanner(countRows: boolean): { push(chunk: Buffer): void; result(): SheetScan } {
   const refs = new Set<string>();
   let rowsWithValues = 0;
   let inRow = false;
   let rowHasValue = false;
   let carry = '';
-  const tags = /<(\/?)(?:[\w.-]+:)?(row|v|is|mergeCell)(?=[\s/>])([^>]*)>/g;
+  // Counting matches every row and value tag (~0.25 s for 200,000 rows here); merges alone match only themselves.
+  const tags = countRows ? /<(\/?)(?:[\w.-]+:)?(row|v|is|mergeCell)(?=[\s/>])([^>]*)>/g : /<(\/?)(?:[\w.-]+:)?(mergeCell)(?=[\s/>])([^>]*)>/g;
   return {
     push(chunk) {
       const text = carry + chunk.toString('latin1');
