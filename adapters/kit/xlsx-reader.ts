@@ -599,7 +599,7 @@ function loadedCellText(cell: XLSX.CellObject | undefined, date1904: boolean): s
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Big XLSX streamed row by row
+// XLSX streamed row by row
 
 /**
  * The zip is read with yauzl, by its central directory (checked above), and the shared strings, the styles' number
