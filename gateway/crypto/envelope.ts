@@ -275,8 +275,11 @@ export async function openEnvelopeToFile(source: ByteSource, path: string, optio
 
   const partial = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`);
   const out = await createPrivateFile(partial);
+  // SM3 on a second thread for a large envelope (sm3-thread.ts), as sealing does: it hashes one chunk while SM4
+  // decrypts the next.
+  const digest = createStreamSm3(parsed.enveloped.end - parsed.enveloped.start);
   try {
-    const digest = createSm3().update(await source.read(parsed.enveloped.start, parsed.ciphertext.valueStart - parsed.enveloped.start));
+    await digest.update(await source.read(parsed.enveloped.start, parsed.ciphertext.valueStart - parsed.enveloped.start));
     const decipher = decryption ? createSm4Decryptor('cbc', decryption.contentKey, decryption.iv) : undefined;
     let contentBytes = 0;
     let undecryptable: unknown;
@@ -291,11 +294,11 @@ export async function openEnvelopeToFile(source: ByteSource, path: string, optio
       }
     };
     for await (const chunk of source.chunks(parsed.ciphertext.valueStart, parsed.ciphertext.end)) {
-      digest.update(chunk);
+      await digest.update(chunk);
       if (decipher) await decrypt(() => decipher.update(chunk));
     }
     if (decipher) await decrypt(() => decipher.final());
-    if (!digest.digest().equals(attributes.messageDigest)) throw new EnvelopeError('tampered', 'the content does not match its signed digest');
+    if (!(await digest.digest()).equals(attributes.messageDigest)) throw new EnvelopeError('tampered', 'the content does not match its signed digest');
     if (!decryption) throw refusal;
     if (undecryptable !== undefined) {
       if (out.failed(undecryptable)) throw undecryptable;
@@ -308,6 +311,8 @@ export async function openEnvelopeToFile(source: ByteSource, path: string, optio
   } catch (error) {
     await out.discard();
     throw error;
+  } finally {
+    await digest.close();
   }
 }
 

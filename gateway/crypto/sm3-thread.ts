@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { createSm3 } from './sm3.js';
 
 /**
- * SM3 of a long stream, computed on a second thread while this one does the rest (SM4 for a sealed envelope).
+ * SM3 of a long stream, computed on a second thread while this one does the rest (SM4, sealing or opening an envelope).
  * Sealing ran SM4 and SM3 one after the other on one thread: at ~135 and ~450 MB/s here that is ~104 MB/s at
  * best, under `openssl enc`'s ~125 MB/s for SM4 alone. A worker hashing each chunk while the next one is encrypted
  * takes SM3 off the path.

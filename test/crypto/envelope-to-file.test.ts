@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi, type Mock } from 'vitest
 import { bufferSource, fileSource } from '../../gateway/crypto/byte-source.js';
 import { openEnvelope, openEnvelopeToFile, sealEnvelopeBuffer, type EnvelopeHeader, type OpenOptions } from '../../gateway/crypto/envelope.js';
 import { EnvelopeError, type EnvelopeRefusal } from '../../gateway/crypto/envelope-errors.js';
+import { threadFromBytes } from '../../gateway/crypto/sm3-thread.js';
 import { createEnvelopeParty, envelopeLayout, resignEnvelope, type EnvelopeParty } from '../helpers/envelope-parties.js';
 
 /**
@@ -85,6 +86,18 @@ describe('opening an envelope into a file in one read', () => {
     const { ciphertext } = envelopeLayout(envelope);
     await expectRefusedToFile(flipped(envelope, ciphertext.valueStart + 1000), 'tampered');
     await expectRefusedToFile(flipped(envelope, ciphertext.end - 1), 'tampered');
+  });
+
+  it('hashes an envelope over the second-thread threshold on its own thread: opens it whole, refuses it altered', async () => {
+    const large = Buffer.concat([content, randomBytes(threadFromBytes)]);
+    const sealed = await sealEnvelopeBuffer(large, { sender: sender.sender, recipient: us.recipient });
+    const into = await mkdtemp(join(directory, 'large-'));
+    const header = await openEnvelopeToFile(bufferSource(sealed), join(into, 'large.csv'), openOptions());
+    expect(header.contentBytes).toBe(large.length);
+    expect((await readFile(join(into, 'large.csv'))).equals(large)).toBe(true);
+    const { ciphertext } = envelopeLayout(sealed);
+    // Altered in the last chunk the thread hashes, which the digest alone can catch.
+    await expectRefusedToFile(flipped(sealed, ciphertext.end - 100), 'tampered');
   });
 
   it('refuses a flipped signature byte as bad-signature and leaves no file', async () => {
