@@ -109,6 +109,8 @@ export async function* readSheetRows(texts: AsyncIterable<string>, context: Cell
   let done: SheetXmlRow[] = [];
   let row: SheetXmlRow | undefined;
   let column = 0;
+  /** Where a cell written without a reference goes: after the cell before it, empty or not. */
+  let nextColumn = 0;
   let type = 'n';
   let style = 0;
   let capturing = false;
@@ -120,7 +122,8 @@ export async function* readSheetRows(texts: AsyncIterable<string>, context: Cell
     const name = localName(tag.name);
     if (name === 'c' && row) {
       const reference = attribute(tag, 'r');
-      column = reference === undefined ? row.cells.length : columnIndex(reference, fileName);
+      column = reference === undefined ? nextColumn : columnIndex(reference, fileName);
+      nextColumn = column + 1;
       type = attribute(tag, 't') ?? 'n';
       style = Number(attribute(tag, 's') ?? 0);
       value = '';
@@ -133,7 +136,10 @@ export async function* readSheetRows(texts: AsyncIterable<string>, context: Cell
     else if (name === 't' && inInline && phonetic === 0) {
       capturing = true;
       hasValue = true;
-    } else if (name === 'row') row = { number: Number(attribute(tag, 'r')), cells: [] };
+    } else if (name === 'row') {
+      row = { number: Number(attribute(tag, 'r')), cells: [] };
+      nextColumn = 0;
+    }
   });
   const take = (text: string) => {
     if (capturing) value += text;

@@ -87,8 +87,13 @@ describe('readSheetRows', () => {
   it('places cells without a reference after the one before, and reads prefixed element names', async () => {
     const xml = '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
       + '<x:row><x:c t="inlineStr"><x:is><x:t>a</x:t></x:is></x:c><x:c><x:v>2</x:v></x:c><x:c r="E1" t="inlineStr"><x:is><x:r><x:t>e</x:t></x:r></x:is></x:c></x:row>'
+      // An empty cell without a reference still takes its column.
+      + '<x:row><x:c t="inlineStr"><x:is><x:t>a</x:t></x:is></x:c><x:c s="1"/><x:c><x:v>3</x:v></x:c></x:row>'
       + '</x:sheetData></x:worksheet>';
-    expect(await rowsOf(xml, context)).toEqual([{ number: Number.NaN, cells: ['a', '2|', '', '', 'e'] }]);
+    expect(await rowsOf(xml, context)).toEqual([
+      { number: Number.NaN, cells: ['a', '2|', '', '', 'e'] },
+      { number: Number.NaN, cells: ['a', '', '3|'] },
+    ]);
   });
 
   it('gives the same rows however the text is cut, a character or an element at a time', async () => {
