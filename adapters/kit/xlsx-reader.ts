@@ -54,7 +54,7 @@ const excelMaxColumns = 16_384;
  *
  * An XLSX is streamed, one row held at a time beyond the first 64 (xlsx-sheet-xml.ts): SheetJS, which reads the
  * legacy .xls, holds the whole workbook — about 2.3 GB for a 1M-row feed against 0.44 GB streamed (research/
- * perf-facts.md §4b) — and at 40,000 rows took twice as long (docs/benchmarks.md).
+ * perf-facts.md §4b) — and read 40,000 rows in 1.13–1.28 s where this takes 0.67–0.77 s (docs/benchmarks.md).
  *
  * Refused whole, before any row: a file too big, a zip that would expand too far or too much for its size, a
  * password-protected workbook, a file that is no spreadsheet; in an .xls also more rows than `maxRows` and a text
@@ -320,10 +320,11 @@ interface WorkbookSheet {
 
 interface XlsxPlan {
   sheet: WorkbookSheet;
+  /** Number format code by cell style index, from the styles part (read whole: a real one is a few kilobytes). */
+  formats: (string | undefined)[];
   merges: MergeRange[];
   date1904: boolean;
   sharedStringsPart: string | undefined;
-  stylesPart: string | undefined;
 }
 
 interface WorkbookParts {
@@ -346,7 +347,9 @@ async function planXlsxRead(catalogue: ZipCatalogue, source: SpreadsheetSource, 
   const scanOf = (sheet: WorkbookSheet) => (sheet.partName === undefined ? undefined : scans.get(sheet.partName));
   let chosen = candidates[0]!;
   for (const sheet of candidates) if ((scanOf(sheet)?.rowsWithValues ?? 0) > (scanOf(chosen)?.rowsWithValues ?? 0)) chosen = sheet;
-  return { ...workbook, sheet: chosen, merges: scanOf(chosen)?.merges ?? [] };
+  const stylesXml = workbook.stylesPart === undefined ? undefined : await readZipText(catalogue, workbook.stylesPart, source.fileName);
+  const formats = stylesXml === undefined ? [] : readCellFormats(stylesXml, numberFormats.get_table(), source.fileName);
+  return { ...workbook, sheet: chosen, merges: scanOf(chosen)?.merges ?? [], formats };
 }
 
 /** Sheet names, visibility and parts from xl/workbook.xml and its relationships, without loading any sheet. */
@@ -618,13 +621,11 @@ async function* streamXlsxRows(source: SpreadsheetSource, plan: XlsxPlan, limits
     };
     const sharedStringsXml = await open(plan.sharedStringsPart);
     const sharedStrings = sharedStringsXml ? await readSharedStrings(utf8Text(sharedStringsXml), source.fileName) : [];
-    const stylesXml = await open(plan.stylesPart);
-    const formats = stylesXml ? readCellFormats(await wholeText(stylesXml, 'styles', source.fileName), numberFormats.get_table(), source.fileName) : [];
     const sheetXml = await open(plan.sheet.partName);
     if (!sheetXml) {
       throw new AdapterError('unreadable', source.fileName, `the XML of sheet ${plan.sheet.name} is missing from the zip.`);
     }
-    const context = { sharedStrings, formats, numberText: (value: number, format: string | undefined) => numberCellText(value, format, plan.date1904) };
+    const context = { sharedStrings, formats: plan.formats, numberText: (value: number, format: string | undefined) => numberCellText(value, format, plan.date1904) };
     try {
       for await (const rows of readSheetRows(utf8Text(sheetXml), context, source.fileName)) {
         for (const row of rows) emitter.add(row.number, row.cells);
@@ -651,19 +652,6 @@ async function* utf8Text(entry: Readable): AsyncGenerator<string> {
   for await (const chunk of entry as AsyncIterable<Buffer>) yield decoder.decode(chunk, { stream: true });
   const rest = decoder.decode();
   if (rest !== '') yield rest;
-}
-
-/** A small part (the styles) whole, up to the size a real one could have. */
-async function wholeText(entry: Readable, name: string, fileName: string): Promise<string> {
-  let text = '';
-  for await (const chunk of utf8Text(entry)) {
-    text += chunk;
-    if (text.length > maxWorkbookPartBytes) {
-      entry.destroy();
-      throw new AdapterError('too-large', fileName, `its ${name} part is over ${maxWorkbookPartBytes} characters; a real one has a few thousand.`);
-    }
-  }
-  return text;
 }
 
 /**
@@ -816,7 +804,7 @@ function createSheetScanner(countRows: boolean): { push(chunk: Buffer): void; re
   let inRow = false;
   let rowHasValue = false;
   let carry = '';
-  // Counting matches every row and value tag (~0.25 s for 200,000 rows here); merges alone match only themselves.
+  // Counting matches every row and value tag (~0.26 s of a profiled 200,000-row read); merges alone match only themselves.
   const tags = countRows ? /<(\/?)(?:[\w.-]+:)?(row|v|is|mergeCell)(?=[\s/>])([^>]*)>/g : /<(\/?)(?:[\w.-]+:)?(mergeCell)(?=[\s/>])([^>]*)>/g;
   return {
     push(chunk) {
