@@ -39,7 +39,7 @@ describe.each(dialects)('provisional casework deadlines on %s', (dialect) => {
       summary: '子女就学困难', openedOn: '2026-12-28', referrals: [{ department: 'jy', need: '教育救助' }],
     }, { settings, today: '2026-12-28' });
   });
-  afterAll(async () => store.close());
+  afterAll(async () => store.dispose());
 
   it('flags due dates that count weekdays of an uncovered year, on the application, its next step and the referral', async () => {
     const { view } = await viewApplication(store.knex, actor, applicationId, { settings, today: '2026-12-10' });
