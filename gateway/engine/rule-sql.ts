@@ -315,7 +315,7 @@ function thresholdExpression(dialect: Dialect, variant: ThresholdVariant, name: 
  * bench), took every fact of the kind to find a person, and hashed the whole register (a million persons) to join
  * them, for each rule; person_id's share of NULLs brings the estimate down, and it probes the register instead. The
  * vehicle rule's match query took 0.43–0.63 s instead of 1.8–3.0 s, the housing rule's 0.72–0.76 s instead of
- * 1.40–1.50 s. SQLite joins on person_id itself (personJoin).
+ * 1.40–1.50 s (on the 5M-fact bench store with docs/scale.md's settings). SQLite joins on person_id itself (personJoin).
  */
 function registerPerson(dialect: Dialect): string {
   return dialect === 'pg' ? ' AND p.id IS NOT NULL AND f.person_id IS NOT NULL' : ' AND p.id IS NOT NULL';
